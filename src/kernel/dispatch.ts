@@ -1,0 +1,111 @@
+import { Errors, toLlmosError } from './errors.js';
+import type { Executor } from './exec.js';
+import type { Logger } from './log.js';
+import type { ModelTable } from './models.js';
+import type { Process, ProcessTable } from './proc.js';
+import type { ResourceManager } from './resources.js';
+import type { Allocator } from '../plugin-api/allocator.js';
+import type { ModelInfo } from '../plugin-api/model.js';
+import type { Scheduler } from '../plugin-api/scheduler.js';
+
+/** The active policies; swapped at runtime by sched_set / alloc_set. */
+export interface Policies {
+  scheduler(): Scheduler;
+  allocator(): Allocator;
+}
+
+/**
+ * The loop that moves READY processes to RUNNING. It holds no policy: the
+ * scheduler says which process runs next, the allocator on which model.
+ * It runs on events (enqueue, exit, model change), never on a timer.
+ */
+export class Dispatcher {
+  /** Processes picked from the queue and not yet exited. */
+  private active = 0;
+  private pumping = false;
+
+  constructor(
+    private readonly procs: ProcessTable,
+    private readonly models: ModelTable,
+    private readonly res: ResourceManager,
+    private readonly exec: Executor,
+    private readonly policy: Policies,
+    private readonly log: Logger,
+  ) {
+    models.on('change', () => this.kick());
+  }
+
+  /** Total capacity: the sum of every available model's slots. */
+  private capacity(): number {
+    return this.models.available().reduce((n, m) => n + m.concurrency, 0);
+  }
+
+  /** Coalesces many kicks in one tick into one pump. */
+  kick(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    queueMicrotask(() => {
+      this.pumping = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const sched = this.policy.scheduler();
+    for (let free = this.capacity() - this.active; free > 0; free--) {
+      const p = sched.pickNext(Math.min(free, this.res.freeSlots()), Date.now());
+      if (!p) return;
+      if (p.state !== 'ready') continue; // killed while queued
+      this.active++;
+      void this.start(p, sched).finally(() => {
+        this.active--;
+        this.kick();
+      });
+    }
+  }
+
+  /** Candidates for a task: healthy models, or the one it asked for. */
+  candidates(p: Process): ModelInfo[] {
+    const all = this.models.available();
+    if (p.task.model === 'auto') return all;
+    const m = all.find((x) => x.id === p.task.model);
+    if (m) return [m];
+    const e = this.models.get(p.task.model);
+    throw e ? Errors.noModel(`model "${p.task.model}" is ${e.status}; retry later or use "auto"`) : Errors.noModel(`model "${p.task.model}" is not registered`);
+  }
+
+  private async start(p: Process, sched: Scheduler): Promise<void> {
+    try {
+      const candidates = this.candidates(p);
+      if (!candidates.length) throw Errors.noModel('no model is registered and healthy');
+      const alloc = await this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p });
+      const chosen = candidates.find((m) => m.id === alloc.model);
+      if (!chosen) throw Errors.noModel(`the allocator chose "${alloc.model}", which is not a candidate`);
+      p.allocation = alloc;
+      const rest = candidates.filter((m) => m !== chosen).sort((a, b) => (alloc.scores[b.id] ?? 0) - (alloc.scores[a.id] ?? 0));
+      await this.exec.run(p, [chosen, ...rest]);
+    } catch (e) {
+      this.procs.exit(p, p.signal.aborted ? 'killed' : 'failed', { error: toLlmosError(e) });
+    } finally {
+      this.feedback(p, sched);
+    }
+  }
+
+  private feedback(p: Process, sched: Scheduler): void {
+    try {
+      sched.onExit(p);
+      if (p.model)
+        this.policy.allocator().feedback?.({
+          pid: p.pid,
+          task: p.task,
+          model: p.model,
+          ok: p.exit === 'ok',
+          latency_ms: (p.finished ?? Date.now()) - (p.started ?? p.created),
+          cost_usd: p.usage.cost_usd,
+          completion_tokens: p.usage.completion_tokens,
+        });
+    } catch (e) {
+      this.log.error({ err: e, pid: p.pid }, 'policy plugin failed in onExit/feedback');
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { EventEmitter } from 'node:events';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { Dispatcher } from './dispatch.js';
+import { Errors, LlmosError } from './errors.js';
+import { Executor } from './exec.js';
+import { createLogger, type Logger } from './log.js';
+import { ModelTable } from './models.js';
+import { params } from './params.js';
+import { Process, ProcessTable } from './proc.js';
+import { PolicyRegistry } from './registry.js';
+import { ResourceManager } from './resources.js';
+import { ResourceTable } from './resourcetable.js';
+import { SyscallTable } from './syscall.js';
+import { TaskSchema, taskText, type Task } from './task.js';
+import { TOKENS } from './tokens.js';
+import type { Allocator } from '../plugin-api/allocator.js';
+import type { ModelBackend } from '../plugin-api/model.js';
+import type { Profiler } from '../plugin-api/profiler.js';
+import type { Scheduler } from '../plugin-api/scheduler.js';
+
+export interface KernelOptions {
+  dataDir: string;
+  logger?: Logger;
+  container?: DependencyContainer;
+  version?: string;
+}
+
+export interface KernelEvents {
+  /** A resource's content changed; MCP subscribers of that uri are notified. */
+  resource: [uri: string];
+}
+
+/**
+ * The kernel: process table, syscall table, model table, resource manager
+ * and the dispatcher, wired together. Policy (scheduler, allocator,
+ * profiler) comes only from plugins through the registries.
+ */
+export class Kernel extends EventEmitter<KernelEvents> {
+  readonly started = Date.now();
+  readonly procs = new ProcessTable();
+  readonly syscalls = new SyscallTable();
+  readonly resources = new ResourceTable();
+  readonly models = new ModelTable();
+  readonly res = new ResourceManager();
+  readonly schedulers = new PolicyRegistry<Scheduler>('scheduler');
+  readonly allocators = new PolicyRegistry<Allocator>('allocator');
+  profiler?: Profiler;
+  readonly exec: Executor;
+  readonly dispatcher: Dispatcher;
+  readonly log: Logger;
+  readonly container: DependencyContainer;
+  readonly dataDir: string;
+  readonly version: string;
+  /** Names of transports serving this kernel, for sys_info. */
+  readonly transports = new Set<string>();
+  /** Plugins as loaded, for sys_info and llmos://plugins. */
+  plugins: Array<{ name: string; version: string; provides: string[]; module: string }> = [];
+
+  constructor(opts: KernelOptions) {
+    super();
+    this.setMaxListeners(0);
+    this.dataDir = opts.dataDir;
+    this.version = opts.version ?? '0.0.0';
+    this.log = opts.logger ?? createLogger();
+    this.container = (opts.container ?? rootContainer).createChildContainer();
+    this.container.registerInstance(TOKENS.Kernel, this);
+    this.container.registerInstance(TOKENS.Logger, this.log);
+    this.container.registerInstance(TOKENS.DataDir, this.dataDir);
+    this.exec = new Executor(this.procs, this.models, this.res, this.log);
+    this.dispatcher = new Dispatcher(this.procs, this.models, this.res, this.exec, { scheduler: () => this.schedulers.active(), allocator: () => this.allocators.active() }, this.log);
+    this.procs.on('state', (p) => this.emit('resource', `llmos://proc/${p.pid}`));
+    this.models.on('change', (id) => this.emit('resource', `llmos://models/${id}`));
+  }
+
+  /**
+   * Creates a process and makes it READY. Fails fast with LLMOS_EQUEUEFULL or
+   * LLMOS_ENOMODEL before anything is accepted; once it returns, the process
+   * is never dropped.
+   */
+  spawn(input: Task, owner: string, ppid = 0): Process {
+    const task = TaskSchema.parse(input);
+    const sched = this.schedulers.active();
+    this.allocators.active();
+    if (sched.size() >= params.maxQueue) throw Errors.queueFull(params.maxQueue);
+    if (!this.models.all().length) throw Errors.noModel('no model is registered');
+    if (task.model !== 'auto') this.models.must(task.model);
+    if (this.profiler) {
+      const prof = this.profiler.profile(task);
+      task.type ??= prof.type;
+      task.language ??= prof.language;
+      task.domain ??= prof.domain;
+    }
+    const p = this.procs.alloc(task, owner, ppid);
+    p.container = this.container.createChildContainer();
+    p.container.registerInstance(TOKENS.Proc, p);
+    p.container.registerInstance(TOKENS.ProcSignal, p.signal);
+    p.container.registerInstance(TOKENS.ProcBudget, this.res.budget(owner));
+    p.container.registerInstance(TOKENS.ProcLogger, this.log.child({ pid: p.pid, owner }));
+    if (task.deadline_ms) this.armDeadline(p, task.deadline_ms);
+    this.procs.setState(p, 'ready');
+    sched.enqueue(p);
+    this.dispatcher.kick();
+    return p;
+  }
+
+  private armDeadline(p: Process, at: number): void {
+    const t = setTimeout(() => this.kill(p.pid, new LlmosError('LLMOS_ETIMEDOUT', `process ${p.pid} passed its deadline; give a later deadline_ms.`)), Math.max(0, at - Date.now()));
+    t.unref();
+    p.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+  }
+
+  /** Admits a backend into the model table and the resource manager. */
+  addModel(b: ModelBackend): void {
+    this.models.add(b);
+    this.res.addModel(b.info);
+  }
+
+  /** Kills a process and its children. Queued ones exit at once; running ones when their call aborts. */
+  kill(pid: number, reason?: LlmosError): Process {
+    const p = this.procs.must(pid);
+    for (const c of p.children) if (this.procs.get(c)?.state !== 'exited') this.kill(c, reason);
+    if (p.state === 'exited') return p;
+    const why = reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed by proc_kill.`);
+    const status = why.code === 'LLMOS_ETIMEDOUT' ? 'timeout' : 'killed';
+    if (p.state === 'ready' || p.state === 'new') {
+      this.schedulers.active().remove(pid);
+      p.controller.abort(why);
+      this.procs.exit(p, status, { error: why });
+    } else {
+      p.controller.abort(why);
+    }
+    return p;
+  }
+
+  nice(pid: number, priority: number): Process {
+    const p = this.procs.must(pid);
+    p.task = { ...p.task, priority };
+    if (p.state === 'ready') this.schedulers.active().reprioritize(pid);
+    this.emit('resource', `llmos://proc/${pid}`);
+    return p;
+  }
+
+  /** Switches the scheduler, moving every queued process over in arrival order. */
+  setScheduler(name: string): Scheduler {
+    const { next, previous } = this.schedulers.activate(name);
+    for (const p of previous?.drain() ?? []) next.enqueue(p);
+    this.dispatcher.kick();
+    return next;
+  }
+
+  setAllocator(name: string): Allocator {
+    return this.allocators.activate(name).next;
+  }
+
+  /** Prompt size estimate for planning (schedulers, admission previews). */
+  static promptChars(task: Task): number {
+    return taskText(task).length;
+  }
+}

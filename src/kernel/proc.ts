@@ -1,0 +1,244 @@
+import { EventEmitter } from 'node:events';
+import type { DependencyContainer } from 'tsyringe';
+import { Errors, LlmosError } from './errors.js';
+import { params } from './params.js';
+import type { Task } from './task.js';
+
+/** The whole lifecycle: new → ready → running ⇄ blocked → exited. */
+export type ProcState = 'new' | 'ready' | 'running' | 'blocked' | 'exited';
+export type ExitStatus = 'ok' | 'failed' | 'killed' | 'timeout';
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+}
+export interface Attempt {
+  model: string;
+  version: string;
+  started: number;
+  finished?: number;
+  error?: { code: string; message: string };
+}
+export interface ProcResult {
+  text: string;
+  finish_reason: string;
+}
+
+export class Process {
+  state: ProcState = 'new';
+  exit?: ExitStatus;
+  readonly created = Date.now();
+  started?: number;
+  finished?: number;
+  /** Time it became ready (last enqueue), for schedulers that age or measure waits. */
+  readyAt = this.created;
+  model?: string;
+  readonly attempts: Attempt[] = [];
+  readonly usage: Usage = { prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 };
+  /** Completion tokens streamed so far by the current attempt. */
+  streamed = 0;
+  result?: ProcResult;
+  error?: { code: string; message: string };
+  readonly children: number[] = [];
+  /** Aborted by proc_kill, deadlines and preemption; backends must honour it. */
+  readonly controller = new AbortController();
+  /** Why the allocator chose the model; read by alloc_explain. */
+  allocation?: { model: string; reason: string; scores: Record<string, number> };
+  /** Child container holding this process's signal, budget and logger. */
+  container?: DependencyContainer;
+
+  constructor(
+    readonly pid: number,
+    readonly ppid: number,
+    readonly owner: string,
+    public task: Task,
+  ) {}
+
+  get priority(): number {
+    return this.task.priority;
+  }
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+}
+
+/** The JSON form every proc_* syscall returns. */
+export function procRecord(p: Process) {
+  return {
+    pid: p.pid,
+    ppid: p.ppid,
+    state: p.state,
+    exit: p.exit ?? null,
+    owner: p.owner,
+    priority: p.task.priority,
+    task: {
+      type: p.task.type ?? null,
+      language: p.task.language ?? null,
+      domain: p.task.domain ?? [],
+      model: p.task.model,
+      max_tokens: p.task.max_tokens,
+      metadata: p.task.metadata,
+    },
+    model: p.model ?? null,
+    created: p.created,
+    started: p.started ?? null,
+    finished: p.finished ?? null,
+    attempts: p.attempts.map((a) => ({ ...a, finished: a.finished ?? null, error: a.error ?? null })),
+    usage: { ...p.usage },
+    result: p.result ?? null,
+    error: p.error ?? null,
+    children: [...p.children],
+  };
+}
+export type ProcRecord = ReturnType<typeof procRecord>;
+
+export interface ProcEvents {
+  state: [proc: Process, from: ProcState];
+  exit: [proc: Process];
+  progress: [proc: Process];
+}
+
+/**
+ * The process table. Pids are monotonic and never reused while the server runs.
+ * Live processes are kept until they exit; exited ones until params.maxFinished
+ * newer exits push them out (reaping), so memory stays bounded.
+ */
+export class ProcessTable extends EventEmitter<ProcEvents> {
+  private nextPid = 1;
+  private readonly procs = new Map<number, Process>();
+  /** Exited pids in exit order, oldest first, for reaping. */
+  private readonly finished: number[] = [];
+  private finishedHead = 0;
+  private readonly waiters = new Map<number, Array<() => void>>();
+
+  constructor(private readonly maxFinished = params.maxFinished) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  /** Allocates a pid and a NEW process; the caller makes it READY. */
+  alloc(task: Task, owner: string, ppid = 0): Process {
+    const p = new Process(this.nextPid++, ppid, owner, task);
+    this.procs.set(p.pid, p);
+    this.procs.get(ppid)?.children.push(p.pid);
+    return p;
+  }
+
+  /** Restores a process under its old pid (journal replay); pids stay monotonic. */
+  adopt(p: Process): void {
+    this.procs.set(p.pid, p);
+    this.nextPid = Math.max(this.nextPid, p.pid + 1);
+    if (p.state === 'exited') this.remember(p.pid);
+  }
+
+  get(pid: number): Process | undefined {
+    return this.procs.get(pid);
+  }
+
+  /** Like get, but throws LLMOS_ENOPROC. */
+  must(pid: number): Process {
+    const p = this.procs.get(pid);
+    if (!p) throw Errors.noProc(pid);
+    return p;
+  }
+
+  /** Processes in pid order, starting after `after`. */
+  *scan(after = 0): Iterable<Process> {
+    // Map iteration order is insertion order, which is pid order.
+    for (const p of this.procs.values()) if (p.pid > after) yield p;
+  }
+
+  get size(): number {
+    return this.procs.size;
+  }
+
+  get lastPid(): number {
+    return this.nextPid - 1;
+  }
+
+  counts(): Record<ProcState, number> {
+    const c: Record<ProcState, number> = { new: 0, ready: 0, running: 0, blocked: 0, exited: 0 };
+    for (const p of this.procs.values()) c[p.state]++;
+    return c;
+  }
+
+  /** Moves a live process to another live state. */
+  setState(p: Process, to: Exclude<ProcState, 'exited'>): void {
+    if (p.state === 'exited') return;
+    const from = p.state;
+    p.state = to;
+    if (to === 'running' && p.started === undefined) p.started = Date.now();
+    if (to === 'ready') p.readyAt = Date.now();
+    this.emit('state', p, from);
+  }
+
+  /** Records the exit once; later calls are ignored, so every process has exactly one result. */
+  exit(p: Process, status: ExitStatus, outcome: { result?: { text: string; finish_reason: string }; error?: LlmosError | { code: string; message: string } } = {}): boolean {
+    if (p.state === 'exited') return false;
+    const from = p.state;
+    p.state = 'exited';
+    p.exit = status;
+    p.finished = Date.now();
+    if (outcome.result) p.result = outcome.result;
+    if (outcome.error) p.error = { code: outcome.error.code, message: outcome.error.message };
+    this.remember(p.pid);
+    this.emit('state', p, from);
+    this.emit('exit', p);
+    for (const wake of this.waiters.get(p.pid) ?? []) wake();
+    this.waiters.delete(p.pid);
+    return true;
+  }
+
+  /** Resolves when the process exits, or rejects with LLMOS_ETIMEDOUT / the signal's reason. */
+  wait(pid: number, timeoutMs: number, signal?: AbortSignal): Promise<Process> {
+    const p = this.must(pid);
+    if (p.state === 'exited') return Promise.resolve(p);
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(p);
+      };
+      const onAbort = () => {
+        clearTimeout(timer);
+        this.unwait(pid, done);
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      const timer = setTimeout(() => {
+        this.unwait(pid, done);
+        signal?.removeEventListener('abort', onAbort);
+        reject(Errors.timedOut(`process ${pid}`, timeoutMs));
+      }, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const list = this.waiters.get(pid) ?? [];
+      list.push(done);
+      this.waiters.set(pid, list);
+    });
+  }
+
+  private unwait(pid: number, fn: () => void): void {
+    const list = this.waiters.get(pid);
+    if (!list) return;
+    const i = list.indexOf(fn);
+    if (i >= 0) list.splice(i, 1);
+    if (!list.length) this.waiters.delete(pid);
+  }
+
+  private remember(pid: number): void {
+    this.finished.push(pid);
+    while (this.finished.length - this.finishedHead > this.maxFinished) this.reap(this.finished[this.finishedHead++]);
+    if (this.finishedHead > 4096 && this.finishedHead * 2 > this.finished.length) {
+      this.finished.splice(0, this.finishedHead);
+      this.finishedHead = 0;
+    }
+  }
+
+  private reap(pid: number): void {
+    const p = this.procs.get(pid);
+    if (!p || p.state !== 'exited') return;
+    this.procs.delete(pid);
+    p.container?.dispose?.();
+    p.container = undefined;
+  }
+}

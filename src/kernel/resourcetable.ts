@@ -1,0 +1,34 @@
+import { LlmosError } from './errors.js';
+
+/**
+ * Read-only kernel tables exposed as MCP resources. A fixed resource has a
+ * `uri`; a template has `template` (RFC 6570, e.g. "llmos://proc/{pid}").
+ */
+export interface ResourceEntry {
+  name: string;
+  title: string;
+  description: string;
+  uri?: string;
+  template?: string;
+  /** Returns the JSON body of one resource. */
+  read(uri: string, vars: Record<string, string>): unknown | Promise<unknown>;
+  /** Concrete resources under a template, for resources/list. */
+  list?(): Array<{ uri: string; name: string }>;
+  /** Completions for one template variable. */
+  complete?: Record<string, (prefix: string) => string[] | Promise<string[]>>;
+}
+
+export class ResourceTable {
+  private readonly entries = new Map<string, ResourceEntry>();
+
+  add(r: ResourceEntry): void {
+    const key = r.uri ?? r.template;
+    if (!key) throw new LlmosError('LLMOS_EPLUGIN', `resource "${r.name}" needs a uri or a template`);
+    if (this.entries.has(key)) throw new LlmosError('LLMOS_EEXIST', `resource ${key} is already registered`);
+    this.entries.set(key, r);
+  }
+
+  list(): ResourceEntry[] {
+    return [...this.entries.values()];
+  }
+}

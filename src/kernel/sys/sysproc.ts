@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { params } from '../params.js';
+import { procRecord, type Process } from '../proc.js';
+import { defineSyscall, type SyscallContext } from '../syscall.js';
+import { TaskFields, onePromptForm, onePromptFormError } from '../task.js';
+import type { Kernel } from '../kernel.js';
+import { Pid, ProcRecordSchema, TimeoutMs } from './schemas.js';
+
+/** Waits for exit, reporting state changes and streamed tokens as progress; cancelling the request kills the process. */
+async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: SyscallContext, killOnCancel: boolean) {
+  let step = 0;
+  const report = (q: Process) => {
+    if (q.pid === p.pid || p.children.includes(q.pid))
+      ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` });
+  };
+  k.procs.on('state', report);
+  k.procs.on('progress', report);
+  const onCancel = () => killOnCancel && k.kill(p.pid);
+  ctx.signal.addEventListener('abort', onCancel, { once: true });
+  try {
+    return procRecord(await k.procs.wait(p.pid, timeoutMs, ctx.signal));
+  } finally {
+    k.procs.off('state', report);
+    k.procs.off('progress', report);
+    ctx.signal.removeEventListener('abort', onCancel);
+  }
+}
+
+export const procSyscalls = (k: Kernel) => [
+  defineSyscall({
+    name: 'proc_spawn',
+    title: 'Spawn a process',
+    description:
+      'Runs one model task as a process. Returns the pid at once; with wait:true blocks until it exits (or timeout_ms) and returns the full record with result and usage. model "auto" lets the allocator pick.',
+    input: TaskFields.extend({
+      wait: z.boolean().default(false).describe('Block until the process exits.'),
+      timeout_ms: TimeoutMs(params.defaultWaitMs, params.maxWaitMs),
+    }).refine(onePromptForm, onePromptFormError),
+    output: ProcRecordSchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+    async handler({ wait, timeout_ms, ...task }, ctx) {
+      const p = k.spawn(task, ctx.owner);
+      return wait ? waitReporting(k, p, timeout_ms, ctx, true) : procRecord(p);
+    },
+  }),
+  defineSyscall({
+    name: 'proc_wait',
+    title: 'Wait for a process',
+    description: 'Blocks until the process exits and returns its record; fails with LLMOS_ETIMEDOUT after timeout_ms (the process keeps running).',
+    input: z.object({ pid: Pid, timeout_ms: TimeoutMs(params.defaultWaitMs, params.maxWaitMs) }),
+    output: ProcRecordSchema,
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    handler: ({ pid, timeout_ms }, ctx) => waitReporting(k, k.procs.must(pid), timeout_ms, ctx, false),
+  }),
+  defineSyscall({
+    name: 'proc_kill',
+    title: 'Kill a process',
+    description: 'Kills a process and its children, aborting any model call in flight. Returns the record (state exited once the call has unwound).',
+    input: z.object({ pid: Pid }),
+    output: ProcRecordSchema,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    handler: ({ pid }) => procRecord(k.kill(pid)),
+  }),
+  defineSyscall({
+    name: 'proc_get',
+    title: 'Get a process',
+    description: 'Returns one process record: state, exit status, model, attempts, usage, result or error.',
+    input: z.object({ pid: Pid }),
+    output: ProcRecordSchema,
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    handler: ({ pid }) => procRecord(k.procs.must(pid)),
+  }),
+  defineSyscall({
+    name: 'proc_list',
+    title: 'List processes',
+    description: 'Lists processes in pid order, filtered by state and owner. Pass next_cursor back as cursor for the next page.',
+    input: z.object({
+      state: z.enum(['new', 'ready', 'running', 'blocked', 'exited']).optional(),
+      owner: z.string().optional().describe('Only processes of this owner; "self" means the caller.'),
+      limit: z.number().int().min(1).max(params.maxListLimit).default(params.defaultListLimit),
+      cursor: z.number().int().min(0).default(0).describe('Return pids after this one.'),
+    }),
+    output: z.object({ procs: z.array(ProcRecordSchema), next_cursor: z.number().int().nullable() }),
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    handler({ state, owner, limit, cursor }, ctx) {
+      const who = owner === 'self' ? ctx.owner : owner;
+      const procs = [];
+      for (const p of k.procs.scan(cursor)) {
+        if ((state && p.state !== state) || (who && p.owner !== who)) continue;
+        procs.push(procRecord(p));
+        if (procs.length === limit) break;
+      }
+      const last = procs.at(-1)?.pid;
+      return { procs, next_cursor: procs.length === limit && last !== undefined ? last : null };
+    },
+  }),
+  defineSyscall({
+    name: 'proc_nice',
+    title: 'Change priority',
+    description: 'Sets a process priority (0 most urgent, 9 least). A queued process is re-ordered at once.',
+    input: z.object({ pid: Pid, priority: z.number().int().min(0).max(9) }),
+    output: ProcRecordSchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    handler: ({ pid, priority }) => procRecord(k.nice(pid, priority)),
+  }),
+];

@@ -1,0 +1,29 @@
+import { LlmosError } from '../kernel/errors.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { PluginDefinition, PluginScope, Provides } from '../plugin-api/plugin.js';
+
+/** Builds one plugin's scope; every contribution is checked against its declared `provides`. */
+export function makeScope(kernel: Kernel, def: PluginDefinition): PluginScope {
+  const must = (what: Provides) => {
+    if (!def.provides.includes(what))
+      throw new LlmosError('LLMOS_EPLUGIN', `plugin "${def.name}": adds a ${what} but does not declare "${what}" in provides.`);
+  };
+  return {
+    name: def.name,
+    log: kernel.log.child({ plugin: def.name }),
+    dataDir: kernel.dataDir,
+    kernel,
+    syscall: (s) => (must('syscall'), kernel.syscalls.add(s)),
+    resource: (r) => (must('resource'), kernel.resources.add(r)),
+    model: (b) => (must('model'), kernel.addModel(b)),
+    scheduler: (name, make) => (must('scheduler'), kernel.schedulers.provide(name, def.name, make)),
+    allocator: (name, make) => (must('allocator'), kernel.allocators.provide(name, def.name, make)),
+    profiler: (p) => (must('profiler'), (kernel.profiler = p)),
+    provide: (token, value) => kernel.container.registerInstance(token, value),
+    resolve: <T>(token: symbol): T => {
+      if (!kernel.container.isRegistered(token, true))
+        throw new LlmosError('LLMOS_EPLUGIN', `plugin "${def.name}": needs ${String(token)}, which no loaded plugin provides; enable the plugin that provides it and list it in dependsOn.`);
+      return kernel.container.resolve<T>(token);
+    },
+  };
+}

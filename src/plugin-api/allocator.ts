@@ -1,0 +1,43 @@
+import type { Process } from '../kernel/proc.js';
+import type { Task } from '../kernel/task.js';
+import type { ModelInfo } from './model.js';
+
+export interface Allocation {
+  /** A model id from the candidates. */
+  model: string;
+  /** One sentence a person can read, kept for alloc_explain. */
+  reason: string;
+  /** Score per candidate model id, higher is better. */
+  scores: Record<string, number>;
+}
+
+export interface AllocationContext {
+  now: number;
+  proc: Process;
+}
+
+export interface AllocationFeedback {
+  pid: number;
+  task: Task;
+  model: string;
+  ok: boolean;
+  /** Quality in [0, 1] when known (proc_feedback, evals). */
+  reward?: number;
+  latency_ms: number;
+  cost_usd: number;
+  completion_tokens: number;
+}
+
+/**
+ * Decides WHICH model a process runs on. Candidates are healthy models that
+ * can take the task; the allocator must return one of their ids.
+ */
+export interface Allocator {
+  readonly name: string;
+  choose(task: Task, candidates: readonly ModelInfo[], ctx: AllocationContext): Allocation | Promise<Allocation>;
+  /** Outcome of an allocation: exits, proc_feedback and eval results. */
+  feedback?(event: AllocationFeedback): void;
+  snapshot?(): Record<string, unknown>;
+}
+
+export type AllocatorFactory = () => Allocator;

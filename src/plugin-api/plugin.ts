@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Logger } from '../kernel/log.js';
+import type { ResourceEntry } from '../kernel/resourcetable.js';
+import type { Syscall } from '../kernel/syscall.js';
+import type { AllocatorFactory } from './allocator.js';
+import type { ModelBackend } from './model.js';
+import type { Profiler } from './profiler.js';
+import type { SchedulerFactory } from './scheduler.js';
+
+/** What a plugin may contribute; listed in sys_info and checked by the loader. */
+export type Provides = 'model' | 'scheduler' | 'allocator' | 'profiler' | 'knowledge' | 'syscall' | 'resource' | 'queue' | 'transport';
+
+/**
+ * The handle a plugin gets in register(). Everything a plugin adds goes
+ * through here, so the loader knows who provided what.
+ */
+export interface PluginScope {
+  readonly name: string;
+  readonly log: Logger;
+  /** Where embedded stores keep files (LLMOS_DATA_DIR). */
+  readonly dataDir: string;
+  /** The kernel, for syscall handlers that need the process or model table. */
+  readonly kernel: Kernel;
+  syscall(s: Syscall<any, any>): void;
+  resource(r: ResourceEntry): void;
+  model(b: ModelBackend): void;
+  scheduler(name: string, make: SchedulerFactory): void;
+  allocator(name: string, make: AllocatorFactory): void;
+  profiler(p: Profiler): void;
+  /** Registers a service other plugins can resolve by token (credo-ts style). */
+  provide<T>(token: symbol, value: T): void;
+  /** Resolves a service; fails with LLMOS_EPLUGIN naming the token when nobody provides it. */
+  resolve<T>(token: symbol): T;
+}
+
+export interface PluginDefinition<O extends z.ZodType = z.ZodType> {
+  name: string;
+  version: string;
+  description?: string;
+  provides: Provides[];
+  /** Plugin names that must be loaded (and started) before this one. */
+  dependsOn?: string[];
+  options?: O;
+  register(scope: PluginScope, options: z.output<O>): void | Promise<void>;
+  /** Runs after every plugin registered, in dependency order. Bounded by a timeout. */
+  start?(scope: PluginScope, options: z.output<O>): void | Promise<void>;
+  /** Runs in reverse dependency order on shutdown. */
+  stop?(scope: PluginScope): void | Promise<void>;
+}
+
+/** Identity helper that types options from their zod schema. */
+export const definePlugin = <O extends z.ZodType>(p: PluginDefinition<O>): PluginDefinition<O> => p;

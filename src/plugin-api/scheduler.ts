@@ -1,0 +1,30 @@
+import type { Process } from '../kernel/proc.js';
+
+/**
+ * Decides WHICH ready process runs next. Exactly one scheduler is active.
+ * The kernel owns the processes; the scheduler only orders them.
+ */
+export interface Scheduler {
+  readonly name: string;
+  /** A process became READY. Must be O(log n). */
+  enqueue(proc: Process): void;
+  /**
+   * Called while model slots are free. Returns the next process to run and
+   * removes it from the queue, or undefined when nothing should run now.
+   * Must be O(log n).
+   */
+  pickNext(freeSlots: number, now: number): Process | undefined;
+  /** A process this scheduler returned from pickNext has exited; learn from it. */
+  onExit(proc: Process): void;
+  /** The process's priority changed (proc_nice) while queued. */
+  reprioritize(pid: number): void;
+  /** Takes a queued process out (proc_kill). Returns false when it is not queued here. */
+  remove(pid: number): boolean;
+  /** Empties the queue and returns every queued process in arrival order (sched_set). */
+  drain(): Process[];
+  size(): number;
+  /** Queue state for sched_stats and sched_get. */
+  snapshot(): Record<string, unknown>;
+}
+
+export type SchedulerFactory = () => Scheduler;

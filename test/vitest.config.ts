@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Two projects. "unit" needs nothing outside Node. "integration" starts the
+ * real components once per run (Neo4j, Redis, llama.cpp's server; see
+ * test/setup/) and fails, naming the missing install step, when one cannot start.
+ */
+export default defineConfig({
+  root,
+  test: {
+    setupFiles: ['test/setup/reflect.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          globalSetup: ['test/setup/global-neo4j.ts', 'test/setup/global-redis.ts', 'test/setup/global-llama.ts'],
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

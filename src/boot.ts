@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kernel } from './kernel/kernel.js';
@@ -21,7 +21,9 @@ export function dataDir(dir = process.env.LLMOS_DATA_DIR): string {
 
 /** --config, else LLMOS_CONFIG, else llmos.plugins.json in the working directory, else the package's own. */
 export function configPath(explicit?: string): string {
-  return resolve(explicit ?? process.env.LLMOS_CONFIG ?? 'llmos.plugins.json');
+  const named = explicit ?? process.env.LLMOS_CONFIG;
+  if (named) return resolve(named);
+  return existsSync('llmos.plugins.json') ? resolve('llmos.plugins.json') : join(packageRoot, 'llmos.plugins.json');
 }
 
 export interface BootOptions {
@@ -31,6 +33,8 @@ export interface BootOptions {
   dataDir?: string;
   logger?: Logger;
   startTimeoutMs?: number;
+  /** false: plugins register but do not start (docs, config checks). */
+  start?: boolean;
 }
 
 /** The composition root: a kernel with its core syscalls and every configured plugin started. */
@@ -38,6 +42,6 @@ export async function boot(opts: BootOptions = {}): Promise<{ kernel: Kernel; st
   const kernel = new Kernel({ dataDir: dataDir(opts.dataDir), logger: opts.logger, version: VERSION });
   registerCoreSyscalls(kernel);
   const config = opts.config ? readPluginConfig(opts.config) : { plugins: [], dir: process.cwd() };
-  const { stop } = await loadPlugins(kernel, config, { inline: opts.inline, startTimeoutMs: opts.startTimeoutMs });
+  const { stop } = await loadPlugins(kernel, config, { inline: opts.inline, startTimeoutMs: opts.startTimeoutMs, start: opts.start });
   return { kernel, stop };
 }

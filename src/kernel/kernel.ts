@@ -15,6 +15,7 @@ import { TaskSchema, taskText, type Task } from './task.js';
 import { TOKENS } from './tokens.js';
 import type { Allocator } from '../plugin-api/allocator.js';
 import type { ModelBackend } from '../plugin-api/model.js';
+import type { SessionHook } from '../plugin-api/session.js';
 import type { Profiler } from '../plugin-api/profiler.js';
 import type { Scheduler } from '../plugin-api/scheduler.js';
 
@@ -45,6 +46,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
   readonly schedulers = new PolicyRegistry<Scheduler>('scheduler');
   readonly allocators = new PolicyRegistry<Allocator>('allocator');
   profiler?: Profiler;
+  /** Run for each client session (MCP); see plugin-api/session.ts. */
+  readonly sessionHooks: SessionHook[] = [];
   readonly exec: Executor;
   readonly dispatcher: Dispatcher;
   readonly log: Logger;

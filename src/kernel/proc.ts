@@ -192,7 +192,8 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
 
   /** Resolves when the process exits, or rejects with LLMOS_ETIMEDOUT / the signal's reason. */
   wait(pid: number, timeoutMs: number, signal?: AbortSignal): Promise<Process> {
-    const p = this.must(pid);
+    const p = this.procs.get(pid);
+    if (!p) return Promise.reject(Errors.noProc(pid));
     if (p.state === 'exited') return Promise.resolve(p);
     return new Promise((resolve, reject) => {
       const done = () => {

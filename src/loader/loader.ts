@@ -69,7 +69,7 @@ async function withTimeout<T>(what: Promise<T>, ms: number, onTimeout: () => Err
 export async function loadPlugins(
   kernel: Kernel,
   config: Pick<PluginConfig, 'plugins' | 'dir'>,
-  opts: { startTimeoutMs?: number; inline?: PluginDefinition[] } = {},
+  opts: { startTimeoutMs?: number; inline?: PluginDefinition[]; /** false: register only (docs, validation without side effects). */ start?: boolean } = {},
 ): Promise<{ plugins: LoadedPlugin[]; stop: () => Promise<void> }> {
   const entries = config.plugins.filter((p) => p.enabled);
   const seen = new Set<string>();
@@ -106,7 +106,7 @@ export async function loadPlugins(
   };
   const timeoutMs = opts.startTimeoutMs ?? params.pluginStartTimeoutMs;
   try {
-    for (const p of ordered) {
+    for (const p of opts.start === false ? [] : ordered) {
       if (p.def.start)
         await withTimeout(Promise.resolve(p.def.start(scopes.get(p.def.name)!, p.options)), timeoutMs, () => fail(p.def.name, `start() ran past its timeout of ${timeoutMs} ms; check what it waits on or raise LLMOS_PLUGIN_START_TIMEOUT_MS.`));
       started.push(p);

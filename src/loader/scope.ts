@@ -19,6 +19,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition): PluginScope {
     scheduler: (name, make) => (must('scheduler'), kernel.schedulers.provide(name, def.name, make)),
     allocator: (name, make) => (must('allocator'), kernel.allocators.provide(name, def.name, make)),
     profiler: (p) => (must('profiler'), (kernel.profiler = p)),
+    onSession: (hook) => kernel.sessionHooks.push(hook),
     provide: (token, value) => kernel.container.registerInstance(token, value),
     resolve: <T>(token: symbol): T => {
       if (!kernel.container.isRegistered(token, true))

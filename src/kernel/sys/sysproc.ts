@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LlmosError } from '../errors.js';
 import { params } from '../params.js';
 import { procRecord, type Process } from '../proc.js';
 import { defineSyscall, type SyscallContext } from '../syscall.js';
@@ -19,6 +20,9 @@ async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: Sysc
   ctx.signal.addEventListener('abort', onCancel, { once: true });
   try {
     return procRecord(await k.procs.wait(p.pid, timeoutMs, ctx.signal));
+  } catch (e) {
+    if (!ctx.signal.aborted) throw e;
+    throw new LlmosError('LLMOS_EKILLED', killOnCancel ? `request cancelled; process ${p.pid} was killed.` : `request cancelled; process ${p.pid} keeps running.`, { pid: p.pid });
   } finally {
     k.procs.off('state', report);
     k.procs.off('progress', report);

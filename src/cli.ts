@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { VERSION } from './boot.js';
+import { isLlmosError } from './kernel/errors.js';
+import { docsCommand } from './cli/docs.js';
+import { pluginsCommand } from './cli/plugins.js';
+import { serveCommand } from './cli/serve.js';
+
+/** The composition root of the command line. Every failure is one line on stderr and a non-zero exit. */
+const program = new Command('llmos')
+  .description('LLMOS: an operating system for large language models, served over MCP')
+  .version(VERSION)
+  .addCommand(serveCommand(), { isDefault: false })
+  .addCommand(pluginsCommand())
+  .addCommand(docsCommand());
+
+program.parseAsync().catch((e: unknown) => {
+  const line = isLlmosError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+  process.stderr.write(`llmos: ${line.split('\n')[0]}\n`);
+  process.exit(1);
+});

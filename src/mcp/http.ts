@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { LlmosError } from '../kernel/errors.js';
+import type { Kernel } from '../kernel/kernel.js';
+import { params } from '../kernel/params.js';
+import { httpGuard, LOOPBACK } from './http-guard.js';
+import { createMcpServer } from './server.js';
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  token?: string;
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+  /** Extra routes on the same app (e.g. the OpenAI-compatible gateway). */
+  mount?: (app: express.Express) => void;
+}
+
+interface Live {
+  transport: StreamableHTTPServerTransport | SSEServerTransport;
+  close: () => Promise<void>;
+}
+
+const rpcError = (res: Response, status: number, message: string) => res.status(status).json({ jsonrpc: '2.0', id: null, error: { code: -32000, message } });
+
+/**
+ * Streamable HTTP at /mcp (one MCP server per session, as the SDK requires),
+ * the legacy SSE transport at /sse + /messages, and /healthz. Refuses to bind
+ * a non-loopback address without a bearer token.
+ */
+export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: string; port: number; server: HttpServer; close: () => Promise<void> }> {
+  if (!LOOPBACK.has(o.host) && !o.token)
+    throw new LlmosError('LLMOS_EPERM', `refusing to serve on non-loopback address ${o.host} without LLMOS_AUTH_TOKEN; set a token or bind 127.0.0.1.`);
+  const sessions = new Map<string, Live>();
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(httpGuard(o));
+  app.use(express.json({ limit: params.maxInputBytes * 4 }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, version: kernel.version, uptime_ms: Date.now() - kernel.started, sessions: sessions.size });
+  });
+
+  app.all('/mcp', async (req, res) => {
+    const id = req.headers['mcp-session-id'];
+    const live = typeof id === 'string' ? sessions.get(id) : undefined;
+    if (live) {
+      if (!(live.transport instanceof StreamableHTTPServerTransport)) return rpcError(res, 400, 'session belongs to the SSE transport');
+      return live.transport.handleRequest(req, res, req.body);
+    }
+    if (id !== undefined) return rpcError(res, 404, 'LLMOS_ENOPROC: unknown or expired MCP session; initialize a new one.');
+    if (req.method !== 'POST' || !isInitializeRequest(req.body)) return rpcError(res, 400, 'no MCP session: send an initialize request first.');
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (sid) => void sessions.set(sid, { transport, close }),
+    });
+    const { mcp, close } = createMcpServer(kernel, { owner: `http:${randomUUID().slice(0, 8)}` });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+      void close();
+    };
+    await mcp.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+
+  app.get('/sse', async (_req, res) => {
+    const transport = new SSEServerTransport('/messages', res);
+    const { mcp, close } = createMcpServer(kernel, { owner: `sse:${transport.sessionId.slice(0, 8)}` });
+    sessions.set(transport.sessionId, { transport, close });
+    res.on('close', () => {
+      sessions.delete(transport.sessionId);
+      void close();
+    });
+    await mcp.connect(transport);
+  });
+
+  app.post('/messages', async (req, res) => {
+    const live = sessions.get(String(req.query.sessionId ?? ''));
+    if (!live || !(live.transport instanceof SSEServerTransport)) return rpcError(res, 404, 'unknown SSE session; open GET /sse first.');
+    await live.transport.handlePostMessage(req, res, req.body);
+  });
+
+  o.mount?.(app);
+
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.too.large') return rpcError(res, 413, `LLMOS_ETOOBIG: request body over ${params.maxInputBytes * 4} bytes; send less.`);
+    if (err.type === 'entity.parse.failed') return res.status(400).json({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
+    kernel.log.error({ err }, 'http request failed');
+    return rpcError(res, err.status ?? 500, 'LLMOS_EINTERNAL: request failed; check the server log.');
+  });
+
+  const server = await new Promise<HttpServer>((resolve, reject) => {
+    const s = app.listen(o.port, o.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  kernel.transports.add('streamable-http').add('sse');
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    server,
+    close: async () => {
+      for (const s of [...sessions.values()]) await s.close();
+      sessions.clear();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { toLlmosError } from '../kernel/errors.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { ResourceEntry } from '../kernel/resourcetable.js';
+
+const json = (uri: string, body: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(body, null, 2) }] });
+
+async function read(r: ResourceEntry, uri: URL, vars: Record<string, string | string[]>) {
+  try {
+    const flat = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+    return json(uri.href, await r.read(uri.href, flat));
+  } catch (e) {
+    const err = toLlmosError(e);
+    throw new McpError(ErrorCode.InvalidParams, `${err.code}: ${err.message}`, err.toJSON());
+  }
+}
+
+/**
+ * Exposes the kernel's resource table, with completion on template variables
+ * and per-session subscriptions: a subscribed uri gets
+ * notifications/resources/updated whenever the kernel reports it changed.
+ * Returns a function that drops this session's listeners.
+ */
+export function registerResources(mcp: McpServer, kernel: Kernel): () => void {
+  for (const r of kernel.resources.list()) {
+    const meta = { title: r.title, description: r.description, mimeType: 'application/json' };
+    if (r.uri) mcp.registerResource(r.name, r.uri, meta, (uri) => read(r, uri, {}));
+    else
+      mcp.registerResource(
+        r.name,
+        new ResourceTemplate(r.template!, {
+          list: r.list ? () => ({ resources: r.list!().map((x) => ({ ...x, mimeType: 'application/json' })) }) : undefined,
+          complete: r.complete ? Object.fromEntries(Object.entries(r.complete).map(([k, f]) => [k, async (v: string) => f(v)])) : undefined,
+        }),
+        meta,
+        (uri, vars) => read(r, uri, vars),
+      );
+  }
+  const subscribed = new Set<string>();
+  mcp.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
+  mcp.server.setRequestHandler(SubscribeRequestSchema, (req) => (subscribed.add(req.params.uri), {}));
+  mcp.server.setRequestHandler(UnsubscribeRequestSchema, (req) => (subscribed.delete(req.params.uri), {}));
+  const onChange = (uri: string) => {
+    if (subscribed.has(uri)) void mcp.server.sendResourceUpdated({ uri }).catch(() => undefined);
+  };
+  kernel.on('resource', onChange);
+  return () => kernel.off('resource', onChange);
+}

@@ -1,0 +1,52 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CreateMessageResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Kernel } from '../kernel/kernel.js';
+import { warnings } from '../kernel/log.js';
+import type { ClientSession } from '../plugin-api/session.js';
+import { INSTRUCTIONS } from './instructions.js';
+import { registerResources } from './resources.js';
+import { registerTools } from './tools.js';
+
+export interface Session {
+  /** Owner of the processes this session spawns. */
+  owner: string;
+  /** Per-session services handed to syscalls. */
+  services?: Record<string, unknown>;
+}
+
+/**
+ * One MCP server for one session, generated from the kernel's tables.
+ * close() drops its listeners and ends session hooks; the kernel and its
+ * processes live on.
+ */
+export function createMcpServer(kernel: Kernel, session: Session): { mcp: McpServer; close: () => Promise<void> } {
+  const mcp = new McpServer(
+    { name: 'llmos', title: 'LLMOS', version: kernel.version },
+    { instructions: INSTRUCTIONS, capabilities: { logging: {}, completions: {} } },
+  );
+  registerTools(mcp, kernel, session);
+  const undo: Array<() => void | Promise<void>> = [registerResources(mcp, kernel)];
+  const onWarn = (level: 'warning' | 'error', data: Record<string, unknown>) => {
+    if (mcp.isConnected()) void mcp.server.sendLoggingMessage({ level, logger: 'llmos', data }).catch(() => undefined);
+  };
+  warnings.on('log', onWarn);
+  undo.push(() => void warnings.off('log', onWarn));
+  mcp.server.oninitialized = () => {
+    const client: ClientSession = {
+      owner: session.owner,
+      canSample: !!mcp.server.getClientCapabilities()?.sampling,
+      createMessage: async (params, signal) => mcp.server.request({ method: 'sampling/createMessage', params }, CreateMessageResultSchema, { signal }),
+    };
+    for (const hook of kernel.sessionHooks) {
+      const u = hook(client);
+      if (u) undo.push(u);
+    }
+  };
+  return {
+    mcp,
+    close: async () => {
+      for (const u of undo.splice(0)) await u();
+      await mcp.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { LlmosError, toLlmosError } from '../kernel/errors.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { SyscallContext } from '../kernel/syscall.js';
+
+/** Tool name of a syscall, with the optional LLMOS_TOOL_PREFIX. */
+export function toolName(syscall: string, prefix = process.env.LLMOS_TOOL_PREFIX ?? ''): string {
+  const name = `${prefix}${syscall}`;
+  if (!/^[a-z][a-z0-9_]*$/.test(name) || name.length > 40)
+    throw new LlmosError('LLMOS_EINVAL', `tool name "${name}" must be snake_case and at most 40 characters; shorten LLMOS_TOOL_PREFIX.`);
+  return name;
+}
+
+/**
+ * A tool error: the text starts with the code. No structuredContent, since
+ * clients check it against the tool's output schema even on errors; the
+ * structured error rides in _meta instead.
+ */
+const errorResult = (e: LlmosError): CallToolResult => ({
+  isError: true,
+  content: [{ type: 'text', text: `${e.code}: ${e.message}` }],
+  _meta: { 'llmos/error': e.toJSON() },
+});
+
+/**
+ * Declares every syscall as an MCP tool with registerTool (so tools/list shows
+ * titles, schemas and annotations), then routes tools/call through the
+ * kernel's one dispatch(), so every failure reaches the client as a coded
+ * LLMOS_E… tool error rather than the SDK's own uncoded messages.
+ */
+export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: string; services?: Record<string, unknown> }): void {
+  const bySyscall = new Map<string, string>();
+  for (const s of kernel.syscalls.list()) {
+    const name = toolName(s.name);
+    bySyscall.set(name, s.name);
+    mcp.registerTool(
+      name,
+      { title: s.title, description: s.description, inputSchema: s.input, outputSchema: s.output, annotations: { title: s.title, ...s.annotations } },
+      () => {
+        throw new Error('unreachable: tools/call is routed through the kernel dispatcher');
+      },
+    );
+  }
+  mcp.server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
+    const syscall = bySyscall.get(req.params.name);
+    const progressToken = req.params._meta?.progressToken;
+    const ctx: SyscallContext = {
+      owner: session.owner,
+      signal: extra.signal,
+      session: session.services,
+      progress: (u) => {
+        if (progressToken === undefined) return;
+        void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...u } }).catch(() => undefined);
+      },
+    };
+    try {
+      const out = await kernel.syscalls.dispatch(syscall ?? req.params.name, req.params.arguments ?? {}, ctx);
+      return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
+    } catch (e) {
+      const err = toLlmosError(e);
+      if (err.code === 'LLMOS_EINTERNAL') kernel.log.error({ err: e, tool: req.params.name }, 'syscall failed');
+      return errorResult(err);
+    }
+  });
+}

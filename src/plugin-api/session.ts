@@ -1,0 +1,15 @@
+/**
+ * A connected client, as plugins see it: no MCP types leak past this. The
+ * MCP layer builds one per session after the client has initialized.
+ */
+export interface ClientSession {
+  /** Owner of the processes the session spawns. */
+  readonly owner: string;
+  /** Whether the client declared the sampling capability. */
+  readonly canSample: boolean;
+  /** sampling/createMessage on the client; only when canSample. Params and result are MCP's. */
+  createMessage(params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
+}
+
+/** Runs when a session starts; the returned function runs when it ends. */
+export type SessionHook = (session: ClientSession) => (() => void | Promise<void>) | void;

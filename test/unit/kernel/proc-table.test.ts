@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ProcessTable } from '../../../src/kernel/proc.js';
+import { TaskSchema } from '../../../src/kernel/task.js';
+
+const task = TaskSchema.parse({ prompt: 'x' });
+
+describe('process table', () => {
+  it('hands out monotonic pids that are never reused, even after reaping', () => {
+    const t = new ProcessTable(3);
+    const pids: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const p = t.alloc(task, 'o');
+      pids.push(p.pid);
+      t.exit(p, 'ok', { result: { text: 'r', finish_reason: 'stop' } });
+    }
+    expect(pids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(t.get(1)).toBeUndefined();
+    expect(t.alloc(task, 'o').pid).toBe(11);
+  });
+
+  it('keeps memory bounded: only maxFinished exited processes survive', () => {
+    const t = new ProcessTable(100);
+    for (let i = 0; i < 50_000; i++) t.exit(t.alloc(task, 'o'), 'ok');
+    expect(t.size).toBe(100);
+    expect(t.get(50_000)?.state).toBe('exited');
+    expect(t.get(49_900)).toBeUndefined();
+  });
+
+  it('records exactly one exit', () => {
+    const t = new ProcessTable();
+    const p = t.alloc(task, 'o');
+    expect(t.exit(p, 'ok', { result: { text: 'a', finish_reason: 'stop' } })).toBe(true);
+    expect(t.exit(p, 'failed', { error: { code: 'LLMOS_EUPSTREAM', message: 'late' } })).toBe(false);
+    expect(p.exit).toBe('ok');
+    expect(p.error).toBeUndefined();
+  });
+
+  it('links children to their parent', () => {
+    const t = new ProcessTable();
+    const parent = t.alloc(task, 'o');
+    const child = t.alloc(task, 'o', parent.pid);
+    expect(child.ppid).toBe(parent.pid);
+    expect(parent.children).toEqual([child.pid]);
+  });
+
+  it('wait resolves on exit and times out with LLMOS_ETIMEDOUT', async () => {
+    const t = new ProcessTable();
+    const p = t.alloc(task, 'o');
+    const w = t.wait(p.pid, 1000);
+    t.exit(p, 'ok');
+    await expect(w).resolves.toBe(p);
+    const q = t.alloc(task, 'o');
+    await expect(t.wait(q.pid, 10)).rejects.toMatchObject({ code: 'LLMOS_ETIMEDOUT' });
+    await expect(t.wait(999, 10)).rejects.toMatchObject({ code: 'LLMOS_ENOPROC' });
+  });
+});

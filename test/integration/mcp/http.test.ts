@@ -1,0 +1,79 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveHttp } from '../../../src/mcp/http.js';
+import { call, testKernel } from '../../helpers/kernel.js';
+
+const TOKEN = 'test-token-123';
+let env: Awaited<ReturnType<typeof testKernel>>;
+let http: Awaited<ReturnType<typeof serveHttp>>;
+let open: Awaited<ReturnType<typeof serveHttp>>;
+const auth = { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } };
+
+beforeAll(async () => {
+  env = await testKernel();
+  http = await serveHttp(env.kernel, { host: '127.0.0.1', port: 0, token: TOKEN });
+  open = await serveHttp(env.kernel, { host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => {
+  await http.close();
+  await open.close();
+  await env.stop();
+});
+
+describe('Streamable HTTP at /mcp', () => {
+  it('serves a real SDK client with a bearer token, one server per session', async () => {
+    const a = new Client({ name: 'a', version: '1' });
+    const b = new Client({ name: 'b', version: '1' });
+    await a.connect(new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), auth));
+    await b.connect(new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), auth));
+    const pa = await call(a, 'proc_spawn', { prompt: 'over http', wait: true });
+    const pb = await call(b, 'proc_spawn', { prompt: 'over http too', wait: true });
+    expect(pa.result.text).toBe('echo: over http');
+    expect(pa.owner).not.toBe(pb.owner);
+    expect((await call(a, 'sys_info')).transports).toEqual(expect.arrayContaining(['streamable-http', 'sse']));
+    await a.close();
+    await b.close();
+  });
+
+  it('401 without the token, 403 for a foreign Origin or Host', async () => {
+    const init = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' };
+    expect((await fetch(`${http.url}/mcp`, init)).status).toBe(401);
+    expect((await fetch(`${http.url}/sse`)).status).toBe(401);
+    const evil = await fetch(`${http.url}/mcp`, { ...init, headers: { ...init.headers, authorization: `Bearer ${TOKEN}`, origin: 'https://evil.example' } });
+    expect(evil.status).toBe(403);
+    expect((await evil.json()).error.message).toMatch(/LLMOS_EPERM: Origin/);
+    // fetch may not set Host, so a raw request plays the DNS-rebinding page
+    const rebinding = await new Promise<number>((resolve, reject) => {
+      const req = request(`${open.url}/mcp`, { method: 'POST', headers: { host: 'attacker.example:80', 'content-type': 'application/json' } }, (res) => resolve(res.statusCode!));
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(rebinding).toBe(403);
+    const local = await fetch(`${open.url}/mcp`, { ...init, headers: { ...init.headers, origin: 'http://localhost:6274' } });
+    expect(local.status).toBe(400); // allowed through the guard; no session yet
+  });
+
+  it('/healthz answers without auth', async () => {
+    const r = await fetch(`${http.url}/healthz`);
+    expect(r.status).toBe(200);
+    expect((await r.json()).ok).toBe(true);
+  });
+
+  it('refuses a non-loopback bind without LLMOS_AUTH_TOKEN', async () => {
+    await expect(serveHttp(env.kernel, { host: '0.0.0.0', port: 0 })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
+  });
+});
+
+describe('legacy SSE at /sse + /messages', () => {
+  it('serves the SDK SSE client', async () => {
+    const c = new Client({ name: 'sse', version: '1' });
+    await c.connect(new SSEClientTransport(new URL(`${http.url}/sse`), { ...auth, eventSourceInit: { fetch: (u, i) => fetch(u, { ...i, headers: { ...(i?.headers as Record<string, string>), Authorization: `Bearer ${TOKEN}` } }) } }));
+    const p = await call(c, 'proc_spawn', { prompt: 'via sse', wait: true });
+    expect(p.exit).toBe('ok');
+    expect(p.owner).toMatch(/^sse:/);
+    await c.close();
+  });
+});

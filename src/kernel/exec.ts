@@ -106,7 +106,13 @@ export class Executor {
       const out = await lease.backend
         .complete(
           { messages, max_tokens: maxTokens, temperature: p.task.temperature, seed: p.task.seed },
-          { signal, onToken: () => { p.streamed++; this.procs.emit('progress', p); } },
+          {
+            signal,
+            onToken: (text) => {
+              p.streamed++;
+              this.procs.emit('token', p, text);
+            },
+          },
         )
         .catch((e: unknown) => {
           if (p.signal.aborted) throw p.signal.reason;

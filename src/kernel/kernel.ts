@@ -11,7 +11,7 @@ import { PolicyRegistry } from './registry.js';
 import { ResourceManager } from './resources.js';
 import { ResourceTable } from './resourcetable.js';
 import { SyscallTable } from './syscall.js';
-import { TaskSchema, taskText, type Task } from './task.js';
+import { TaskSchema, taskText, type Task, type TaskInput } from './task.js';
 import { TOKENS } from './tokens.js';
 import type { Allocator } from '../plugin-api/allocator.js';
 import type { ModelBackend } from '../plugin-api/model.js';
@@ -72,6 +72,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.exec = new Executor(this.procs, this.models, this.res, this.log);
     this.dispatcher = new Dispatcher(this.procs, this.models, this.res, this.exec, { scheduler: () => this.schedulers.active(), allocator: () => this.allocators.active() }, this.log);
     this.procs.on('state', (p) => this.emit('resource', `llmos://proc/${p.pid}`));
+    this.procs.on('exit', (p) => this.rollUp(p));
     this.models.on('change', (id) => this.emit('resource', `llmos://models/${id}`));
   }
 
@@ -80,7 +81,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
    * LLMOS_ENOMODEL before anything is accepted; once it returns, the process
    * is never dropped.
    */
-  spawn(input: Task, owner: string, ppid = 0): Process {
+  spawn(input: TaskInput, owner: string, ppid = 0): Process {
     const task = TaskSchema.parse(input);
     const sched = this.schedulers.active();
     this.allocators.active();
@@ -94,16 +95,59 @@ export class Kernel extends EventEmitter<KernelEvents> {
       task.domain ??= prof.domain;
     }
     const p = this.procs.alloc(task, owner, ppid);
-    p.container = this.container.createChildContainer();
-    p.container.registerInstance(TOKENS.Proc, p);
-    p.container.registerInstance(TOKENS.ProcSignal, p.signal);
-    p.container.registerInstance(TOKENS.ProcBudget, this.res.budget(owner));
-    p.container.registerInstance(TOKENS.ProcLogger, this.log.child({ pid: p.pid, owner }));
+    this.attachContainer(p);
     if (task.deadline_ms) this.armDeadline(p, task.deadline_ms);
     this.procs.setState(p, 'ready');
     sched.enqueue(p);
     this.dispatcher.kick();
     return p;
+  }
+
+  /**
+   * A process that never runs on a model itself but parents children
+   * (collaboration syscalls). It is RUNNING until its owner calls
+   * procs.exit(); usage of its children rolls up into it.
+   */
+  spawnGroup(input: TaskInput, owner: string, ppid = 0): Process {
+    const p = this.procs.alloc(TaskSchema.parse(input), owner, ppid);
+    p.kind = 'group';
+    this.attachContainer(p);
+    this.procs.setState(p, 'running');
+    return p;
+  }
+
+  /** The per-process child container: its signal, budget and logger. */
+  private attachContainer(p: Process): void {
+    p.container = this.container.createChildContainer();
+    p.container.registerInstance(TOKENS.Proc, p);
+    p.container.registerInstance(TOKENS.ProcSignal, p.signal);
+    p.container.registerInstance(TOKENS.ProcBudget, this.res.budget(p.owner));
+    p.container.registerInstance(TOKENS.ProcLogger, this.log.child({ pid: p.pid, owner: p.owner }));
+  }
+
+  /** Adds an exited child's usage to every ancestor, so a tree's cost shows at its root. */
+  private rollUp(child: Process): void {
+    for (let a = this.procs.get(child.ppid); a; a = this.procs.get(a.ppid)) {
+      a.usage.prompt_tokens += child.usage.prompt_tokens;
+      a.usage.completion_tokens += child.usage.completion_tokens;
+      a.usage.cost_usd += child.usage.cost_usd;
+      if (!a.ppid) break;
+    }
+  }
+
+  /**
+   * Brings back a process from a journal under its old pid. One that had not
+   * exited is queued again (at-least-once: a call that was running when the
+   * server died runs again).
+   */
+  resume(p: Process): void {
+    this.procs.adopt(p);
+    if (p.state === 'exited') return;
+    this.attachContainer(p);
+    p.state = 'new';
+    this.procs.setState(p, 'ready');
+    this.schedulers.active().enqueue(p);
+    this.dispatcher.kick();
   }
 
   private armDeadline(p: Process, at: number): void {
@@ -125,7 +169,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     if (p.state === 'exited') return p;
     const why = reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed by proc_kill.`);
     const status = why.code === 'LLMOS_ETIMEDOUT' ? 'timeout' : 'killed';
-    if (p.state === 'ready' || p.state === 'new') {
+    if (p.state === 'ready' || p.state === 'new' || p.kind === 'group') {
       this.schedulers.active().remove(pid);
       p.controller.abort(why);
       this.procs.exit(p, status, { error: why });

@@ -28,7 +28,9 @@ export interface ProcResult {
 export class Process {
   state: ProcState = 'new';
   exit?: ExitStatus;
-  readonly created = Date.now();
+  /** 'task' runs on a model; 'group' only parents children (collaboration) and never runs itself. */
+  kind: 'task' | 'group' = 'task';
+  created = Date.now();
   started?: number;
   finished?: number;
   /** Time it became ready (last enqueue), for schedulers that age or measure waits. */
@@ -68,6 +70,7 @@ export function procRecord(p: Process) {
   return {
     pid: p.pid,
     ppid: p.ppid,
+    kind: p.kind,
     state: p.state,
     exit: p.exit ?? null,
     owner: p.owner,
@@ -96,8 +99,12 @@ export type ProcRecord = ReturnType<typeof procRecord>;
 export interface ProcEvents {
   state: [proc: Process, from: ProcState];
   exit: [proc: Process];
-  progress: [proc: Process];
+  /** A piece of streamed model output. */
+  token: [proc: Process, text: string];
 }
+
+/** What a watcher of one pid hears. */
+export type ProcWatchEvent = { type: 'state'; proc: Process } | { type: 'token'; proc: Process; text: string };
 
 /**
  * The process table. Pids are monotonic and never reused while the server runs.
@@ -111,10 +118,30 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
   private readonly finished: number[] = [];
   private finishedHead = 0;
   private readonly waiters = new Map<number, Array<() => void>>();
+  private readonly watchers = new Map<number, Set<(e: ProcWatchEvent) => void>>();
 
   constructor(private readonly maxFinished = params.maxFinished) {
     super();
     this.setMaxListeners(0);
+    this.on('state', (proc) => this.notify(proc.pid, { type: 'state', proc }));
+    this.on('token', (proc, text) => this.notify(proc.pid, { type: 'token', proc, text }));
+  }
+
+  /** Follows one process (and, through ppid, its children): O(1) per event however many are watched. Returns unwatch. */
+  watch(pid: number, fn: (e: ProcWatchEvent) => void): () => void {
+    const set = this.watchers.get(pid) ?? new Set();
+    set.add(fn);
+    this.watchers.set(pid, set);
+    return () => {
+      set.delete(fn);
+      if (!set.size) this.watchers.delete(pid);
+    };
+  }
+
+  private notify(pid: number, e: ProcWatchEvent): void {
+    for (const fn of this.watchers.get(pid) ?? []) fn(e);
+    const ppid = e.proc.ppid;
+    if (ppid && pid === e.proc.pid) for (const fn of this.watchers.get(ppid) ?? []) fn(e);
   }
 
   /** Allocates a pid and a NEW process; the caller makes it READY. */

@@ -34,6 +34,8 @@ export const onePromptFormError = { message: 'give exactly one of "prompt" or "m
 
 export const TaskSchema = TaskFields.refine(onePromptForm, onePromptFormError);
 export type Task = z.infer<typeof TaskSchema>;
+/** A task as callers write it: defaults may be left out. */
+export type TaskInput = z.input<typeof TaskSchema>;
 
 /** The chat transcript a task sends to a model. */
 export function taskMessages(task: Task): Message[] {

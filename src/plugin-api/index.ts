@@ -13,7 +13,7 @@ export type { ResourceEntry } from '../kernel/resourcetable.js';
 export { LlmosError, type ErrorCode } from '../kernel/errors.js';
 export type { Process, ProcState, ExitStatus, ProcRecord } from '../kernel/proc.js';
 export { procRecord } from '../kernel/proc.js';
-export { TASK_TYPES, taskMessages, taskText, type Task, type TaskType, type Message } from '../kernel/task.js';
+export { TASK_TYPES, taskMessages, taskText, type Task, type TaskInput, type TaskType, type Message } from '../kernel/task.js';
 export type { Kernel } from '../kernel/kernel.js';
 export type { Logger } from '../kernel/log.js';
 export { TOKENS } from '../kernel/tokens.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const ProcRecordSchema = z.object({
   pid: z.number().int(),
   ppid: z.number().int(),
+  kind: z.enum(['task', 'group']),
   state: z.enum(['new', 'ready', 'running', 'blocked', 'exited']),
   exit: z.enum(['ok', 'failed', 'killed', 'timeout']).nullable(),
   owner: z.string(),

@@ -10,12 +10,9 @@ import { Pid, ProcRecordSchema, TimeoutMs } from './schemas.js';
 /** Waits for exit, reporting state changes and streamed tokens as progress; cancelling the request kills the process. */
 async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: SyscallContext, killOnCancel: boolean) {
   let step = 0;
-  const report = (q: Process) => {
-    if (q.pid === p.pid || p.children.includes(q.pid))
-      ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` });
-  };
-  k.procs.on('state', report);
-  k.procs.on('progress', report);
+  const unwatch = k.procs.watch(p.pid, ({ proc: q }) =>
+    ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` }),
+  );
   const onCancel = () => killOnCancel && k.kill(p.pid);
   ctx.signal.addEventListener('abort', onCancel, { once: true });
   try {
@@ -24,8 +21,7 @@ async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: Sysc
     if (!ctx.signal.aborted) throw e;
     throw new LlmosError('LLMOS_EKILLED', killOnCancel ? `request cancelled; process ${p.pid} was killed.` : `request cancelled; process ${p.pid} keeps running.`, { pid: p.pid });
   } finally {
-    k.procs.off('state', report);
-    k.procs.off('progress', report);
+    unwatch();
     ctx.signal.removeEventListener('abort', onCancel);
   }
 }

@@ -8,8 +8,8 @@
  *    $LLMOS_CACHE_DIR or <repo>/.cache); a missing piece throws an Error naming the step;
  *  - a start resolves only once the component answers a real request (no fixed sleeps);
  *  - `stop()` ends the process and waits for its exit; it is idempotent;
- *  - child processes die with this process: on exit/signals they are killed, and Neo4j and
- *    llama also exit by themselves when their stdin pipe closes (even if we are SIGKILLed);
+ *  - child processes die with this process: on exit/signals they get SIGTERM, and all of them
+ *    also shut down by themselves when their stdin pipe closes (even if we are SIGKILLed);
  *  - temp dirs are removed when this process exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -79,8 +79,9 @@ let hooksInstalled = false;
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
+  // SIGTERM, not SIGKILL: the redis bash wrapper must live long enough to end redis-server.
   const killAll = () => {
-    for (const c of children) c.kill('SIGKILL');
+    for (const c of children) c.kill('SIGTERM');
     children.clear();
   };
   process.on('exit', () => {
@@ -114,6 +115,7 @@ function launch(cmd: string, args: string[], logFile: string): ChildProcess {
   try {
     const child = spawn(cmd, args, { stdio: ['pipe', fd, fd], cwd: ROOT });
     children.add(child);
+    child.stdin?.on('error', () => undefined); // EPIPE once the child is gone is expected
     child.once('exit', () => children.delete(child));
     child.once('error', () => children.delete(child));
     return child;
@@ -259,20 +261,32 @@ export async function boltAnswers(uri: string): Promise<boolean> {
 
 // ---- Redis --------------------------------------------------------------------------
 
+/**
+ * bash wrapper: runs redis-server "$@" and ends it when our stdin pipe closes (this process
+ * died, even by SIGKILL) or on SIGTERM; exits with redis-server's code if that ends first.
+ */
+const REDIS_WRAPPER = `
+exec 3<&0
+redis-server "$@" & r=$!
+cat <&3 >/dev/null & c=$!
+trap 'kill -TERM $r $c 2>/dev/null' TERM INT HUP
+wait -n $r $c; code=$?
+kill -TERM $r $c 2>/dev/null; wait $r
+exit $code`;
+
+function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((d) => d && existsSync(path.join(d, cmd)));
+}
+
 /** Starts a throw-away redis-server (no persistence) on a free port. */
 export async function startRedis(): Promise<RedisHandle> {
+  if (!onPath('redis-server')) throw new Error(`redis-server not on PATH: ${INSTALL}`);
   const port = await freePort();
   const dir = makeTempDir('llmos-redis-');
   const logFile = path.join(dir, 'redis.log');
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  const child = launch('redis-server', args, logFile);
-  try {
-    await waitUntil('Redis', child, logFile, 20_000, () => redisPing(port));
-  } catch (e) {
-    const msg = (e as Error).message;
-    if (/ENOENT|could not spawn/.test(msg)) throw new Error(`redis-server not on PATH: ${INSTALL}`);
-    throw e;
-  }
+  const child = launch('bash', ['-c', REDIS_WRAPPER, 'redis-wrapper', ...args], logFile);
+  await waitUntil('Redis', child, logFile, 20_000, () => redisPing(port));
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

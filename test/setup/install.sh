@@ -28,14 +28,14 @@ if command -v redis-server >/dev/null 2>&1; then
   ok "present ($(redis-server --version | awk '{print $3}'))"
 else
   LOG="$CACHE/apt.log"
-  apt-get update >"$LOG" 2>&1
+  apt-get update >"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
   # Keep the package's service from starting: tests run their own redis per suite.
   made_policy=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server >>"$LOG" 2>&1 || {
-    [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d; echo "see $LOG" >&2; exit 1; }
+    [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d; tail -n 20 "$LOG" >&2; exit 1; }
   [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
   command -v redis-server >/dev/null
   ok "installed ($(redis-server --version | awk '{print $3}'))"
@@ -84,7 +84,7 @@ else
   rm -rf "$LIB" && mkdir -p "$LIB"
   mvn -B -q -f "$SETUP/neo4j/pom.xml" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$LIB" >"$CACHE/neo4j/mvn.log" 2>&1 || {
-    echo "see $CACHE/neo4j/mvn.log" >&2; exit 1; }
+    tail -n 20 "$CACHE/neo4j/mvn.log" >&2; exit 1; }
   [ -f "$LIB/neo4j-$NEO4J_VERSION.jar" ]
   touch "$STAMP"
   ok "downloaded ($(ls "$LIB"/*.jar | wc -l) jars)"

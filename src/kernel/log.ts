@@ -25,10 +25,13 @@ const forward = new Writable({
  * stdout is the MCP protocol. Level from LLMOS_LOG_LEVEL (default "info").
  */
 export function createLogger(level = process.env.LLMOS_LOG_LEVEL ?? 'info'): Logger {
+  const stderrLevel = level === 'silent' ? 'fatal' : level;
+  // The logger passes warnings through even when stderr wants less, so MCP clients still get them.
+  const loggerLevel = pino.levels.values[stderrLevel] <= pino.levels.values.warn ? stderrLevel : 'warn';
   return pino(
-    { level, base: { name: 'llmos' } },
+    { level: loggerLevel, base: { name: 'llmos' } },
     pino.multistream([
-      { level: level as pino.Level, stream: pino.destination({ fd: 2, sync: true }) },
+      { level: stderrLevel as pino.Level, stream: pino.destination({ fd: 2, sync: true }) },
       { level: 'warn', stream: forward },
     ]),
   );

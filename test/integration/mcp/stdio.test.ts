@@ -60,3 +60,19 @@ describe('the built binary over stdio', () => {
     expect(out[0]).toMatch(/^llmos: LLMOS_EPLUGIN: plugin "(sched-fcfs|ghost)"/);
   });
 });
+
+describe('llmos plugins', () => {
+  it('lists what the config loads and what each plugin provides', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [requireBuild(), 'plugins', '--json', '--config', configWith('sched-fcfs')], { env: { ...process.env, LLMOS_DATA_DIR: tempDir() } });
+    const out = JSON.parse(stdout);
+    expect(out.plugins).toEqual([expect.objectContaining({ name: 'sched-fcfs', provides: ['scheduler'] })]);
+    expect(out.syscalls).toContain('proc_spawn');
+  });
+
+  it('--version and --help', async () => {
+    const v = await promisify(execFile)(process.execPath, [requireBuild(), '--version']);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = await promisify(execFile)(process.execPath, [requireBuild(), '--help']);
+    expect(h.stdout).toContain('serve');
+  });
+});

@@ -15,7 +15,7 @@ import { TaskSchema, taskText, type Task, type TaskInput } from './task.js';
 import { TOKENS } from './tokens.js';
 import type { Allocator } from '../plugin-api/allocator.js';
 import type { ModelBackend } from '../plugin-api/model.js';
-import type { SessionHook } from '../plugin-api/session.js';
+import type { HttpRoutes, SessionHook } from '../plugin-api/session.js';
 import type { Profiler } from '../plugin-api/profiler.js';
 import type { Scheduler } from '../plugin-api/scheduler.js';
 
@@ -48,6 +48,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
   profiler?: Profiler;
   /** Run for each client session (MCP); see plugin-api/session.ts. */
   readonly sessionHooks: SessionHook[] = [];
+  /** Extra HTTP routes mounted by the HTTP transport (e.g. the OpenAI-compatible gateway). */
+  readonly httpRoutes: HttpRoutes[] = [];
   readonly exec: Executor;
   readonly dispatcher: Dispatcher;
   readonly log: Logger;

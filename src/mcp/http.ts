@@ -85,6 +85,7 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
     await live.transport.handlePostMessage(req, res, req.body);
   });
 
+  for (const routes of kernel.httpRoutes) routes(app);
   o.mount?.(app);
 
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

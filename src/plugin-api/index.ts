@@ -6,7 +6,7 @@ export type { ModelBackend, ModelInfo, ModelHealth, Completion, CompletionReques
 export type { Scheduler, SchedulerFactory } from './scheduler.js';
 export type { Allocator, AllocatorFactory, Allocation, AllocationContext, AllocationFeedback } from './allocator.js';
 export type { Profiler, TaskProfile } from './profiler.js';
-export type { ClientSession, SessionHook } from './session.js';
+export type { ClientSession, HttpRoutes, SessionHook } from './session.js';
 export type { KnowledgeStore } from './knowledge.js';
 export { defineSyscall, type Syscall, type SyscallContext, type SyscallAnnotations } from '../kernel/syscall.js';
 export type { ResourceEntry } from '../kernel/resourcetable.js';

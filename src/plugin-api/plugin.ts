@@ -7,7 +7,7 @@ import type { AllocatorFactory } from './allocator.js';
 import type { ModelBackend } from './model.js';
 import type { Profiler } from './profiler.js';
 import type { SchedulerFactory } from './scheduler.js';
-import type { SessionHook } from './session.js';
+import type { HttpRoutes, SessionHook } from './session.js';
 
 /** What a plugin may contribute; listed in sys_info and checked by the loader. */
 export type Provides = 'model' | 'scheduler' | 'allocator' | 'profiler' | 'knowledge' | 'syscall' | 'resource' | 'queue' | 'transport';
@@ -31,6 +31,8 @@ export interface PluginScope {
   profiler(p: Profiler): void;
   /** Runs for each connected client session (e.g. to offer the client's own model). */
   onSession(hook: SessionHook): void;
+  /** Adds HTTP routes to the --http transport; the plugin must declare "transport". */
+  http(routes: HttpRoutes): void;
   /** Registers a service other plugins can resolve by token (credo-ts style). */
   provide<T>(token: symbol, value: T): void;
   /** Resolves a service; fails with LLMOS_EPLUGIN naming the token when nobody provides it. */

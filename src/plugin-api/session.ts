@@ -11,5 +11,11 @@ export interface ClientSession {
   createMessage(params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
 }
 
+/**
+ * Adds routes to the HTTP transport's app (an Express app), behind the same
+ * Host/Origin checks and bearer-token auth as /mcp. Only mounted with --http.
+ */
+export type HttpRoutes = (app: import('express').Express) => void;
+
 /** Runs when a session starts; the returned function runs when it ends. */
 export type SessionHook = (session: ClientSession) => (() => void | Promise<void>) | void;

@@ -89,7 +89,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.allocators.active();
     if (sched.size() >= params.maxQueue) throw Errors.queueFull(params.maxQueue);
     if (!this.models.all().length) throw Errors.noModel('no model is registered');
-    if (task.model !== 'auto') this.models.must(task.model);
+    if (task.model !== 'auto' && this.models.must(task.model).status === 'draining')
+      throw new LlmosError('LLMOS_EUNAVAILABLE', `model "${task.model}" is draining before removal; use another model or "auto".`, { model: task.model });
     if (this.profiler) {
       const prof = this.profiler.profile(task);
       task.type ??= prof.type;
@@ -162,6 +163,18 @@ export class Kernel extends EventEmitter<KernelEvents> {
   addModel(b: ModelBackend): void {
     this.models.add(b);
     this.res.addModel(b.info);
+  }
+
+  /** Swaps in a new version; calls in flight finish on the old one (see ModelTable.update). */
+  async updateModel(b: ModelBackend): Promise<void> {
+    await this.models.update(b);
+    this.res.addModel(b.info);
+  }
+
+  /** Removes a model at once; drain or kill its processes first. */
+  async removeModel(id: string): Promise<void> {
+    await this.models.remove(id);
+    this.res.removeModel(id);
   }
 
   /** Kills a process and its children. Queued ones exit at once; running ones when their call aborts. */

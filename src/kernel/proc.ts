@@ -20,6 +20,12 @@ export interface Attempt {
   finished?: number;
   error?: { code: string; message: string };
 }
+/** A coded error as recorded on a process; data holds its figures (sizes, limits). */
+export interface ProcError {
+  code: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
 export interface ProcResult {
   text: string;
   finish_reason: string;
@@ -41,7 +47,7 @@ export class Process {
   /** Completion tokens streamed so far by the current attempt. */
   streamed = 0;
   result?: ProcResult;
-  error?: { code: string; message: string };
+  error?: ProcError;
   readonly children: number[] = [];
   /** Aborted by proc_kill, deadlines and preemption; backends must honour it. */
   readonly controller = new AbortController();
@@ -201,14 +207,17 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
   }
 
   /** Records the exit once; later calls are ignored, so every process has exactly one result. */
-  exit(p: Process, status: ExitStatus, outcome: { result?: { text: string; finish_reason: string }; error?: LlmosError | { code: string; message: string } } = {}): boolean {
+  exit(p: Process, status: ExitStatus, outcome: { result?: ProcResult; error?: LlmosError | ProcError } = {}): boolean {
     if (p.state === 'exited') return false;
     const from = p.state;
     p.state = 'exited';
     p.exit = status;
     p.finished = Date.now();
     if (outcome.result) p.result = outcome.result;
-    if (outcome.error) p.error = { code: outcome.error.code, message: outcome.error.message };
+    if (outcome.error) {
+      const { code, message, data } = outcome.error;
+      p.error = data && Object.keys(data).length ? { code, message, data } : { code, message };
+    }
     this.remember(p.pid);
     this.emit('state', p, from);
     this.emit('exit', p);

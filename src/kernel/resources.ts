@@ -170,9 +170,11 @@ export class ResourceManager {
           `owner "${owner}" would exceed its ${k} budget of ${limit[k]} (spent ${spent[k].toFixed(6)}, in flight ${reserved[k].toFixed(6)}, this call up to ${worst[k].toFixed(6)}); lower max_tokens, pick a cheaper model, or raise the budget.`,
           { owner, budget: limit, spent, reserved, needed: worst },
         );
+    // Sums below 1e-12 are float dust from settling; they are zero.
+    const clean = (x: number) => (Math.abs(x) < 1e-12 ? 0 : x);
     const add = (m: Map<string, Spend>, d: Spend, sign: number) => {
       const cur = m.get(owner) ?? { tokens: 0, cost_usd: 0 };
-      m.set(owner, { tokens: cur.tokens + sign * d.tokens, cost_usd: cur.cost_usd + sign * d.cost_usd });
+      m.set(owner, { tokens: cur.tokens + sign * d.tokens, cost_usd: clean(cur.cost_usd + sign * d.cost_usd) });
     };
     add(this.reserved, worst, 1);
     let settled = false;

@@ -7,6 +7,8 @@ export type { Scheduler, SchedulerFactory } from './scheduler.js';
 export type { Allocator, AllocatorFactory, Allocation, AllocationContext, AllocationFeedback } from './allocator.js';
 export type { Profiler, TaskProfile } from './profiler.js';
 export type { ClientSession, HttpRoutes, SessionHook } from './session.js';
+export { modelFactoryToken, type ModelConfig, type ModelFactory } from './model-factory.js';
+export { PERF_TABLE_TOKEN, type PerfTable, type PerfRow, type PerfSample, type PerfObservation } from './perf.js';
 export type { KnowledgeStore } from './knowledge.js';
 export { defineSyscall, type Syscall, type SyscallContext, type SyscallAnnotations } from '../kernel/syscall.js';
 export type { ResourceEntry } from '../kernel/resourcetable.js';

@@ -6,7 +6,7 @@ import { exponential, type ServiceDist } from './dists.js';
 import { sampleStationary } from '../../plugins/sched-core/mmc.js';
 import { makeScheduler } from './policies.js';
 import { Rng } from './rng.js';
-import { batchMeansSe, percentile, summarize, type Summary } from './stats.js';
+import { batchMeansSe, mean, percentile, summarize, type Summary } from './stats.js';
 
 export interface SimConfig {
   /** A scheduler name as the kernel knows it: fcfs, sjf, priority, hrrn, fair. */
@@ -27,6 +27,8 @@ export interface SimConfig {
   /** Owner weights in the arrival stream, e.g. {flood: 0.9, a: 0.05}; one owner when omitted. */
   ownerMix?: Record<string, number>;
   seed?: number;
+  /** Per-class, per-owner and longest-decile summaries (sorting costs time); default true. */
+  detail?: boolean;
   /**
    * 'stationary' starts with a number in system drawn from the M/M/c stationary
    * law (exact for exponential service under FCFS), so there is no warm-up bias.
@@ -189,19 +191,24 @@ export async function simulate(cfg: SimConfig): Promise<SimResult> {
   }
   for (let i = 0; i < N; i++) if (!done[i]) throw new Error(`process of task ${i} never finished under ${cfg.policy}: the scheduler lost it`);
 
-  const result = summarize(wait, resp);
+  const detail = cfg.detail ?? true;
+  const result: Summary = detail ? summarize(wait, resp) : { ...summarize(new Float64Array(0), new Float64Array(0)), tasks: N, mean_wait: mean(wait), mean_response: mean(resp) };
   const group = (key: Uint8Array | Uint16Array, names: (k: number) => string) => {
     const idx = new Map<number, number[]>();
     for (let i = 0; i < N; i++) (idx.get(key[i]) ?? idx.set(key[i], []).get(key[i])!).push(i);
     const out: Record<string, Summary> = {};
-    for (const [k, ids] of [...idx].sort((a, b) => a[0] - b[0])) out[names(k)] = summarize(Float64Array.from(ids, (i) => wait[i]), Float64Array.from(ids, (i) => resp[i]));
+    if (idx.size === 1) return { [names(key[0])]: result };
+    if (detail) for (const [k, ids] of [...idx].sort((a, b) => a[0] - b[0])) out[names(k)] = summarize(Float64Array.from(ids, (i) => wait[i]), Float64Array.from(ids, (i) => resp[i]));
     return out;
   };
-  const cut = percentile(Float64Array.from(svc).sort(), 0.9);
-  const longW: number[] = [];
-  const longR: number[] = [];
-  for (let i = 0; i < N; i++) if (svc[i] >= cut) (longW.push(wait[i]), longR.push(resp[i]));
-  const long = summarize(Float64Array.from(longW), Float64Array.from(longR));
+  let long: Summary = summarize(new Float64Array(0), new Float64Array(0));
+  if (detail) {
+    const cut = percentile(Float64Array.from(svc).sort(), 0.9);
+    const longW: number[] = [];
+    const longR: number[] = [];
+    for (let i = 0; i < N; i++) if (svc[i] >= cut) (longW.push(wait[i]), longR.push(resp[i]));
+    long = summarize(Float64Array.from(longW), Float64Array.from(longR));
+  }
   const lambda = finishedAll / t;
   const w = responseSum / finishedAll;
   const l = area / t;

@@ -32,7 +32,7 @@ export const ProcRecordSchema = z.object({
   ),
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), cost_usd: z.number() }),
   result: z.object({ text: z.string(), finish_reason: z.string() }).nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: z.object({ code: z.string(), message: z.string(), data: z.record(z.string(), z.unknown()).optional() }).nullable(),
   children: z.array(z.number().int()),
 });
 

@@ -1,0 +1,62 @@
+import { defineSyscall, z, type Kernel, type SyscallContext } from '../../src/plugin-api/index.js';
+
+const Spend = z.object({ tokens: z.number(), cost_usd: z.number() });
+export const BudgetSchema = z.object({
+  owner: z.string(),
+  limit: z.object({ tokens: z.number().nullable(), cost_usd: z.number().nullable() }).describe('null means unlimited.'),
+  spent: Spend,
+  reserved: Spend.describe('Worst case of calls in flight, held until they settle.'),
+  remaining: z.object({ tokens: z.number().nullable(), cost_usd: z.number().nullable() }).describe('limit − spent − reserved; null when unlimited.'),
+});
+
+const Owner = z.string().min(1).max(200).optional().describe('Whose budget; omitted or "self" means the caller.');
+const who = (owner: string | undefined, ctx: SyscallContext) => (!owner || owner === 'self' ? ctx.owner : owner);
+
+export function budgetRecord(k: Kernel, owner: string): z.infer<typeof BudgetSchema> {
+  const b = k.res.budget(owner);
+  const left = (key: 'tokens' | 'cost_usd') => (b.limit[key] === undefined ? null : b.limit[key]! - b.spent[key] - b.reserved[key]);
+  return {
+    owner,
+    limit: { tokens: b.limit.tokens ?? null, cost_usd: b.limit.cost_usd ?? null },
+    spent: b.spent,
+    reserved: b.reserved,
+    remaining: { tokens: left('tokens'), cost_usd: left('cost_usd') },
+  };
+}
+
+/**
+ * Budgets are checked before every model call at the call's worst case
+ * (prompt + max_tokens), so an owner never overspends (LLMOS_EBUDGET).
+ */
+export const budgetSyscalls = (k: Kernel) => [
+  defineSyscall({
+    name: 'budget_set',
+    title: 'Set a budget',
+    description:
+      'Sets an owner\'s token and/or cost (USD) budget over the server\'s lifetime. A field left out keeps its current value; null removes that limit. Calls that could exceed it fail with LLMOS_EBUDGET before reaching the model.',
+    input: z.object({
+      owner: Owner,
+      tokens: z.number().int().min(0).nullable().optional().describe('Prompt + completion tokens; null for unlimited.'),
+      cost_usd: z.number().min(0).nullable().optional().describe('US dollars; null for unlimited.'),
+    }),
+    output: BudgetSchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    handler({ owner, tokens, cost_usd }, ctx) {
+      const o = who(owner, ctx);
+      const cur = k.res.budget(o).limit;
+      const pick = (given: number | null | undefined, old: number | undefined) => (given === undefined ? old : given ?? undefined);
+      const next = { tokens: pick(tokens, cur.tokens), cost_usd: pick(cost_usd, cur.cost_usd) };
+      k.res.setBudget(o, Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)));
+      return budgetRecord(k, o);
+    },
+  }),
+  defineSyscall({
+    name: 'budget_get',
+    title: 'Get a budget',
+    description: 'An owner\'s budget limits, what it has spent, what calls in flight have reserved, and what remains.',
+    input: z.object({ owner: Owner }),
+    output: BudgetSchema,
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    handler: ({ owner }, ctx) => budgetRecord(k, who(owner, ctx)),
+  }),
+];

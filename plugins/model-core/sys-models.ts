@@ -1,0 +1,126 @@
+import { defineSyscall, LlmosError, z, type Kernel } from '../../src/plugin-api/index.js';
+import type { PerfTable } from '../../src/plugin-api/perf.js';
+import type { ModelConfig } from './factories.js';
+import type { ModelManager } from './manager.js';
+import { ModelRecordSchema, modelRecord } from './records.js';
+
+const ModelId = z.string().min(1).max(200).describe('A model id from model_list.');
+
+/** Config fields common to every kind; a kind's factory may read more (they are passed through). */
+const configFields = {
+  version: z.string().min(1).max(100).optional().describe('Version label; model_update with a new one swaps versions without dropping calls.'),
+  baseURL: z.string().url().optional().describe('openai: the endpoint, e.g. http://127.0.0.1:8080/v1.'),
+  model: z.string().min(1).optional().describe('openai: the upstream model name.'),
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Name of the environment variable holding the API key (never the key itself).'),
+  pricing: z.object({ input_per_1k: z.number().min(0), output_per_1k: z.number().min(0) }).optional().describe('USD per 1,000 tokens.'),
+  context_window: z.number().int().positive().optional(),
+  max_output_tokens: z.number().int().positive().optional(),
+  concurrency: z.number().int().min(1).max(1024).optional().describe('Calls that may run at once.'),
+  limits: z.object({ rpm: z.number().int().positive().optional(), tpm: z.number().int().positive().optional() }).optional().describe('Requests and tokens per minute.'),
+  expected_tokens_per_s: z.number().positive().optional(),
+  task_types: z.array(z.string()).optional(),
+  languages: z.array(z.string()).optional(),
+  domains: z.array(z.string()).optional(),
+};
+
+const SECRET = /^(api_?key|apikey|key|secret|token|password|authorization)$/i;
+/** Configs are stored on disk and shown in model_list, so secrets must come from the environment. */
+function refuseSecrets(cfg: Record<string, unknown>): void {
+  const bad = Object.keys(cfg).filter((k) => SECRET.test(k));
+  if (bad.length)
+    throw new LlmosError('LLMOS_EINVAL', `model config must not carry secrets (${bad.join(', ')}); put the key in an environment variable of the server and pass its name as api_key_env.`);
+}
+
+export function modelSyscalls(k: Kernel, mgr: ModelManager, perf: PerfTable) {
+  const record = (id: string) => modelRecord(k, mgr, perf, id);
+  return [
+    defineSyscall({
+      name: 'model_list',
+      title: 'List models',
+      description: 'Every registered model with status (ready, cooldown, draining), last health probe, load (processes in flight, slots), version, capabilities, pricing, limits and its rows of the performance table.',
+      input: z.object({ probe: z.boolean().default(false).describe('Probe health of every model first.') }),
+      output: z.object({ models: z.array(ModelRecordSchema) }),
+      annotations: { readOnlyHint: true, idempotentHint: true },
+      async handler({ probe }) {
+        const ids = k.models.all().map((e) => e.backend.info.id);
+        if (probe) await Promise.all(ids.map((id) => k.models.probe(id)));
+        return { models: ids.filter((id) => k.models.get(id)).map(record) };
+      },
+    }),
+    defineSyscall({
+      name: 'model_register',
+      title: 'Register a model',
+      description:
+        'Deploys a model at runtime. kind "openai" serves any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter): give id, baseURL, model, api_key_env, pricing, context_window. Other kinds come from backend plugins. The model is admitted only after its health probe passes (LLMOS_EUNAVAILABLE otherwise), and is restored after a restart.',
+      input: z.looseObject({
+        kind: z.string().min(1).max(64).describe('Backend kind: "openai", or one a loaded plugin provides.'),
+        id: z.string().min(1).max(200).regex(/^[A-Za-z0-9._:@/-]+$/, 'letters, digits and . _ : @ / - only').describe('Unique model id, e.g. "vllm/qwen2.5-7b".'),
+        ...configFields,
+      }),
+      output: ModelRecordSchema,
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+      async handler(cfg) {
+        refuseSecrets(cfg);
+        await mgr.register(cfg as ModelConfig);
+        return record(cfg.id);
+      },
+    }),
+    defineSyscall({
+      name: 'model_update',
+      title: 'Update a model',
+      description:
+        'Deploys a new version or config of a registered model: the given fields are merged over its config, the new backend must pass a health probe, then it is swapped in. Processes already running finish on the old version; new ones use the new version; none is dropped.',
+      input: z.looseObject({ id: ModelId, kind: z.string().min(1).max(64).optional().describe('Only needed for models a plugin loaded from its options.'), ...configFields }),
+      output: ModelRecordSchema.extend({ previous_version: z.string() }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      async handler({ id, ...patch }) {
+        refuseSecrets(patch);
+        const { previous } = await mgr.update(id, patch as Partial<ModelConfig>);
+        return { ...record(id), previous_version: previous };
+      },
+    }),
+    defineSyscall({
+      name: 'model_remove',
+      title: 'Remove a model',
+      description:
+        'Drains a model (no new allocations; waits for its processes to finish, then removes it) or, with force:true, kills its processes and removes it at once. If timeout_ms passes first the answer says "draining" and removal happens once the model is idle.',
+      input: z.object({
+        id: ModelId,
+        force: z.boolean().default(false).describe('Kill processes on the model instead of waiting for them.'),
+        timeout_ms: z.number().int().min(0).max(3_600_000).default(60_000).describe('How long to wait for the drain.'),
+      }),
+      output: z.object({
+        id: z.string(),
+        removed: z.boolean(),
+        status: z.enum(['removed', 'draining']),
+        inflight: z.number().int(),
+        killed: z.array(z.number().int()).describe('Pids killed by force.'),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+      async handler({ id, force, timeout_ms }) {
+        return { id, ...(await mgr.remove(id, force, timeout_ms)) };
+      },
+    }),
+    defineSyscall({
+      name: 'model_health',
+      title: 'Probe model health',
+      description: 'Probes the health of one model, or of every model, now; the result is also kept for model_list.',
+      input: z.object({ id: ModelId.optional().describe('Omit to probe every model.') }),
+      output: z.object({
+        models: z.array(z.object({ id: z.string(), status: z.enum(['ready', 'cooldown', 'draining']), ok: z.boolean(), detail: z.string().nullable(), latency_ms: z.number().nullable() })),
+      }),
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+      async handler({ id }) {
+        const ids = id ? [k.models.must(id).backend.info.id] : k.models.all().map((e) => e.backend.info.id);
+        const models = await Promise.all(
+          ids.map(async (m) => {
+            const h = await k.models.probe(m);
+            const e = k.models.get(m);
+            return { id: m, status: e?.status ?? ('draining' as const), ok: h.ok, detail: h.detail ?? null, latency_ms: e?.lastHealth?.latency_ms ?? null };
+          }),
+        );
+        return { models };
+      },
+    }),
+  ];
+}

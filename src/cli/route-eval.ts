@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { isLlmosError } from '../kernel/errors.js';
+import { routeEval, type RouteEvalOptions } from '../route/evaluate.js';
+import { formatReport } from '../route/format.js';
+import { paretoSvg } from '../route/svg.js';
+import { DEFAULT_LAMBDAS, lambdaSweep } from '../route/sweep.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+const num = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${what} must be a number.`);
+  return n;
+};
+
+/** "alloc-bandit.alpha=0.1" → { "alloc-bandit": { alpha: 0.1 } }; numbers and booleans are parsed. */
+function parseParams(list: string[]): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const p of list) {
+    const m = /^([a-z][a-z0-9-]*)\.([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(p);
+    if (!m) throw new InvalidArgumentError(`--param "${p}" must look like plugin.option=value, e.g. alloc-bandit.alpha=0.1`);
+    const raw = m[3];
+    const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    (out[m[1]] ??= {})[m[2]] = value;
+  }
+  return out;
+}
+
+/** `llmos route-eval`: replays RouterBench-format CSVs through an allocator plugin and scores it. */
+export function routeEvalCommand(): Command {
+  return new Command('route-eval')
+    .description('Replay recorded LLM outcomes (RouterBench CSVs) through an allocator; print accuracy and cost per 1,000 prompts against every single model, the oracle and random choice.')
+    .requiredOption('--data <file>', 'a RouterBench CSV to score (repeatable; prompts of all files are interleaved)', collect, [])
+    .option('--warmup <file>', 'a RouterBench CSV replayed first to learn from, not scored (repeatable)', collect, [])
+    .option('--allocator <name>', 'allocator to evaluate', 'bandit')
+    .option('--lambda <x>', 'cost sensitivity: reward = quality − λ × dollars', num('--lambda'))
+    .option('--seed <n>', 'seed of the stream order, splits and tie-breaks', num('--seed'), 1)
+    .option('--holdout <fraction>', 'score only this seeded share of each --data file; the rest joins the warm-up', num('--holdout'))
+    .addOption(new Option('--warmup-feedback <mode>', 'warm-up feeds back every model\'s outcome (all, like eval results) or only the chosen one').choices(['all', 'chosen']).default('all'))
+    .option('--param <plugin.option=value>', 'plugin option for the replay kernel, e.g. alloc-bandit.budget_per_1k=1.2 (repeatable)', collect, [])
+    .option('--json', 'print one JSON object instead of a table')
+    .option('--plot <file.svg>', 'also sweep λ and draw accuracy against cost as SVG')
+    .option('--lambdas <list>', 'λ values of the sweep, comma-separated', (v) => v.split(',').map(num('--lambdas')))
+    .action(async (opts) => {
+      try {
+        if (!opts.data.length) throw new InvalidArgumentError('give at least one --data FILE.csv');
+        if (opts.holdout !== undefined && !(opts.holdout > 0 && opts.holdout < 1)) throw new InvalidArgumentError('--holdout must be between 0 and 1');
+        const o: RouteEvalOptions = {
+          data: opts.data,
+          warmup: opts.warmup,
+          allocator: opts.allocator,
+          lambda: opts.lambda,
+          seed: opts.seed,
+          holdout: opts.holdout,
+          warmupFeedback: opts.warmupFeedback,
+          pluginOptions: parseParams(opts.param),
+        };
+        const { items, streams, ...report } = await routeEval(o);
+        let sweep: Awaited<ReturnType<typeof lambdaSweep>> | undefined;
+        if (opts.plot) {
+          sweep = await lambdaSweep(o, streams, items, opts.lambdas ?? DEFAULT_LAMBDAS);
+          const refs = [
+            { label: 'oracle', ...report.oracle },
+            { label: 'random', ...report.random },
+            ...Object.entries(report.baselines).map(([label, s]) => ({ label, ...s })),
+          ];
+          writeFileSync(opts.plot, paretoSvg(sweep.map((p) => ({ label: `λ ${p.lambda}`, ...p })), refs, `${report.allocator}: accuracy vs cost over a λ sweep (${report.prompts} prompts)`));
+        }
+        process.stdout.write((opts.json ? JSON.stringify(sweep ? { ...report, sweep } : report) : formatReport(report) + (sweep ? `\nλ sweep: ${sweep.map((p) => `λ ${p.lambda}: ${p.accuracy.toFixed(3)} @ $${p.cost_per_1k.toFixed(3)}`).join('; ')}\nplot written to ${opts.plot}` : '')) + '\n');
+      } catch (e) {
+        process.stderr.write(`route-eval: ${isLlmosError(e) || e instanceof InvalidArgumentError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      }
+    });
+}

@@ -1,0 +1,36 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { boot } from '../../../src/boot.js';
+import { createLogger } from '../../../src/kernel/log.js';
+import allocPerf from '../../../plugins/alloc-perf/index.js';
+import modelCore from '../../../plugins/model-core/index.js';
+import fcfs from '../../../plugins/sched-fcfs/index.js';
+import { echoFactoryPlugin, removeDir } from './harness.js';
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+describe('the performance table feeds allocation', () => {
+  it('alloc-perf picks the model model_eval measured as more accurate on the task type', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'llmos-perf-alloc-'));
+    const { kernel, stop } = await boot({ inline: [fcfs, allocPerf, echoFactoryPlugin, modelCore], dataDir, logger: createLogger('silent') });
+    cleanup = async () => (await stop(), removeDir(dataDir));
+    const call = (name: string, input: unknown) => kernel.syscalls.dispatch(name, input, { owner: 't', signal: new AbortController().signal, progress: () => undefined }) as Promise<any>;
+    await call('model_register', { kind: 'echo', id: 'alpha' });
+    await call('model_register', { kind: 'echo', id: 'beta' });
+    // echo answers "echo: <prompt>": expecting "beta" passes only for prompts that contain it
+    const items = (word: string) => Array.from({ length: 4 }, (_, i) => ({ prompt: `${word} ${i}`, expected: 'beta', scorer: 'contains', type: 'qa' }));
+    expect((await call('model_eval', { model: 'alpha', items: items('alpha') })).accuracy).toBe(0);
+    expect((await call('model_eval', { model: 'beta', items: items('beta') })).accuracy).toBe(1);
+
+    kernel.setAllocator('perf');
+    const p = await call('proc_spawn', { prompt: 'which one?', type: 'qa', wait: true });
+    expect(p).toMatchObject({ exit: 'ok', model: 'beta' });
+    expect(kernel.procs.must(p.pid).allocation?.reason).toContain('beta has accuracy 1.000');
+  });
+});

@@ -5,6 +5,7 @@ import { VERSION } from './boot.js';
 import { isLlmosError } from './kernel/errors.js';
 import { docsCommand } from './cli/docs.js';
 import { pluginsCommand } from './cli/plugins.js';
+import { routeEvalCommand } from './cli/route-eval.js';
 import { serveCommand } from './cli/serve.js';
 
 /** The composition root of the command line. Every failure is one line on stderr and a non-zero exit. */
@@ -13,6 +14,7 @@ const program = new Command('llmos')
   .version(VERSION)
   .addCommand(serveCommand(), { isDefault: false })
   .addCommand(pluginsCommand())
+  .addCommand(routeEvalCommand())
   .addCommand(docsCommand());
 
 program.parseAsync().catch((e: unknown) => {

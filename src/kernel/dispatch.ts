@@ -10,6 +10,8 @@ import type { Scheduler } from '../plugin-api/scheduler.js';
 
 /** The active policies; swapped at runtime by sched_set / alloc_set. */
 export interface Policies {
+  /** False until a scheduler and an allocator are loaded. */
+  ready(): boolean;
   scheduler(): Scheduler;
   allocator(): Allocator;
 }
@@ -51,6 +53,7 @@ export class Dispatcher {
   }
 
   private pump(): void {
+    if (!this.policy.ready()) return; // plugins still registering
     const sched = this.policy.scheduler();
     for (let free = this.capacity() - this.active; free > 0; free--) {
       const p = sched.pickNext(Math.min(free, this.res.freeSlots()), Date.now());

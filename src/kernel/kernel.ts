@@ -72,7 +72,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.container.registerInstance(TOKENS.Logger, this.log);
     this.container.registerInstance(TOKENS.DataDir, this.dataDir);
     this.exec = new Executor(this.procs, this.models, this.res, this.log);
-    this.dispatcher = new Dispatcher(this.procs, this.models, this.res, this.exec, { scheduler: () => this.schedulers.active(), allocator: () => this.allocators.active() }, this.log);
+    this.dispatcher = new Dispatcher(this.procs, this.models, this.res, this.exec, { ready: () => this.schedulers.names().length > 0 && this.allocators.names().length > 0, scheduler: () => this.schedulers.active(), allocator: () => this.allocators.active() }, this.log);
     this.procs.on('state', (p) => this.emit('resource', `llmos://proc/${p.pid}`));
     this.procs.on('exit', (p) => this.rollUp(p));
     this.models.on('change', (id) => this.emit('resource', `llmos://models/${id}`));

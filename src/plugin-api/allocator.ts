@@ -37,6 +37,8 @@ export interface Allocator {
   choose(task: Task, candidates: readonly ModelInfo[], ctx: AllocationContext): Allocation | Promise<Allocation>;
   /** Outcome of an allocation: exits, proc_feedback and eval results. */
   feedback?(event: AllocationFeedback): void;
+  /** Applies runtime parameters from alloc_set (e.g. {lambda: 0.5}); throws LLMOS_EINVAL on a bad one. */
+  configure?(params: Record<string, unknown>): void;
   snapshot?(): Record<string, unknown>;
 }
 

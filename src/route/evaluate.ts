@@ -29,6 +29,8 @@ export interface RouteEvalReport extends Score {
   skipped_rows: number;
   allocator: string;
   lambda: number | null;
+  /** λ after the run; differs from `lambda` when the allocator paces it to a spend target. */
+  lambda_final: number | null;
   seed: number;
   warmup_prompts: number;
   choices: ReplayRun['choices'];
@@ -76,14 +78,15 @@ function hostOptions(o: RouteEvalOptions, lambda: number | undefined): RouteEval
 }
 
 /** One replay of the allocator on prepared streams (a fresh kernel, so runs do not share state). */
-export async function runOnce(o: RouteEvalOptions, s: Streams, items: { warm: ReplayItem[]; score: ReplayItem[] }, lambda = o.lambda): Promise<ReplayRun & { lambda: number | null }> {
+export async function runOnce(o: RouteEvalOptions, s: Streams, items: { warm: ReplayItem[]; score: ReplayItem[] }, lambda = o.lambda): Promise<ReplayRun & { lambda: number | null; lambda_final: number | null }> {
   const host = await ReplayHost.open({ pluginOptions: hostOptions(o, lambda), logger: o.logger });
   try {
     const alloc = host.allocator(o.allocator ?? 'bandit');
     const lam = lambda ?? (alloc.snapshot?.().lambda as number | undefined) ?? null;
     await warmUp(alloc, items.warm, s.models, host, o.warmupFeedback ?? 'all');
     const run = await scoreReplay(alloc, items.score, s.models, host, lam ?? 0);
-    return { ...run, lambda: lam };
+    const after = alloc.snapshot?.().lambda;
+    return { ...run, lambda: lam, lambda_final: typeof after === 'number' ? after : lam };
   } finally {
     await host.close();
   }
@@ -111,6 +114,7 @@ export async function routeEval(o: RouteEvalOptions): Promise<RouteEvalReport & 
     skipped_rows: s.skipped.length,
     allocator: o.allocator ?? 'bandit',
     lambda: run.lambda,
+    lambda_final: run.lambda_final,
     seed: o.seed ?? 1,
     warmup_prompts: s.warm.length,
     choices: run.choices,

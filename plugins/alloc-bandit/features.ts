@@ -1,0 +1,78 @@
+import { estimateTokens, TASK_TYPES, taskText, type Task } from '../../src/plugin-api/index.js';
+
+/**
+ * Task features for LinUCB, each roughly in [0, 1]. Computed only from what
+ * the allocator may see: the prompt text and the profile fields on the task
+ * (type, language). `words` adds that many hashed word buckets of the last
+ * paragraph (the question itself in few-shot prompts). Changing the list
+ * changes FEATURE_SET_VERSION, which invalidates persisted LinUCB state.
+ */
+export const FEATURE_SET_VERSION = 2;
+
+const DENSE = [
+  'bias',
+  ...TASK_TYPES.map((t) => `type:${t}`),
+  'lang:en',
+  'log_tokens',
+  'short',
+  'code_keywords',
+  'imperative',
+  'options',
+  'options_two',
+  'options_four_plus',
+  'few_shot',
+  'blank_slot',
+  'question_mark',
+  'digits',
+  'math_ops',
+  'last_log_chars',
+  'last_digits',
+  'last_negation',
+] as const;
+
+export function featureNames(words: number): string[] {
+  return [...DENSE, ...Array.from({ length: words }, (_, i) => `word#${i}`)];
+}
+
+const OPTION = /(?:^|\n)\s*\(?([A-H])[).:]\s/g;
+
+/** FNV-1a, for word buckets. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export function featurize(task: Task, words = 0): Float64Array {
+  const text = taskText(task);
+  const x = new Float64Array(DENSE.length + words);
+  let k = 0;
+  x[k++] = 1;
+  for (const t of TASK_TYPES) x[k++] = task.type === t ? 1 : 0;
+  x[k++] = (task.language ?? 'en') === 'en' ? 1 : 0;
+  const tokens = estimateTokens(text);
+  x[k++] = Math.min(1, Math.log2(1 + tokens) / 12);
+  x[k++] = tokens < 64 ? 1 : 0;
+  x[k++] = /```|\bdef\b|\bfunction\b|\bpython\b|\breturn\b|\bclass\b/i.test(text) ? 1 : 0;
+  x[k++] = /^\s*(write|implement|create|generate|build)\b/i.test(text) ? 1 : 0;
+  const letters = new Set([...text.matchAll(OPTION)].map((m) => m[1]));
+  x[k++] = Math.min(1, letters.size / 5);
+  x[k++] = letters.size === 2 ? 1 : 0;
+  x[k++] = letters.size >= 4 ? 1 : 0;
+  x[k++] = Math.min(1, (text.match(/\banswer:/gi)?.length ?? 0) / 10);
+  x[k++] = /(^|\s)_(\s|[.,'])/.test(text) ? 1 : 0;
+  x[k++] = /\?\s*$/m.test(text) ? 1 : 0;
+  x[k++] = Math.min(1, (10 * (text.match(/\d/g)?.length ?? 0)) / Math.max(1, text.length));
+  x[k++] = /\d\s*[-+*/^=]\s*\d/.test(text) ? 1 : 0;
+  // The last paragraph is the question itself when the prompt is few-shot.
+  const lastParagraph = text.split(/\n\s*\n/).filter((p) => p.trim()).at(-1) ?? '';
+  x[k++] = Math.min(1, Math.log2(1 + lastParagraph.length) / 12);
+  x[k++] = /\d/.test(lastParagraph) ? 1 : 0;
+  x[k++] = /\b(not|never|except|least)\b|n't\b/i.test(lastParagraph) ? 1 : 0;
+  if (words > 0) {
+    const last = lastParagraph.toLowerCase().match(/[a-z]{3,}/g) ?? [];
+    const scale = 1 / Math.sqrt(Math.max(1, last.length));
+    for (const w of last) x[k + (hash(w) % words)] += scale;
+  }
+  return x;
+}

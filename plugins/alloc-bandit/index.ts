@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { definePlugin, z } from '../../src/plugin-api/index.js';
+import { BanditAllocator, type BanditParams, type Policy } from './allocator.js';
+import { BanditState, type BanditStateJson } from './bandit-state.js';
+import { featureNames } from './features.js';
+import { JsonStore } from './json-store.js';
+import { Rng } from './rng.js';
+
+export { BanditAllocator } from './allocator.js';
+
+const Options = z.object({
+  lambda: z.number().min(0).default(20).describe('Reward = quality − lambda × dollars per call.'),
+  alpha: z.number().min(0).default(0.05).describe('LinUCB exploration width.'),
+  ucb_c: z.number().min(0).default(0.5).describe('UCB1 exploration constant.'),
+  budget_per_1k: z.number().min(0).default(0).describe('Spend target in dollars per 1,000 allocations; when > 0, lambda is paced online to meet it.'),
+  pace_rate: z.number().positive().default(0.02).describe('Pacing step size.'),
+  words: z.number().int().min(0).max(1024).default(0).describe('Hashed word buckets of the last paragraph added to the LinUCB features.'),
+  ridge: z.number().positive().default(1).describe('LinUCB ridge regularisation.'),
+  seed: z.number().int().default(1).describe('Seed of tie-breaks and Thompson draws.'),
+  persist: z.boolean().default(true).describe('Keep state in <dataDir>/alloc-bandit.json across restarts.'),
+});
+
+/** This kernel's state file, so stop() can write it once more. */
+const STORE = Symbol.for('llmos.alloc-bandit.store');
+
+const POLICIES: Policy[] = ['linucb', 'thompson', 'ucb1'];
+
+/**
+ * Learning allocators: "bandit" (contextual LinUCB over task features),
+ * "bandit-thompson" and "bandit-ucb1" (per task type × language). All three
+ * share one learned state, persisted in the data dir and shown at llmos://alloc.
+ */
+export default definePlugin({
+  name: 'alloc-bandit',
+  version: '1.0.0',
+  description: 'Thompson sampling, UCB1 and LinUCB allocators; reward = quality − λ·cost; state persists across restarts.',
+  provides: ['allocator', 'resource'],
+  options: Options,
+  register(scope, opts) {
+    const state = new BanditState(opts.words, opts.ridge);
+    const store = new JsonStore<BanditStateJson>(join(scope.dataDir, 'alloc-bandit.json'), () => state.toJSON());
+    if (opts.persist) {
+      try {
+        const saved = store.read();
+        if (saved && !state.load(saved)) scope.log.warn({ file: store.file }, 'saved bandit state uses another feature set; starting fresh');
+      } catch (e) {
+        scope.log.warn({ err: e, file: store.file }, 'saved bandit state is unreadable; starting fresh');
+      }
+      state.onChange = () => store.markDirty();
+    }
+    const rng = new Rng(opts.seed);
+    const params: Record<Policy, BanditParams> = Object.fromEntries(POLICIES.map((p) => [p, { lambda: opts.lambda, alpha: opts.alpha, ucb_c: opts.ucb_c, budget_per_1k: opts.budget_per_1k, pace_rate: opts.pace_rate }])) as Record<Policy, BanditParams>;
+    for (const p of POLICIES) {
+      const name = p === 'linucb' ? 'bandit' : `bandit-${p}`;
+      scope.allocator(name, () => new BanditAllocator(p, state, params[p], rng));
+    }
+    if (opts.persist) scope.provide(STORE, store);
+    scope.resource({
+      name: 'alloc',
+      title: 'Allocator state',
+      description: 'The learning allocators: parameters, and per model the observations, mean quality and mean cost per context.',
+      uri: 'llmos://alloc',
+      read: () => ({
+        active: scope.kernel.allocators.isActive() ? scope.kernel.allocators.active().name : null,
+        params,
+        features: featureNames(opts.words),
+        observations: state.observations,
+        models: Object.fromEntries(
+          [...state.arms].map(([id, a]) => [id, { quality_observations: a.quality.n, cost_observations: a.cost.n }]),
+        ),
+        contexts: Object.fromEntries(
+          [...state.contexts].map(([k, m]) => [k, Object.fromEntries([...m].map(([id, s]) => [id, { n: s.n, mean_quality: s.n ? s.s / s.n : null }]))]),
+        ),
+      }),
+    });
+  },
+  stop(scope) {
+    if (scope.kernel.container.isRegistered(STORE, true)) scope.resolve<JsonStore<BanditStateJson>>(STORE).flush();
+  },
+});

@@ -1,0 +1,92 @@
+import { defineSyscall, LlmosError, z, type Allocator, type Kernel } from '../../src/plugin-api/index.js';
+
+const Pid = z.number().int().positive().describe('A process id from proc_spawn or proc_list.');
+
+const AllocState = z.object({
+  active: z.string().describe('The allocator choosing models now.'),
+  available: z.array(z.string()),
+  state: z.record(z.string(), z.unknown()).describe("The active allocator's snapshot (parameters, what it learned)."),
+});
+
+/** Allocators may take run-time parameters (λ, exploration) through alloc_set. */
+
+function allocState(k: Kernel) {
+  const a = k.allocators.active();
+  return { active: a.name, available: k.allocators.names(), state: a.snapshot?.() ?? {} };
+}
+
+export const allocSyscalls = (k: Kernel) => [
+  defineSyscall({
+    name: 'alloc_get',
+    title: 'Get the allocator',
+    description: 'The active allocator (which model a process runs on), the available ones, and what the active one has learned.',
+    input: z.object({}),
+    output: AllocState,
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    handler: () => allocState(k),
+  }),
+  defineSyscall({
+    name: 'alloc_set',
+    title: 'Set the allocator',
+    description: 'Makes the named allocator active for processes not yet started, and optionally sets its parameters (e.g. {"lambda": 20} for the bandits: reward = quality − lambda × dollars).',
+    input: z.object({
+      name: z.string().min(1).describe('An allocator name from alloc_get.available.'),
+      params: z.record(z.string(), z.number()).optional().describe('Run-time parameters the allocator understands; others are ignored.'),
+    }),
+    output: AllocState,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    handler({ name, params }) {
+      const a = (k.allocators.active().name === name ? k.allocators.active() : k.setAllocator(name)) ;
+      if (params) {
+        if (!a.configure) throw new LlmosError('LLMOS_EINVAL', `allocator "${name}" takes no parameters; call alloc_set without params.`);
+        a.configure(params);
+      }
+      return allocState(k);
+    },
+  }),
+  defineSyscall({
+    name: 'proc_feedback',
+    title: 'Rate a result',
+    description: "Tells the active allocator how good a finished process's answer was, as reward in [0, 1] or rating 1–5; learning allocators route better with it.",
+    input: z
+      .object({
+        pid: Pid,
+        reward: z.number().min(0).max(1).optional().describe('Quality in [0, 1].'),
+        rating: z.number().int().min(1).max(5).optional().describe('1 (useless) to 5 (perfect); mapped to (rating − 1) / 4.'),
+      })
+      .refine((v) => (v.reward === undefined) !== (v.rating === undefined), { message: 'give exactly one of "reward" or "rating"', path: ['reward'] }),
+    output: z.object({ pid: z.number().int(), model: z.string(), reward: z.number(), allocator: z.string() }),
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    handler({ pid, reward, rating }) {
+      const p = k.procs.must(pid);
+      if (p.state !== 'exited') throw new LlmosError('LLMOS_EINVAL', `process ${pid} is ${p.state}; wait for it with proc_wait, then send feedback.`);
+      if (!p.model) throw new LlmosError('LLMOS_EINVAL', `process ${pid} never ran on a model (exit ${p.exit}); there is nothing to rate.`);
+      const r = reward ?? (rating! - 1) / 4;
+      const a = k.allocators.active();
+      a.feedback?.({
+        pid,
+        task: p.task,
+        model: p.model,
+        ok: p.exit === 'ok',
+        reward: r,
+        latency_ms: (p.finished ?? Date.now()) - (p.started ?? p.created),
+        cost_usd: p.usage.cost_usd,
+        completion_tokens: p.usage.completion_tokens,
+      });
+      return { pid, model: p.model, reward: r, allocator: a.name };
+    },
+  }),
+  defineSyscall({
+    name: 'alloc_explain',
+    title: 'Explain an allocation',
+    description: 'Why a process went to its model: the allocator’s reason and its score for every candidate.',
+    input: z.object({ pid: Pid }),
+    output: z.object({ pid: z.number().int(), model: z.string(), reason: z.string(), scores: z.record(z.string(), z.number()), ran_on: z.string().nullable() }),
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    handler({ pid }) {
+      const p = k.procs.must(pid);
+      if (!p.allocation) throw new LlmosError('LLMOS_EINVAL', `process ${pid} has no allocation yet (state ${p.state}); it gets one when it leaves the run queue, or it asked for a model by name.`);
+      return { pid, ...p.allocation, ran_on: p.model ?? null };
+    },
+  }),
+];

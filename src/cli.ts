@@ -3,10 +3,12 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { VERSION } from './boot.js';
 import { isLlmosError } from './kernel/errors.js';
+import { capacityCommand } from './cli/capacity.js';
 import { docsCommand } from './cli/docs.js';
 import { pluginsCommand } from './cli/plugins.js';
 import { routeEvalCommand } from './cli/route-eval.js';
 import { serveCommand } from './cli/serve.js';
+import { simulateCommand } from './cli/simulate.js';
 
 /** The composition root of the command line. Every failure is one line on stderr and a non-zero exit. */
 const program = new Command('llmos')
@@ -14,6 +16,8 @@ const program = new Command('llmos')
   .version(VERSION)
   .addCommand(serveCommand(), { isDefault: false })
   .addCommand(pluginsCommand())
+  .addCommand(capacityCommand())
+  .addCommand(simulateCommand())
   .addCommand(routeEvalCommand())
   .addCommand(docsCommand());
 

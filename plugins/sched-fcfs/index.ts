@@ -1,4 +1,4 @@
-import { definePlugin, type Process, type Scheduler } from '../../src/plugin-api/index.js';
+import { definePlugin, type Process, type Scheduler, queuedByClass } from '../../src/plugin-api/index.js';
 
 /** First come, first served: a FIFO with lazy deletion; every operation is O(1) amortized. */
 export class FcfsScheduler implements Scheduler {
@@ -47,7 +47,7 @@ export class FcfsScheduler implements Scheduler {
   }
 
   snapshot(): Record<string, unknown> {
-    return { policy: this.name, queued: this.size() };
+    return { policy: this.name, queued: this.size(), by_class: queuedByClass(this.queue.slice(this.head).filter((p): p is Process => p !== undefined)) };
   }
 
   /** Drops the consumed prefix once it is most of the array. */
@@ -67,6 +67,9 @@ export default definePlugin({
   description: 'First come, first served.',
   provides: ['scheduler'],
   register(scope) {
-    scope.scheduler('fcfs', () => new FcfsScheduler());
+    const make = () => new FcfsScheduler();
+    scope.scheduler('fcfs', make);
+    // Composite schedulers (sched-fair) build inner queues from this factory.
+    scope.provide(Symbol.for('llmos.scheduler:fcfs'), make);
   },
 });

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { boot, configPath } from '../boot.js';
@@ -32,7 +33,8 @@ export function docsCommand(): Command {
     .option('--write', 'rewrite README.md in place (default: print the table)')
     .option('-c, --config <file>', 'plugin config')
     .action(async (o: { write?: boolean; config?: string }) => {
-      const { kernel, stop } = await boot({ config: configPath(o.config), start: false });
+      const dataDir = mkdtempSync(join(tmpdir(), 'llmos-docs-'));
+      const { kernel, stop } = await boot({ config: configPath(o.config), start: false, dataDir });
       const table = toolTable(kernel);
       await stop();
       if (!o.write) return void process.stdout.write(table + '\n');

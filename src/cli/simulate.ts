@@ -54,7 +54,7 @@ const SimulateInput = z.object({
 
 /** The --json figures of one policy (mean_wait, mean_response, p50/p95/p99_wait, utilization, tasks and details), without the raw waits. */
 function jsonOf(r: SimResult) {
-  const { waits: _waits, ...rest } = r;
+  const { waits: _w, classes: _c, services: _s, ...rest } = r;
   return rest;
 }
 

@@ -11,11 +11,12 @@ import { PolicyRegistry } from './registry.js';
 import { ResourceManager } from './resources.js';
 import { ResourceTable } from './resourcetable.js';
 import { SyscallTable } from './syscall.js';
-import { TaskSchema, taskText, type Task, type TaskInput } from './task.js';
+import { TaskFields, TaskSchema, taskText, type Task, type TaskInput } from './task.js';
 import { TOKENS } from './tokens.js';
 import type { Allocator } from '../plugin-api/allocator.js';
 import type { ModelBackend } from '../plugin-api/model.js';
 import type { HttpRoutes, SessionHook } from '../plugin-api/session.js';
+import type { SpawnHook } from '../plugin-api/spawn.js';
 import type { Profiler } from '../plugin-api/profiler.js';
 import type { Scheduler } from '../plugin-api/scheduler.js';
 
@@ -48,6 +49,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
   profiler?: Profiler;
   /** Run for each client session (MCP); see plugin-api/session.ts. */
   readonly sessionHooks: SessionHook[] = [];
+  /** proc_spawn extensions, in registration order; see plugin-api/spawn.ts. */
+  readonly spawnHooks: SpawnHook[] = [];
   /** Extra HTTP routes mounted by the HTTP transport (e.g. the OpenAI-compatible gateway). */
   readonly httpRoutes: HttpRoutes[] = [];
   readonly exec: Executor;
@@ -76,6 +79,14 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.procs.on('state', (p) => this.emit('resource', `llmos://proc/${p.pid}`));
     this.procs.on('exit', (p) => this.rollUp(p));
     this.models.on('change', (id) => this.emit('resource', `llmos://models/${id}`));
+  }
+
+  /** Adds a proc_spawn extension; its field names must be new. */
+  addSpawnHook(h: SpawnHook): void {
+    const taken = new Set([...Object.keys(TaskFields.shape), 'wait', 'timeout_ms', ...this.spawnHooks.flatMap((x) => Object.keys(x.input))]);
+    const clash = Object.keys(h.input).filter((f) => taken.has(f));
+    if (clash.length) throw new LlmosError('LLMOS_EPLUGIN', `spawn hook "${h.name}" adds proc_spawn field(s) ${clash.join(', ')}, which already exist; rename them.`);
+    this.spawnHooks.push(h);
   }
 
   /**

@@ -20,6 +20,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition): PluginScope {
     allocator: (name, make) => (must('allocator'), kernel.allocators.provide(name, def.name, make)),
     profiler: (p) => (must('profiler'), (kernel.profiler = p)),
     onSession: (hook) => kernel.sessionHooks.push(hook),
+    spawnHook: (hook) => (must('syscall'), kernel.addSpawnHook(hook)),
     http: (routes) => (must('transport'), kernel.httpRoutes.push(routes)),
     provide: (token, value) => kernel.container.registerInstance(token, value),
     resolve: <T>(token: symbol): T => {

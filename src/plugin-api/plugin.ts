@@ -8,6 +8,7 @@ import type { ModelBackend } from './model.js';
 import type { Profiler } from './profiler.js';
 import type { SchedulerFactory } from './scheduler.js';
 import type { HttpRoutes, SessionHook } from './session.js';
+import type { SpawnHook } from './spawn.js';
 
 /** What a plugin may contribute; listed in sys_info and checked by the loader. */
 export type Provides = 'model' | 'scheduler' | 'allocator' | 'profiler' | 'knowledge' | 'syscall' | 'resource' | 'queue' | 'transport';
@@ -31,6 +32,8 @@ export interface PluginScope {
   profiler(p: Profiler): void;
   /** Runs for each connected client session (e.g. to offer the client's own model). */
   onSession(hook: SessionHook): void;
+  /** Adds options to proc_spawn (see spawn.ts); the plugin must declare "syscall". */
+  spawnHook(hook: SpawnHook): void;
   /** Adds HTTP routes to the --http transport; the plugin must declare "transport". */
   http(routes: HttpRoutes): void;
   /** Registers a service other plugins can resolve by token (credo-ts style). */

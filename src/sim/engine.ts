@@ -53,8 +53,10 @@ export interface SimResult extends Summary {
   /** Virtual seconds until the last process exited. */
   sim_seconds: number;
   wall_ms: number;
-  /** Per-task waits in arrival order, for plots. */
+  /** Per-task waits, priority classes and service times in arrival order, for plots and tests. */
   waits: Float64Array;
+  classes: Uint8Array;
+  services: Float64Array;
 }
 
 /** Output tokens of a job of mean size; sizes are scaled so the predictor sees tokens. */
@@ -224,5 +226,7 @@ export async function simulate(cfg: SimConfig): Promise<SimResult> {
     sim_seconds: t,
     wall_ms: performance.now() - wall,
     waits: wait,
+    classes: cls,
+    services: svc,
   };
 }

@@ -3,9 +3,10 @@ import { LlmosError } from '../errors.js';
 import { params } from '../params.js';
 import { procRecord, type Process } from '../proc.js';
 import { defineSyscall, type SyscallContext } from '../syscall.js';
-import { TaskFields, onePromptForm, onePromptFormError } from '../task.js';
+import { TaskFields, TaskSchema } from '../task.js';
 import type { Kernel } from '../kernel.js';
 import { Pid, ProcRecordSchema, TimeoutMs } from './schemas.js';
+import { afterExitHooks, spawnHookArgs, spawnInput } from './spawnhooks.js';
 
 /** Waits for exit, reporting state changes and streamed tokens as progress; cancelling the request kills the process. */
 async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: SyscallContext, killOnCancel: boolean) {
@@ -26,21 +27,33 @@ async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: Sysc
   }
 }
 
+const SpawnBase = TaskFields.extend({
+  wait: z.boolean().default(false).describe('Block until the process exits.'),
+  timeout_ms: TimeoutMs(params.defaultWaitMs, params.maxWaitMs),
+});
+
 export const procSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'proc_spawn',
     title: 'Spawn a process',
     description:
       'Runs one model task as a process. Returns the pid at once; with wait:true blocks until it exits (or timeout_ms) and returns the full record with result and usage. model "auto" lets the allocator pick.',
-    input: TaskFields.extend({
-      wait: z.boolean().default(false).describe('Block until the process exits.'),
-      timeout_ms: TimeoutMs(params.defaultWaitMs, params.maxWaitMs),
-    }).refine(onePromptForm, onePromptFormError),
+    /** The task fields plus every spawn hook's fields (a getter: hooks register after the core syscalls). */
+    get input() {
+      return spawnInput(k, SpawnBase);
+    },
     output: ProcRecordSchema,
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
-    async handler({ wait, timeout_ms, ...task }, ctx) {
-      const p = k.spawn(task, ctx.owner);
-      return wait ? waitReporting(k, p, timeout_ms, ctx, true) : procRecord(p);
+    async handler({ wait, timeout_ms, ...rest }, ctx) {
+      const { task, hooks } = spawnHookArgs(k, rest);
+      let t = TaskSchema.parse(task);
+      for (const [h, args] of hooks) if (h.beforeSpawn) t = await h.beforeSpawn(t, args, { owner: ctx.owner });
+      const p = k.spawn(t, ctx.owner);
+      const after = afterExitHooks(k, p, hooks);
+      if (!wait) return procRecord(p);
+      await waitReporting(k, p, timeout_ms, ctx, true);
+      await after;
+      return procRecord(p);
     },
   }),
   defineSyscall({

@@ -1,0 +1,71 @@
+import type { KgEntity, KgSubgraph } from '../../src/plugin-api/index.js';
+import { limits, toWireEntity, toWireRelation } from './schemas.js';
+
+export interface FittedAnswer {
+  entities: ReturnType<typeof toWireEntity>[];
+  relations: ReturnType<typeof toWireRelation>[];
+  truncated: boolean;
+  note?: string;
+  /** Name of the last entity kept (the kg_read_graph cursor). */
+  last?: string;
+}
+
+const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
+
+/**
+ * Keeps entities in order while the answer stays under `budget` bytes, then
+ * the relations that still fit and touch a kept entity (`from` kept, for
+ * pages, so no relation shows on two pages). The first entity is always
+ * kept; when it alone is too big its observations are cut.
+ */
+export function fitAnswer(g: KgSubgraph, budget: number = limits.maxAnswerBytes, keep: 'from' | 'either' = 'either'): FittedAnswer {
+  const kept: KgEntity[] = [];
+  let used = 64;
+  let cut = false;
+  for (const e of g.entities) {
+    const s = size(toWireEntity(e));
+    if (used + s > budget) {
+      if (kept.length) {
+        cut = true;
+        break;
+      }
+      const obs: string[] = [];
+      let u = size(toWireEntity({ ...e, observations: [] }));
+      for (const o of e.observations) {
+        if (used + u + size(o) + 1 > budget) break;
+        obs.push(o);
+        u += size(o) + 1;
+      }
+      kept.push({ ...e, observations: obs });
+      used += u;
+      cut = true;
+      break;
+    }
+    kept.push(e);
+    used += s;
+  }
+  const names = new Set(kept.map((e) => e.name));
+  const relations = [];
+  for (const r of g.relations) {
+    if (!names.has(r.from) && (keep === 'from' || !names.has(r.to))) continue;
+    const w = toWireRelation(r);
+    const s = size(w);
+    if (used + s > budget) {
+      cut = true;
+      break;
+    }
+    relations.push(w);
+    used += s;
+  }
+  return {
+    entities: kept.map(toWireEntity),
+    relations,
+    truncated: cut,
+    ...(cut ? { note: `answer cut to about ${Math.round(budget / 1024)} KB; page with a smaller limit, or open fewer nodes.` } : {}),
+    last: kept.at(-1)?.name,
+  };
+}
+
+/** kg_read_graph cursors: the last entity name, base64url-encoded (opaque to clients). */
+export const encodeCursor = (name: string): string => Buffer.from(name, 'utf8').toString('base64url');
+export const decodeCursor = (cursor: string): string => Buffer.from(cursor, 'base64url').toString('utf8');

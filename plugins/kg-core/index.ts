@@ -1,0 +1,48 @@
+import { definePlugin, z, type PluginScope, KG_STORE_TOKEN, type KnowledgeStore } from '../../src/plugin-api/index.js';
+import { ioSyscalls } from './io-syscalls.js';
+import { nativeSyscalls } from './native-syscalls.js';
+import { KG_URI, entityUri, kgResources } from './resources.js';
+import { kgSpawnHook, type SpawnHook } from './spawn-hook.js';
+import { kgSyscalls } from './syscalls.js';
+
+export { importJsonl, exportJsonl } from './jsonl.js';
+export { kgSpawnHook, formatFacts, type SpawnHook } from './spawn-hook.js';
+
+/** Change notifications per call are capped; llmos://kg is always notified. */
+const MAX_ENTITY_NOTIFICATIONS = 100;
+
+/** The scope method the kernel will offer for spawn hooks (see spawn-hook.ts); absent until then. */
+type ScopeWithSpawnHooks = PluginScope & { spawnHook?: (h: SpawnHook) => void };
+
+/**
+ * The knowledge graph's syscalls and resources, on whichever store plugin
+ * (kg-embedded, kg-neo4j) provided KG_STORE_TOKEN. It needs no dependsOn: the
+ * store is resolved in start(), after every plugin registered, and a missing
+ * store fails the boot with LLMOS_EPLUGIN naming the token.
+ */
+export default definePlugin({
+  name: 'kg-core',
+  version: '1.0.0',
+  description: 'Knowledge graph tools (kg_*), llmos://kg resources, JSONL import/export and proc_spawn context_from_kg/remember, on the active knowledge store.',
+  provides: ['syscall', 'resource'],
+  options: z.object({}),
+  register(scope) {
+    let store: KnowledgeStore | undefined;
+    const get = (): KnowledgeStore => (store ??= scope.resolve<KnowledgeStore>(KG_STORE_TOKEN));
+    const changed = (names: string[]) => {
+      scope.kernel.emit('resource', KG_URI);
+      for (const n of [...new Set(names)].slice(0, MAX_ENTITY_NOTIFICATIONS)) scope.kernel.emit('resource', entityUri(n));
+    };
+    const deps = { store: get, changed };
+    for (const s of [...kgSyscalls(deps), ...ioSyscalls(deps, scope.dataDir)]) scope.syscall(s);
+    for (const r of kgResources(get)) scope.resource(r);
+    const hooks = scope as ScopeWithSpawnHooks;
+    if (hooks.spawnHook) hooks.spawnHook(kgSpawnHook(get, changed, scope.log));
+    else scope.log.debug('kernel has no spawn hooks yet; proc_spawn context_from_kg/remember are not available');
+  },
+  start(scope) {
+    const store = scope.resolve<KnowledgeStore>(KG_STORE_TOKEN);
+    for (const s of nativeSyscalls(store)) scope.syscall(s);
+    scope.log.info({ store: store.kind }, 'knowledge graph ready');
+  },
+});

@@ -1,0 +1,96 @@
+import { z, type Logger, type Process, type Task, KG_TYPE_PATTERN, type KgSubgraph, type KnowledgeStore } from '../../src/plugin-api/index.js';
+import { Name } from './schemas.js';
+
+/**
+ * The kernel extension this file plugs into (proposed for
+ * src/plugin-api/spawn.ts; see the kg report): proc_spawn accepts each hook's
+ * extra input fields, calls beforeSpawn before kernel.spawn (its task is the
+ * one that runs; a throw fails proc_spawn with that error), and calls
+ * afterExit once the process has exited, before proc_spawn {wait:true}
+ * answers (errors are logged; they never change the exit).
+ */
+export interface SpawnHook {
+  readonly name: string;
+  /** Extra proc_spawn input fields (a zod shape); names must not clash with the task's fields. */
+  readonly input: z.ZodRawShape;
+  beforeSpawn?(task: Task, args: Record<string, unknown>, ctx: { owner: string }): Task | Promise<Task>;
+  afterExit?(proc: Process, args: Record<string, unknown>): void | Promise<void>;
+}
+
+export const contextLimits = { defaultFacts: 10, maxFacts: 50, maxChars: 4_000, maxRememberChars: 4_000 } as const;
+
+const ContextFromKg = z
+  .object({
+    entities: z.array(Name).min(1).max(contextLimits.maxFacts).optional().describe('Entity names whose facts to inject.'),
+    query: z.string().min(1).max(1000).optional().describe('A kg_search query whose best matches to inject.'),
+    limit: z.number().int().min(1).max(contextLimits.maxFacts).default(contextLimits.defaultFacts),
+  })
+  .refine((c) => (c.entities === undefined) !== (c.query === undefined), { message: 'give exactly one of "entities" or "query"', path: ['entities'] });
+
+const Remember = z.object({
+  entity: Name.describe('The entity that receives the result as an observation; created if missing.'),
+  entity_type: z.string().regex(KG_TYPE_PATTERN).default('topic').describe('Type for the entity when it is created.'),
+  relation: z
+    .object({ to: Name, type: z.string().regex(KG_TYPE_PATTERN) })
+    .optional()
+    .describe('Also relate entity → to (to is created with type "topic" if missing).'),
+});
+
+export const kgSpawnInput = {
+  context_from_kg: ContextFromKg.optional().describe('Inject facts from the knowledge graph into the system prompt.'),
+  remember: Remember.optional().describe('Store the result in the knowledge graph as an observation with provenance (pid, model, time).'),
+};
+
+/** Facts as system-prompt lines, cut at maxChars. Returns '' for an empty graph. */
+export function formatFacts(g: KgSubgraph, maxChars: number = contextLimits.maxChars): string {
+  const lines = [
+    ...g.entities.map((e) => `- ${e.name} (${e.type})${e.observations.length ? `: ${e.observations.join('; ')}` : ''}`),
+    ...g.relations.map((r) => `- ${r.from} ${r.type} ${r.to}`),
+  ];
+  if (!lines.length) return '';
+  let out = 'Facts from the LLMOS knowledge graph (may be incomplete):';
+  for (const l of lines) {
+    if (out.length + l.length + 1 > maxChars) return `${out}\n- …`;
+    out += `\n${l}`;
+  }
+  return out;
+}
+
+/** An observation with its provenance: "[llmos pid=7 model=m at=2025-…Z] text". */
+export const provenanced = (p: Process, text: string, at = new Date(p.finished ?? Date.now())) =>
+  `[llmos pid=${p.pid} model=${p.model ?? 'unknown'} at=${at.toISOString()}] ${text.trim().slice(0, contextLimits.maxRememberChars)}`;
+
+/**
+ * context_from_kg and remember for proc_spawn: one model's output becomes
+ * another's context. `changed` announces updated entities to subscribers.
+ */
+export function kgSpawnHook(store: () => KnowledgeStore, changed: (names: string[]) => void, log: Logger): SpawnHook {
+  return {
+    name: 'kg',
+    input: kgSpawnInput,
+    async beforeSpawn(task, args) {
+      const c = args.context_from_kg as z.output<typeof ContextFromKg> | undefined;
+      if (!c) return task;
+      const g = c.entities ? await store().openNodes(c.entities.slice(0, c.limit)) : await store().search(c.query!, c.limit);
+      const facts = formatFacts(g);
+      if (!facts) return task;
+      return { ...task, system: task.system ? `${facts}\n\n${task.system}` : facts };
+    },
+    async afterExit(p, args) {
+      const r = args.remember as z.output<typeof Remember> | undefined;
+      if (!r || p.exit !== 'ok' || !p.result?.text.trim()) return;
+      try {
+        const s = store();
+        await s.createEntities([{ name: r.entity, type: r.entity_type, observations: [] }]);
+        await s.addObservations([{ name: r.entity, observations: [provenanced(p, p.result.text)] }]);
+        if (r.relation) {
+          await s.createEntities([{ name: r.relation.to, type: 'topic', observations: [] }]);
+          await s.createRelations([{ from: r.entity, to: r.relation.to, type: r.relation.type }]);
+        }
+        changed([r.entity, ...(r.relation ? [r.relation.to] : [])]);
+      } catch (e) {
+        log.warn({ err: e, pid: p.pid, entity: r.entity }, 'remember: could not store the result in the knowledge graph');
+      }
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { Process } from '../../../src/kernel/proc.js';
+import { TaskSchema, type Task } from '../../../src/kernel/task.js';
+import type { Scheduler } from '../../../src/plugin-api/scheduler.js';
+import { makeScheduler, schedulerFactories } from '../../../src/sim/policies.js';
+import { Rng } from '../../../src/sim/rng.js';
+
+let nextPid = 1;
+const mk = (over: Partial<Task> = {}, owner = 'o', readyAt = 0) => {
+  const p = new Process(nextPid++, 0, owner, TaskSchema.parse({ prompt: 'hello', ...over }));
+  p.readyAt = readyAt;
+  return p;
+};
+const pickAll = (s: Scheduler, now = 0) => {
+  const out: Process[] = [];
+  for (let p = s.pickNext(1, now); p; p = s.pickNext(1, now)) out.push(p);
+  return out;
+};
+const finish = (p: Process, tokens: number, ms: number) => {
+  p.started = 0;
+  p.finished = ms;
+  p.exit = 'ok';
+  p.model = 'm';
+  p.usage.completion_tokens = tokens;
+};
+
+describe('every scheduler plugin', async () => {
+  const names = [...(await schedulerFactories()).keys()];
+
+  it('loads the five policies', () => {
+    expect(names.sort()).toEqual(['fair', 'fcfs', 'hrrn', 'priority', 'sjf']);
+  });
+
+  it.each(names)('%s: loses nothing, removes on kill, drains in arrival order', async (name) => {
+    const s = await makeScheduler(name);
+    const rng = new Rng(11);
+    const ps = Array.from({ length: 500 }, (_, i) => mk({ priority: Math.floor(rng.next() * 10), max_tokens: 1 + Math.floor(rng.next() * 900) }, `owner${i % 3}`, i));
+    ps.forEach((p) => s.enqueue(p));
+    expect(s.size()).toBe(500);
+    expect(s.remove(ps[10].pid)).toBe(true);
+    expect(s.remove(ps[10].pid)).toBe(false);
+    const picked = [s.pickNext(4, 1000)!, s.pickNext(4, 1000)!];
+    const drained = s.drain();
+    expect(s.size()).toBe(0);
+    expect(drained.map((p) => p.pid)).toEqual(ps.filter((p) => p !== ps[10] && !picked.includes(p)).map((p) => p.pid));
+    expect(new Set([...picked, ...drained].map((p) => p.pid)).size).toBe(499);
+    expect(typeof s.snapshot().policy).toBe('string');
+  });
+});
+
+describe('sjf', () => {
+  it('runs the shortest predicted job first, and learns per model and type from exits', async () => {
+    const s = await makeScheduler('sjf');
+    const long = mk({ max_tokens: 900, type: 'code' });
+    const short = mk({ max_tokens: 100, type: 'chat' });
+    s.enqueue(long);
+    s.enqueue(short);
+    expect(pickAll(s).map((p) => p.pid)).toEqual([short.pid, long.pid]);
+    // Learn that code tasks use 5% of max_tokens and chat tasks all of it: code now predicts shorter.
+    for (let i = 0; i < 5; i++) {
+      const c = mk({ max_tokens: 900, type: 'code' });
+      finish(c, 45, 1000);
+      s.onExit(c);
+      const h = mk({ max_tokens: 100, type: 'chat' });
+      finish(h, 100, 2000);
+      s.onExit(h);
+    }
+    const a = mk({ max_tokens: 900, type: 'code' });
+    const b = mk({ max_tokens: 100, type: 'chat' });
+    s.enqueue(b);
+    s.enqueue(a);
+    expect(pickAll(s)[0].pid).toBe(a.pid);
+    expect(Object.keys(s.snapshot().estimates as object)).toContain('auto|code');
+  });
+
+  it('with max_wait_ms, a starving long job goes before newer short ones', async () => {
+    const s = await makeScheduler('sjf', { 'sched-sjf': { max_wait_ms: 1000 } });
+    const long = mk({ max_tokens: 900 }, 'o', 0);
+    s.enqueue(long);
+    for (let i = 0; i < 5; i++) s.enqueue(mk({ max_tokens: 10 }, 'o', 500));
+    expect(s.pickNext(1, 900)!.pid).not.toBe(long.pid);
+    expect(s.pickNext(1, 1500)!.pid).toBe(long.pid);
+    expect(s.size()).toBe(4);
+  });
+});
+
+describe('priority', () => {
+  it('runs more urgent classes first, arrival order within a class, and ages the waiting ones', async () => {
+    const s = await makeScheduler('priority', { 'sched-priority': { aging_per_s: 1 } });
+    const old9 = mk({ priority: 9 }, 'o', 0);
+    const new0 = mk({ priority: 0 }, 'o', 5000);
+    const new0b = mk({ priority: 0 }, 'o', 5000);
+    const older0 = mk({ priority: 0 }, 'o', 20_000);
+    [old9, new0, new0b, older0].forEach((p) => s.enqueue(p));
+    // old9 has aged 9 classes after 9 s: at t=5 s it is behind, it is level with class 0 arriving at t=9 s.
+    expect(pickAll(s, 30_000).map((p) => p.pid)).toEqual([new0.pid, new0b.pid, old9.pid, older0.pid]);
+  });
+
+  it('reprioritize (proc_nice) moves a queued process', async () => {
+    const s = await makeScheduler('priority', { 'sched-priority': { aging_per_s: 0 } });
+    const a = mk({ priority: 5 });
+    const b = mk({ priority: 6 });
+    s.enqueue(a);
+    s.enqueue(b);
+    b.task = { ...b.task, priority: 1 };
+    s.reprioritize(b.pid);
+    expect(pickAll(s).map((p) => p.pid)).toEqual([b.pid, a.pid]);
+  });
+
+  it('offers a preemption victim only when enabled and strictly less urgent', async () => {
+    const off = (await makeScheduler('priority')) as Scheduler & { preemptFor(p: Process): Process | undefined };
+    const on = (await makeScheduler('priority', { 'sched-priority': { preempt: true } })) as typeof off;
+    for (const s of [off, on]) {
+      s.enqueue(mk({ priority: 8 }));
+      s.pickNext(1, 0);
+    }
+    expect(off.preemptFor(mk({ priority: 0 }))).toBeUndefined();
+    expect(on.preemptFor(mk({ priority: 8 }))).toBeUndefined();
+    expect(on.preemptFor(mk({ priority: 0 }))?.priority).toBe(8);
+  });
+});
+
+describe('hrrn', () => {
+  it('prefers short jobs, but a long job that waited long enough overtakes them', async () => {
+    const s = await makeScheduler('hrrn');
+    const long = mk({ max_tokens: 1000 }, 'o', 0);
+    const short = mk({ max_tokens: 50 }, 'o', 0);
+    s.enqueue(long);
+    s.enqueue(short);
+    expect(s.pickNext(1, 100)!.pid).toBe(short.pid);
+    // Predicted sizes at 50 tokens/s: long 20 s, fresh short 1 s. At t=60 s long's ratio is 4, a short job that waited 1 s has 2.
+    const fresh = mk({ max_tokens: 50 }, 'o', 59_000);
+    s.enqueue(fresh);
+    expect(s.pickNext(1, 60_000)!.pid).toBe(long.pid);
+  });
+});
+
+describe('fair', () => {
+  it('interleaves owners by weight even when one floods the queue', async () => {
+    const s = await makeScheduler('fair', { 'sched-fair': { weights: { b: 2 } } });
+    for (let i = 0; i < 100; i++) s.enqueue(mk({ max_tokens: 100 }, 'flood'));
+    for (let i = 0; i < 10; i++) s.enqueue(mk({ max_tokens: 100 }, 'b'));
+    const first = pickAll(s).slice(0, 15).map((p) => p.owner);
+    // Weight 2 against 1: b gets two of every three picks until it runs dry.
+    expect(first.filter((o) => o === 'b').length).toBe(10);
+  });
+
+  it('orders each owner by its inner policy', async () => {
+    const s = await makeScheduler('fair', { 'sched-fair': { inner: 'sjf' } });
+    const big = mk({ max_tokens: 900 }, 'a');
+    const small = mk({ max_tokens: 9 }, 'a');
+    s.enqueue(big);
+    s.enqueue(small);
+    expect(pickAll(s).map((p) => p.pid)).toEqual([small.pid, big.pid]);
+    expect(s.snapshot().inner).toBe('sjf');
+  });
+
+  it('rejects an unknown inner policy naming the plugin to enable', async () => {
+    await expect(makeScheduler('fair', { 'sched-fair': { inner: 'lottery' } })).rejects.toThrow(/inner policy "lottery" is not loaded/);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { mmc } from '../../../plugins/sched-core/mmc.js';
+import { Heap } from '../../../src/plugin-api/heap.js';
+import { lognormal } from '../../../src/sim/dists.js';
+import { simulate } from '../../../src/sim/engine.js';
+import { Rng } from '../../../src/sim/rng.js';
+
+const max = (xs: ArrayLike<number>, keep: (i: number) => boolean = () => true) => {
+  let m = -Infinity;
+  for (let i = 0; i < xs.length; i++) if (keep(i) && xs[i] > m) m = xs[i];
+  return m;
+};
+
+describe('the simulator against queueing theory', () => {
+  // Tasks per run, sized to keep the whole file near 15 s on a slow 2-core box.
+  const N: Record<number, number> = { 0.5: 500_000, 0.8: 1_000_000, 0.95: 2_500_000 };
+  const cases = [0.5, 0.8, 0.95].flatMap((rho) => [1, 4, 16].map((c) => ({ rho, c })));
+
+  /*
+   * Mean wait of FCFS M/M/c within 2% of Erlang C. The runs start in the
+   * stationary state (no warm-up bias), so what remains is sampling error.
+   * Where the batch-means standard error of this run length is above 2/3 %
+   * (heavy traffic, or waits so rare at ρ=0.5, c=16 that each one counts),
+   * 2% is not reachable in a unit-test budget (ρ=0.95 needs ~3·10^7 tasks
+   * for a 0.7% standard error), so the bound there is 3 standard errors.
+   */
+  it.each(cases)('FCFS mean wait matches Erlang C at ρ=$rho, c=$c', async ({ rho, c }) => {
+    const r = await simulate({ policy: 'fcfs', arrivalRate: rho * c, serviceRate: 1, servers: c, tasks: N[rho], seed: 42, initial: 'stationary', detail: false });
+    const theory = mmc({ lambda: rho * c, mu: 1, c });
+    const rel = Math.abs(r.mean_wait / theory.wq! - 1);
+    const tol = Math.max(0.02, (3 * r.mean_wait_se) / theory.wq!);
+    expect(rel, `sim ${r.mean_wait} vs Erlang C ${theory.wq} (se ${r.mean_wait_se})`).toBeLessThanOrEqual(tol);
+    expect(r.utilization).toBeCloseTo(rho, 1);
+  });
+
+  it('drives the FCFS plugin exactly like the textbook c-server FCFS recursion on the same random numbers', async () => {
+    const c = 4;
+    const n = 50_000;
+    const r = await simulate({ policy: 'fcfs', arrivalRate: 3.6, serviceRate: 1, servers: c, tasks: n, seed: 9, detail: false });
+    // Kiefer–Wolfowitz: each arrival starts at max(arrival, earliest free server). Draw order as the engine: gap, then service.
+    const rng = new Rng(9);
+    const free = new Heap<number>((a, b) => a < b);
+    for (let i = 0; i < c; i++) free.push(0);
+    let t = rng.exp(3.6);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const s = -Math.log(rng.next()) * 1;
+      const start = Math.max(t, free.pop()!);
+      free.push(start + s);
+      sum += start - t;
+      t += rng.exp(3.6);
+    }
+    expect(r.mean_wait).toBeCloseTo(sum / n, 9);
+  });
+
+  it("satisfies Little's law L = λW under every policy", async () => {
+    for (const policy of ['fcfs', 'sjf', 'priority', 'hrrn', 'fair']) {
+      const r = await simulate({ policy, arrivalRate: 3.4, serviceRate: 1, servers: 4, tasks: 50_000, seed: 3, service: lognormal(1), priorityMix: { 0: 1, 5: 2, 9: 1 }, ownerMix: { a: 1, b: 3 } });
+      expect(r.little.rel_error, policy).toBeLessThan(1e-9);
+      expect(r.little.l).toBeGreaterThan(0);
+      // λ measured is the arrival rate.
+      expect(r.little.lambda).toBeCloseTo(3.4, 1);
+    }
+  });
+
+  it('SJF never loses a process, with noisy size predictions and heavy load', async () => {
+    const r = await simulate({ policy: 'sjf', arrivalRate: 0.97, serviceRate: 1, servers: 1, tasks: 100_000, seed: 5, service: lognormal(1), predictionNoise: 0.5, priorityMix: { 0: 1, 9: 1 } });
+    // simulate() throws when any process never finishes; also every one is counted once.
+    expect(r.tasks).toBe(100_000);
+    expect(Object.values(r.per_class).reduce((s, c) => s + c.tasks, 0)).toBe(100_000);
+    expect(r.mean_response).toBeGreaterThan(0);
+  });
+
+  /*
+   * Aging at a classes/s: a class-9 process arriving at t goes before every
+   * class-0 process arriving after t + 9/a. The policy is work-conserving, so
+   * it starts by the time all work that arrived before t + 9/a is done: its
+   * wait is at most 9/a + the largest FCFS wait + one service time. Class 0
+   * alone nearly saturates the server here, so without aging class 9 starves.
+   */
+  it('priority aging bounds the wait of the lowest class; without aging it starves', async () => {
+    const base = { arrivalRate: 1.04, serviceRate: 1, servers: 1, tasks: 40_000, seed: 8, priorityMix: { 0: 0.99, 9: 0.05 }, detail: false };
+    const fcfs = await simulate({ ...base, policy: 'fcfs' });
+    const aging = 0.5;
+    const aged = await simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: aging } } });
+    const strict = await simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: 0 } } });
+    const bound = 9 / aging + max(fcfs.waits) + max(fcfs.services);
+    const worst9 = (r: typeof fcfs) => max(r.waits, (i) => r.classes[i] === 9);
+    expect(worst9(aged)).toBeLessThanOrEqual(bound);
+    expect(worst9(strict)).toBeGreaterThan(3 * bound);
+  });
+});

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isLlmosError } from '../kernel/errors.js';
+import { ensembleEval, formatEnsemble, type EnsembleReport } from '../route/ensemble.js';
 import { routeEval, type RouteEvalOptions } from '../route/evaluate.js';
 import { formatReport } from '../route/format.js';
 import { paretoSvg } from '../route/svg.js';
@@ -38,6 +39,8 @@ export function routeEvalCommand(): Command {
     .option('--holdout <fraction>', 'score only this seeded share of each --data file; the rest joins the warm-up', num('--holdout'))
     .addOption(new Option('--warmup-feedback <mode>', 'warm-up feeds back every model\'s outcome (all, like eval results) or only the chosen one').choices(['all', 'chosen']).default('all'))
     .option('--param <plugin.option=value>', 'plugin option for the replay kernel, e.g. alloc-bandit.budget_per_1k=1.2 (repeatable)', collect, [])
+    .option('--ensemble <k>', 'replay majority-vote fusion of the k models the allocator ranks highest per prompt (see src/route/ensemble.ts)', num('--ensemble'))
+    .option('--quorum <q>', 'with --ensemble: ask the ranked models one by one and stop once q agree', num('--quorum'))
     .option('--json', 'print one JSON object instead of a table')
     .option('--plot <file.svg>', 'also sweep λ and draw accuracy against cost as SVG')
     .option('--lambdas <list>', 'λ values of the sweep, comma-separated', (v) => v.split(',').map(num('--lambdas')))
@@ -55,7 +58,9 @@ export function routeEvalCommand(): Command {
           warmupFeedback: opts.warmupFeedback,
           pluginOptions: parseParams(opts.param),
         };
-        const { items, streams, ...report } = await routeEval(o);
+        if (opts.quorum !== undefined && opts.ensemble === undefined) throw new InvalidArgumentError('--quorum needs --ensemble K');
+        if (opts.ensemble !== undefined && opts.plot) throw new InvalidArgumentError('--plot sweeps λ for a single allocator; leave it out with --ensemble');
+        const { items, streams, ...report } = opts.ensemble !== undefined ? await ensembleEval({ ...o, ensemble: opts.ensemble, quorum: opts.quorum }) : await routeEval(o);
         let sweep: Awaited<ReturnType<typeof lambdaSweep>> | undefined;
         if (opts.plot) {
           sweep = await lambdaSweep(o, streams, items, opts.lambdas ?? DEFAULT_LAMBDAS);
@@ -66,7 +71,8 @@ export function routeEvalCommand(): Command {
           ];
           writeFileSync(opts.plot, paretoSvg(sweep.map((p) => ({ label: `λ ${p.lambda}`, ...p })), refs, `${report.allocator}: accuracy vs cost over a λ sweep (${report.prompts} prompts)`));
         }
-        process.stdout.write((opts.json ? JSON.stringify(sweep ? { ...report, sweep } : report) : formatReport(report) + (sweep ? `\nλ sweep: ${sweep.map((p) => `λ ${p.lambda}: ${p.accuracy.toFixed(3)} @ $${p.cost_per_1k.toFixed(3)}`).join('; ')}\nplot written to ${opts.plot}` : '')) + '\n');
+        const ens = 'ensemble' in report ? `\n${formatEnsemble(report as EnsembleReport)}` : '';
+        process.stdout.write((opts.json ? JSON.stringify(sweep ? { ...report, sweep } : report) : formatReport(report) + ens + (sweep ? `\nλ sweep: ${sweep.map((p) => `λ ${p.lambda}: ${p.accuracy.toFixed(3)} @ $${p.cost_per_1k.toFixed(3)}`).join('; ')}\nplot written to ${opts.plot}` : '')) + '\n');
       } catch (e) {
         process.stderr.write(`route-eval: ${isLlmosError(e) || e instanceof InvalidArgumentError ? e.message : e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = 2;

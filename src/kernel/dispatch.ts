@@ -1,4 +1,4 @@
-import { Errors, toLlmosError } from './errors.js';
+import { Errors, LlmosError, toLlmosError } from './errors.js';
 import type { Executor } from './exec.js';
 import type { Logger } from './log.js';
 import type { ModelTable } from './models.js';
@@ -86,12 +86,29 @@ export class Dispatcher {
       if (!chosen) throw Errors.noModel(`the allocator chose "${alloc.model}", which is not a candidate`);
       p.allocation = alloc;
       const rest = candidates.filter((m) => m !== chosen).sort((a, b) => (alloc.scores[b.id] ?? 0) - (alloc.scores[a.id] ?? 0));
-      await this.exec.run(p, [chosen, ...rest]);
+      if ((await this.exec.run(p, [chosen, ...rest])) === 'preempted') return this.requeue(p);
     } catch (e) {
       this.procs.exit(p, p.signal.aborted ? 'killed' : 'failed', { error: toLlmosError(e) });
-    } finally {
-      this.feedback(p, sched);
     }
+    this.feedback(p, sched);
+  }
+
+  /** A preempted process goes back to the queue with its attempts and usage so far. */
+  private requeue(p: Process): void {
+    this.procs.setState(p, 'ready');
+    this.policy.scheduler().enqueue(p);
+  }
+
+  /**
+   * Asks the scheduler whether `incoming` should displace a running process
+   * (only when no slot is free and the scheduler preempts); cancels that
+   * process's current call, which then re-enters the queue.
+   */
+  maybePreempt(incoming: Process): void {
+    const sched = this.policy.scheduler();
+    if (!sched.preemptFor || this.res.freeSlots() > 0) return;
+    const victim = sched.preemptFor(incoming);
+    victim?.callController?.abort(new LlmosError('LLMOS_EPREEMPTED', `process ${victim.pid} was preempted by ${incoming.pid} and queued again.`));
   }
 
   private feedback(p: Process, sched: Scheduler): void {

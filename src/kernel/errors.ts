@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'LLMOS_ERATELIMIT' // requests- or tokens-per-minute limit reached
   | 'LLMOS_ETIMEDOUT' // a wait, call or start ran past its timeout
   | 'LLMOS_EKILLED' // the process was killed
+  | 'LLMOS_EPREEMPTED' // a call was cancelled to make room; the process is queued again
   | 'LLMOS_EUPSTREAM' // a model backend failed
   | 'LLMOS_EUNAVAILABLE' // a model or service is cooling down or drained
   | 'LLMOS_EKGUNAVAILABLE' // the knowledge store cannot be reached

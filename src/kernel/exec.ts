@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LlmosError, toLlmosError } from './errors.js';
+import { Errors, LlmosError, toLlmosError } from './errors.js';
 import type { Logger } from './log.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
@@ -44,18 +44,20 @@ export class Executor {
     public resilience: Resilience = defaultResilience,
   ) {}
 
-  async run(p: Process, ranked: ModelInfo[]): Promise<void> {
-    let last: LlmosError = new LlmosError('LLMOS_ENOMODEL', 'no model was tried');
+  /** Resolves 'preempted' when the call was cancelled to make room: the process has not exited and must be queued again. */
+  async run(p: Process, ranked: ModelInfo[]): Promise<'done' | 'preempted'> {
+    let last: LlmosError | undefined;
     const order = this.resilience.fallback ? ranked : ranked.slice(0, 1);
     for (const model of order) {
       for (let retry = 0; retry <= this.resilience.retries; retry++) {
         if (p.signal.aborted) return this.aborted(p);
         try {
           await this.attempt(p, model);
-          return;
+          return 'done';
         } catch (e) {
           last = toLlmosError(e);
           if (p.signal.aborted) return this.aborted(p);
+          if (last.code === 'LLMOS_EPREEMPTED') return 'preempted';
           if (['LLMOS_ECONTEXT', 'LLMOS_EBUDGET'].includes(last.code) && ranked.length === 1) break;
           if (last.code !== 'LLMOS_EUPSTREAM' && last.code !== 'LLMOS_ETIMEDOUT') break;
           this.models.recordFailure(model.id);
@@ -69,13 +71,15 @@ export class Executor {
       }
     }
     if (p.signal.aborted) return this.aborted(p);
-    this.procs.exit(p, 'failed', { error: last });
+    this.procs.exit(p, 'failed', { error: last ?? Errors.noModel('no candidate model could be tried') });
+    return 'done';
   }
 
-  private aborted(p: Process): void {
+  private aborted(p: Process): 'done' {
     const reason = p.signal.reason;
     const status = reason instanceof LlmosError && reason.code === 'LLMOS_ETIMEDOUT' ? 'timeout' : 'killed';
     this.procs.exit(p, status, { error: reason instanceof LlmosError ? reason : new LlmosError('LLMOS_EKILLED', `process ${p.pid} was killed.`) });
+    return 'done';
   }
 
   /** One call on one model. Throws on failure; exits the process on success. */
@@ -90,6 +94,7 @@ export class Executor {
     let lease: ReturnType<ModelTable['lease']> | undefined;
     const attempt: Process['attempts'][number] = { model: m.id, version: m.version, started: Date.now() };
     let actual = { tokens: 0, cost_usd: 0 };
+    let stopCall = () => {};
     try {
       this.procs.setState(p, 'blocked');
       for (let d = this.res.rateDelay(m, promptTokens + maxTokens); d > 0; d = this.res.rateDelay(m, promptTokens + maxTokens))
@@ -102,7 +107,18 @@ export class Executor {
       p.model = m.id;
       p.streamed = 0;
       this.procs.setState(p, 'running');
-      const signal = AbortSignal.any([p.signal, AbortSignal.timeout(this.resilience.callTimeoutMs)]);
+      // One controller per call, aborted by a kill (p.signal), preemption or the timeout.
+      // Cheaper than AbortSignal.any + AbortSignal.timeout, whose timers outlive the call.
+      const call = (p.callController = new AbortController());
+      const signal = call.signal;
+      const onKill = () => call.abort(p.signal.reason);
+      p.signal.addEventListener('abort', onKill, { once: true });
+      const timer = setTimeout(() => call.abort(new LlmosError('LLMOS_ETIMEDOUT', `model ${m.id} did not answer within ${this.resilience.callTimeoutMs} ms; retrying or falling back.`, { retryable: true })), this.resilience.callTimeoutMs);
+      timer.unref();
+      stopCall = () => {
+        clearTimeout(timer);
+        p.signal.removeEventListener('abort', onKill);
+      };
       const out = await lease.backend
         .complete(
           { messages, max_tokens: maxTokens, temperature: p.task.temperature, seed: p.task.seed },
@@ -116,7 +132,7 @@ export class Executor {
         )
         .catch((e: unknown) => {
           if (p.signal.aborted) throw p.signal.reason;
-          if (signal.aborted) throw new LlmosError('LLMOS_ETIMEDOUT', `model ${m.id} did not answer within ${this.resilience.callTimeoutMs} ms; retrying or falling back.`, { retryable: true });
+          if (signal.aborted) throw signal.reason;
           throw e;
         });
       const cost = costOf(lease.backend.info, out.usage.prompt_tokens, out.usage.completion_tokens);
@@ -133,6 +149,8 @@ export class Executor {
       attempt.error = { code: err.code, message: err.message };
       throw e;
     } finally {
+      stopCall();
+      p.callController = undefined;
       settle(actual);
       lease?.release();
       release?.();

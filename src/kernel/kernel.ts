@@ -113,6 +113,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     if (task.deadline_ms) this.armDeadline(p, task.deadline_ms);
     this.procs.setState(p, 'ready');
     sched.enqueue(p);
+    this.dispatcher.maybePreempt(p);
     this.dispatcher.kick();
     return p;
   }
@@ -132,11 +133,14 @@ export class Kernel extends EventEmitter<KernelEvents> {
 
   /** The per-process child container: its signal, budget and logger. */
   private attachContainer(p: Process): void {
-    p.container = this.container.createChildContainer();
-    p.container.registerInstance(TOKENS.Proc, p);
-    p.container.registerInstance(TOKENS.ProcSignal, p.signal);
-    p.container.registerInstance(TOKENS.ProcBudget, this.res.budget(p.owner));
-    p.container.registerInstance(TOKENS.ProcLogger, this.log.child({ pid: p.pid, owner: p.owner }));
+    p.makeContainer = () => {
+      const c = this.container.createChildContainer();
+      c.registerInstance(TOKENS.Proc, p);
+      c.registerInstance(TOKENS.ProcSignal, p.signal);
+      c.registerInstance(TOKENS.ProcBudget, this.res.budget(p.owner));
+      c.registerInstance(TOKENS.ProcLogger, this.log.child({ pid: p.pid, owner: p.owner }));
+      return c;
+    };
   }
 
   /** Adds an exited child's usage to every ancestor, so a tree's cost shows at its root. */
@@ -158,6 +162,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.procs.adopt(p);
     if (p.state === 'exited') return;
     this.attachContainer(p);
+    if (p.task.deadline_ms) this.armDeadline(p, p.task.deadline_ms);
     p.state = 'new';
     this.procs.setState(p, 'ready');
     this.schedulers.active().enqueue(p);

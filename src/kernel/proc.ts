@@ -49,12 +49,25 @@ export class Process {
   result?: ProcResult;
   error?: ProcError;
   readonly children: number[] = [];
-  /** Aborted by proc_kill, deadlines and preemption; backends must honour it. */
+  /** Aborted by proc_kill and deadlines; ends the process. */
   readonly controller = new AbortController();
+  /** Aborted by preemption; ends only the current model call, and the process is queued again. */
+  callController?: AbortController;
   /** Why the allocator chose the model; read by alloc_explain. */
   allocation?: { model: string; reason: string; scores: Record<string, number> };
-  /** Child container holding this process's signal, budget and logger. */
-  container?: DependencyContainer;
+  /** Builds this process's child container; set by the kernel, run on first use. */
+  makeContainer?: () => DependencyContainer;
+  private ownContainer?: DependencyContainer;
+  /** Child container holding this process's signal, budget and logger; built lazily, off the hot path. */
+  get container(): DependencyContainer | undefined {
+    return (this.ownContainer ??= this.makeContainer?.());
+  }
+  /** Frees the container (on reap). */
+  dropContainer(): void {
+    void this.ownContainer?.dispose();
+    this.ownContainer = undefined;
+    this.makeContainer = undefined;
+  }
 
   constructor(
     readonly pid: number,
@@ -119,6 +132,15 @@ export type ProcWatchEvent = { type: 'state'; proc: Process } | { type: 'token';
  */
 export class ProcessTable extends EventEmitter<ProcEvents> {
   private nextPid = 1;
+  /** Largest pid inserted so far; an insert below it means the map is out of pid order. */
+  private maxPid = 0;
+  private inPidOrder = true;
+  /**
+   * Where new pids come from. Unset: a local counter. A cluster plugin
+   * (queue-redis) sets a source of cluster-unique pids. It must never return
+   * a pid twice; it may throw an LlmosError to refuse the spawn.
+   */
+  pidSource?: () => number;
   private readonly procs = new Map<number, Process>();
   /** Exited pids in exit order, oldest first, for reaping. */
   private readonly finished: number[] = [];
@@ -152,17 +174,24 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
 
   /** Allocates a pid and a NEW process; the caller makes it READY. */
   alloc(task: Task, owner: string, ppid = 0): Process {
-    const p = new Process(this.nextPid++, ppid, owner, task);
-    this.procs.set(p.pid, p);
+    const p = new Process(this.pidSource ? this.pidSource() : this.nextPid, ppid, owner, task);
+    this.insert(p);
     this.procs.get(ppid)?.children.push(p.pid);
     return p;
   }
 
   /** Restores a process under its old pid (journal replay); pids stay monotonic. */
   adopt(p: Process): void {
-    this.procs.set(p.pid, p);
-    this.nextPid = Math.max(this.nextPid, p.pid + 1);
+    this.insert(p);
     if (p.state === 'exited') this.remember(p.pid);
+  }
+
+  /** Adds to the map; pids stay monotonic. Pids from a pidSource or replicas may arrive out of order. */
+  private insert(p: Process): void {
+    if (p.pid < this.maxPid) this.inPidOrder = false;
+    this.maxPid = Math.max(this.maxPid, p.pid);
+    this.nextPid = Math.max(this.nextPid, p.pid + 1);
+    this.procs.set(p.pid, p);
   }
 
   get(pid: number): Process | undefined {
@@ -178,7 +207,13 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
 
   /** Processes in pid order, starting after `after`. */
   *scan(after = 0): Iterable<Process> {
-    // Map iteration order is insertion order, which is pid order.
+    // Map iteration order is insertion order; restore pid order once after out-of-order inserts.
+    if (!this.inPidOrder) {
+      const sorted = [...this.procs.entries()].sort((a, b) => a[0] - b[0]);
+      this.procs.clear();
+      for (const [pid, p] of sorted) this.procs.set(pid, p);
+      this.inPidOrder = true;
+    }
     for (const p of this.procs.values()) if (p.pid > after) yield p;
   }
 
@@ -275,7 +310,6 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
     const p = this.procs.get(pid);
     if (!p || p.state !== 'exited') return;
     this.procs.delete(pid);
-    p.container?.dispose?.();
-    p.container = undefined;
+    p.dropContainer();
   }
 }

@@ -52,7 +52,8 @@ export function readPluginConfig(file: string, env = process.env): PluginConfig 
     const name = idx !== undefined ? ((raw as { plugins?: Array<{ name?: string }> }).plugins?.[idx]?.name ?? `#${idx}`) : undefined;
     throw new LlmosError('LLMOS_EPLUGIN', `${path}${name ? `: plugin "${name}"` : ''}: ${describeIssues(parsed.error)}`);
   }
-  const plugins = parsed.data.plugins.map((p) => ({ ...p, options: interpolate(p.options, env, `plugin "${p.name}" options`) as Record<string, unknown> }));
+  // Only enabled plugins are interpolated: a disabled one may name variables that are not set.
+  const plugins = parsed.data.plugins.map((p) => (p.enabled ? { ...p, options: interpolate(p.options, env, `plugin "${p.name}" options`) as Record<string, unknown> } : p));
   return { ...parsed.data, plugins, dir: dirname(path), file: path };
 }
 

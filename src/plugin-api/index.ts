@@ -15,7 +15,7 @@ export type { SpawnHook } from './spawn.js';
 export { defineSyscall, type Syscall, type SyscallContext, type SyscallAnnotations } from '../kernel/syscall.js';
 export type { ResourceEntry } from '../kernel/resourcetable.js';
 export { LlmosError, type ErrorCode } from '../kernel/errors.js';
-export type { Process, ProcState, ExitStatus, ProcRecord } from '../kernel/proc.js';
+export { Process, type ProcState, type ExitStatus, type ProcRecord } from '../kernel/proc.js';
 export { procRecord } from '../kernel/proc.js';
 export { TASK_TYPES, taskMessages, taskText, type Task, type TaskInput, type TaskType, type Message } from '../kernel/task.js';
 export type { Kernel } from '../kernel/kernel.js';

@@ -23,6 +23,12 @@ export interface Scheduler {
   /** Empties the queue and returns every queued process in arrival order (sched_set). */
   drain(): Process[];
   size(): number;
+  /**
+   * Optional preemption. Called when `incoming` was queued and no slot is
+   * free: returns a running process whose call the kernel should cancel and
+   * queue again, or undefined. The victim comes back through enqueue().
+   */
+  preemptFor?(incoming: Process): Process | undefined;
   /** Queue state for sched_stats and sched_get. */
   snapshot(): Record<string, unknown>;
 }

@@ -53,4 +53,16 @@ describe('process table', () => {
     await expect(t.wait(q.pid, 10)).rejects.toMatchObject({ code: 'LLMOS_ETIMEDOUT' });
     await expect(t.wait(999, 10)).rejects.toMatchObject({ code: 'LLMOS_ENOPROC' });
   });
+
+  it('takes pids from a pidSource (cluster mode) and keeps scan() in pid order when they arrive out of order', () => {
+    const t = new ProcessTable();
+    const source = [1001, 1002, 3, 1003];
+    t.pidSource = () => source.shift()!;
+    const pids = [1, 2, 3, 4].map(() => t.alloc(task, 'o').pid);
+    expect(pids).toEqual([1001, 1002, 3, 1003]);
+    expect([...t.scan()].map((p) => p.pid)).toEqual([3, 1001, 1002, 1003]);
+    expect([...t.scan(1001)].map((p) => p.pid)).toEqual([1002, 1003]);
+    t.pidSource = undefined;
+    expect(t.alloc(task, 'o').pid).toBe(1004);
+  });
 });

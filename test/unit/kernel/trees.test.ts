@@ -31,3 +31,19 @@ describe('process trees', () => {
     await stop();
   });
 });
+
+describe('per-process container', () => {
+  it('holds the process, its signal, budget and logger', async () => {
+    const { TOKENS } = await import('../../../src/kernel/tokens.js');
+    const { kernel, stop } = await testKernel();
+    const p = kernel.spawn({ prompt: 'x' }, 'dana');
+    const c = p.container!;
+    expect(c.resolve(TOKENS.Proc)).toBe(p);
+    expect(c.resolve(TOKENS.ProcSignal)).toBe(p.signal);
+    expect(c.resolve<{ limit: unknown }>(TOKENS.ProcBudget)).toHaveProperty('limit');
+    expect(typeof c.resolve<{ info: unknown }>(TOKENS.ProcLogger).info).toBe('function');
+    expect(c.resolve(TOKENS.Kernel)).toBe(kernel); // inherited from the kernel's container
+    await kernel.procs.wait(p.pid, 2000);
+    await stop();
+  });
+});

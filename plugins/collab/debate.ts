@@ -1,0 +1,124 @@
+import { LlmosError, defineSyscall, z, type Kernel, type Process, type TaskInput } from '../../src/plugin-api/index.js';
+import { extractAnswer, majorityVote, type AnswerFormat } from './answer.js';
+import { launchGroup, type Group } from './group.js';
+import type { KgBridge } from './kg-bridge.js';
+import { checkModels, rankModels, takeK } from './pick-models.js';
+import { debateJudgePrompt, debatePrompt } from './prompts.js';
+import { answer } from './run.js';
+import { AnswerFormatField, CollabOutput, CommonFields, KgOptions, ModelRef } from './schemas.js';
+
+const MAX_DEBATERS = 8;
+
+export const DebateInput = z.object({
+  prompt: z.string().min(1).describe('The question debated.'),
+  ...CommonFields,
+  m: z.number().int().min(2).max(MAX_DEBATERS).default(3).describe('Debaters, when models is not given: the m models the allocator ranks highest.'),
+  models: z.array(z.string().min(1)).min(2).max(MAX_DEBATERS).optional().describe('Model ids of the debaters (repeats allowed); overrides m.'),
+  rounds: z.number().int().min(1).max(5).default(2).describe('Rounds; from round 2 each debater sees the others\' previous answers.'),
+  judge_model: ModelRef.default('auto').describe('The model that concludes.'),
+  stop_on_consensus: z.boolean().default(true).describe('End early when every debater gives the same final answer; the judge is then skipped.'),
+  answer_format: AnswerFormatField,
+  kg: KgOptions.describe('Knowledge-graph options for every debater process.'),
+});
+export type DebateArgs = z.output<typeof DebateInput>;
+
+const ANSWER_LINE = '\n\nEnd your reply with a line "Answer: <final answer>".';
+
+type Turn = { debater: number; pid: number; model: string | null; exit: string | null; answer: string | null; key: string | null };
+
+async function runDebate(g: Group, a: DebateArgs): Promise<{ text: string }> {
+  let debaters = a.models;
+  if (!debaters) {
+    const r = await rankModels(g.kernel, g.parent);
+    debaters = takeK(r.ranked, a.m);
+    g.detail.allocation = { allocator: r.allocator, reason: r.reason, scores: r.scores, ranked: r.ranked };
+  }
+  g.detail.debaters = debaters;
+  const format = a.answer_format as AnswerFormat;
+  const math = g.parent.task.type === 'math';
+  const base = (prompt: string, model: string, i: number, role: string, round: number): TaskInput => ({
+    prompt,
+    model,
+    system: a.system,
+    type: a.type,
+    language: a.language,
+    domain: a.domain,
+    priority: a.priority,
+    max_tokens: a.max_tokens,
+    temperature: a.temperature,
+    seed: a.seed === undefined ? undefined : a.seed + i,
+    metadata: { ...a.metadata, collab: { group: g.parent.pid, role, index: i, round } },
+  });
+  const rounds: Turn[][] = [];
+  g.detail.rounds = rounds;
+  /** Last ok answer per debater; a debater whose call fails drops out. */
+  let last: Array<string | undefined> = debaters.map(() => undefined);
+  let consensus = false;
+  for (let r = 1; r <= a.rounds; r++) {
+    const live = debaters.map((_, i) => i).filter((i) => r === 1 || last[i] !== undefined);
+    const procs: Array<[number, Process]> = [];
+    for (const i of live) {
+      const others = live.filter((j) => j !== i && last[j] !== undefined).map((j) => last[j]!);
+      const prompt = r === 1 || !others.length ? a.prompt + ANSWER_LINE : debatePrompt(a.prompt, last[i], others);
+      procs.push([i, await g.spawn(base(prompt, debaters[i], i, 'debater', r), { role: 'debater', index: i, round: r, kg: a.kg })]);
+    }
+    g.started();
+    g.note(`round ${r} of ${a.rounds}: ${procs.length} debaters`);
+    const turns: Turn[] = [];
+    const next: Array<string | undefined> = debaters.map(() => undefined);
+    for (const [i, p] of procs) {
+      const q = await g.exited(p);
+      const text = q.exit === 'ok' && q.result ? q.result.text : null;
+      const key = text === null ? null : extractAnswer(text, format, math);
+      if (key !== null) g.setKey(q.pid, key);
+      next[i] = text ?? undefined;
+      turns.push({ debater: i, pid: q.pid, model: q.model ?? null, exit: q.exit ?? null, answer: text, key });
+    }
+    rounds.push(turns);
+    last = next;
+    const keys = turns.map((t) => t.key).filter((k): k is string => k !== null);
+    if (!keys.length) throw new LlmosError('LLMOS_EUPSTREAM', `every debater failed in round ${r}; see collab.children for the errors.`);
+    if (a.stop_on_consensus && keys.length >= 2 && keys.every((k) => k === keys[0])) {
+      consensus = true;
+      g.note(`consensus after round ${r}`);
+      break;
+    }
+  }
+  const finals = rounds[rounds.length - 1].filter((t) => t.answer !== null);
+  const vote = majorityVote(finals.map((t) => t.key!));
+  const votes = vote.votes.map((v) => ({ key: v.key, count: v.count, pids: v.members.map((i) => finals[i].pid) }));
+  const voted = finals[vote.winnerIndex];
+  g.detail.stopped_after_round = rounds.length;
+  if (consensus || finals.length === 1) {
+    g.detail.conclusion = { method: consensus ? 'consensus' : 'single', answer: voted.key, chosen_pid: voted.pid, votes };
+    return { text: voted.answer! };
+  }
+  const judge = await g.exited(await g.spawn(base(debateJudgePrompt(a.prompt, finals.map((t) => t.answer!)), a.judge_model, 0, 'judge', rounds.length + 1), { role: 'judge' }));
+  if (judge.exit !== 'ok' || !judge.result) {
+    g.detail.conclusion = { method: 'vote', fallback_reason: `the judge (pid ${judge.pid}) exited ${judge.exit}`, judge_pid: judge.pid, answer: voted.key, chosen_pid: voted.pid, votes };
+    return { text: voted.answer! };
+  }
+  const text = judge.result.text;
+  const rationale = (/rationale\s*[:\-]\s*([\s\S]*)/i.exec(text)?.[1] ?? '').trim();
+  g.detail.conclusion = { method: 'judge', judge_pid: judge.pid, judge_model: judge.model ?? null, answer: extractAnswer(text, format, math), rationale, votes };
+  return { text };
+}
+
+export const debateSyscall = (kernel: Kernel, kg: () => KgBridge) =>
+  defineSyscall({
+    name: 'collab_debate',
+    title: 'Let models debate, then judge',
+    description:
+      'm models answer the question as child processes of a group process; for r rounds each one sees the others\' previous answers and updates its own; then a judge model concludes (skipped when all agree and stop_on_consensus). Returns the group record (result.text is the conclusion) plus collab: every round\'s answers, votes and the conclusion. wait:false returns the group pid at once.',
+    input: DebateInput,
+    output: CollabOutput,
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+    async handler(a, ctx) {
+      checkModels(kernel, [...(a.models ?? []), a.judge_model]);
+      const task: TaskInput = { prompt: a.prompt, system: a.system, type: a.type, language: a.language, domain: a.domain, priority: a.priority, max_tokens: a.max_tokens, deadline_ms: a.deadline_ms, metadata: a.metadata };
+      const bridge = kg();
+      bridge.check(a.kg);
+      const g = launchGroup(kernel, { kind: 'debate', task, owner: ctx.owner, kg: bridge }, (grp) => runDebate(grp, a));
+      return answer(kernel, g, a.wait, a.timeout_ms, ctx);
+    },
+  });

@@ -1,0 +1,54 @@
+import { LlmosError, z, type Kernel, type Process, type SpawnHook, type Task, type TaskInput } from '../../src/plugin-api/index.js';
+
+export const KG_NOTE_NO_HOOKS =
+  'kg options were recorded in each child\'s metadata.kg only: this kernel has no proc_spawn hooks (kernel.spawnHooks) yet, so context_from_kg/remember were not applied.';
+
+/**
+ * Passes a step's `kg` options to its child process: always into the child's
+ * metadata.kg, and through the kernel's spawn hooks (kernel.spawnHooks, the
+ * registry kg-core's hook is meant to join) when the kernel has them, exactly
+ * as proc_spawn would apply them.
+ */
+export class KgBridge {
+  private readonly hooks: readonly SpawnHook[] | undefined;
+
+  constructor(kernel: Kernel) {
+    this.hooks = kernel.spawnHooks;
+  }
+
+  /** Whether kg options take effect (not only recorded). */
+  get active(): boolean {
+    return Array.isArray(this.hooks);
+  }
+
+  /** Throws LLMOS_EINVAL when `kg` does not fit a hook's input (so a call fails before anything is spawned). */
+  check(kg: Record<string, unknown> | undefined): void {
+    if (kg) for (const h of this.hooks ?? []) this.args(h, kg);
+  }
+
+  /** The task with kg recorded and, when hooks exist, applied (e.g. facts put into the system prompt). */
+  async before(task: TaskInput, kg: Record<string, unknown> | undefined, owner: string): Promise<TaskInput> {
+    if (!kg) return task;
+    let out: TaskInput = { ...task, metadata: { ...task.metadata, kg } };
+    for (const h of this.hooks ?? []) {
+      if (!h.beforeSpawn) continue;
+      const args = this.args(h, kg);
+      // Hooks only read and rewrite prompt fields; the kernel parses the task again at spawn.
+      out = (await h.beforeSpawn(out as Task, args, { owner })) as TaskInput;
+    }
+    return out;
+  }
+
+  /** Runs afterExit hooks (e.g. remember); their failures are theirs to log. */
+  async after(p: Process, kg: Record<string, unknown> | undefined): Promise<void> {
+    if (!kg) return;
+    for (const h of this.hooks ?? []) if (h.afterExit) await h.afterExit(p, this.args(h, kg));
+  }
+
+  private args(h: SpawnHook, kg: Record<string, unknown>): Record<string, unknown> {
+    const parsed = z.object(h.input).safeParse(kg);
+    if (!parsed.success)
+      throw new LlmosError('LLMOS_EINVAL', `invalid kg options for hook "${h.name}": ${parsed.error.issues.map((i) => `${i.path.join('.') || '(kg)'}: ${i.message}`).join('; ')}. Fix them as for proc_spawn.`);
+    return parsed.data;
+  }
+}

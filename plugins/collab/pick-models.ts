@@ -1,0 +1,41 @@
+import { LlmosError, type Allocation, type Kernel, type Process } from '../../src/plugin-api/index.js';
+
+export interface Ranking {
+  /** Every available model id, best first: the allocator's choice, then by its scores. */
+  ranked: string[];
+  allocator: string;
+  reason: string;
+  scores: Record<string, number>;
+}
+
+/**
+ * Orders candidates by one allocation: the chosen model first, then the rest
+ * by score (higher first; unscored last), ties in candidate order.
+ */
+export function rankByAllocation(candidates: readonly string[], a: Pick<Allocation, 'model' | 'scores'>): string[] {
+  const s = (id: string) => a.scores[id] ?? -Infinity;
+  const rest = candidates.filter((id) => id !== a.model).sort((x, y) => (s(x) === s(y) ? 0 : s(y) > s(x) ? 1 : -1));
+  return candidates.includes(a.model) ? [a.model, ...rest] : rest;
+}
+
+/** Asks the active allocator once, for the group's task, and ranks every available model. */
+export async function rankModels(kernel: Kernel, group: Process): Promise<Ranking> {
+  const candidates = kernel.models.available();
+  if (!candidates.length) throw new LlmosError('LLMOS_ENOMODEL', 'no model is registered and healthy; register one with model_register, or list models explicitly.');
+  const alloc = kernel.allocators.active();
+  const a = await alloc.choose(group.task, candidates, { now: Date.now(), proc: group });
+  return { ranked: rankByAllocation(candidates.map((c) => c.id), a), allocator: alloc.name, reason: a.reason, scores: a.scores };
+}
+
+/**
+ * The first k of a ranking. With fewer models than k the ranking repeats
+ * (the same model sampled again — self-consistency; children get distinct seeds).
+ */
+export function takeK(ranked: readonly string[], k: number): string[] {
+  return Array.from({ length: k }, (_, i) => ranked[i % ranked.length]);
+}
+
+/** Throws LLMOS_ENOMODEL for listed ids that are not registered ("auto" is always fine). */
+export function checkModels(kernel: Kernel, ids: readonly string[]): void {
+  for (const id of ids) if (id !== 'auto') kernel.models.must(id);
+}

@@ -1,0 +1,35 @@
+import { LlmosError } from '../../src/plugin-api/index.js';
+
+/** OpenAI's error body: {error: {message, type, param, code}}, with our LLMOS_E code as `code`. */
+export interface OpenAiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string };
+}
+
+/** HTTP status and OpenAI error type for each LLMOS code; anything else is a 500 server_error. */
+const STATUS: Record<string, [number, string]> = {
+  LLMOS_EINVAL: [400, 'invalid_request_error'],
+  LLMOS_ETOOBIG: [413, 'invalid_request_error'],
+  LLMOS_ECONTEXT: [400, 'invalid_request_error'],
+  LLMOS_ENOMODEL: [404, 'invalid_request_error'],
+  LLMOS_ENOPROC: [404, 'invalid_request_error'],
+  LLMOS_EPERM: [403, 'permission_error'],
+  LLMOS_EQUEUEFULL: [429, 'rate_limit_error'],
+  LLMOS_ERATELIMIT: [429, 'rate_limit_error'],
+  LLMOS_EBUDGET: [429, 'insufficient_quota'],
+  LLMOS_EKILLED: [499, 'server_error'],
+  LLMOS_ETIMEDOUT: [504, 'server_error'],
+  LLMOS_EUPSTREAM: [502, 'server_error'],
+  LLMOS_EUNAVAILABLE: [503, 'server_error'],
+};
+
+export function openAiError(e: { code: string; message: string }, param: string | null = null): { status: number; body: OpenAiErrorBody } {
+  const [status, type] = STATUS[e.code] ?? [500, 'server_error'];
+  return { status, body: { error: { message: e.message, type, param, code: e.code } } };
+}
+
+/** Any thrown value as an OpenAI error; non-LLMOS errors become LLMOS_EINTERNAL. */
+export function toOpenAiError(e: unknown): { status: number; body: OpenAiErrorBody } {
+  if (e instanceof LlmosError) return openAiError(e);
+  const msg = e instanceof Error ? e.message : String(e);
+  return openAiError({ code: 'LLMOS_EINTERNAL', message: `internal error: ${msg}. This is a bug in LLMOS or a plugin; check the server log.` });
+}

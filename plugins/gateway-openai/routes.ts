@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LlmosError, type Kernel, type Process } from '../../src/plugin-api/index.js';
+import { parseChatRequest, taskOf } from './chat-request.js';
+import { chatCompletion, chunkEvent, usageOf } from './completion.js';
+import { openAiError, toOpenAiError } from './openai-errors.js';
+
+type Req = IncomingMessage & { body?: unknown };
+type Handler = (req: Req, res: ServerResponse) => void;
+/** The slice of an express app the gateway needs (serveHttp parses JSON bodies and checks the bearer token first). */
+export interface RouteApp {
+  get(path: string, handler: Handler): unknown;
+  post(path: string, handler: Handler): unknown;
+}
+
+export interface GatewayOptions {
+  /** Owner of the processes the gateway spawns (budgets, proc_list owner filter). */
+  owner: string;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, pid?: number): void {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+  if (pid !== undefined) headers['x-llmos-pid'] = pid;
+  res.writeHead(status, headers).end(text);
+}
+
+function sendError(res: ServerResponse, e: unknown): void {
+  const { status, body } = toOpenAiError(e);
+  if (!res.headersSent) sendJson(res, status, body);
+}
+
+const disconnected = (pid: number) => new LlmosError('LLMOS_EKILLED', `the client disconnected; process ${pid} was killed.`);
+
+/**
+ * POST /v1/chat/completions and GET /v1/models. Every completion is one LLMOS
+ * process (kernel.spawn): model "auto" goes through the allocator and the
+ * scheduler, a model id runs on that model. Streamed tokens come from the
+ * process's watch events. A client that disconnects before the end kills it.
+ */
+export function mountOpenAiRoutes(app: RouteApp, kernel: Kernel, opts: GatewayOptions = { owner: 'openai-gateway' }): void {
+  app.get('/v1/models', (_req, res) => {
+    const data = [{ id: 'auto', object: 'model', created: seconds(kernel.started), owned_by: 'llmos' }];
+    for (const m of kernel.models.all()) data.push({ id: m.backend.info.id, object: 'model', created: seconds(kernel.started), owned_by: m.backend.info.backend });
+    sendJson(res, 200, { object: 'list', data });
+  });
+
+  app.post('/v1/chat/completions', (req, res) => {
+    let p: Process;
+    let stream: boolean;
+    let includeUsage: boolean;
+    try {
+      const body = parseChatRequest(req.body);
+      stream = body.stream === true;
+      includeUsage = body.stream_options?.include_usage === true;
+      p = kernel.spawn(taskOf(body), opts.owner);
+    } catch (e) {
+      return sendError(res, e);
+    }
+    const pid = p.pid;
+    const unwatch = stream ? streamTo(kernel, p, res, includeUsage, () => done()) : kernel.procs.watch(pid, (e) => e.type === 'state' && e.proc === p && p.state === 'exited' && done());
+    const onClose = () => {
+      if (p.state !== 'exited') kernel.kill(pid, disconnected(pid));
+      unwatch();
+    };
+    res.once('close', onClose);
+    function done() {
+      unwatch();
+      res.off('close', onClose);
+      if (stream) return;
+      if (p.exit === 'ok') return sendJson(res, 200, chatCompletion(p), pid);
+      const { status, body } = openAiError(p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${pid} exited ${p.exit} without an error` });
+      sendJson(res, status, body, pid);
+    }
+  });
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
+ * Streams a process as chat.completion.chunk events: the role first, then
+ * tokens of the first attempt that streams (a retried attempt's tokens would
+ * repeat text already sent), then whatever of the final text was not sent,
+ * the finish reason, usage when asked, and [DONE]. A failure after the
+ * headers went out is sent as an {error} event, which OpenAI clients raise.
+ */
+function streamTo(kernel: Kernel, p: Process, res: ServerResponse, includeUsage: boolean, onEnd: () => void): () => void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-llmos-pid': p.pid });
+  res.write(chunkEvent(p, { role: 'assistant', content: '' }));
+  let sent = '';
+  let streamingAttempt = -1;
+  return kernel.procs.watch(p.pid, (e) => {
+    if (e.proc !== p) return; // a child's event
+    if (e.type === 'token') {
+      if (streamingAttempt === -1) streamingAttempt = p.attempts.length;
+      if (streamingAttempt !== p.attempts.length) return;
+      sent += e.text;
+      res.write(chunkEvent(p, { content: e.text }));
+      return;
+    }
+    if (p.state !== 'exited') return;
+    if (p.exit === 'ok') {
+      const text = p.result?.text ?? '';
+      if (text.length > sent.length && text.startsWith(sent)) res.write(chunkEvent(p, { content: text.slice(sent.length) }));
+      res.write(chunkEvent(p, {}, p.result?.finish_reason ?? 'stop'));
+      if (includeUsage) res.write(chunkEvent(p, null, null, usageOf(p)));
+      res.end('data: [DONE]\n\n');
+    } else {
+      res.end(`data: ${JSON.stringify(openAiError(p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${p.pid} exited ${p.exit}` }).body)}\n\n`);
+    }
+    onEnd();
+  });
+}

@@ -1,0 +1,54 @@
+import { definePlugin, z } from '../../src/plugin-api/index.js';
+import { Journal } from './journal.js';
+import { JournalDb } from './journal-db.js';
+
+const envInt = (name: string, dflt: number) => {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : dflt;
+};
+
+const Options = z.object({
+  file: z.string().min(1).default('journal.sqlite').describe('SQLite file under LLMOS_DATA_DIR.'),
+  /** Mirrors the kernel's params.maxFinished (LLMOS_MAX_FINISHED) unless set. */
+  maxFinished: z.number().int().positive().optional().describe('Exited processes kept; default LLMOS_MAX_FINISHED or 1000.'),
+  synchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL').describe('NORMAL survives a crashed server; FULL also a power loss.'),
+});
+
+interface State {
+  db: JournalDb;
+  journal: Journal;
+}
+/** This plugin's own state in the kernel container (no module-level singleton). */
+const STATE = Symbol.for('llmos.journal-sqlite.state');
+
+/**
+ * Durability: the process table and run queue in SQLite (WAL) under the data
+ * dir. On start, journaled processes come back under their old pids; ready,
+ * blocked and running ones are queued again (running ones with their attempt
+ * count raised: at-least-once), exited ones keep their one result.
+ */
+export default definePlugin({
+  name: 'journal-sqlite',
+  version: '1.0.0',
+  description: 'Persists the process table and run queue in SQLite (WAL) and replays it on restart.',
+  provides: [],
+  options: Options,
+  register(scope, o) {
+    const db = new JournalDb(scope.dataDir, o.file, o.synchronous);
+    const journal = new Journal(db, o.maxFinished ?? envInt('LLMOS_MAX_FINISHED', 1000), scope.log);
+    scope.provide<State>(STATE, { db, journal });
+  },
+  /** Replays before any transport serves; list this plugin before plugins whose start() spawns processes. */
+  start(scope) {
+    const { journal } = scope.resolve<State>(STATE);
+    if (scope.kernel.procs.lastPid > 0) scope.log.warn({ last_pid: scope.kernel.procs.lastPid }, 'processes were spawned before the journal replayed; their pids may collide with journaled ones');
+    journal.attach(scope.kernel);
+    const counts = journal.replay(scope.kernel);
+    scope.log.info(counts, 'journal replayed');
+  },
+  stop(scope) {
+    const { db, journal } = scope.resolve<State>(STATE);
+    journal.close();
+    db.close();
+  },
+});

@@ -1,0 +1,118 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { definePlugin, LlmosError, z, type PluginScope } from '../../src/plugin-api/index.js';
+import { clusterKeys } from './keys.js';
+import { Lanes } from './lanes.js';
+import { PidLease } from './pid-lease.js';
+import { ProcStore } from './proc-store.js';
+import { RedisRunQueue } from './run-queue.js';
+import { clusterStatus } from './status-syscall.js';
+import { TableSync } from './table-sync.js';
+
+const Options = z.object({
+  url: z.string().min(1).default('redis://127.0.0.1:6379').describe('Redis URL shared by every node of the cluster.'),
+  prefix: z.string().min(1).default('llmos').describe('Key prefix; nodes with the same Redis and prefix form one cluster.'),
+  node: z.string().min(1).optional().describe('This node\'s name in the cluster; default host:pid:random.'),
+  pidBlock: z.number().int().min(1).max(1_000_000).default(1000).describe('Pids leased from Redis at a time.'),
+  lockDurationMs: z.number().int().min(200).default(30_000).describe('A dead node\'s running jobs return to the queue after this long.'),
+  stalledIntervalMs: z.number().int().min(100).default(15_000).describe('How often workers look for jobs of dead nodes.'),
+  maxStalledCount: z.number().int().min(1).default(10).describe('Times one job may come back from dead nodes before it fails.'),
+  nodeSlots: z.number().int().min(1).optional().describe('At most this many of each model\'s cluster-wide slots taken by this node; default all (the first node to ask keeps its slots busy).'),
+  closeGraceMs: z.number().int().min(0).default(10_000).describe('On stop, how long calls in flight may finish before other nodes take them over.'),
+  feedMaxLen: z.number().int().min(100).default(10_000).describe('Approximate length of the process-change feed.'),
+  retentionS: z.number().int().min(1).default(86_400).describe('Seconds an exited process stays in the shared table.'),
+  activate: z.boolean().default(true).describe('Make "redis" the active scheduler at start (cluster mode on).'),
+});
+type Options = z.output<typeof Options>;
+
+/** This plugin's state for one kernel, kept in the kernel container (no module-level singleton). */
+interface Cluster {
+  redis: Redis;
+  reader: Redis;
+  pids: PidLease;
+  store: ProcStore;
+  sync: TableSync;
+  lanes: Lanes;
+  runQueue: RedisRunQueue;
+  onModels: () => void;
+}
+const STATE = Symbol.for('llmos.queue-redis.state');
+
+/** ioredis with BullMQ's required settings. Lazy: nothing connects until start() sends the first command. */
+const connect = (url: string, name: string) => new Redis(url, { maxRetriesPerRequest: null, connectionName: name, lazyConnect: true });
+
+/**
+ * Scale-out: the run queue on BullMQ and the process table on Redis, so
+ * several LLMOS nodes share one queue and one process table. See
+ * lanes.ts (per-model queues, cluster-wide slots and rpm, dead-node
+ * recovery), table-sync.ts (shared table, replicas, cross-node kill),
+ * pid-lease.ts (cluster-unique pids) and run-queue.ts (the 'redis' scheduler).
+ */
+function build<O extends z.ZodType<Options>>(options: O) {
+  return definePlugin({
+    name: 'queue-redis',
+    version: '1.0.0',
+    description: 'Cluster mode: run queue on BullMQ (Redis), shared process table, cluster-wide per-model slots and rate limits.',
+    provides: ['queue', 'scheduler', 'syscall'],
+    options,
+    register(scope, o: Options) {
+      const k = scope.kernel;
+      const node = o.node ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+      const keys = clusterKeys(o.prefix);
+      const redis = connect(o.url, `llmos:${node}`);
+      const reader = connect(o.url, `llmos:${node}:feed`);
+      for (const c of [redis, reader]) c.on('error', (err) => scope.log.warn({ err: err.message }, 'Redis connection error'));
+      const store = new ProcStore(redis, keys, node, { feedMaxLen: o.feedMaxLen, retentionS: o.retentionS });
+      const sync = new TableSync(k, store, scope.log);
+      const lanes = new Lanes(k, redis, keys, store, sync, o, scope.log);
+      const runQueue = new RedisRunQueue(k, lanes, sync, scope.log);
+      const pids = new PidLease(redis, keys.pidCounter, o.pidBlock);
+      scope.scheduler('redis', () => runQueue);
+      scope.syscall(clusterStatus(o.prefix, lanes, sync));
+      scope.provide<Cluster>(STATE, { redis, reader, pids, store, sync, lanes, runQueue, onModels: () => void lanes.reconcile().catch((err) => scope.log.warn({ err }, 'could not update model queues')) });
+    },
+    async start(scope, o: Options) {
+      const c = scope.resolve<Cluster>(STATE);
+      const k = scope.kernel;
+      if (!('pidSource' in k.procs))
+        throw new LlmosError('LLMOS_EPLUGIN', 'queue-redis needs ProcessTable.pidSource in the kernel (apply notes/queue-redis-kernel.patch).');
+      await ping(c.redis, o).catch((e) => {
+        c.redis.disconnect(); // stop ioredis reconnecting: a failed start gets no stop()
+        c.reader.disconnect();
+        throw e;
+      });
+      await c.pids.start();
+      k.procs.pidSource = () => c.pids.take();
+      c.sync.start(c.reader);
+      await c.lanes.reconcile();
+      k.models.on('change', c.onModels);
+      if (o.activate) k.setScheduler('redis');
+      scope.log.info({ node: c.store.node, prefix: o.prefix, models: c.lanes.models() }, 'joined the Redis cluster');
+    },
+    async stop(scope: PluginScope) {
+      const c = scope.resolve<Cluster>(STATE);
+      const k = scope.kernel;
+      k.models.off('change', c.onModels);
+      await c.lanes.close();
+      await c.sync.stop();
+      if (k.procs.pidSource) k.procs.pidSource = undefined;
+      // quit() lets queued writes finish; a client that never connected (start() did not run) just drops.
+      await Promise.allSettled([c.redis, c.reader].map((r) => (r.status === 'ready' ? r.quit() : r.disconnect())));
+    },
+  });
+}
+
+export default build(Options);
+
+/** The plugin with other option defaults (tests, embedding); options given in the config still win. */
+export const queueRedis = (defaults: Partial<z.input<typeof Options>>) =>
+  build(z.preprocess((v) => ({ ...defaults, ...(v && typeof v === 'object' ? v : {}) }), Options));
+
+async function ping(redis: Redis, o: Options): Promise<void> {
+  try {
+    await Promise.race([redis.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error('no answer within 5 s')), 5_000).unref())]);
+  } catch (e) {
+    throw new LlmosError('LLMOS_EPLUGIN', `queue-redis cannot reach Redis at ${o.url} (${e instanceof Error ? e.message : String(e)}); start redis-server or fix the "url" option.`);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Every Redis key and BullMQ queue name the cluster uses, under one prefix,
+ * so several clusters (or test runs) can share one Redis.
+ */
+export interface ClusterKeys {
+  /** BullMQ's own key prefix. */
+  readonly bullPrefix: string;
+  /** INCRBY counter pids are leased from. */
+  readonly pidCounter: string;
+  /** Change feed (a Redis stream): one entry per process-table write or kill request. */
+  readonly feed: string;
+  /** The hash holding one process: state, exit, node, rec (record JSON), task (task JSON). */
+  proc(pid: number): string;
+  /** The BullMQ queue of one model. */
+  queueName(model: string): string;
+}
+
+export function clusterKeys(prefix: string): ClusterKeys {
+  return {
+    bullPrefix: `${prefix}:bull`,
+    pidCounter: `${prefix}:pid`,
+    feed: `${prefix}:procs:feed`,
+    proc: (pid) => `${prefix}:proc:${pid}`,
+    // BullMQ queue names may not contain ':'; model ids may ("org/model:tag"). base64url is safe and one-to-one.
+    queueName: (model) => `model.${Buffer.from(model).toString('base64url')}`,
+  };
+}
+
+/** BullMQ job ids must not be integers, so a pid's job is "p<pid>". */
+export const jobIdOf = (pid: number): string => `p${pid}`;
+
+/** LLMOS priority 0 (most urgent) … 9 maps to BullMQ 1 (highest) … 10; 0 would mean "no priority" there. */
+export const bullPriority = (priority: number): number => priority + 1;

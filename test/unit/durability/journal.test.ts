@@ -1,0 +1,96 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import journal from '../../../plugins/journal-sqlite/index.js';
+import { RESTART_ERROR } from '../../../plugins/journal-sqlite/journal.js';
+import fcfs from '../../../plugins/sched-fcfs/index.js';
+import type { ModelBackend, PluginDefinition } from '../../../src/plugin-api/index.js';
+import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
+import { tempDir, testKernel } from '../../helpers/kernel.js';
+
+/** The journal with options, as the loader would hand them over. */
+const journalWith = (o: Record<string, unknown>): PluginDefinition => ({ ...journal, register: (scope) => journal.register(scope, journal.options!.parse(o)) }) as PluginDefinition;
+
+/** A backend that answers every prompt at once (the echo fixture hangs on "hang…"). */
+class InstantBackend extends EchoBackend {
+  override async complete(req: Parameters<ModelBackend['complete']>[0]) {
+    this.calls++;
+    const last = req.messages.at(-1)?.content ?? '';
+    return { text: `instant: ${last}`, usage: { prompt_tokens: 1, completion_tokens: 2 }, finish_reason: 'stop' };
+  }
+}
+
+const rows = (dataDir: string) => {
+  const db = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+  try {
+    return db.prepare('SELECT pid, state FROM procs ORDER BY pid').all() as Array<{ pid: number; state: string }>;
+  } finally {
+    db.close();
+  }
+};
+
+describe('journal-sqlite', () => {
+  it('writes an accepted process before spawn() returns', async () => {
+    const dataDir = tempDir();
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new EchoBackend('echo', {}, 50)])] });
+    const p = kernel.spawn({ prompt: 'durable at once' }, 'test');
+    expect(rows(dataDir)).toEqual([{ pid: p.pid, state: 'ready' }]); // read by another connection, same tick
+    await kernel.procs.wait(p.pid, 5000);
+    await new Promise((r) => setImmediate(r));
+    expect(rows(dataDir)).toEqual([{ pid: p.pid, state: 'exited' }]);
+    await stop();
+  });
+
+  it('replays: exited keep their result, running ones run again with one more attempt, queued ones run, pids go on', async () => {
+    const dataDir = tempDir();
+    const first = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new EchoBackend('echo', { concurrency: 2 }, 1)])] });
+    const done = first.kernel.spawn({ prompt: 'finished before' }, 'a');
+    await first.kernel.procs.wait(done.pid, 5000);
+    const running = [first.kernel.spawn({ prompt: 'hang 1' }, 'a'), first.kernel.spawn({ prompt: 'hang 2' }, 'a')];
+    const queued = first.kernel.spawn({ prompt: 'hang 3' }, 'b');
+    await until(() => running.every((p) => p.state === 'running'));
+    expect(queued.state).toBe('ready');
+    await first.stop(); // the journal detaches; the old kernel's calls hang on, as if it had died
+
+    const second = new InstantBackend('echo', { concurrency: 2 });
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([second])] });
+    const again = kernel.procs.must(done.pid);
+    expect(again).toMatchObject({ state: 'exited', exit: 'ok', result: { text: 'echo: finished before' } });
+    for (const p of [...running, queued]) {
+      const q = await kernel.procs.wait(p.pid, 5000);
+      expect(q.exit).toBe('ok');
+      expect(q.result?.text).toBe(`instant: ${p.task.prompt}`);
+      expect(q.owner).toBe(p.owner);
+    }
+    for (const p of running) {
+      const attempts = kernel.procs.must(p.pid).attempts;
+      expect(attempts).toHaveLength(2);
+      expect(attempts[0].error).toEqual(RESTART_ERROR);
+      expect(attempts[1].error).toBeUndefined();
+    }
+    expect(kernel.procs.must(queued.pid).attempts).toHaveLength(1);
+    expect(second.calls).toBe(3); // only the unfinished ones ran again
+    expect(kernel.spawn({ prompt: 'after restart' }, 'a').pid).toBe(queued.pid + 1);
+    await stop();
+  });
+
+  it('deletes exited rows beyond maxFinished', async () => {
+    const dataDir = tempDir();
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ maxFinished: 3 }), fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 4 })])] });
+    const ps = Array.from({ length: 10 }, (_, i) => kernel.spawn({ prompt: `p${i}` }, 'a'));
+    for (const p of ps) await kernel.procs.wait(p.pid, 5000);
+    await new Promise((r) => setImmediate(r));
+    const left = rows(dataDir);
+    expect(left).toHaveLength(3);
+    expect(left.every((r) => r.state === 'exited')).toBe(true);
+    await stop();
+  });
+});
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -5,6 +5,7 @@ import { VERSION } from './boot.js';
 import { isLlmosError } from './kernel/errors.js';
 import { capacityCommand } from './cli/capacity.js';
 import { docsCommand } from './cli/docs.js';
+import { modelPullCommand } from './cli/model-pull.js';
 import { pluginsCommand } from './cli/plugins.js';
 import { routeEvalCommand } from './cli/route-eval.js';
 import { serveCommand } from './cli/serve.js';
@@ -16,6 +17,7 @@ const program = new Command('llmos')
   .version(VERSION)
   .addCommand(serveCommand(), { isDefault: false })
   .addCommand(pluginsCommand())
+  .addCommand(new Command('model').description('Manage local models').addCommand(modelPullCommand()))
   .addCommand(capacityCommand())
   .addCommand(simulateCommand())
   .addCommand(routeEvalCommand())

@@ -17,7 +17,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
@@ -26,6 +26,9 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts', 'test/infra/**/*.test.ts'],
           globalSetup: ['test/setup/global-neo4j.ts', 'test/setup/global-redis.ts', 'test/setup/global-llama.ts'],
           fileParallelism: false,
+          // After the unit tests, never beside them: the in-process model is CPU-bound, and
+          // llama.cpp's threads slow down by an order of magnitude when they share the cores.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

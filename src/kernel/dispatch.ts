@@ -69,11 +69,13 @@ export class Dispatcher {
 
   /** Candidates for a task: healthy models, or the one it asked for. */
   candidates(p: Process): ModelInfo[] {
-    const all = this.models.available();
+    const all = this.models.available().filter((m) => !m.owner || m.owner === p.owner);
     if (p.task.model === 'auto') return all;
     const m = all.find((x) => x.id === p.task.model);
     if (m) return [m];
     const e = this.models.get(p.task.model);
+    if (e?.backend.info.owner && e.backend.info.owner !== p.owner)
+      throw new LlmosError('LLMOS_EPERM', `model "${p.task.model}" belongs to another session; use your own models or "auto".`);
     throw e ? Errors.noModel(`model "${p.task.model}" is ${e.status}; retry later or use "auto"`) : Errors.noModel(`model "${p.task.model}" is not registered`);
   }
 

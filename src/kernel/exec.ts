@@ -121,7 +121,7 @@ export class Executor {
       };
       const out = await lease.backend
         .complete(
-          { messages, max_tokens: maxTokens, temperature: p.task.temperature, seed: p.task.seed },
+          { messages, max_tokens: maxTokens, temperature: p.task.temperature, seed: p.task.seed, metadata: p.task.metadata },
           {
             signal,
             onToken: (text) => {

@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CreateMessageResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { warnings } from '../kernel/log.js';
 import type { ClientSession } from '../plugin-api/session.js';
@@ -35,7 +35,7 @@ export function createMcpServer(kernel: Kernel, session: Session): { mcp: McpSer
     const client: ClientSession = {
       owner: session.owner,
       canSample: !!mcp.server.getClientCapabilities()?.sampling,
-      createMessage: async (params, signal) => mcp.server.request({ method: 'sampling/createMessage', params }, CreateMessageResultSchema, { signal }),
+      createMessage: (params, options) => mcp.server.createMessage(params, options) as Promise<CreateMessageResult>,
     };
     for (const hook of kernel.sessionHooks) {
       const u = hook(client);

@@ -21,6 +21,8 @@ export interface ModelInfo {
   expected_tokens_per_s: number;
   /** Calls that may run at once on this model. */
   concurrency: number;
+  /** Set for a private model (a client's own, through sampling): only this owner's processes run on it. */
+  owner?: string;
   /** Requests and tokens per minute; absent means unlimited. */
   limits?: { rpm?: number; tpm?: number };
 }
@@ -31,6 +33,8 @@ export interface CompletionRequest {
   temperature?: number;
   seed?: number;
   stop?: string[];
+  /** The task's metadata (e.g. model_preferences for the sampling backend). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface Completion {

@@ -1,3 +1,5 @@
+import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
+
 /**
  * A connected client, as plugins see it: no MCP types leak past this. The
  * MCP layer builds one per session after the client has initialized.
@@ -7,8 +9,8 @@ export interface ClientSession {
   readonly owner: string;
   /** Whether the client declared the sampling capability. */
   readonly canSample: boolean;
-  /** sampling/createMessage on the client; only when canSample. Params and result are MCP's. */
-  createMessage(params: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** sampling/createMessage on the client; only when canSample. Params, options and result are the MCP SDK's. */
+  createMessage(params: CreateMessageRequest['params'], options: { signal?: AbortSignal; timeout?: number }): Promise<CreateMessageResult>;
 }
 
 /**

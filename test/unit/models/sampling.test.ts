@@ -49,9 +49,9 @@ describe('model-sampling: the client\'s own model over sampling/createMessage', 
     cleanup.push(plain.close, sampler.close);
     expect(hook.attach(plain.server, 'plain')).toBeUndefined();
     expect(k.models.get('client/plain')).toBeUndefined();
-    const detach = hook.attach(sampler.server, 's1');
+    const detach = hook.attach(sampler.server, 's1', 'owner-1');
     expect(detach).toBeTypeOf('function');
-    expect(k.models.get('client/s1')?.backend.info.backend).toBe('model-sampling');
+    expect(k.models.get('client/s1')?.backend.info).toMatchObject({ backend: 'model-sampling', owner: 'owner-1' });
 
     const p = k.spawn({ system: 'Be brief.', prompt: "Translate 'good morning' into French", model: 'client/s1', max_tokens: 32, temperature: 0 } as never, 'owner-1');
     const done = await k.procs.wait(p.pid, 5_000);

@@ -1,0 +1,195 @@
+import {
+  getLlama,
+  LlamaChat,
+  LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type Llama,
+  type LlamaContext,
+  type LlamaModel,
+} from 'node-llama-cpp';
+import {
+  LlmosError,
+  type Completion,
+  type CompleteOptions,
+  type CompletionRequest,
+  type Logger,
+  type Message,
+  type ModelBackend,
+  type ModelHealth,
+  type ModelInfo,
+} from '../../src/plugin-api/index.js';
+
+export interface LlamaCppSettings {
+  /** Finds the GGUF when start() runs; throws an LlmosError naming the fix when there is none. */
+  locate: () => string;
+  /** Tokens per sequence; also the model's advertised context window. */
+  contextSize: number;
+  /** Sequences in the one context = calls that may run at once. */
+  sequences: number;
+  /** CPU threads for evaluation; 0 lets llama.cpp use every core. */
+  threads: number;
+  /** "model" renders prompts with the GGUF's own Jinja chat template; "auto" lets node-llama-cpp pick a wrapper. */
+  chatTemplate: 'model' | 'auto';
+}
+
+/** One idle-or-busy chat bound to one context sequence. */
+interface Lane {
+  chat: LlamaChat;
+  busy: boolean;
+}
+
+const LEVELS: Partial<Record<LlamaLogLevel, 'error' | 'warn' | 'info' | 'debug'>> = {
+  [LlamaLogLevel.fatal]: 'error',
+  [LlamaLogLevel.error]: 'error',
+  [LlamaLogLevel.warn]: 'warn',
+  [LlamaLogLevel.info]: 'debug',
+  [LlamaLogLevel.log]: 'debug',
+  [LlamaLogLevel.debug]: 'debug',
+};
+
+/** LLMOS roles to node-llama-cpp chat history; ends with an empty model turn to be generated. */
+export function toChatHistory(messages: readonly Message[]): ChatHistoryItem[] {
+  const out: ChatHistoryItem[] = messages.map((m) =>
+    m.role === 'system' ? { type: 'system', text: m.content } : m.role === 'user' ? { type: 'user', text: m.content } : { type: 'model', response: [m.content] },
+  );
+  out.push({ type: 'model', response: [] });
+  return out;
+}
+
+/**
+ * A GGUF model run in-process by node-llama-cpp, CPU only. start() loads it
+ * once (never downloading or building binaries: the prebuilt
+ * @node-llama-cpp/<platform> package is used); each call borrows one of
+ * `sequences` chats, so at most that many generate at once. close() frees
+ * the context, the model and the native backend.
+ */
+export class LlamaCppBackend implements ModelBackend {
+  private llama?: Llama;
+  private model?: LlamaModel;
+  private context?: LlamaContext;
+  private wrapper?: ChatWrapper;
+  private lanes: Lane[] = [];
+  private readonly waiting: Array<() => void> = [];
+  private loading?: Promise<void>;
+  private modelPath = '(not located yet)';
+  private closed = false;
+  /** Milliseconds start() took to load the model and create the context. */
+  loadMs?: number;
+
+  constructor(
+    readonly info: ModelInfo,
+    private readonly settings: LlamaCppSettings,
+    private readonly log: Logger,
+  ) {}
+
+  /** Loads the model and context; later calls return the same promise. */
+  start(): Promise<void> {
+    this.loading ??= this.load().catch((e: unknown) => {
+      this.loading = undefined;
+      throw e instanceof LlmosError ? e : new LlmosError('LLMOS_EPLUGIN', `model-llamacpp: cannot load ${this.modelPath}: ${(e as Error).message}. Check that the file is a GGUF llama.cpp can read.`);
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const t0 = performance.now();
+    const s = this.settings;
+    this.modelPath = s.locate();
+    this.llama = await getLlama({
+      gpu: false,
+      build: 'never',
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => this.log[LEVELS[level] ?? 'debug']({ llama: true }, message.trim()),
+    });
+    this.model = await this.llama.loadModel({ modelPath: this.modelPath, gpuLayers: 0 });
+    this.context = await this.model.createContext({ contextSize: s.contextSize, sequences: s.sequences, threads: s.threads || undefined });
+    this.wrapper = s.chatTemplate === 'model' ? resolveChatWrapper(this.model, { type: 'jinjaTemplate', warningLogs: false }) : undefined;
+    for (let i = 0; i < s.sequences; i++)
+      this.lanes.push({ chat: new LlamaChat({ contextSequence: this.context.getSequence(), chatWrapper: this.wrapper ?? 'auto', autoDisposeSequence: true }), busy: false });
+    this.loadMs = Math.round(performance.now() - t0);
+    this.log.info({ model: this.info.id, path: this.modelPath, load_ms: this.loadMs, wrapper: this.lanes[0]?.chat.chatWrapper.wrapperName }, 'model loaded');
+  }
+
+  async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
+    await this.start();
+    signal.throwIfAborted();
+    const lane = await this.borrow(signal);
+    try {
+      const history = toChatHistory(request.messages);
+      const promptTokens = lane.chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model!.tokenizer).length;
+      let completionTokens = 0;
+      const res = await lane.chat.generateResponse(history, {
+        maxTokens: request.max_tokens,
+        temperature: request.temperature,
+        seed: request.seed,
+        customStopTriggers: request.stop?.length ? request.stop : undefined,
+        signal,
+        onToken: (tokens) => void (completionTokens += tokens.length),
+        onTextChunk: onToken,
+      });
+      const stop = res.metadata.stopReason;
+      return {
+        text: res.response,
+        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens },
+        finish_reason: stop === 'maxTokens' ? 'length' : 'stop',
+      };
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id} failed in llama.cpp: ${(e as Error).message}; lower max_tokens or the prompt size, or check the server log.`, { retryable: false });
+    } finally {
+      this.giveBack(lane);
+    }
+  }
+
+  /** Tokens of `text` in the model's own tokenizer (no chat template). */
+  async countTokens(text: string): Promise<number> {
+    await this.start();
+    return this.model!.tokenize(text).length;
+  }
+
+  async health(): Promise<ModelHealth> {
+    if (this.closed) return { ok: false, detail: 'closed' };
+    if (!this.model) return { ok: false, detail: `not loaded yet (${this.modelPath})` };
+    const busy = this.lanes.filter((l) => l.busy).length;
+    return { ok: !this.model.disposed, detail: `${this.modelPath}; ${busy}/${this.lanes.length} sequences busy` };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.loading?.catch(() => undefined);
+    for (const l of this.lanes) l.chat.dispose();
+    this.lanes = [];
+    await this.context?.dispose();
+    await this.model?.dispose();
+    await this.llama?.dispose();
+  }
+
+  /** A free lane, waiting (abortably) when every sequence is busy. */
+  private async borrow(signal: AbortSignal): Promise<Lane> {
+    for (;;) {
+      if (this.closed) throw new LlmosError('LLMOS_EUNAVAILABLE', `model ${this.info.id} was closed; retry and another version or model will take the call.`, { retryable: true });
+      const lane = this.lanes.find((l) => !l.busy);
+      if (lane) {
+        lane.busy = true;
+        return lane;
+      }
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          this.waiting.splice(this.waiting.indexOf(wake), 1);
+          reject(signal.reason);
+        };
+        const wake = () => (signal.removeEventListener('abort', onAbort), resolve());
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.waiting.push(wake);
+      });
+    }
+  }
+
+  private giveBack(lane: Lane): void {
+    lane.busy = false;
+    this.waiting.shift()?.();
+  }
+}

@@ -1,0 +1,50 @@
+import { APIConnectionError, APIError } from 'openai';
+import { LlmosError } from '../../src/plugin-api/index.js';
+
+/**
+ * Milliseconds a server asked us to wait: `retry-after-ms`, else `Retry-After`
+ * as seconds or as an HTTP date. Undefined when absent or unreadable.
+ */
+export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms') ?? NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const raw = headers?.get('retry-after');
+  if (!raw) return undefined;
+  const secs = Number(raw);
+  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
+  const at = Date.parse(raw);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** Statuses a retry may fix: request timeout, rate limit, and every server error. */
+const retryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
+
+/**
+ * Maps whatever the openai client or the stream threw to LLMOS_EUPSTREAM.
+ * data.retryable is true for 408/429/5xx, connection failures (refused,
+ * reset, timeouts), errors inside the stream and malformed JSON; false for
+ * other 4xx (bad request, auth, not found), which the same request cannot fix.
+ * The caller handles aborts before calling this.
+ */
+export function upstreamError(model: string, e: unknown): LlmosError {
+  if (e instanceof LlmosError) return e;
+  if (e instanceof APIConnectionError) {
+    const cause = (e.cause as { code?: string; message?: string } | undefined) ?? {};
+    return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: cannot reach the endpoint (${cause.code ?? cause.message ?? e.message}); retrying, then falling back to another model.`, { retryable: true, cause: cause.code ?? e.message });
+  }
+  if (e instanceof APIError && e.status !== undefined) {
+    const retryable = retryableStatus(e.status);
+    const after = retryAfterMs(e.headers);
+    const hint = retryable ? 'retrying, then falling back to another model' : 'fix the request, the model name or the API key; a retry will not help';
+    return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint answered ${e.status} (${e.message.slice(0, 200)}); ${hint}.`, {
+      retryable,
+      status: e.status,
+      ...(after !== undefined ? { retry_after_ms: after } : {}),
+    });
+  }
+  if (e instanceof APIError) return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint reported an error inside the stream (${e.message.slice(0, 200)}); retrying.`, { retryable: true });
+  if (e instanceof SyntaxError) return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint sent malformed JSON (${e.message.slice(0, 120)}); retrying.`, { retryable: true, cause: 'malformed_json' });
+  const msg = e instanceof Error ? `${e.message}${(e.cause as Error | undefined)?.message ? `: ${(e.cause as Error).message}` : ''}` : String(e);
+  // A body cut short (socket reset mid-stream) surfaces from fetch as a TypeError such as "terminated".
+  return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the call failed (${msg.slice(0, 200)}); retrying, then falling back to another model.`, { retryable: true });
+}

@@ -1,0 +1,105 @@
+import OpenAI from 'openai';
+import { definePlugin, LlmosError, TASK_TYPES, z, type Logger } from '../../src/plugin-api/index.js';
+import { OpenAIBackend } from './backend.js';
+import { OPENAI_FACTORY_TOKEN, openaiFactory } from './factory.js';
+
+export const OpenAIModelOptions = z.object({
+  id: z.string().min(1).describe('Model id in the LLMOS model table, e.g. "openai/gpt-4o-mini".'),
+  model: z.string().min(1).optional().describe('Name the endpoint knows the model by; defaults to id.'),
+  version: z.string().min(1).default('1'),
+  context_window: z.number().int().positive().default(8192),
+  max_output_tokens: z.number().int().positive().default(2048),
+  task_types: z.array(z.enum(TASK_TYPES)).optional(),
+  languages: z.array(z.string()).optional(),
+  domains: z.array(z.string()).optional(),
+  tool_calling: z.boolean().default(false),
+  pricing: z.object({ input_per_1k: z.number().min(0), output_per_1k: z.number().min(0) }).default({ input_per_1k: 0, output_per_1k: 0 }),
+  expected_tokens_per_s: z.number().positive().default(50),
+  concurrency: z.number().int().min(1).default(4),
+  limits: z.object({ rpm: z.number().int().positive().optional(), tpm: z.number().int().positive().optional() }).optional(),
+});
+
+export const OpenAIOptions = z.object({
+  baseURL: z.string().url().default('https://api.openai.com/v1').describe('Any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter.'),
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('OPENAI_API_KEY').describe('Name of the environment variable holding the API key (never the key itself).'),
+  models: z.array(OpenAIModelOptions).default([]).describe('Models loaded at boot; more can be deployed at runtime with model_register kind "openai".'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers, e.g. OpenRouter\'s HTTP-Referer.'),
+  requestTimeoutMs: z.number().int().positive().default(600_000).describe('The HTTP client\'s own limit; the kernel\'s per-call timeout normally ends a call first.'),
+  healthTimeoutMs: z.number().int().positive().default(5_000),
+  probeOnStart: z.boolean().default(true).describe('Probe the endpoint in start() and log a warning when it does not answer.'),
+});
+export type OpenAIOptions = z.output<typeof OpenAIOptions>;
+
+const OFFICIAL = 'api.openai.com';
+
+/** The API key from options.apiKeyEnv; local endpoints without one get a placeholder. */
+function apiKey(o: OpenAIOptions, env: NodeJS.ProcessEnv): string {
+  const key = env[o.apiKeyEnv];
+  if (key) return key;
+  if (new URL(o.baseURL).hostname === OFFICIAL)
+    throw new LlmosError('LLMOS_EPLUGIN', `model-openai: environment variable ${o.apiKeyEnv} is not set; export your API key in it, or set options.apiKeyEnv to the variable that holds it.`);
+  return 'no-key';
+}
+
+/** openai's logger interface on top of the plugin's pino logger. */
+const openaiLogger = (log: Logger) => ({
+  error: (msg: string, ...rest: unknown[]) => log.error({ detail: rest }, msg),
+  warn: (msg: string, ...rest: unknown[]) => log.warn({ detail: rest }, msg),
+  info: (msg: string, ...rest: unknown[]) => log.debug({ detail: rest }, msg),
+  debug: (msg: string, ...rest: unknown[]) => log.debug({ detail: rest }, msg),
+});
+
+/** Builds the shared client; maxRetries is 0 because the kernel's executor retries. */
+export function makeClient(o: OpenAIOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): OpenAI {
+  return new OpenAI({ baseURL: o.baseURL, apiKey: apiKey(o, env), maxRetries: 0, timeout: o.requestTimeoutMs, defaultHeaders: o.headers, logger: openaiLogger(log) });
+}
+
+/**
+ * Any OpenAI-compatible endpoint: one model-table entry per configured
+ * model, sharing one client, plus kind "openai" for model_register.
+ */
+export default definePlugin({
+  name: 'model-openai',
+  version: '1.0.0',
+  description: 'Models behind the OpenAI API or any OpenAI-compatible endpoint, through the openai package.',
+  provides: ['model'],
+  options: OpenAIOptions,
+  register(scope, o) {
+    scope.provide(OPENAI_FACTORY_TOKEN, openaiFactory(o, makeClient));
+    if (!o.models.length) return;
+    const client = makeClient(o, scope.log);
+    for (const m of o.models)
+      scope.model(
+        new OpenAIBackend(
+          {
+            id: m.id,
+            version: m.version,
+            backend: 'model-openai',
+            capabilities: {
+              context_window: m.context_window,
+              max_output_tokens: m.max_output_tokens,
+              task_types: m.task_types,
+              languages: m.languages,
+              domains: m.domains,
+              streaming: true,
+              tool_calling: m.tool_calling,
+            },
+            pricing: m.pricing,
+            expected_tokens_per_s: m.expected_tokens_per_s,
+            concurrency: m.concurrency,
+            limits: m.limits,
+          },
+          m.model ?? m.id,
+          client,
+          o.healthTimeoutMs,
+        ),
+      );
+  },
+  async start(scope, o) {
+    if (!o.probeOnStart) return;
+    for (const m of o.models) {
+      const h = await scope.kernel.models.probe(m.id);
+      if (!h.ok) scope.log.warn({ model: m.id, baseURL: o.baseURL, detail: h.detail }, 'endpoint does not answer; calls will fail until it does');
+    }
+  },
+});

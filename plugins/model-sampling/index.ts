@@ -1,0 +1,104 @@
+import type { ModelPreferences } from '@modelcontextprotocol/sdk/types.js';
+import { definePlugin, z, type ClientSession, type Kernel, type Logger, type ModelInfo } from '../../src/plugin-api/index.js';
+import { clientCanSample, SamplingBackend, type SamplingPeer } from './backend.js';
+
+export { SamplingBackend, clientCanSample, type SamplingPeer } from './backend.js';
+
+export const SamplingOptions = z.object({
+  idPrefix: z.string().min(1).default('client/').describe('A session\'s model id is idPrefix + session id.'),
+  contextWindow: z.number().int().positive().default(128_000).describe('Assumed; the protocol does not say.'),
+  maxOutputTokens: z.number().int().positive().default(4096),
+  expectedTokensPerS: z.number().positive().default(30),
+  concurrency: z.number().int().min(1).default(2),
+  timeoutMs: z.number().int().positive().default(600_000),
+  modelPreferences: z
+    .object({
+      hints: z.array(z.object({ name: z.string().optional() })).optional(),
+      costPriority: z.number().min(0).max(1).optional(),
+      speedPriority: z.number().min(0).max(1).optional(),
+      intelligencePriority: z.number().min(0).max(1).optional(),
+    })
+    .optional()
+    .describe('Default MCP ModelPreferences; a task\'s metadata.model_preferences overrides fields.'),
+});
+export type SamplingOptions = z.output<typeof SamplingOptions>;
+
+/**
+ * What the MCP adapter calls once per session, after initialize (when the
+ * client's capabilities are known). Resolve it from the kernel container
+ * with SAMPLING_SESSION_HOOK; it is absent when model-sampling is disabled.
+ */
+export interface SamplingSessionHook {
+  /**
+   * Registers the session's client as a model when it declared sampling and
+   * returns detach(), to call when the session closes (it removes the model
+   * and aborts its calls in flight). Returns undefined, registering nothing,
+   * when the client cannot sample. `owner` (the session's process owner) is
+   * recorded as info.owner, so a kernel that honours it runs only that
+   * owner's processes on this client's model.
+   */
+  attach(server: SamplingPeer, sessionId: string, owner?: string): (() => Promise<void>) | undefined;
+}
+
+/** Process-wide symbol, so the MCP adapter can resolve the hook without importing this plugin. */
+export const SAMPLING_SESSION_HOOK = Symbol.for('llmos.sampling.sessionHook');
+
+/** A backend for one session's client, or undefined when the client did not declare sampling. */
+export function samplingBackendFor(server: SamplingPeer, sessionId: string, o: SamplingOptions = SamplingOptions.parse({}), owner?: string): SamplingBackend | undefined {
+  if (!clientCanSample(server)) return undefined;
+  const info: ModelInfo = {
+    id: `${o.idPrefix}${sessionId}`,
+    version: '1',
+    backend: 'model-sampling',
+    capabilities: { context_window: o.contextWindow, max_output_tokens: o.maxOutputTokens, streaming: false, tool_calling: false },
+    pricing: { input_per_1k: 0, output_per_1k: 0 },
+    expected_tokens_per_s: o.expectedTokensPerS,
+    concurrency: o.concurrency,
+    ...(owner !== undefined ? { owner } : {}),
+  };
+  return new SamplingBackend(info, server, { modelPreferences: o.modelPreferences as ModelPreferences | undefined, timeoutMs: o.timeoutMs });
+}
+
+/** A client session as the sampling backend sees it. */
+const peerOf = (s: ClientSession): SamplingPeer => ({
+  createMessage: ((params: Parameters<ClientSession['createMessage']>[0], options?: { signal?: AbortSignal; timeout?: number }) => s.createMessage(params, options ?? {})) as SamplingPeer['createMessage'],
+  getClientCapabilities: () => (s.canSample ? { sampling: {} } : {}),
+});
+
+/** The hook over one kernel: add on attach, remove (closing the backend) on detach. */
+export function samplingSessionHook(kernel: Kernel, o: SamplingOptions, log: Logger): SamplingSessionHook {
+  return {
+    attach(server, sessionId, owner) {
+      const backend = samplingBackendFor(server, sessionId, o, owner);
+      if (!backend) return undefined;
+      const id = backend.info.id;
+      kernel.addModel(backend);
+      log.info({ model: id, session: sessionId }, 'client model registered through sampling');
+      let detached = false;
+      return async () => {
+        if (detached || kernel.models.get(id)?.backend !== backend) return;
+        detached = true;
+        await kernel.removeModel(id);
+        log.info({ model: id, session: sessionId }, 'client model removed: session closed');
+      };
+    },
+  };
+}
+
+/**
+ * The connected MCP client's own model via sampling/createMessage. Nothing
+ * is registered at boot: the MCP adapter calls the session hook for each
+ * session, and only clients that declared sampling become models.
+ */
+export default definePlugin({
+  name: 'model-sampling',
+  version: '1.0.0',
+  description: "The MCP client's own model, through sampling/createMessage, for sessions whose client declared sampling.",
+  provides: ['model'],
+  options: SamplingOptions,
+  register(scope, o) {
+    const hook = samplingSessionHook(scope.kernel, o, scope.log);
+    scope.provide<SamplingSessionHook>(SAMPLING_SESSION_HOOK, hook);
+    scope.onSession((s) => hook.attach(peerOf(s), s.owner, s.owner));
+  },
+});

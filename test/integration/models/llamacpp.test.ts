@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { LlamaCppBackend } from '../../../plugins/model-llamacpp/backend.js';
+import { bootPlugins, run, streamed, type Booted } from '../../unit/models/harness.js';
+
+/** model-llamacpp running the REAL SmolLM2-135M-Instruct GGUF in-process, through the real kernel. */
+describe('model-llamacpp with the real SmolLM2 GGUF', () => {
+  let os: Booted;
+  let backend: LlamaCppBackend;
+  beforeAll(async () => {
+    os = await bootPlugins({ 'model-llamacpp': { modelPath: inject('modelPath'), threads: 2, concurrency: 1 } }, { callTimeoutMs: 120_000 });
+    backend = os.kernel.models.must('smollm2-135m').backend as LlamaCppBackend;
+    process.stderr.write(`[llamacpp] SmolLM2 load time: ${backend.loadMs} ms\n`);
+  });
+  afterAll(async () => os?.stop());
+
+  it('translates "good morning" into French with usage counted by the model tokenizer', async () => {
+    const t0 = performance.now();
+    const p = await run(os.kernel, { prompt: "Translate 'good morning' into French", temperature: 0, seed: 42, max_tokens: 48 }, 120_000);
+    const secs = (performance.now() - t0) / 1000;
+    expect(p.exit, JSON.stringify(p.error)).toBe('ok');
+    expect(p.model).toBe('smollm2-135m');
+    expect(p.result!.text.trim().length).toBeGreaterThan(0);
+    expect(p.result!.text).toMatch(/bonjour|matin/i);
+    expect(p.usage.prompt_tokens).toBeGreaterThan(await backend.countTokens("Translate 'good morning' into French")); // the chat template adds tokens
+    expect(p.usage.completion_tokens).toBeGreaterThan(0);
+    expect(p.usage.completion_tokens).toBeLessThanOrEqual(48);
+    expect(p.streamed).toBeGreaterThan(0);
+    process.stderr.write(`[llamacpp] ${JSON.stringify(p.result!.text)}: ${p.usage.completion_tokens} tokens in ${secs.toFixed(2)} s = ${(p.usage.completion_tokens / secs).toFixed(1)} tokens/s\n`);
+  });
+
+  it('is deterministic at temperature 0 and reports a length finish at max_tokens', async () => {
+    const a = await run(os.kernel, { prompt: 'Name three colours.', temperature: 0, max_tokens: 12 }, 120_000);
+    const b = await run(os.kernel, { prompt: 'Name three colours.', temperature: 0, max_tokens: 12 }, 120_000);
+    expect(a.result?.text).toBe(b.result?.text);
+    expect(a.usage.completion_tokens).toBe(12);
+    expect(a.result?.finish_reason).toBe('length');
+  });
+
+  it('proc kill stops generation mid-stream, and the model serves the next call', async () => {
+    const p = os.kernel.spawn({ prompt: 'Write a very long story about a dragon and a knight.', temperature: 0, max_tokens: 2000 } as never, 'tester');
+    await streamed(os.kernel, p.pid, 3);
+    const t0 = performance.now();
+    os.kernel.kill(p.pid);
+    const done = await os.kernel.procs.wait(p.pid, 10_000);
+    expect(done.exit).toBe('killed');
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(done.streamed).toBeLessThan(2000);
+    const next = await run(os.kernel, { prompt: 'Say hi.', temperature: 0, max_tokens: 8 }, 120_000);
+    expect(next.exit).toBe('ok');
+    expect(await backend.health()).toMatchObject({ ok: true });
+  });
+});

@@ -1,5 +1,5 @@
 import { LlmosError, type Kernel, type Process, type TaskInput } from '../../src/plugin-api/index.js';
-import { KG_NOTE_NO_HOOKS, type KgBridge } from './kg-bridge.js';
+import type { KgBridge } from './kg-bridge.js';
 import type { ChildView, CollabDetail } from './schemas.js';
 
 /** setTimeout's ceiling: child waits have no timeout of their own; the group's signal ends them. */
@@ -70,7 +70,6 @@ export class Group {
   /** Spawns one child under the group (scheduled and allocated like any process). */
   async spawn(task: TaskInput, who: ChildRole): Promise<Process> {
     this.checkAlive();
-    if (who.kg && !this.kg.active) this.detail.kg_note = KG_NOTE_NO_HOOKS;
     const t = await this.kg.before(task, who.kg, this.parent.owner);
     this.checkAlive();
     const p = this.kernel.spawn({ ...t, priority: t.priority ?? this.parent.task.priority }, this.parent.owner, this.parent.pid);

@@ -1,36 +1,29 @@
 import { LlmosError, z, type Kernel, type Process, type SpawnHook, type Task, type TaskInput } from '../../src/plugin-api/index.js';
 
-export const KG_NOTE_NO_HOOKS =
-  'kg options were recorded in each child\'s metadata.kg only: this kernel has no proc_spawn hooks (kernel.spawnHooks) yet, so context_from_kg/remember were not applied.';
-
 /**
- * Passes a step's `kg` options to its child process: always into the child's
- * metadata.kg, and through the kernel's spawn hooks (kernel.spawnHooks, the
- * registry kg-core's hook is meant to join) when the kernel has them, exactly
- * as proc_spawn would apply them.
+ * Passes a step's `kg` options to its child process: into the child's
+ * metadata.kg, and through the kernel's spawn hooks (kg-core's
+ * context_from_kg / remember) exactly as proc_spawn applies them.
  */
 export class KgBridge {
-  private readonly hooks: readonly SpawnHook[] | undefined;
+  constructor(private readonly kernel: Kernel) {}
 
-  constructor(kernel: Kernel) {
-    this.hooks = kernel.spawnHooks;
+  private get hooks(): readonly SpawnHook[] {
+    return this.kernel.spawnHooks;
   }
 
-  /** Whether kg options take effect (not only recorded). */
-  get active(): boolean {
-    return Array.isArray(this.hooks);
-  }
-
-  /** Throws LLMOS_EINVAL when `kg` does not fit a hook's input (so a call fails before anything is spawned). */
+  /** Throws LLMOS_EINVAL when `kg` is given but no plugin handles it, or does not fit a hook's input (so a call fails before anything is spawned). */
   check(kg: Record<string, unknown> | undefined): void {
-    if (kg) for (const h of this.hooks ?? []) this.args(h, kg);
+    if (!kg) return;
+    if (!this.hooks.length) throw new LlmosError('LLMOS_EINVAL', 'kg options need the kg-core plugin, which is not loaded; enable it in llmos.plugins.json or leave kg out.');
+    for (const h of this.hooks) this.args(h, kg);
   }
 
   /** The task with kg recorded and, when hooks exist, applied (e.g. facts put into the system prompt). */
   async before(task: TaskInput, kg: Record<string, unknown> | undefined, owner: string): Promise<TaskInput> {
     if (!kg) return task;
     let out: TaskInput = { ...task, metadata: { ...task.metadata, kg } };
-    for (const h of this.hooks ?? []) {
+    for (const h of this.hooks) {
       if (!h.beforeSpawn) continue;
       const args = this.args(h, kg);
       // Hooks only read and rewrite prompt fields; the kernel parses the task again at spawn.
@@ -42,7 +35,7 @@ export class KgBridge {
   /** Runs afterExit hooks (e.g. remember); their failures are theirs to log. */
   async after(p: Process, kg: Record<string, unknown> | undefined): Promise<void> {
     if (!kg) return;
-    for (const h of this.hooks ?? []) if (h.afterExit) await h.afterExit(p, this.args(h, kg));
+    for (const h of this.hooks) if (h.afterExit) await h.afterExit(p, this.args(h, kg));
   }
 
   private args(h: SpawnHook, kg: Record<string, unknown>): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { TASK_TYPES, z } from '../../src/plugin-api/index.js';
+import { ProcRecordSchema, TASK_TYPES, z } from '../../src/plugin-api/index.js';
 
 /** Most children one collaboration call may ask for at a time (members, debaters, steps). */
 export const MAX_MEMBERS = 16;
@@ -54,22 +54,8 @@ export type ChildView = z.infer<typeof ChildSchema>;
 export const CollabDetailSchema = z.looseObject({
   kind: z.enum(['ensemble', 'chain', 'debate']),
   children: z.array(ChildSchema),
-  /** The kg note when kg options were given but the kernel has no spawn hooks yet. */
-  kg_note: z.string().optional(),
 });
 export type CollabDetail = z.infer<typeof CollabDetailSchema>;
 
 /** The group's process record (as proc_get returns it) plus the collaboration detail. */
-export const CollabOutput = z.looseObject({
-  pid: z.number().int(),
-  ppid: z.number().int(),
-  kind: z.enum(['task', 'group']),
-  state: z.enum(['new', 'ready', 'running', 'blocked', 'exited']),
-  exit: z.enum(['ok', 'failed', 'killed', 'timeout']).nullable(),
-  owner: z.string(),
-  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), cost_usd: z.number() }),
-  result: z.object({ text: z.string(), finish_reason: z.string() }).nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  children: z.array(z.number().int()),
-  collab: CollabDetailSchema,
-});
+export const CollabOutput = ProcRecordSchema.extend({ collab: CollabDetailSchema });

@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { LlmosError, type Kernel, type Logger, type ModelInfo, type Process } from '../../src/plugin-api/index.js';
+import { exitFeedback, LlmosError, type Kernel, type Logger, type ModelInfo, type Process } from '../../src/plugin-api/index.js';
 import type { ClusterKeys } from './keys.js';
 import type { ProcStore } from './proc-store.js';
 import type { JobData, TableSync } from './table-sync.js';
@@ -168,16 +168,7 @@ export class Lanes {
   /** What the dispatcher tells the allocator after an exit, for processes run from the cluster queue. */
   private feedback(p: Process): void {
     try {
-      if (p.model)
-        this.kernel.allocators.active().feedback?.({
-          pid: p.pid,
-          task: p.task,
-          model: p.model,
-          ok: p.exit === 'ok',
-          latency_ms: (p.finished ?? Date.now()) - (p.started ?? p.created),
-          cost_usd: p.usage.cost_usd,
-          completion_tokens: p.usage.completion_tokens,
-        });
+      if (p.model) this.kernel.allocators.active().feedback?.(exitFeedback(p));
     } catch (err) {
       this.log.error({ err, pid: p.pid }, 'allocator feedback failed');
     }

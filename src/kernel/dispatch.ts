@@ -4,7 +4,7 @@ import type { Logger } from './log.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import type { ResourceManager } from './resources.js';
-import type { Allocator } from '../plugin-api/allocator.js';
+import { exitFeedback, type Allocator } from '../plugin-api/allocator.js';
 import type { ModelInfo } from '../plugin-api/model.js';
 import type { Scheduler } from '../plugin-api/scheduler.js';
 
@@ -116,16 +116,7 @@ export class Dispatcher {
   private feedback(p: Process, sched: Scheduler): void {
     try {
       sched.onExit(p);
-      if (p.model)
-        this.policy.allocator().feedback?.({
-          pid: p.pid,
-          task: p.task,
-          model: p.model,
-          ok: p.exit === 'ok',
-          latency_ms: (p.finished ?? Date.now()) - (p.started ?? p.created),
-          cost_usd: p.usage.cost_usd,
-          completion_tokens: p.usage.completion_tokens,
-        });
+      if (p.model) this.policy.allocator().feedback?.(exitFeedback(p));
     } catch (e) {
       this.log.error({ err: e, pid: p.pid }, 'policy plugin failed in onExit/feedback');
     }

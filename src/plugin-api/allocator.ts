@@ -11,6 +11,19 @@ export interface Allocation {
   scores: Record<string, number>;
 }
 
+/** The feedback an exit gives the allocator that chose its model. */
+export function exitFeedback(p: Process): AllocationFeedback {
+  return {
+    pid: p.pid,
+    task: p.task,
+    model: p.model!,
+    ok: p.exit === 'ok',
+    latency_ms: (p.finished ?? Date.now()) - (p.started ?? p.created),
+    cost_usd: p.usage.cost_usd,
+    completion_tokens: p.usage.completion_tokens,
+  };
+}
+
 export interface AllocationContext {
   now: number;
   proc: Process;

@@ -5,7 +5,7 @@ export { definePlugin, type PluginDefinition, type PluginScope, type Provides } 
 export type { ModelBackend, ModelInfo, ModelHealth, Completion, CompletionRequest, CompleteOptions } from './model.js';
 export type { Scheduler, SchedulerFactory } from './scheduler.js';
 export { Heap, KeyedHeap, RunQueue, queuedByClass, type QueueEntry } from './heap.js';
-export type { Allocator, AllocatorFactory, Allocation, AllocationContext, AllocationFeedback } from './allocator.js';
+export { exitFeedback, type Allocator, type AllocatorFactory, type Allocation, type AllocationContext, type AllocationFeedback } from './allocator.js';
 export type { Profiler, TaskProfile } from './profiler.js';
 export type { ClientSession, HttpRoutes, SessionHook } from './session.js';
 export { modelFactoryToken, type ModelConfig, type ModelFactory } from './model-factory.js';
@@ -17,6 +17,7 @@ export type { ResourceEntry } from '../kernel/resourcetable.js';
 export { LlmosError, type ErrorCode } from '../kernel/errors.js';
 export { Process, type ProcState, type ExitStatus, type ProcRecord } from '../kernel/proc.js';
 export { procRecord } from '../kernel/proc.js';
+export { ProcRecordSchema } from '../kernel/sys/schemas.js';
 export { TASK_TYPES, taskMessages, taskText, type Task, type TaskInput, type TaskType, type Message } from '../kernel/task.js';
 export type { Kernel } from '../kernel/kernel.js';
 export type { Logger } from '../kernel/log.js';

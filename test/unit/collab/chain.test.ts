@@ -103,14 +103,12 @@ describe('collab_chain', () => {
     expect(kernel.procs.must(started.children[0]).exit).toBe('killed');
   });
 
-  it('passes a step\'s kg options to its child\'s metadata and says whether they took effect', async () => {
+  it('refuses kg options when no plugin handles them, before anything is spawned', async () => {
     const { kernel, call } = await start([new EchoBackend('e')]);
     const kg = { remember: { entity: 'louvre' } };
-    const out = await call('collab_chain', { input: 'x', steps: [{ model: 'e', template: '{{input}}', kg }] });
-    expect(kernel.procs.must(out.children[0]).task.metadata.kg).toEqual(kg);
-    const hooks = (kernel as unknown as { spawnHooks?: unknown[] }).spawnHooks;
-    if (hooks) expect(out.collab.kg_note).toBeUndefined();
-    else expect(out.collab.kg_note).toMatch(/no proc_spawn hooks/);
+    const err = await call('collab_chain', { input: 'x', steps: [{ model: 'e', template: '{{input}}', kg }] }).catch((e: Error) => e.message);
+    expect(err).toMatch(/^LLMOS_EINVAL: kg options need the kg-core plugin/);
+    expect(kernel.procs.lastPid).toBe(0);
   });
 
   it('applies kernel spawn hooks (kg-core\'s context_from_kg / remember) to a step that gives kg options', async () => {
@@ -122,7 +120,7 @@ describe('collab_chain', () => {
       beforeSpawn: (task: any, args: any) => (args.context_from_kg ? { ...task, system: `FACTS about ${args.context_from_kg.query}` } : task),
       afterExit: (p: any, args: any) => void seen.push({ pid: p.pid, entity: args.remember?.entity }),
     };
-    (kernel as unknown as { spawnHooks: unknown[] }).spawnHooks = [hook];
+    kernel.addSpawnHook(hook);
     const out = await call('collab_chain', {
       input: 'x',
       steps: [{ model: 'e', template: '{{input}}', kg: { context_from_kg: { query: 'louvre' } } }, { model: 'e', template: '{{prev}}', kg: { remember: { entity: 'louvre' } } }],
@@ -131,7 +129,7 @@ describe('collab_chain', () => {
     expect(kernel.procs.must(out.children[0]).task.system).toBe('FACTS about louvre');
     expect(kernel.procs.must(out.children[1]).task.system).toBeUndefined();
     expect(seen).toEqual([{ pid: out.children[0], entity: undefined }, { pid: out.children[1], entity: 'louvre' }]);
-    expect(out.collab.kg_note).toBeUndefined();
+    expect(kernel.procs.must(out.children[0]).task.metadata.kg).toEqual({ context_from_kg: { query: 'louvre' } });
     const before = kernel.procs.lastPid;
     const bad = await call('collab_chain', { input: 'x', steps: [{ model: 'e', template: '{{input}}', kg: { remember: { entity: 3 } } }] }).catch((e: Error) => e.message);
     expect(bad).toMatch(/^LLMOS_EINVAL: invalid kg options/);

@@ -12,6 +12,8 @@ export default defineConfig({
   root,
   test: {
     setupFiles: ['test/setup/reflect.ts'],
+    // Quiet servers; a test that wants logs sets its own level.
+    env: { LLMOS_LOG_LEVEL: process.env.LLMOS_LOG_LEVEL ?? 'warn' },
     testTimeout: 60_000,
     hookTimeout: 180_000,
     projects: [

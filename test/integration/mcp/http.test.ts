@@ -44,7 +44,7 @@ describe('Streamable HTTP at /mcp', () => {
     expect((await fetch(`${http.url}/sse`)).status).toBe(401);
     const evil = await fetch(`${http.url}/mcp`, { ...init, headers: { ...init.headers, authorization: `Bearer ${TOKEN}`, origin: 'https://evil.example' } });
     expect(evil.status).toBe(403);
-    expect((await evil.json()).error.message).toMatch(/LLMOS_EPERM: Origin/);
+    expect(((await evil.json()) as { error: { message: string } }).error.message).toMatch(/LLMOS_EPERM: Origin/);
     // fetch may not set Host, so a raw request plays the DNS-rebinding page
     const rebinding = await new Promise<number>((resolve, reject) => {
       const req = request(`${open.url}/mcp`, { method: 'POST', headers: { host: 'attacker.example:80', 'content-type': 'application/json' } }, (res) => resolve(res.statusCode!));
@@ -59,7 +59,7 @@ describe('Streamable HTTP at /mcp', () => {
   it('/healthz answers without auth', async () => {
     const r = await fetch(`${http.url}/healthz`);
     expect(r.status).toBe(200);
-    expect((await r.json()).ok).toBe(true);
+    expect(((await r.json()) as { ok: boolean }).ok).toBe(true);
   });
 
   it('refuses a non-loopback bind without LLMOS_AUTH_TOKEN', async () => {

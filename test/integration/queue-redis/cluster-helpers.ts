@@ -47,7 +47,7 @@ export const fastRecovery = { lockDurationMs: 1000, stalledIntervalMs: 300, clos
 export const freshPrefix = () => `llmos-test-${randomBytes(4).toString('hex')}`;
 
 /** Boots one in-process cluster node. */
-export async function clusterNode(url: string, prefix: string, node: string, backend: EchoBackend, nodeSlots?: number) {
+export async function clusterNode<B extends EchoBackend>(url: string, prefix: string, node: string, backend: B, nodeSlots?: number) {
   const { kernel, stop } = await testKernel({ inline: [queueRedis({ url, prefix, node, nodeSlots, ...fastRecovery }), echoPlugin([backend])] });
   return { kernel, stop, backend };
 }

@@ -1,4 +1,4 @@
-import { ProgressNotificationSchema, ResourceUpdatedNotificationSchema, type ProgressNotification } from '@modelcontextprotocol/sdk/types.js';
+import { ProgressNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EchoBackend } from '../../fixtures/echo-backend.js';
 import { call, connect, testKernel } from '../../helpers/kernel.js';
@@ -58,7 +58,7 @@ describe('resources', () => {
 
 describe('progress and cancellation', () => {
   it('a waiting proc_spawn reports state changes and streamed tokens', async () => {
-    const seen: ProgressNotification['params'][] = [];
+    const seen: Array<{ progress: number; total?: number; message?: string }> = [];
     const r = await mcp.client.callTool(
       { name: 'proc_spawn', arguments: { prompt: 'one two three four five', wait: true } },
       undefined,

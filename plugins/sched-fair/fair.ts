@@ -61,7 +61,7 @@ export class FairScheduler implements Scheduler {
   }
 
   pickNext(freeSlots: number, now: number): Process | undefined {
-    const declined: Owner[] = [];
+    let declined: Owner[] | undefined;
     let picked: Process | undefined;
     while (!picked) {
       const o = this.backlog.pop();
@@ -72,7 +72,7 @@ export class FairScheduler implements Scheduler {
       }
       picked = o.queue.pickNext(freeSlots, now);
       if (!picked) {
-        declined.push(o);
+        (declined ??= []).push(o);
         continue;
       }
       this.queued.delete(picked.pid);
@@ -83,7 +83,7 @@ export class FairScheduler implements Scheduler {
       if (o.queue.size() > 0) this.backlog.push(o);
       else o.inHeap = false;
     }
-    for (const o of declined) this.backlog.push(o);
+    if (declined) for (const o of declined) this.backlog.push(o);
     return picked;
   }
 

@@ -5,10 +5,13 @@ export class FcfsScheduler implements Scheduler {
   readonly name = 'fcfs';
   private queue: Array<Process | undefined> = [];
   private head = 0;
+  /** Entries dropped from the front of `queue` so far: absolute position = base + array index. */
+  private base = 0;
+  /** pid → absolute position, which compaction does not change. */
   private readonly index = new Map<number, number>();
 
   enqueue(p: Process): void {
-    this.index.set(p.pid, this.queue.length);
+    this.index.set(p.pid, this.base + this.queue.length);
     this.queue.push(p);
   }
 
@@ -29,13 +32,14 @@ export class FcfsScheduler implements Scheduler {
   remove(pid: number): boolean {
     const i = this.index.get(pid);
     if (i === undefined) return false;
-    this.queue[i] = undefined;
+    this.queue[i - this.base] = undefined;
     this.index.delete(pid);
     return true;
   }
 
   drain(): Process[] {
     const out = this.queue.slice(this.head).filter((p): p is Process => p !== undefined);
+    this.base += this.queue.length;
     this.queue = [];
     this.head = 0;
     this.index.clear();
@@ -54,9 +58,8 @@ export class FcfsScheduler implements Scheduler {
   private compact(): void {
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
+      this.base += this.head;
       this.head = 0;
-      this.index.clear();
-      this.queue.forEach((p, i) => p && this.index.set(p.pid, i));
     }
   }
 }

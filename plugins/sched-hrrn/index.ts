@@ -15,6 +15,8 @@ export type HrrnOptions = z.output<typeof HrrnOptions>;
 
 interface Entry {
   proc: Process;
+  /** proc.readyAt, copied so a pick reads one object per class. */
+  readyAt: number;
   sizeMs: number;
   /** size^−β, computed once. */
   weight: number;
@@ -24,6 +26,7 @@ interface Entry {
 
 /** One size class: a FIFO with a moving head; the oldest entry has the highest ratio in the class. */
 class SizeClass {
+  constructor(readonly id: number) {}
   items: Entry[] = [];
   head = 0;
   first(): Entry | undefined {
@@ -50,6 +53,8 @@ class SizeClass {
 export class HrrnScheduler implements Scheduler {
   readonly name = 'hrrn';
   private readonly classes = new Map<number, SizeClass>();
+  /** The same classes as a dense array: a pick scans it without allocating an iterator. */
+  private active: SizeClass[] = [];
   private readonly index = new Map<number, Entry>();
   private seq = 0;
 
@@ -61,10 +66,13 @@ export class HrrnScheduler implements Scheduler {
 
   enqueue(p: Process, seq = this.seq++): void {
     const sizeMs = Math.max(1e-3, this.predictor.predictMs(p.task));
-    const e: Entry = { proc: p, sizeMs, weight: Math.pow(sizeMs, -this.beta), seq, live: true };
+    const e: Entry = { proc: p, readyAt: p.readyAt, sizeMs, weight: Math.pow(sizeMs, -this.beta), seq, live: true };
     const c = Math.floor(Math.log2(sizeMs) * this.perOctave);
     let cls = this.classes.get(c);
-    if (!cls) this.classes.set(c, (cls = new SizeClass()));
+    if (!cls) {
+      this.classes.set(c, (cls = new SizeClass(c)));
+      this.active.push(cls);
+    }
     cls.items.push(e);
     this.index.set(p.pid, e);
   }
@@ -73,13 +81,18 @@ export class HrrnScheduler implements Scheduler {
     let best: Entry | undefined;
     let bestRatio = -Infinity;
     let bestClass: SizeClass | undefined;
-    for (const [c, cls] of this.classes) {
+    const active = this.active;
+    for (let i = 0; i < active.length; i++) {
+      const cls = active[i];
       const e = cls.first();
       if (!e) {
-        this.classes.delete(c);
+        // Empty: swap-remove it and look at what moved into slot i.
+        this.classes.delete(cls.id);
+        active[i--] = active[active.length - 1];
+        active.pop();
         continue;
       }
-      const ratio = (now - e.proc.readyAt) * e.weight;
+      const ratio = (now - e.readyAt) * e.weight;
       if (ratio > bestRatio || (ratio === bestRatio && (e.sizeMs < best!.sizeMs || (e.sizeMs === best!.sizeMs && e.seq < best!.seq)))) {
         best = e;
         bestRatio = ratio;
@@ -111,6 +124,7 @@ export class HrrnScheduler implements Scheduler {
   drain(): Process[] {
     const out = [...this.index.values()].sort((a, b) => a.seq - b.seq).map((e) => e.proc);
     this.classes.clear();
+    this.active = [];
     this.index.clear();
     return out;
   }

@@ -33,6 +33,9 @@ export class JobSizePredictor {
   /** model ("*" = any) → task type ("*" = any) → estimate. Nested maps: lookups allocate nothing. */
   private readonly table = new Map<string, Map<string, Estimate>>();
 
+  private runMs = 0;
+  private runs = 0;
+
   constructor(private readonly opts: PredictorOptions = PredictorOptions.parse({})) {}
 
   private get(model: string, type: string): Estimate | undefined {
@@ -52,6 +55,11 @@ export class JobSizePredictor {
     return (1000 * work) / (e?.tokensPerS ?? this.opts.default_tokens_per_s);
   }
 
+  /** Mean run time (ms) of the finished processes learned from, undefined before the first. */
+  meanRunMs(): number | undefined {
+    return this.runs ? this.runMs : undefined;
+  }
+
   /** Learns from a finished process that ran (has started, finished and usage). */
   learn(p: Process): void {
     if (p.exit !== 'ok' || p.started === undefined || p.finished === undefined) return;
@@ -59,6 +67,9 @@ export class JobSizePredictor {
     const out = p.usage.completion_tokens;
     const ratio = Math.min(1, Math.max(0.01, out / Math.max(1, p.task.max_tokens)));
     const tps = (this.promptWork(p.task) + out) / secs;
+    // A long-window mean: heavy-tailed run times would make a short one jumpy.
+    this.runs++;
+    this.runMs += (secs * 1000 - this.runMs) / Math.min(this.runs, 4096);
     const t = p.task.type ?? '*';
     const keys = new Set([`${p.task.model}\n${t}`, `*\n${t}`, '*\n*']);
     if (p.model) keys.add(`${p.model}\n${t}`);

@@ -57,8 +57,8 @@ export const Errors = {
     new LlmosError('LLMOS_ENOSYS', `unknown syscall "${name}"; known syscalls: ${known.join(', ')}.`, { name }),
   queueFull: (max: number) =>
     new LlmosError('LLMOS_EQUEUEFULL', `the run queue holds its maximum of ${max} processes; retry in a few seconds or raise LLMOS_MAX_QUEUE.`, { max, retry_after_ms: 1000 }),
-  timedOut: (what: string, ms: number) =>
-    new LlmosError('LLMOS_ETIMEDOUT', `${what} did not finish within ${ms} ms; wait again with proc_wait or raise timeout_ms.`, { timeout_ms: ms }),
+  waitTimedOut: (pid: number, ms: number) =>
+    new LlmosError('LLMOS_ETIMEDOUT', `process ${pid} did not finish within ${ms} ms and keeps running; wait again with proc_wait {"pid": ${pid}} or raise timeout_ms.`, { pid, timeout_ms: ms }),
   noModel: (why: string) =>
     new LlmosError('LLMOS_ENOMODEL', `no model can run this task: ${why}. List models with model_list, or register one with model_register.`),
 } as const;

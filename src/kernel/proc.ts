@@ -280,7 +280,7 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
       const timer = setTimeout(() => {
         this.unwait(pid, done);
         signal?.removeEventListener('abort', onAbort);
-        reject(Errors.timedOut(`process ${pid}`, timeoutMs));
+        reject(Errors.waitTimedOut(pid, timeoutMs));
       }, timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       const list = this.waiters.get(pid) ?? [];

@@ -183,7 +183,7 @@ export class KeyedHeap<T> {
   }
 }
 
-/** One queued process in a RunQueue. `seq` is its arrival order in this queue. */
+/** One queued process in a RunQueue, as get(), peek() and entries() report it. `seq` is its arrival order in this queue. */
 export interface QueueEntry {
   proc: Process;
   key: number;
@@ -193,84 +193,216 @@ export interface QueueEntry {
 
 /**
  * A run queue ordered by a numeric key (smaller runs first), ties broken by
- * arrival. enqueue and pick are O(log n); remove is O(1) (lazy: the entry is
- * marked dead and skipped, and dead entries are compacted away once they are
- * half the heap). Schedulers whose order is a static key per process build on it.
+ * arrival. push, pop and remove are O(log n); peek, get and size O(1).
+ * Schedulers whose order is a static key per process build on it.
+ *
+ * Layout, for speed at 10^5–10^6 queued: each queued process holds a slot
+ * (recycled through a free list); the heap is two typed arrays of (key, slot),
+ * so comparisons read contiguous keys, and a slot's heap position is kept in
+ * a typed array, so remove is a real O(log n) deletion rather than a
+ * tombstone. The only per-process allocation is the pid → slot map entry.
  */
 export class RunQueue {
-  private readonly heap = new KeyedHeap<QueueEntry>();
-  private readonly index = new Map<number, QueueEntry>();
+  /** Heap order: key and slot of the i-th heap node. */
+  private hKey = new Float64Array(1024);
+  private hSlot = new Int32Array(1024);
+  /** By slot: arrival seq, heap position, process. */
+  private sSeq = new Float64Array(1024);
+  private sPos = new Int32Array(1024);
+  private sProc: (Process | undefined)[] = [];
+  private free = new Int32Array(1024);
+  private nFree = 0;
+  private nSlots = 0;
+  private n = 0;
+  private readonly index = new Map<number, number>();
   private nextSeq = 0;
-  private dead = 0;
 
-  /** Queues `proc` with `key`; `seq` keeps an earlier arrival position (reprioritize). */
+  /** Queues `proc` with `key`; `seq` keeps an earlier arrival position (reprioritize). A pid already queued is replaced. */
   push(proc: Process, key: number, seq = this.nextSeq++): void {
-    const e: QueueEntry = { proc, key, seq, live: true };
-    this.index.set(proc.pid, e);
-    this.heap.push(key, seq, e);
+    if (this.index.has(proc.pid)) this.remove(proc.pid);
+    let slot: number;
+    if (this.nFree > 0) slot = this.free[--this.nFree];
+    else {
+      slot = this.nSlots++;
+      if (slot === this.sSeq.length) this.growSlots();
+    }
+    if (this.n === this.hKey.length) this.growHeap();
+    this.sSeq[slot] = seq;
+    this.sProc[slot] = proc;
+    this.index.set(proc.pid, slot);
+    this.up(this.n++, key, slot);
   }
 
   /** The entry that would be popped next, without removing it. */
   peek(): QueueEntry | undefined {
-    this.skipDead();
-    return this.heap.peek();
+    return this.n ? this.entry(this.hSlot[0], this.hKey[0]) : undefined;
+  }
+
+  /** The key of the entry that would be popped next (NaN when empty); allocates nothing. */
+  peekKey(): number {
+    return this.n ? this.hKey[0] : NaN;
+  }
+
+  /** The process that would be popped next; allocates nothing. */
+  peekProc(): Process | undefined {
+    return this.n ? this.sProc[this.hSlot[0]] : undefined;
   }
 
   pop(): Process | undefined {
-    this.skipDead();
-    const e = this.heap.pop();
-    if (!e) return undefined;
-    this.index.delete(e.proc.pid);
-    return e.proc;
+    if (!this.n) return undefined;
+    const slot = this.hSlot[0];
+    const p = this.sProc[slot]!;
+    this.removeAt(0);
+    this.release(slot, p.pid);
+    return p;
   }
 
   get(pid: number): QueueEntry | undefined {
-    return this.index.get(pid);
+    const slot = this.index.get(pid);
+    return slot === undefined ? undefined : this.entry(slot, this.hKey[this.sPos[slot]]);
+  }
+
+  /** A queued process's key, or undefined; allocates nothing. */
+  keyOf(pid: number): number | undefined {
+    const slot = this.index.get(pid);
+    return slot === undefined ? undefined : this.hKey[this.sPos[slot]];
+  }
+
+  has(pid: number): boolean {
+    return this.index.has(pid);
   }
 
   remove(pid: number): QueueEntry | undefined {
-    const e = this.index.get(pid);
-    if (!e) return undefined;
+    const slot = this.index.get(pid);
+    if (slot === undefined) return undefined;
+    const pos = this.sPos[slot];
+    const e = this.entry(slot, this.hKey[pos]);
     e.live = false;
-    this.index.delete(pid);
-    if (++this.dead > 1024 && this.dead * 2 > this.heap.size) {
-      this.heap.filter((x) => x.live);
-      this.dead = 0;
-    }
+    this.removeAt(pos);
+    this.release(slot, pid);
     return e;
+  }
+
+  /** Removes a queued process; returns whether it was queued. Allocates nothing. */
+  delete(pid: number): boolean {
+    const slot = this.index.get(pid);
+    if (slot === undefined) return false;
+    this.removeAt(this.sPos[slot]);
+    this.release(slot, pid);
+    return true;
   }
 
   /** Changes a queued process's key, keeping its arrival position for ties. */
   rekey(pid: number, key: number): boolean {
-    const e = this.remove(pid);
-    if (!e) return false;
-    this.push(e.proc, key, e.seq);
+    const slot = this.index.get(pid);
+    if (slot === undefined) return false;
+    const pos = this.sPos[slot];
+    const old = this.hKey[pos];
+    if (key < old) this.up(pos, key, slot);
+    else this.down(pos, key, slot);
     return true;
   }
 
   /** Empties the queue; returns the queued processes in arrival order. */
   drain(): Process[] {
-    const live = [...this.index.values()].sort((a, b) => a.seq - b.seq).map((e) => e.proc);
-    this.heap.clear();
+    const live = [...this.index.values()].sort((a, b) => this.sSeq[a] - this.sSeq[b]).map((slot) => this.sProc[slot]!);
     this.index.clear();
-    this.dead = 0;
+    this.sProc = [];
+    this.n = this.nSlots = this.nFree = 0;
     return live;
   }
 
   get size(): number {
-    return this.index.size;
+    return this.n;
   }
 
-  /** Live entries in no particular order. */
-  entries(): IterableIterator<QueueEntry> {
-    return this.index.values();
+  /** Live entries in no particular order. O(n): for snapshots, not hot paths. */
+  *entries(): IterableIterator<QueueEntry> {
+    for (const slot of this.index.values()) yield this.entry(slot, this.hKey[this.sPos[slot]]);
   }
 
-  private skipDead(): void {
-    while (this.heap.size && !this.heap.peek()!.live) {
-      this.heap.pop();
-      this.dead--;
+  private entry(slot: number, key: number): QueueEntry {
+    return { proc: this.sProc[slot]!, key, seq: this.sSeq[slot], live: true };
+  }
+
+  private release(slot: number, pid: number): void {
+    this.index.delete(pid);
+    this.sProc[slot] = undefined; // let it be collected
+    this.free[this.nFree++] = slot;
+  }
+
+  /** Removes heap node `pos`: the last node fills the hole and moves up or down. */
+  private removeAt(pos: number): void {
+    const last = --this.n;
+    if (pos === last) return;
+    const key = this.hKey[last];
+    const slot = this.hSlot[last];
+    if (pos > 0 && this.before(key, slot, this.hKey[(pos - 1) >> 1], this.hSlot[(pos - 1) >> 1])) this.up(pos, key, slot);
+    else this.down(pos, key, slot);
+  }
+
+  /** (key, seq of slot) orders before (k2, seq of s2). */
+  private before(key: number, slot: number, k2: number, s2: number): boolean {
+    return key < k2 || (key === k2 && this.sSeq[slot] < this.sSeq[s2]);
+  }
+
+  private up(i: number, key: number, slot: number): void {
+    const { hKey, hSlot, sPos } = this;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pk = hKey[p];
+      if (key > pk || (key === pk && !this.before(key, slot, pk, hSlot[p]))) break;
+      hKey[i] = pk;
+      sPos[(hSlot[i] = hSlot[p])] = i;
+      i = p;
     }
+    hKey[i] = key;
+    hSlot[i] = slot;
+    sPos[slot] = i;
+  }
+
+  private down(i: number, key: number, slot: number): void {
+    const { hKey, hSlot, sPos } = this;
+    const n = this.n;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      let ck = hKey[c];
+      const r = c + 1;
+      if (r < n) {
+        const rk = hKey[r];
+        if (rk < ck || (rk === ck && this.sSeq[hSlot[r]] < this.sSeq[hSlot[c]])) (c = r), (ck = rk);
+      }
+      if (key < ck || (key === ck && this.before(key, slot, ck, hSlot[c]))) break;
+      hKey[i] = ck;
+      sPos[(hSlot[i] = hSlot[c])] = i;
+      i = c;
+    }
+    hKey[i] = key;
+    hSlot[i] = slot;
+    sPos[slot] = i;
+  }
+
+  private growHeap(): void {
+    const k = new Float64Array(this.hKey.length * 2);
+    k.set(this.hKey);
+    this.hKey = k;
+    const s = new Int32Array(this.hSlot.length * 2);
+    s.set(this.hSlot);
+    this.hSlot = s;
+  }
+
+  private growSlots(): void {
+    const m = this.sSeq.length * 2;
+    const seq = new Float64Array(m);
+    seq.set(this.sSeq);
+    this.sSeq = seq;
+    const pos = new Int32Array(m);
+    pos.set(this.sPos);
+    this.sPos = pos;
+    const free = new Int32Array(m);
+    free.set(this.free);
+    this.free = free;
   }
 }
 

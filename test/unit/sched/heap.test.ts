@@ -39,7 +39,7 @@ describe('Heap', () => {
 });
 
 describe('RunQueue', () => {
-  it('orders by key, breaks ties by arrival, removes lazily and drains in arrival order', () => {
+  it('orders by key, breaks ties by arrival, removes and drains in arrival order', () => {
     const q = new RunQueue();
     const ps = [1, 2, 3, 4, 5].map(proc);
     [5, 1, 5, 0, 1].forEach((k, i) => q.push(ps[i], k));
@@ -53,7 +53,7 @@ describe('RunQueue', () => {
     expect(q.pop()).toBeUndefined();
   });
 
-  it('stays correct through heavy removal (compaction)', () => {
+  it('stays correct through heavy removal', () => {
     const q = new RunQueue();
     for (let i = 1; i <= 10_000; i++) q.push(proc(i), 10_000 - i);
     for (let i = 1; i <= 10_000; i += 2) q.remove(i);
@@ -62,5 +62,35 @@ describe('RunQueue', () => {
     expect(out.length).toBe(5000);
     expect(out[0]).toBe(10_000);
     expect(out.every((pid) => pid % 2 === 0)).toBe(true);
+  });
+
+  it('matches a sorted reference through random push, pop, remove and rekey', () => {
+    const rng = new Rng(17);
+    const q = new RunQueue();
+    const ref = new Map<number, { key: number; seq: number }>();
+    let seq = 0;
+    let pid = 0;
+    for (let step = 0; step < 20_000; step++) {
+      const r = rng.next();
+      if (r < 0.45) {
+        const key = Math.floor(rng.next() * 50); // many ties: arrival order must break them
+        q.push(proc(++pid), key);
+        ref.set(pid, { key, seq: seq++ });
+      } else if (r < 0.75) {
+        const best = [...ref].sort((a, b) => a[1].key - b[1].key || a[1].seq - b[1].seq)[0];
+        expect(q.pop()?.pid).toBe(best?.[0]);
+        if (best) ref.delete(best[0]);
+      } else if (r < 0.9) {
+        const victim = 1 + Math.floor(rng.next() * pid);
+        expect(q.delete(victim)).toBe(ref.delete(victim));
+      } else {
+        const target = 1 + Math.floor(rng.next() * pid);
+        const key = Math.floor(rng.next() * 50);
+        expect(q.rekey(target, key)).toBe(ref.has(target));
+        if (ref.has(target)) ref.get(target)!.key = key;
+      }
+      expect(q.size).toBe(ref.size);
+    }
+    expect(q.drain().map((p) => p.pid)).toEqual([...ref].sort((a, b) => a[1].seq - b[1].seq).map(([p]) => p));
   });
 });

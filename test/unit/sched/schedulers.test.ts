@@ -82,6 +82,37 @@ describe('sjf', () => {
     expect(s.pickNext(1, 1500)!.pid).toBe(long.pid);
     expect(s.size()).toBe(4);
   });
+
+  it('with the guard, overdue jobs run smallest first and yield only to much shorter ones', async () => {
+    // Default 50 tokens/s: max_tokens 1000 → 20 s, 500 → 10 s, 100 → 2 s, 10 → 0.2 s.
+    const s = await makeScheduler('sjf', { 'sched-sjf': { max_wait_ms: 1000, overdue_yield_ratio: 0.05 } });
+    const huge = mk({ max_tokens: 1000 }, 'o', 0);
+    const big = mk({ max_tokens: 500 }, 'o', 0);
+    const mid = mk({ max_tokens: 100 }, 'o', 5000);
+    const tiny = mk({ max_tokens: 10 }, 'o', 5000);
+    [huge, big, mid, tiny].forEach((p) => s.enqueue(p));
+    // At 5 s huge and big are overdue; tiny (0.2 s < 5% of big's 10 s) still passes, mid (2 s) does not.
+    expect(s.pickNext(1, 5000)!.pid).toBe(tiny.pid);
+    expect(s.pickNext(1, 5000)!.pid).toBe(big.pid);
+    expect(s.pickNext(1, 5000)!.pid).toBe(huge.pid);
+    expect(s.pickNext(1, 5000)!.pid).toBe(mid.pid);
+    expect(s.size()).toBe(0);
+  });
+
+  it('max_wait_means scales the guard by the mean run time learned from exits', async () => {
+    const s = await makeScheduler('sjf', { 'sched-sjf': { max_wait_means: 2 } });
+    for (let i = 0; i < 5; i++) {
+      const done = mk({ max_tokens: 50 });
+      finish(done, 50, 1000); // 1 s mean run time: the guard is 2 s
+      s.onExit(done);
+    }
+    const long = mk({ max_tokens: 900 }, 'o', 0);
+    s.enqueue(long);
+    for (let i = 0; i < 3; i++) s.enqueue(mk({ max_tokens: 10 }, 'o', 1000));
+    expect(s.pickNext(1, 1500)!.pid).not.toBe(long.pid);
+    expect(s.pickNext(1, 2500)!.pid).toBe(long.pid);
+    expect(s.snapshot().mean_run_ms).toBe(1000);
+  });
 });
 
 describe('priority', () => {

@@ -75,7 +75,12 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.container.registerInstance(TOKENS.Logger, this.log);
     this.container.registerInstance(TOKENS.DataDir, this.dataDir);
     this.exec = new Executor(this.procs, this.models, this.res, this.log);
-    this.dispatcher = new Dispatcher(this.procs, this.models, this.res, this.exec, { ready: () => this.schedulers.names().length > 0 && this.allocators.names().length > 0, scheduler: () => this.schedulers.active(), allocator: () => this.allocators.active() }, this.log);
+    const policies = {
+      ready: () => this.schedulers.names().length > 0 && this.allocators.names().length > 0,
+      scheduler: () => this.schedulers.active(),
+      allocator: () => this.allocators.active(),
+    };
+    this.dispatcher = new Dispatcher(this.procs, this.models, this.res, this.exec, policies, this.log);
     this.procs.on('state', (p) => this.emit('resource', `llmos://proc/${p.pid}`));
     this.procs.on('exit', (p) => this.rollUp(p));
     this.models.on('change', (id) => this.emit('resource', `llmos://models/${id}`));
@@ -97,7 +102,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
   spawn(input: TaskInput, owner: string, ppid = 0): Process {
     const task = TaskSchema.parse(input);
     const sched = this.schedulers.active();
-    this.allocators.active();
+    this.allocators.active(); // fails fast (LLMOS_EPLUGIN) when no allocator is loaded
     if (sched.size() >= params.maxQueue) throw Errors.queueFull(params.maxQueue);
     if (!this.models.all().length) throw Errors.noModel('no model is registered');
     if (task.model !== 'auto' && this.models.must(task.model).status === 'draining')

@@ -26,7 +26,7 @@ export function relayProgress(k: Kernel, g: Group, ctx: SyscallContext): () => v
     if (q.pid === g.parent.pid) return send(`group ${q.pid} ${q.state}${q.exit ? ` (${q.exit})` : ''}`);
     const what = `child ${q.pid} (${g.roleOf(q.pid) ?? 'child'}, ${q.model ?? q.task.model})`;
     send(e.type === 'token' ? `${what} streamed ${q.streamed} tokens` : `${what} ${q.state}${q.exit ? ` (${q.exit})` : ''}`);
-  });
+  }, { tokens: ctx.reportsProgress ?? false });
   const unnote = g.onNote(send);
   return () => {
     unwatch();

@@ -57,7 +57,7 @@ export function mountOpenAiRoutes(app: RouteApp, kernel: Kernel, opts: GatewayOp
       return sendError(res, e);
     }
     const pid = p.pid;
-    const unwatch = stream ? streamTo(kernel, p, res, includeUsage, () => done()) : kernel.procs.watch(pid, (e) => e.type === 'state' && e.proc === p && p.state === 'exited' && done());
+    const unwatch = stream ? streamTo(kernel, p, res, includeUsage, () => done()) : kernel.procs.watch(pid, (e) => e.type === 'state' && e.proc === p && p.state === 'exited' && done(), { tokens: false });
     const onClose = () => {
       if (p.state !== 'exited') kernel.kill(pid, disconnected(pid));
       unwatch();

@@ -1,4 +1,4 @@
-import type OpenAI from 'openai';
+import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import {
   estimateTokens,
   LlmosError,
@@ -10,67 +10,83 @@ import {
   type ModelInfo,
 } from '../../src/plugin-api/index.js';
 import { upstreamError } from './errors.js';
+import type { OpenAIConnection } from './index.js';
 
 /**
- * One model behind an OpenAI-compatible endpoint. Every call streams
- * (`stream_options.include_usage`), so text reaches onToken as it arrives
- * and usage comes from the server. The client must be built with
- * maxRetries: 0: retries, backoff and fallback belong to the kernel.
+ * One model behind an OpenAI-compatible endpoint. A call with onToken streams
+ * (`stream_options.include_usage`), so text reaches onToken as it arrives and
+ * usage comes from the server; a call without onToken (nobody watches the
+ * tokens) asks for one JSON answer, which costs the endpoint and us less.
+ * The client must be built with maxRetries: 0: retries, backoff and fallback
+ * belong to the kernel.
  */
 export class OpenAIBackend implements ModelBackend {
+  private readonly client: OpenAIConnection['client'];
+
   constructor(
     readonly info: ModelInfo,
     /** The name the endpoint knows the model by. */
     private readonly upstreamModel: string,
-    private readonly client: OpenAI,
+    private readonly connection: OpenAIConnection,
     private readonly healthTimeoutMs: number,
-  ) {}
+  ) {
+    this.client = connection.client;
+  }
 
   async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
     signal.throwIfAborted();
-    let text = '';
-    let chunks = 0;
-    let finish: string | undefined;
-    let usage: Completion['usage'] | undefined;
+    const params: ChatCompletionCreateParamsBase = {
+      model: this.upstreamModel,
+      messages: request.messages,
+      max_tokens: request.max_tokens,
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      ...(request.stop?.length ? { stop: request.stop } : {}),
+    };
     try {
-      const stream = await this.client.chat.completions.create(
-        {
-          model: this.upstreamModel,
-          messages: request.messages,
-          max_tokens: request.max_tokens,
-          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-          ...(request.seed !== undefined ? { seed: request.seed } : {}),
-          ...(request.stop?.length ? { stop: request.stop } : {}),
-          stream: true,
-          stream_options: { include_usage: true },
-        },
-        { signal },
-      );
-      for await (const chunk of stream) {
-        if (chunk.usage) usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
-        const choice = chunk.choices?.[0];
-        if (!choice) continue;
-        const piece = choice.delta?.content;
-        if (piece) {
-          text += piece;
-          chunks++;
-          onToken?.(piece);
-        }
-        if (choice.finish_reason) finish = choice.finish_reason;
-      }
+      return onToken ? await this.streamed(params, request, signal, onToken) : await this.whole(params, request, signal);
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       throw upstreamError(this.info.id, e);
     }
+  }
+
+  private async streamed(params: ChatCompletionCreateParamsBase, request: CompletionRequest, signal: AbortSignal, onToken: (text: string) => void): Promise<Completion> {
+    let text = '';
+    let chunks = 0;
+    let finish: string | undefined;
+    let usage: Completion['usage'] | undefined;
+    const stream = await this.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal });
+    for await (const chunk of stream) {
+      if (chunk.usage) usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      const piece = choice.delta?.content;
+      if (piece) {
+        text += piece;
+        chunks++;
+        onToken(piece);
+      }
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
     // The openai stream ends quietly when its signal aborts; a partial answer is not a result.
-    if (signal.aborted) throw signal.reason;
+    signal.throwIfAborted();
     if (finish === undefined)
       throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id}: the stream ended without a finish_reason (truncated or not an OpenAI chat stream); retrying.`, { retryable: true });
+    // Servers that ignore include_usage get the kernel's estimate for the prompt and one token per streamed chunk.
+    return { text, usage: usage ?? { prompt_tokens: promptEstimate(request), completion_tokens: chunks }, finish_reason: finish };
+  }
+
+  private async whole(params: ChatCompletionCreateParamsBase, request: CompletionRequest, signal: AbortSignal): Promise<Completion> {
+    const r = await this.client.chat.completions.create({ ...params, stream: false }, { signal });
+    const choice = r.choices?.[0];
+    if (!choice?.finish_reason)
+      throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id}: the answer has no choice with a finish_reason (not an OpenAI chat completion); retrying.`, { retryable: true });
+    const text = choice.message?.content ?? '';
     return {
       text,
-      // Servers that ignore include_usage get the kernel's estimate for the prompt and one token per streamed chunk.
-      usage: usage ?? { prompt_tokens: estimateTokens(request.messages.map((m) => m.content).join('\n')), completion_tokens: chunks },
-      finish_reason: finish,
+      usage: r.usage ? { prompt_tokens: r.usage.prompt_tokens, completion_tokens: r.usage.completion_tokens } : { prompt_tokens: promptEstimate(request), completion_tokens: estimateTokens(text) },
+      finish_reason: choice.finish_reason,
     };
   }
 
@@ -87,6 +103,10 @@ export class OpenAIBackend implements ModelBackend {
     }
   }
 
-  /** The HTTP client is shared by the plugin's models and holds no sockets of its own to free. */
-  async close(): Promise<void> {}
+  /** Frees this model's pooled sockets. */
+  async close(): Promise<void> {
+    this.connection.close();
+  }
 }
+
+const promptEstimate = (request: CompletionRequest): number => estimateTokens(request.messages.map((m) => m.content).join('\n'));

@@ -16,6 +16,15 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
+/** The first error code (ECONNRESET, ECONNREFUSED…) along an error's cause chain: fetch wraps socket errors in TypeError('fetch failed' | 'terminated'). */
+export function socketCode(e: unknown): string | undefined {
+  for (let c = e, depth = 0; c && typeof c === 'object' && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
 /** Statuses a retry may fix: request timeout, rate limit, and every server error. */
 const retryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
 
@@ -29,8 +38,9 @@ const retryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 5
 export function upstreamError(model: string, e: unknown): LlmosError {
   if (e instanceof LlmosError) return e;
   if (e instanceof APIConnectionError) {
-    const cause = (e.cause as { code?: string; message?: string } | undefined) ?? {};
-    return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: cannot reach the endpoint (${cause.code ?? cause.message ?? e.message}); retrying, then falling back to another model.`, { retryable: true, cause: cause.code ?? e.message });
+    const code = socketCode(e);
+    const cause = (e.cause as { message?: string } | undefined) ?? {};
+    return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: cannot reach the endpoint (${code ?? cause.message ?? e.message}); retrying, then falling back to another model.`, { retryable: true, cause: code ?? e.message });
   }
   if (e instanceof APIError && e.status !== undefined) {
     const retryable = retryableStatus(e.status);
@@ -44,7 +54,8 @@ export function upstreamError(model: string, e: unknown): LlmosError {
   }
   if (e instanceof APIError) return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint reported an error inside the stream (${e.message.slice(0, 200)}); retrying.`, { retryable: true });
   if (e instanceof SyntaxError) return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint sent malformed JSON (${e.message.slice(0, 120)}); retrying.`, { retryable: true, cause: 'malformed_json' });
-  const msg = e instanceof Error ? `${e.message}${(e.cause as Error | undefined)?.message ? `: ${(e.cause as Error).message}` : ''}` : String(e);
+  const code = socketCode(e);
+  const msg = e instanceof Error ? `${e.message}${(e.cause as Error | undefined)?.message ? `: ${(e.cause as Error).message}` : ''}${code ? ` (${code})` : ''}` : String(e);
   // A body cut short (socket reset mid-stream) surfaces from fetch as a TypeError such as "terminated".
   return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the call failed (${msg.slice(0, 200)}); retrying, then falling back to another model.`, { retryable: true });
 }

@@ -1,6 +1,6 @@
 import { LlmosError, TASK_TYPES, z, type Logger, type ModelBackend } from '../../src/plugin-api/index.js';
 import { OpenAIBackend } from './backend.js';
-import type { OpenAIOptions } from './index.js';
+import type { OpenAIConnection, OpenAIOptions } from './index.js';
 
 /**
  * Kind "openai" for model_register / model_update (plugins/model-core):
@@ -38,7 +38,7 @@ export interface ModelFactoryShape {
  * Builds backends for runtime-registered endpoints. Fields the config leaves
  * out (baseURL, api_key_env, timeouts) come from this plugin's options.
  */
-export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOptions, log: Logger) => import('openai').default): ModelFactoryShape {
+export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOptions, log: Logger) => OpenAIConnection): ModelFactoryShape {
   return {
     kind: 'openai',
     create(config, { log }) {
@@ -48,7 +48,7 @@ export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOpt
         throw new LlmosError('LLMOS_EINVAL', `openai model config: ${i.path.join('.') || 'config'}: ${i.message}.`, { field: i.path.join('.') });
       }
       const c = r.data;
-      const client = makeClient({ ...defaults, baseURL: c.baseURL ?? defaults.baseURL, apiKeyEnv: c.api_key_env ?? defaults.apiKeyEnv }, log);
+      const connection = makeClient({ ...defaults, baseURL: c.baseURL ?? defaults.baseURL, apiKeyEnv: c.api_key_env ?? defaults.apiKeyEnv }, log);
       return new OpenAIBackend(
         {
           id: c.id,
@@ -69,7 +69,7 @@ export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOpt
           limits: c.limits,
         },
         c.model ?? c.id,
-        client,
+        connection,
         defaults.healthTimeoutMs,
       );
     },

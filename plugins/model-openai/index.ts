@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { definePlugin, LlmosError, TASK_TYPES, z, type Logger } from '../../src/plugin-api/index.js';
 import { OpenAIBackend } from './backend.js';
 import { OPENAI_FACTORY_TOKEN, openaiFactory } from './factory.js';
+import { createHttpFetch } from './http-fetch.js';
 
 export const OpenAIModelOptions = z.object({
   id: z.string().min(1).describe('Model id in the LLMOS model table, e.g. "openai/gpt-4o-mini".'),
@@ -27,6 +28,7 @@ export const OpenAIOptions = z.object({
   requestTimeoutMs: z.number().int().positive().default(600_000).describe('The HTTP client\'s own limit; the kernel\'s per-call timeout normally ends a call first.'),
   healthTimeoutMs: z.number().int().positive().default(5_000),
   probeOnStart: z.boolean().default(true).describe('Probe the endpoint in start() and log a warning when it does not answer.'),
+  httpClient: z.enum(['node-http', 'fetch']).default('node-http').describe('How the openai client talks HTTP: "node-http" (keep-alive node:http/https, ~0.4 ms CPU cheaper per call) or "fetch" (Node\'s built-in fetch).'),
 });
 export type OpenAIOptions = z.output<typeof OpenAIOptions>;
 
@@ -49,14 +51,35 @@ const openaiLogger = (log: Logger) => ({
   debug: (msg: string, ...rest: unknown[]) => log.debug({ detail: rest }, msg),
 });
 
-/** Builds the shared client; maxRetries is 0 because the kernel's executor retries. */
-export function makeClient(o: OpenAIOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): OpenAI {
-  return new OpenAI({ baseURL: o.baseURL, apiKey: apiKey(o, env), maxRetries: 0, timeout: o.requestTimeoutMs, defaultHeaders: o.headers, logger: openaiLogger(log) });
+/** An openai client and the way to free its sockets. */
+export interface OpenAIConnection {
+  client: OpenAI;
+  close(): void;
+}
+
+/**
+ * Builds one model's client: maxRetries is 0 because the kernel's executor
+ * retries; HTTP goes through the keep-alive node:http adapter unless
+ * options.httpClient is "fetch".
+ */
+export function makeClient(o: OpenAIOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): OpenAIConnection {
+  const http = o.httpClient === 'node-http' ? createHttpFetch() : undefined;
+  const client = new OpenAI({
+    baseURL: o.baseURL,
+    apiKey: apiKey(o, env),
+    maxRetries: 0,
+    timeout: o.requestTimeoutMs,
+    defaultHeaders: o.headers,
+    logger: openaiLogger(log),
+    ...(http && { fetch: http.fetch }),
+  });
+  return { client, close: () => http?.close() };
 }
 
 /**
  * Any OpenAI-compatible endpoint: one model-table entry per configured
- * model, sharing one client, plus kind "openai" for model_register.
+ * model, each with its own client and socket pool (freed by the backend's
+ * close()), plus kind "openai" for model_register.
  */
 export default definePlugin({
   name: 'model-openai',
@@ -66,8 +89,6 @@ export default definePlugin({
   options: OpenAIOptions,
   register(scope, o) {
     scope.provide(OPENAI_FACTORY_TOKEN, openaiFactory(o, makeClient));
-    if (!o.models.length) return;
-    const client = makeClient(o, scope.log);
     for (const m of o.models)
       scope.model(
         new OpenAIBackend(
@@ -90,7 +111,7 @@ export default definePlugin({
             limits: m.limits,
           },
           m.model ?? m.id,
-          client,
+          makeClient(o, scope.log),
           o.healthTimeoutMs,
         ),
       );

@@ -124,10 +124,13 @@ export class Executor {
           { messages, max_tokens: maxTokens, temperature: p.task.temperature, seed: p.task.seed, metadata: p.task.metadata },
           {
             signal,
-            onToken: (text) => {
-              p.streamed++;
-              this.procs.emit('token', p, text);
-            },
+            // Only stream when someone listens: an unstreamed call is cheaper for most backends.
+            onToken: this.procs.wantsTokens(p)
+              ? (text) => {
+                  p.streamed++;
+                  this.procs.emit('token', p, text);
+                }
+              : undefined,
           },
         )
         .catch((e: unknown) => {

@@ -147,6 +147,8 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
   private finishedHead = 0;
   private readonly waiters = new Map<number, Array<() => void>>();
   private readonly watchers = new Map<number, Set<(e: ProcWatchEvent) => void>>();
+  /** Watchers per pid that want streamed tokens. */
+  private readonly tokenWatchers = new Map<number, number>();
 
   constructor(private readonly maxFinished = params.maxFinished) {
     super();
@@ -155,15 +157,34 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
     this.on('token', (proc, text) => this.notify(proc.pid, { type: 'token', proc, text }));
   }
 
-  /** Follows one process (and, through ppid, its children): O(1) per event however many are watched. Returns unwatch. */
-  watch(pid: number, fn: (e: ProcWatchEvent) => void): () => void {
+  /**
+   * Follows one process (and, through ppid, its children): O(1) per event
+   * however many are watched. `tokens: false` says the watcher does not need
+   * streamed text, so the model call may skip streaming. Returns unwatch.
+   */
+  watch(pid: number, fn: (e: ProcWatchEvent) => void, opts: { tokens?: boolean } = {}): () => void {
     const set = this.watchers.get(pid) ?? new Set();
     set.add(fn);
     this.watchers.set(pid, set);
+    const tokens = opts.tokens ?? true;
+    if (tokens) this.tokenWatchers.set(pid, (this.tokenWatchers.get(pid) ?? 0) + 1);
+    let done = false;
     return () => {
+      if (done) return;
+      done = true;
       set.delete(fn);
       if (!set.size) this.watchers.delete(pid);
+      if (tokens) {
+        const n = this.tokenWatchers.get(pid)! - 1;
+        if (n) this.tokenWatchers.set(pid, n);
+        else this.tokenWatchers.delete(pid);
+      }
     };
+  }
+
+  /** Whether anyone would hear this process's streamed tokens: a global 'token' listener, or a watcher of it or its parent. */
+  wantsTokens(p: Process): boolean {
+    return this.listenerCount('token') > 1 || this.tokenWatchers.has(p.pid) || (p.ppid > 0 && this.tokenWatchers.has(p.ppid));
   }
 
   private notify(pid: number, e: ProcWatchEvent): void {

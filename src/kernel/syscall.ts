@@ -17,6 +17,8 @@ export interface SyscallContext {
   signal: AbortSignal;
   /** Reports progress when the client asked for it; a no-op otherwise. */
   progress(update: { progress: number; total?: number; message?: string }): void;
+  /** Whether the client asked for progress (so streamed tokens are worth following). */
+  reportsProgress?: boolean;
   /** Per-session services (e.g. the client's own model through sampling). */
   session?: Record<string, unknown>;
 }

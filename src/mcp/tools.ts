@@ -49,6 +49,7 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
       owner: session.owner,
       signal: extra.signal,
       session: session.services,
+      reportsProgress: progressToken !== undefined,
       progress: (u) => {
         if (progressToken === undefined) return;
         void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...u } }).catch(() => undefined);

@@ -11,7 +11,9 @@
 //   lean                a non-streaming node:http call (no openai SDK), the floor of the kernel + gateway;
 //   sdk-json            the openai SDK without streaming;
 //   sdk-json-httpfetch  the same with a node:http `fetch` handed to the SDK;
-// and LLMOS_BENCH_DIST=<dir> serves LLMOS from another build (A/B of kernel changes).
+// LLMOS_BENCH_HTTP=fetch runs model-openai on Node's built-in fetch instead of its node:http adapter
+// (option httpClient), and LLMOS_BENCH_DIST=<dir> serves LLMOS from another build (A/B of kernel changes).
+// The machine's load moves req/s a lot between runs; `cpu ms/req` of each server is the steadier figure.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
@@ -183,7 +185,7 @@ if (process.argv[2] === '--serve-upstream') {
       ? { name: 'bench-lean-model', version: '1.0.0', provides: ['model'], register: (s) => s.model(leanBackend(baseURL, model)) }
       : process.env.LLMOS_BENCH_BACKEND?.startsWith('sdk-json')
         ? { name: 'bench-sdk-json-model', version: '1.0.0', provides: ['model'], register: (s) => s.model(sdkJsonBackend(baseURL, model, ROOT, process.env.LLMOS_BENCH_BACKEND === 'sdk-json-httpfetch')) }
-        : { ...openai, register: (s) => openai.register(s, openai.options.parse({ baseURL, probeOnStart: false, models: [{ id: model, concurrency: 1024 }] })) };
+        : { ...openai, register: (s) => openai.register(s, openai.options.parse({ baseURL, probeOnStart: false, httpClient: process.env.LLMOS_BENCH_HTTP ?? 'node-http', models: [{ id: model, concurrency: 1024 }] })) };
   const inline = [await plugin('sched-fcfs'), await plugin('alloc-rules'), models];
   const { kernel } = await boot({ inline });
   await serveHttp(kernel, { host: '127.0.0.1', port: Number(port), token: TOKEN, mount: (app) => mountOpenAiRoutes(app, kernel) });

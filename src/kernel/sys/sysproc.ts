@@ -11,8 +11,10 @@ import { afterExitHooks, spawnHookArgs, spawnInput } from './spawnhooks.js';
 /** Waits for exit, reporting state changes and streamed tokens as progress; cancelling the request kills the process. */
 async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: SyscallContext, killOnCancel: boolean) {
   let step = 0;
-  const unwatch = k.procs.watch(p.pid, ({ proc: q }) =>
-    ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` }),
+  const unwatch = k.procs.watch(
+    p.pid,
+    ({ proc: q }) => ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` }),
+    { tokens: ctx.reportsProgress ?? false },
   );
   const onCancel = () => killOnCancel && k.kill(p.pid);
   ctx.signal.addEventListener('abort', onCancel, { once: true });

@@ -37,12 +37,23 @@ describe('model-openai under injected faults (real kernel executor)', () => {
   it('retries a 500 and streams usage from the server', async () => {
     srv.script('m', { kind: '500' });
     os = await bootOpenAI(srv.baseURL, ['m']);
+    const tokens: string[] = [];
+    os.kernel.procs.on('token', (_p, t) => void tokens.push(t)); // someone listens: the call streams
     const p = await run(os.kernel, { prompt: 'hello' });
     expect(p.exit).toBe('ok');
     expect(p.attempts.map((a) => a.error?.code ?? 'ok')).toEqual(['LLMOS_EUPSTREAM', 'ok']);
     expect(p.usage.prompt_tokens).toBe(7);
     expect(p.usage.completion_tokens).toBe(5);
+    expect(tokens.length).toBeGreaterThan(0);
     expect(calls()[1].body).toMatchObject({ model: 'm', stream: true, stream_options: { include_usage: true }, max_tokens: 16 });
+  });
+
+  it('asks for one JSON answer when nobody follows the tokens', async () => {
+    os = await bootOpenAI(srv.baseURL, ['m']);
+    const p = await run(os.kernel, { prompt: 'hello' });
+    expect(p.exit).toBe('ok');
+    expect(p.usage.completion_tokens).toBeGreaterThan(0);
+    expect(calls()[0].body).toMatchObject({ model: 'm', stream: false, max_tokens: 16 });
   });
 
   it('times out a hanging call, aborts the HTTP request, then retries', async () => {
@@ -58,6 +69,7 @@ describe('model-openai under injected faults (real kernel executor)', () => {
   it('retries malformed JSON in the stream', async () => {
     srv.script('m', { kind: 'malformed' });
     os = await bootOpenAI(srv.baseURL, ['m']);
+    os.kernel.procs.on('token', () => undefined); // someone listens: the call streams
     const p = await run(os.kernel, { prompt: 'hello' });
     expect(p.exit).toBe('ok');
     expect(p.attempts[0].error).toMatchObject({ code: 'LLMOS_EUPSTREAM', message: expect.stringMatching(/malformed JSON/) });

@@ -116,8 +116,8 @@ describe('sjf', () => {
 });
 
 describe('priority', () => {
-  it('runs more urgent classes first, arrival order within a class, and ages the waiting ones', async () => {
-    const s = await makeScheduler('priority', { 'sched-priority': { aging_per_s: 1 } });
+  it("aging_since 'arrival': runs more urgent classes first, arrival order within a class, and ages from readyAt", async () => {
+    const s = await makeScheduler('priority', { 'sched-priority': { aging_per_s: 1, aging_since: 'arrival' } });
     const old9 = mk({ priority: 9 }, 'o', 0);
     const new0 = mk({ priority: 0 }, 'o', 5000);
     const new0b = mk({ priority: 0 }, 'o', 5000);
@@ -125,6 +125,37 @@ describe('priority', () => {
     [old9, new0, new0b, older0].forEach((p) => s.enqueue(p));
     // old9 has aged 9 classes after 9 s: at t=5 s it is behind, it is level with class 0 arriving at t=9 s.
     expect(pickAll(s, 30_000).map((p) => p.pid)).toEqual([new0.pid, new0b.pid, old9.pid, older0.pid]);
+  });
+
+  it("default aging_since 'class_last_run': a class's own running backlog earns it no boost; being passed over does", async () => {
+    const s = await makeScheduler('priority', { 'sched-priority': { aging_per_s: 1 } });
+    // A class-9 backlog from t=0 that runs one per second: a class-0 arrival at t=50 s still goes first.
+    const backlog = Array.from({ length: 60 }, () => mk({ priority: 9 }, 'o', 0));
+    backlog.forEach((p) => s.enqueue(p));
+    for (let t = 1; t < 50; t++) expect(s.pickNext(1, t * 1000)!.priority).toBe(9);
+    s.enqueue(mk({ priority: 0 }, 'o', 50_000));
+    expect(s.pickNext(1, 50_000)!.priority).toBe(0);
+
+    // A class-0 flood picked once a second: the class-9 head, passed over since its last run, gets the 10th pick (level at 9 s + 1 s for the class-0 head's own wait, older wins the tie), and the next one 10 picks later.
+    const f = await makeScheduler('priority', { 'sched-priority': { aging_per_s: 1 } });
+    for (let i = 0; i < 2; i++) f.enqueue(mk({ priority: 9 }, 'o', 0));
+    for (let i = 0; i < 30; i++) f.enqueue(mk({ priority: 0 }, 'o', 0));
+    const order = Array.from({ length: 25 }, (_, i) => f.pickNext(1, (i + 1) * 1000)!.priority);
+    expect(order.flatMap((c, i) => (c === 9 ? [i + 1] : []))).toEqual([10, 20]);
+  });
+
+  it('max_boost caps aging: an old class-9 process never overtakes a waiting class-0 one', async () => {
+    const run = async (opts: object) => {
+      const s = await makeScheduler('priority', { 'sched-priority': { aging_per_s: 1, aging_since: 'arrival', ...opts } });
+      const old9 = mk({ priority: 9 }, 'o', 0);
+      const new0 = mk({ priority: 0 }, 'o', 20_000);
+      s.enqueue(old9);
+      s.enqueue(new0);
+      return pickAll(s, 30_000).map((p) => p.priority);
+    };
+    expect(await run({})).toEqual([9, 0]);
+    expect(await run({ max_boost: 4 })).toEqual([0, 9]);
+    expect((await makeScheduler('priority', { 'sched-priority': { max_boost: 4 } })).snapshot()).toMatchObject({ max_boost: 4, aging_since: 'class_last_run' });
   });
 
   it('reprioritize (proc_nice) moves a queued process', async () => {

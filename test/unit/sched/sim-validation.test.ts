@@ -72,21 +72,57 @@ describe('the simulator against queueing theory', () => {
   });
 
   /*
-   * Aging at a classes/s: a class-9 process arriving at t goes before every
-   * class-0 process arriving after t + 9/a. The policy is work-conserving, so
-   * it starts by the time all work that arrived before t + 9/a is done: its
-   * wait is at most 9/a + the largest FCFS wait + one service time. Class 0
-   * alone nearly saturates the server here, so without aging class 9 starves.
+   * Aging at a classes/s, counted from when the class was last passed over
+   * (the default) or from arrival: either way the class-9 head runs at most
+   * 9/a s after its class last ran, plus one service time, so class 9 gets
+   * at least a/9 = 0.056 picks/s, above its 0.05/s arrivals here. Empirical
+   * bound (exact for aging_since 'arrival', where class 9 starts by the time
+   * all work that arrived before t + 9/a is done): 9/a + the largest FCFS
+   * wait + one service time. Class 0 alone nearly saturates the server, so
+   * without aging class 9 starves.
    */
   it('priority aging bounds the wait of the lowest class; without aging it starves', async () => {
     const base = { arrivalRate: 1.04, serviceRate: 1, servers: 1, tasks: 40_000, seed: 8, priorityMix: { 0: 0.99, 9: 0.05 }, detail: false };
     const fcfs = await simulate({ ...base, policy: 'fcfs' });
     const aging = 0.5;
-    const aged = await simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: aging } } });
-    const strict = await simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: 0 } } });
+    const run = (o: object) => simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: aging, ...o } } });
     const bound = 9 / aging + max(fcfs.waits) + max(fcfs.services);
     const worst9 = (r: typeof fcfs) => max(r.waits, (i) => r.classes[i] === 9);
-    expect(worst9(aged)).toBeLessThanOrEqual(bound);
-    expect(worst9(strict)).toBeGreaterThan(3 * bound);
+    expect(worst9(await run({}))).toBeLessThanOrEqual(bound);
+    expect(worst9(await run({ aging_since: 'arrival' }))).toBeLessThanOrEqual(bound);
+    expect(worst9(await run({ aging_per_s: 0 }))).toBeGreaterThan(3 * bound);
+  });
+
+  /*
+   * More urgent load below capacity (class 0 at ρ=0.95, class 9 at 0.03/s):
+   * aging bounds class 9's wait as above. A cap of 4 classes does not: a
+   * class-0 head that waited 8 s gets the full boost too, so class 9 stays
+   * 9 classes behind it and waits as under strict priority.
+   */
+  it('aging bounds the lowest class when the more urgent load is below capacity; max_boost 4 would not', async () => {
+    const base = { arrivalRate: 0.98, serviceRate: 1, servers: 1, tasks: 40_000, seed: 8, priorityMix: { 0: 0.95, 9: 0.03 }, detail: false };
+    const fcfs = await simulate({ ...base, policy: 'fcfs' });
+    const run = (o: object) => simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: 0.5, ...o } } });
+    const bound = 9 / 0.5 + max(fcfs.waits) + max(fcfs.services);
+    const worst9 = (r: typeof fcfs) => max(r.waits, (i) => r.classes[i] === 9);
+    expect(worst9(await run({}))).toBeLessThanOrEqual(bound);
+    expect(worst9(await run({ aging_per_s: 0 }))).toBeGreaterThan(3 * bound);
+    expect(worst9(await run({ aging_since: 'arrival', max_boost: 4 }))).toBeGreaterThan(3 * bound);
+  });
+
+  /*
+   * Saturating low-priority load (ρ=1.2, c=4, 95% class 9): with the default
+   * aging, class 9 runs all the time, so its backlog earns no boost and class
+   * 0 waits as under strict priority. Aging from arrival lets the ever older
+   * class-9 backlog outrank every class-0 arrival: class 0 waits as in FCFS.
+   */
+  it('class 0 waits little under a saturating class-9 load with aging on', async () => {
+    const base = { arrivalRate: 4.8, serviceRate: 1, servers: 4, tasks: 100_000, seed: 3, priorityMix: { 0: 0.05, 9: 0.95 } };
+    const p99 = async (o: object) => (await simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': o } })).per_class['0'].p99_wait;
+    const strict = await p99({ aging_per_s: 0 });
+    expect(strict).toBeLessThan(3);
+    expect(await p99({})).toBeLessThanOrEqual(strict * 1.05);
+    expect(await p99({ aging_per_s: 1 })).toBeLessThanOrEqual(strict * 1.05);
+    expect(await p99({ aging_since: 'arrival' })).toBeGreaterThan(100 * strict);
   });
 });

@@ -141,7 +141,7 @@ export function createHttpFetch(opts: HttpFetchOptions = {}): HttpFetch {
 
     return new Promise<Response>((resolve, reject) => {
       const mod = url.protocol === 'https:' ? https : http;
-      const options: http.RequestOptions = {
+      const pooled: http.RequestOptions = {
         agent: agents[url.protocol as 'http:' | 'https:'],
         protocol: url.protocol,
         hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
@@ -151,45 +151,58 @@ export function createHttpFetch(opts: HttpFetchOptions = {}): HttpFetch {
         headers: headersOf(init.headers, body, init.body),
         ...(url.username && { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }),
       };
-      const req = mod.request(options);
-      let failBody: ((reason: unknown) => void) | undefined;
-      const onAbort = () => {
-        const reason = abortReason(signal!);
-        req.destroy();
-        if (failBody) failBody(reason);
-        else reject(reason);
-      };
-      const done = () => signal?.removeEventListener('abort', onAbort);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      send(pooled);
 
-      req.on('error', (e: NodeJS.ErrnoException) => {
-        if (failBody || signal?.aborted) return; // reported through the body, or as the abort
-        done();
-        reject(new TypeError('fetch failed', { cause: e }));
-      });
-      req.once('response', (res) => {
-        const status = res.statusCode ?? 0;
-        try {
-          const init = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) };
-          if (NULL_BODY_STATUS.has(status) || options.method === 'HEAD') {
-            res.resume();
-            done();
-            return resolve(new Response(null, init));
-          }
-          const decoder = decoderFor(res.headers['content-encoding']);
-          const src = decoder ? res.pipe(decoder) : res;
-          if (decoder) res.on('error', (e) => decoder.emit('error', e));
-          const b = bodyStream(res, src, done);
-          resolve(new Response(b.stream, init));
-          failBody = b.fail;
-        } catch (e) {
-          // A status outside 200-599 or a header value fetch refuses: no answer fetch could give.
-          res.destroy();
+      /**
+       * One request. A keep-alive socket the server closed while it sat in the
+       * pool fails at once with ECONNRESET/EPIPE before any answer; such a
+       * request (almost always) never reached the server, so it is sent once
+       * more on a fresh connection, as Node's docs advise for
+       * request.reusedSocket. A reset on a fresh connection is the server's
+       * answer and goes to the kernel's retry policy.
+       */
+      function send(options: http.RequestOptions): void {
+        const req = mod.request(options);
+        let failBody: ((reason: unknown) => void) | undefined;
+        const onAbort = () => {
+          const reason = abortReason(signal!);
+          req.destroy();
+          if (failBody) failBody(reason);
+          else reject(reason);
+        };
+        const done = () => signal?.removeEventListener('abort', onAbort);
+        signal?.addEventListener('abort', onAbort, { once: true });
+
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          if (failBody || signal?.aborted) return; // reported through the body, or as the abort
           done();
+          if (req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE') && options.agent !== false) return send({ ...options, agent: false });
           reject(new TypeError('fetch failed', { cause: e }));
-        }
-      });
-      req.end(body);
+        });
+        req.once('response', (res) => {
+          const status = res.statusCode ?? 0;
+          try {
+            const init = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) };
+            if (NULL_BODY_STATUS.has(status) || options.method === 'HEAD') {
+              res.resume();
+              done();
+              return resolve(new Response(null, init));
+            }
+            const decoder = decoderFor(res.headers['content-encoding']);
+            const src = decoder ? res.pipe(decoder) : res;
+            if (decoder) res.on('error', (e) => decoder.emit('error', e));
+            const b = bodyStream(res, src, done);
+            resolve(new Response(b.stream, init));
+            failBody = b.fail;
+          } catch (e) {
+            // A status outside 200-599 or a header value fetch refuses: no answer fetch could give.
+            res.destroy();
+            done();
+            reject(new TypeError('fetch failed', { cause: e }));
+          }
+        });
+        req.end(body);
+      }
     });
   };
 

@@ -8,7 +8,7 @@ export function formatReport(r: RouteEvalReport): string {
   const lines = [
     `route-eval: ${r.prompts} prompts scored, ${r.warmup_prompts} warm-up, ${r.skipped_rows} malformed rows skipped, seed ${r.seed}`,
     `${'policy'.padEnd(40)} ${'accuracy'.padStart(8)} ${'$/1k'.padStart(10)}`,
-    row(`allocator ${r.allocator}${r.lambda !== null ? ` (λ ${+r.lambda.toFixed(3)})` : ''}`, r),
+    row(`${'ensemble' in r ? `ensemble of ${(r.ensemble as { k: number }).k} by ` : 'allocator '}${r.allocator}${r.lambda !== null ? ` (λ ${+r.lambda.toFixed(3)})` : ''}`, r),
     row('oracle (cheapest correct)', r.oracle),
     row('random', r.random),
     ...Object.entries(r.baselines).map(([m, s]) => row(`always ${m}`, s)),

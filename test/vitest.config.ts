@@ -33,6 +33,11 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      {
+        extends: true,
+        // Statistical validation that needs minutes of CPU; alone, last.
+        test: { name: 'validation', include: ['test/validation/**/*.test.ts'], sequence: { groupOrder: 2 } },
+      },
     ],
   },
 });

@@ -15,7 +15,10 @@ describe('model-llamacpp with the real SmolLM2 GGUF', () => {
 
   it('translates "good morning" into French with usage counted by the model tokenizer', async () => {
     const t0 = performance.now();
-    const p = await run(os.kernel, { prompt: "Translate 'good morning' into French", temperature: 0, seed: 42, max_tokens: 48 }, 120_000);
+    const pieces: string[] = [];
+    const follow = (_p: unknown, text: string) => void pieces.push(text);
+    os.kernel.procs.on('token', follow); // someone follows the tokens, so the call streams
+    const p = await run(os.kernel, { prompt: "Translate 'good morning' into French", temperature: 0, seed: 42, max_tokens: 48 }, 120_000).finally(() => os.kernel.procs.off('token', follow));
     const secs = (performance.now() - t0) / 1000;
     expect(p.exit, JSON.stringify(p.error)).toBe('ok');
     expect(p.model).toBe('smollm2-135m');
@@ -25,6 +28,7 @@ describe('model-llamacpp with the real SmolLM2 GGUF', () => {
     expect(p.usage.completion_tokens).toBeGreaterThan(0);
     expect(p.usage.completion_tokens).toBeLessThanOrEqual(48);
     expect(p.streamed).toBeGreaterThan(0);
+    expect(pieces.join('')).toBe(p.result!.text);
     process.stderr.write(`[llamacpp] ${JSON.stringify(p.result!.text)}: ${p.usage.completion_tokens} tokens in ${secs.toFixed(2)} s = ${(p.usage.completion_tokens / secs).toFixed(1)} tokens/s\n`);
   });
 

@@ -17,14 +17,27 @@ describe('model-openai against the real llama.cpp server', () => {
   afterAll(async () => os?.stop());
 
   it('streams a translation with usage reported by the server', async () => {
-    const p = await run(os.kernel, { prompt: "Translate 'good morning' into French", temperature: 0, seed: 42, max_tokens: 48 }, 120_000);
+    const pieces: string[] = [];
+    const follow = (_p: unknown, text: string) => void pieces.push(text);
+    os.kernel.procs.on('token', follow); // someone follows the tokens, so the call streams
+    const p = await run(os.kernel, { prompt: "Translate 'good morning' into French", temperature: 0, seed: 42, max_tokens: 48 }, 120_000).finally(() => os.kernel.procs.off('token', follow));
     expect(p.exit, JSON.stringify(p.error)).toBe('ok');
     expect(p.result!.text.trim().length).toBeGreaterThan(0);
     expect(p.usage.prompt_tokens).toBeGreaterThan(5);
     expect(p.usage.completion_tokens).toBeGreaterThan(0);
     expect(p.usage.completion_tokens).toBeLessThanOrEqual(48);
     expect(p.streamed).toBeGreaterThan(1); // real streaming: many chunks, not one
+    expect(pieces.join('')).toBe(p.result!.text);
     expect(await os.kernel.models.probe('llama-server/smollm2')).toMatchObject({ ok: true, detail: `serves ${upstream}` });
+  });
+
+  it('asks for one JSON answer when nobody follows the tokens, with the same text and usage', async () => {
+    const p = await run(os.kernel, { prompt: "Translate 'good morning' into French", temperature: 0, seed: 42, max_tokens: 48 }, 120_000);
+    expect(p.exit, JSON.stringify(p.error)).toBe('ok');
+    expect(p.streamed).toBe(0);
+    expect(p.result!.text.trim().length).toBeGreaterThan(0);
+    expect(p.usage.completion_tokens).toBeGreaterThan(0);
+    expect(p.usage.prompt_tokens).toBeGreaterThan(5);
   });
 
   it('proc kill aborts the in-flight request, so the server is free for the next call at once', async () => {

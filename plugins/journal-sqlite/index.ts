@@ -31,7 +31,7 @@ export default definePlugin({
   name: 'journal-sqlite',
   version: '1.0.0',
   description: 'Persists the process table and run queue in SQLite (WAL) and replays it on restart.',
-  provides: [],
+  provides: ['journal'],
   options: Options,
   register(scope, o) {
     const db = new JournalDb(scope.dataDir, o.file, o.synchronous);

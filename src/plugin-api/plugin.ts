@@ -11,7 +11,7 @@ import type { HttpRoutes, SessionHook } from './session.js';
 import type { SpawnHook } from './spawn.js';
 
 /** What a plugin may contribute; listed in sys_info and checked by the loader. */
-export type Provides = 'model' | 'scheduler' | 'allocator' | 'profiler' | 'knowledge' | 'syscall' | 'resource' | 'queue' | 'transport';
+export type Provides = 'model' | 'scheduler' | 'allocator' | 'profiler' | 'knowledge' | 'syscall' | 'resource' | 'queue' | 'journal' | 'transport';
 
 /**
  * The handle a plugin gets in register(). Everything a plugin adds goes

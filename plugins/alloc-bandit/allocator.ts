@@ -1,6 +1,5 @@
-import type { Allocation, AllocationContext, AllocationFeedback, Allocator, ModelInfo, Task } from '../../src/plugin-api/index.js';
+import { type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type Task, type Rng } from '../../src/plugin-api/index.js';
 import { contextKey, type BanditState } from './bandit-state.js';
-import type { Rng } from './rng.js';
 
 export type Policy = 'linucb' | 'thompson' | 'ucb1';
 

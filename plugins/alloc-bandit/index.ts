@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { definePlugin, z } from '../../src/plugin-api/index.js';
+import { definePlugin, z, Rng } from '../../src/plugin-api/index.js';
 import { BanditAllocator, type BanditParams, type Policy } from './allocator.js';
 import { BanditState, type BanditStateJson } from './bandit-state.js';
 import { featureNames } from './features.js';
 import { JsonStore } from './json-store.js';
-import { Rng } from './rng.js';
 
 export { BanditAllocator } from './allocator.js';
 

@@ -4,6 +4,7 @@ export { z } from 'zod';
 export { definePlugin, type PluginDefinition, type PluginScope, type Provides } from './plugin.js';
 export type { ModelBackend, ModelInfo, ModelHealth, Completion, CompletionRequest, CompleteOptions } from './model.js';
 export type { Scheduler, SchedulerFactory } from './scheduler.js';
+export { Rng } from './rng.js';
 export { Heap, KeyedHeap, RunQueue, queuedByClass, type QueueEntry } from './heap.js';
 export { exitFeedback, type Allocator, type AllocatorFactory, type Allocation, type AllocationContext, type AllocationFeedback } from './allocator.js';
 export type { Profiler, TaskProfile } from './profiler.js';

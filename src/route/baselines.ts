@@ -1,6 +1,6 @@
 import type { OutcomeRow } from './dataset.js';
 import type { Score } from './replay.js';
-import { seededRandom } from './shuffle.js';
+import { Rng } from '../plugin-api/rng.js';
 
 const score = (q: number, c: number, n: number): Score => ({ accuracy: n ? q / n : 0, cost_per_1k: n ? (1000 * c) / n : 0 });
 
@@ -35,7 +35,8 @@ export function oracleScore(rows: readonly OutcomeRow[]): Score {
 
 /** A uniformly random model per prompt, seeded. */
 export function randomScore(rows: readonly OutcomeRow[], seed: number): Score {
-  const rnd = seededRandom(seed ^ 0x5eed);
+  const rng = new Rng(seed ^ 0x5eed);
+  const rnd = () => rng.next();
   let q = 0;
   let c = 0;
   for (const r of rows) {

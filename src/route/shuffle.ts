@@ -1,24 +1,7 @@
-/** Seeded randomness for replay (mulberry32); every shuffle and random baseline takes a seed. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../plugin-api/rng.js';
 
-/** Fisher–Yates on a copy. */
-export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  const rnd = seededRandom(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+/** A seeded shuffle of a copy; every shuffle in replay takes a seed. */
+export const shuffled = <T>(items: readonly T[], seed: number): T[] => new Rng(seed).shuffled(items);
 
 /**
  * Splits rows per file (key) into a held-out part of `fraction` and the rest,

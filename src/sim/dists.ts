@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Rng } from './rng.js';
+import type { Rng } from '../plugin-api/rng.js';
 
 /** Draws service times in seconds with a given mean. */
 export interface ServiceDist {

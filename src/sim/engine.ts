@@ -5,7 +5,7 @@ import type { Scheduler } from '../plugin-api/scheduler.js';
 import { exponential, type ServiceDist } from './dists.js';
 import { sampleStationary } from '../../plugins/sched-core/mmc.js';
 import { makeScheduler } from './policies.js';
-import { Rng } from './rng.js';
+import { Rng } from '../plugin-api/rng.js';
 import { batchMeansSe, mean, percentile, summarize, type Summary } from './stats.js';
 
 export interface SimConfig {

@@ -20,6 +20,7 @@ if (!existsSync(dist('plugins/kg-embedded/sqlite-store.js'))) {
 }
 const { SqliteKnowledgeStore } = await import(dist('plugins/kg-embedded/sqlite-store.js'));
 const { Neo4jKnowledgeStore } = await import(dist('plugins/kg-neo4j/neo4j-store.js'));
+const { Rng } = await import(dist('src/plugin-api/rng.js'));
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,14 +31,10 @@ const N_REL = arg('relations', 20_000);
 const N_SEARCH = arg('searches', 300);
 const BATCH = 1000;
 
-/** mulberry32: a seeded PRNG, so every run builds the same graph and asks the same queries. */
+/** The project's seeded PRNG, so every run builds the same graph and asks the same queries. */
 function rng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber basalt cobalt dune ember fjord granite harbor iris jade kelp lagoon meadow nectar onyx prism quartz reef slate tundra umber violet willow'.split(' ');
 const TYPES = ['person', 'company', 'project', 'place', 'topic'];

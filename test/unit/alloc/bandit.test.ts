@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BanditAllocator, type BanditParams } from '../../../plugins/alloc-bandit/allocator.js';
 import { BanditState } from '../../../plugins/alloc-bandit/bandit-state.js';
-import { Rng } from '../../../plugins/alloc-bandit/rng.js';
+import { Rng } from '../../../src/plugin-api/rng.js';
 import allocBandit from '../../../plugins/alloc-bandit/index.js';
 import allocCore from '../../../plugins/alloc-core/index.js';
 import profileBasic from '../../../plugins/profile-basic/index.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Heap, RunQueue } from '../../../src/plugin-api/heap.js';
 import { Process } from '../../../src/kernel/proc.js';
 import { TaskSchema } from '../../../src/kernel/task.js';
-import { Rng } from '../../../src/sim/rng.js';
+import { Rng } from '../../../src/plugin-api/rng.js';
 
 const task = TaskSchema.parse({ prompt: 'x' });
 const proc = (pid: number) => new Process(pid, 0, 'o', task);

@@ -3,7 +3,7 @@ import { Process } from '../../../src/kernel/proc.js';
 import { TaskSchema, type Task } from '../../../src/kernel/task.js';
 import type { Scheduler } from '../../../src/plugin-api/scheduler.js';
 import { makeScheduler, schedulerFactories } from '../../../src/sim/policies.js';
-import { Rng } from '../../../src/sim/rng.js';
+import { Rng } from '../../../src/plugin-api/rng.js';
 
 let nextPid = 1;
 const mk = (over: Partial<Task> = {}, owner = 'o', readyAt = 0) => {

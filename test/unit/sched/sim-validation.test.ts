@@ -3,7 +3,7 @@ import { mmc } from '../../../plugins/sched-core/mmc.js';
 import { Heap } from '../../../src/plugin-api/heap.js';
 import { lognormal } from '../../../src/sim/dists.js';
 import { simulate } from '../../../src/sim/engine.js';
-import { Rng } from '../../../src/sim/rng.js';
+import { Rng } from '../../../src/plugin-api/rng.js';
 
 const max = (xs: ArrayLike<number>, keep: (i: number) => boolean = () => true) => {
   let m = -Infinity;

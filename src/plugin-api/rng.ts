@@ -1,6 +1,8 @@
 /**
- * xoshiro128** seeded through splitmix32: a small, fast PRNG with a 2^128 − 1
- * period, deterministic for a given seed. Not for cryptography.
+ * The project's one seeded PRNG: xoshiro128** seeded through splitmix32, a
+ * small, fast generator with a 2^128 − 1 period, deterministic for a given
+ * seed. Every random choice (bandits, simulators, shuffles) takes one, never
+ * Math.random. Not for cryptography.
  */
 export class Rng {
   private a: number;
@@ -66,6 +68,39 @@ export class Rng {
         return u * m;
       }
     }
+  }
+
+  /** Gamma(shape, 1), by Marsaglia–Tsang. */
+  gamma(shape: number): number {
+    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.next(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      let x: number, v: number;
+      do {
+        x = this.normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = this.next();
+      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
+
+  /** Beta(a, b), from two gammas. */
+  beta(a: number, b: number): number {
+    const x = this.gamma(a);
+    return x / (x + this.gamma(b));
+  }
+
+  /** A shuffled copy (Fisher–Yates). */
+  shuffled<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
   }
 
   /** An index drawn with probability proportional to weights (cumulative, ascending). */

@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { z, type ModelBackend } from '../../../src/plugin-api/index.js';
+import { describe, expect, it } from 'vitest';
+import { z } from '../../../src/plugin-api/index.js';
 import { EchoBackend } from '../../fixtures/echo-backend.js';
 import { ScriptedBackend } from '../../fixtures/scripted-backend.js';
 import { callError } from '../../helpers/kernel.js';
-import { childUsage, collabKernel } from './collab-kernel.js';
+import { childUsage, useCollabKernel } from './collab-kernel.js';
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanup) await c();
-  cleanup = [];
-});
-const start = async (backends: ModelBackend[]) => {
-  const k = await collabKernel(backends);
-  cleanup.push(k.stop);
-  return k;
-};
+const start = useCollabKernel();
 
 describe('collab_chain', () => {
   it('runs steps in order with {{input}} and {{prev}}, on the echo backend, rolling usage up to the group', async () => {

@@ -1,4 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterEach } from 'vitest';
 import collab from '../../../plugins/collab/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import type { ModelBackend } from '../../../src/plugin-api/index.js';
@@ -21,6 +22,19 @@ export async function collabKernel(backends: ModelBackend[]) {
 }
 
 export type CollabClient = Client;
+
+/** Returns start(backends), whose kernels are stopped after each test. */
+export function useCollabKernel() {
+  const running: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const stop of running.splice(0)) await stop();
+  });
+  return async (backends: ModelBackend[]) => {
+    const k = await collabKernel(backends);
+    running.push(k.stop);
+    return k;
+  };
+}
 
 /** Sum of the children's usage, for roll-up checks. */
 export function childUsage(kernel: Awaited<ReturnType<typeof collabKernel>>['kernel'], pids: number[]) {

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ModelBackend } from '../../../src/plugin-api/index.js';
+import { describe, expect, it } from 'vitest';
 import { ScriptedBackend } from '../../fixtures/scripted-backend.js';
-import { childUsage, collabKernel } from './collab-kernel.js';
+import { childUsage, useCollabKernel } from './collab-kernel.js';
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanup) await c();
-  cleanup = [];
-});
-const start = async (backends: ModelBackend[]) => {
-  const k = await collabKernel(backends);
-  cleanup.push(k.stop);
-  return k;
-};
+const start = useCollabKernel();
 
 describe('collab_debate', () => {
   it('each round shows every debater the others\' answers, then the judge concludes', async () => {

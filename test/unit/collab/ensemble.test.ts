@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ModelBackend } from '../../../src/plugin-api/index.js';
+import { describe, expect, it } from 'vitest';
 import { EchoBackend } from '../../fixtures/echo-backend.js';
 import { ScriptedBackend, type ScriptedReply } from '../../fixtures/scripted-backend.js';
-import { childUsage, collabKernel } from './collab-kernel.js';
+import { childUsage, useCollabKernel } from './collab-kernel.js';
 
 /** A model that always says `text` after `delayMs`. */
 const says = (id: string, text: string, delayMs = 1) => new ScriptedBackend(id, () => ({ text, delayMs }));
 const judge = (reply: (prompt: string) => ScriptedReply) => new ScriptedBackend('judge', (p) => reply(p));
 
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanup) await c();
-  cleanup = [];
-});
-const start = async (backends: ModelBackend[]) => {
-  const k = await collabKernel(backends);
-  cleanup.push(k.stop);
-  return k;
-};
+const start = useCollabKernel();
 
 describe('collab_ensemble', () => {
   it('majority vote over normalized answers; the group parents its members and sums their usage', async () => {

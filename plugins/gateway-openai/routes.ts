@@ -1,16 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LlmosError, type Kernel, type Process } from '../../src/plugin-api/index.js';
+import type { ServerResponse } from 'node:http';
+import { LlmosError, type HttpRouter, type Kernel, type Process } from '../../src/plugin-api/index.js';
 import { parseChatRequest, taskOf } from './chat-request.js';
 import { chatCompletion, chunkEvent, usageOf } from './completion.js';
 import { openAiError, toOpenAiError } from './openai-errors.js';
-
-type Req = IncomingMessage & { body?: unknown };
-type Handler = (req: Req, res: ServerResponse) => void;
-/** The slice of an express app the gateway needs (serveHttp parses JSON bodies and checks the bearer token first). */
-export interface RouteApp {
-  get(path: string, handler: Handler): unknown;
-  post(path: string, handler: Handler): unknown;
-}
 
 export interface GatewayOptions {
   /** Owner of the processes the gateway spawns (budgets, proc_list owner filter). */
@@ -37,7 +29,7 @@ const disconnected = (pid: number) => new LlmosError('LLMOS_EKILLED', `the clien
  * scheduler, a model id runs on that model. Streamed tokens come from the
  * process's watch events. A client that disconnects before the end kills it.
  */
-export function mountOpenAiRoutes(app: RouteApp, kernel: Kernel, opts: GatewayOptions = { owner: 'openai-gateway' }): void {
+export function mountOpenAiRoutes(app: HttpRouter, kernel: Kernel, opts: GatewayOptions = { owner: 'openai-gateway' }): void {
   app.get('/v1/models', (_req, res) => {
     const data = [{ id: 'auto', object: 'model', created: seconds(kernel.started), owned_by: 'llmos' }];
     for (const m of kernel.models.all()) data.push({ id: m.backend.info.id, object: 'model', created: seconds(kernel.started), owned_by: m.backend.info.backend });

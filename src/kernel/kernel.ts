@@ -15,7 +15,8 @@ import { TaskFields, TaskSchema, taskText, type Task, type TaskInput } from './t
 import { TOKENS } from './tokens.js';
 import type { Allocator } from '../plugin-api/allocator.js';
 import type { ModelBackend } from '../plugin-api/model.js';
-import type { HttpRoutes, SessionHook } from '../plugin-api/session.js';
+import type { HttpRoutes } from '../plugin-api/http.js';
+import type { SessionHook } from '../plugin-api/session.js';
 import type { SpawnHook } from '../plugin-api/spawn.js';
 import type { Profiler } from '../plugin-api/profiler.js';
 import type { Scheduler } from '../plugin-api/scheduler.js';

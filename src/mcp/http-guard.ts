@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -14,8 +14,8 @@ export interface GuardOptions {
   allowedOrigins?: string[];
 }
 
-const deny = (res: Response, status: number, message: string) =>
-  res.status(status).json({ jsonrpc: '2.0', id: null, error: { code: -32001, message } });
+const deny = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
+  void res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message } }));
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -39,8 +39,9 @@ export function httpGuard(o: GuardOptions) {
       return false;
     }
   };
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.path === '/healthz') return next();
+  /** Calls next() when the request may pass; answers 401/403 itself otherwise. */
+  return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    if (req.url === '/healthz' || req.url?.startsWith('/healthz?')) return next();
     const hostname = (req.headers.host ?? '').replace(/:\d+$/, '');
     if (!hosts.has(hostname)) return deny(res, 403, `LLMOS_EPERM: Host "${hostname}" is not allowed; add it to LLMOS_ALLOWED_HOSTS.`);
     const origin = req.headers.origin;
@@ -48,10 +49,8 @@ export function httpGuard(o: GuardOptions) {
     if (o.token) {
       const auth = req.headers.authorization ?? '';
       const m = /^Bearer (.+)$/.exec(auth);
-      if (!m || !sameToken(m[1], o.token)) {
-        res.setHeader('WWW-Authenticate', 'Bearer');
-        return deny(res, 401, 'LLMOS_EPERM: missing or wrong bearer token; send "Authorization: Bearer $LLMOS_AUTH_TOKEN".');
-      }
+      if (!m || !sameToken(m[1], o.token))
+        return deny(res, 401, 'LLMOS_EPERM: missing or wrong bearer token; send "Authorization: Bearer $LLMOS_AUTH_TOKEN".', { 'www-authenticate': 'Bearer' });
     }
     next();
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server as HttpServer } from 'node:http';
+import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
@@ -9,6 +9,8 @@ import { LlmosError } from '../kernel/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
 import { httpGuard, LOOPBACK } from './http-guard.js';
+import { PluginRoutes } from './http-routes.js';
+import type { HttpRoutes } from '../plugin-api/http.js';
 import { createMcpServer } from './server.js';
 
 export interface HttpOptions {
@@ -17,8 +19,8 @@ export interface HttpOptions {
   token?: string;
   allowedHosts?: string[];
   allowedOrigins?: string[];
-  /** Extra routes on the same app (e.g. the OpenAI-compatible gateway). */
-  mount?: (app: express.Express) => void;
+  /** Extra plugin-style routes, besides those the kernel's plugins add. */
+  mount?: HttpRoutes;
 }
 
 interface Live {
@@ -39,7 +41,6 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
   const sessions = new Map<string, Live>();
   const app = express();
   app.disable('x-powered-by');
-  app.use(httpGuard(o));
   app.use(express.json({ limit: params.maxInputBytes * 4 }));
 
   app.get('/healthz', (_req, res) => {
@@ -85,8 +86,6 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
     await live.transport.handlePostMessage(req, res, req.body);
   });
 
-  for (const routes of kernel.httpRoutes) routes(app);
-  o.mount?.(app);
 
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (err.type === 'entity.too.large') return rpcError(res, 413, `LLMOS_ETOOBIG: request body over ${params.maxInputBytes * 4} bytes; send less.`);
@@ -95,9 +94,14 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
     return rpcError(res, err.status ?? 500, 'LLMOS_EINTERNAL: request failed; check the server log.');
   });
 
-  const server = await new Promise<HttpServer>((resolve, reject) => {
-    const s = app.listen(o.port, o.host, () => resolve(s));
-    s.once('error', reject);
+  const routes = new PluginRoutes(params.maxInputBytes * 4, kernel.log);
+  for (const add of [...kernel.httpRoutes, ...(o.mount ? [o.mount] : [])]) add(routes);
+  const guard = httpGuard(o);
+  // Every request passes the guard; plugin routes are served before Express, everything else by it.
+  const server = createServer((req, res) => guard(req, res, () => routes.handle(req, res) || app(req, res)));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;

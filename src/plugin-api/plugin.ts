@@ -7,7 +7,8 @@ import type { AllocatorFactory } from './allocator.js';
 import type { ModelBackend } from './model.js';
 import type { Profiler } from './profiler.js';
 import type { SchedulerFactory } from './scheduler.js';
-import type { HttpRoutes, SessionHook } from './session.js';
+import type { HttpRoutes } from './http.js';
+import type { SessionHook } from './session.js';
 import type { SpawnHook } from './spawn.js';
 
 /** What a plugin may contribute; listed in sys_info and checked by the loader. */

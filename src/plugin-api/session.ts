@@ -13,11 +13,5 @@ export interface ClientSession {
   createMessage(params: CreateMessageRequest['params'], options: { signal?: AbortSignal; timeout?: number }): Promise<CreateMessageResult>;
 }
 
-/**
- * Adds routes to the HTTP transport's app (an Express app), behind the same
- * Host/Origin checks and bearer-token auth as /mcp. Only mounted with --http.
- */
-export type HttpRoutes = (app: import('express').Express) => void;
-
 /** Runs when a session starts; the returned function runs when it ends. */
 export type SessionHook = (session: ClientSession) => (() => void | Promise<void>) | void;

@@ -118,6 +118,17 @@ describe('OpenAI-compatible gateway (real openai SDK against /v1)', () => {
     });
   });
 
+  it('answers a body that is not JSON with 400, and one over the size limit with 413', async () => {
+    const post = (body: string) => fetch(`${http.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+    const bad = await post('{not json');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('LLMOS_EINVAL');
+    const huge = await post(JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] }));
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { message: string } }).error.message).toMatch(/^LLMOS_ETOOBIG/);
+    expect((await openai.models.list()).data.length).toBeGreaterThan(0); // still serving
+  });
+
   it('kills the process when the client disconnects', async () => {
     const ac = new AbortController();
     const pending = openai.chat.completions.create({ model: 'slow', messages: [{ role: 'user', content: 'hang forever' }] }, { signal: ac.signal });

@@ -11,7 +11,7 @@ import { PolicyRegistry } from './registry.js';
 import { ResourceManager } from './resources.js';
 import { ResourceTable } from './resourcetable.js';
 import { SyscallTable } from './syscall.js';
-import { TaskFields, TaskSchema, taskText, type Task, type TaskInput } from './task.js';
+import { TaskFields, TaskSchema, type TaskInput } from './task.js';
 import { TOKENS } from './tokens.js';
 import type { Allocator } from '../plugin-api/allocator.js';
 import type { ModelBackend } from '../plugin-api/model.js';
@@ -234,10 +234,5 @@ export class Kernel extends EventEmitter<KernelEvents> {
 
   setAllocator(name: string): Allocator {
     return this.allocators.activate(name).next;
-  }
-
-  /** Prompt size estimate for planning (schedulers, admission previews). */
-  static promptChars(task: Task): number {
-    return taskText(task).length;
   }
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Errors, LlmosError, toLlmosError } from './errors.js';
 import type { Logger } from './log.js';
+import { params } from './params.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import { costOf, type ResourceManager } from './resources.js';
@@ -18,7 +19,7 @@ export interface Resilience {
   fallback: boolean;
 }
 
-export const defaultResilience: Resilience = { callTimeoutMs: 120_000, retries: 2, backoffBaseMs: 250, backoffMaxMs: 10_000, fallback: true };
+export const defaultResilience: Resilience = { callTimeoutMs: params.callTimeoutMs, retries: params.retries, backoffBaseMs: 250, backoffMaxMs: 10_000, fallback: true };
 
 /** Estimated tokens when a backend has no tokenizer: ~4 characters a token. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

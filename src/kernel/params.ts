@@ -19,6 +19,9 @@ export const params = {
   defaultMaxTokens: 256,
   /** Time a plugin's start() may take. */
   pluginStartTimeoutMs: envInt('LLMOS_PLUGIN_START_TIMEOUT_MS', 120_000),
+  /** A model call's timeout, and retries on the same model before falling back. */
+  callTimeoutMs: envInt('LLMOS_CALL_TIMEOUT_MS', 120_000),
+  retries: envInt('LLMOS_RETRIES', 2),
   /** proc_list page size. */
   defaultListLimit: 50,
   maxListLimit: 1000,

@@ -1,8 +1,8 @@
 /** Limits and defaults, in one place (xv6's param.h). Env vars override where named. */
-const envInt = (name: string, dflt: number): number => {
+const envInt = (name: string, dflt: number, min = 1): number => {
   const v = process.env[name];
   const n = v === undefined ? NaN : Number(v);
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : dflt;
+  return Number.isFinite(n) && n >= min ? Math.floor(n) : dflt;
 };
 
 export const params = {
@@ -21,7 +21,7 @@ export const params = {
   pluginStartTimeoutMs: envInt('LLMOS_PLUGIN_START_TIMEOUT_MS', 120_000),
   /** A model call's timeout, and retries on the same model before falling back. */
   callTimeoutMs: envInt('LLMOS_CALL_TIMEOUT_MS', 120_000),
-  retries: envInt('LLMOS_RETRIES', 2),
+  retries: envInt('LLMOS_RETRIES', 2, 0),
   /** proc_list page size. */
   defaultListLimit: 50,
   maxListLimit: 1000,

@@ -8,6 +8,7 @@ import { routeEval, type RouteEvalOptions, type RouteEvalReport, type Streams } 
 import { ReplayHost, replayCandidates } from './host.js';
 import { decodePythonStringList } from './pylist.js';
 import { warmUp, type ReplayItem, type ReplayRun, type Score } from './replay.js';
+import { ScoreTally } from './tally.js';
 
 /**
  * `route-eval --ensemble K`: replays majority-vote fusion (collab_ensemble
@@ -115,13 +116,9 @@ export async function scoreEnsembleReplay(
 ): Promise<ReplayRun & Omit<EnsembleStats, 'k' | 'quorum' | 'allocator_alone' | 'best_single' | 'fixed_best_k' | 'by_family_alone'>> {
   const candidates = replayCandidates(models);
   const K = Math.min(k, models.length);
-  const choices: Record<string, number> = Object.fromEntries(models.map((m) => [m, 0]));
-  const fam: Record<string, { n: number; q: number; c: number }> = {};
-  const regret: ReplayRun['regret'] = [];
-  const every = Math.max(1, Math.floor(items.length / 20));
-  let q = 0, lenient = 0, c = 0, cum = 0, ties = 0, none = 0, unextracted = 0, asked = 0;
-  for (let t = 0; t < items.length; t++) {
-    const { task, row } = items[t];
+  const tally = new ScoreTally(models, items.length, lambda);
+  let lenient = 0, ties = 0, none = 0, unextracted = 0, asked = 0;
+  for (const { task, row } of items) {
     const texts = answers.get(`${row.file}:${row.line}`);
     if (!texts) throw new Error(`no recorded answers for ${row.file}:${row.line}; pass the same --data files to the ensemble replay.`);
     const p = host.kernel.procs.alloc(task, 'route-eval');
@@ -146,30 +143,16 @@ export async function scoreEnsembleReplay(
     const allKeys = models.map((_, i) => answerKey(texts[i], options).key);
     lenient += allKeys.some((key, i) => key === v.winner && row.correct[i] >= 1) ? 1 : 0;
     for (const i of askedIdx) {
-      choices[models[i]]++;
+      tally.chose(models[i]);
       alloc.feedback?.({ pid: p.pid, task, model: models[i], ok: true, reward: row.correct[i], latency_ms: 0, cost_usd: row.cost[i], completion_tokens: Math.ceil(row.answerChars[i] / 4) });
     }
     host.kernel.procs.exit(p, 'ok');
     asked += askedIdx.length;
-    q += quality;
-    c += cost;
-    const f = (fam[row.family] ??= { n: 0, q: 0, c: 0 });
-    f.n++;
-    f.q += quality;
-    f.c += cost;
-    let best = -Infinity;
-    for (let j = 0; j < models.length; j++) best = Math.max(best, row.correct[j] - lambda * row.cost[j]);
-    cum += best - (quality - lambda * cost);
-    if ((t + 1) % every === 0 || t === items.length - 1) regret.push({ prompt: t + 1, regret: cum });
+    tally.add(row, quality, cost);
   }
   const n = Math.max(1, items.length);
   return {
-    accuracy: q / n,
-    cost_per_1k: (1000 * c) / n,
-    prompts: items.length,
-    choices,
-    regret,
-    by_family: Object.fromEntries(Object.entries(fam).map(([key, f]) => [key, { prompts: f.n, accuracy: f.q / f.n, cost_per_1k: (1000 * f.c) / f.n }])),
+    ...tally.result(),
     accuracy_answer_match: lenient / n,
     ties,
     no_agreement: none,

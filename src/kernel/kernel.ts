@@ -178,7 +178,13 @@ export class Kernel extends EventEmitter<KernelEvents> {
   private armDeadline(p: Process, at: number): void {
     const t = setTimeout(() => this.kill(p.pid, new LlmosError('LLMOS_ETIMEDOUT', `process ${p.pid} passed its deadline; give a later deadline_ms.`)), Math.max(0, at - Date.now()));
     t.unref();
-    p.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+    // Cleared at exit, so a far deadline does not keep a reaped process alive.
+    const unwatch = this.procs.watch(p.pid, ({ proc }) => {
+      if (proc === p && p.state === 'exited') {
+        clearTimeout(t);
+        unwatch();
+      }
+    }, { tokens: false });
   }
 
   /** Admits a backend into the model table and the resource manager. */

@@ -1,5 +1,5 @@
 import { estimateTokens, taskText, type AllocationFeedback, type ModelInfo, type Task } from '../../src/plugin-api/index.js';
-import { FEATURE_SET_VERSION, featurize } from './features.js';
+import { costFeatures, FEATURE_SET_VERSION, featurize } from './features.js';
 import { Ridge } from './ridge.js';
 
 /** Per-model learned state: quality over task features (LinUCB) and dollars per call. */
@@ -39,6 +39,7 @@ export class BanditState {
   readonly contexts = new Map<string, Map<string, ContextStat>>();
   observations = 0;
   private readonly cache = new WeakMap<Task, Float64Array>();
+  private readonly costCache = new WeakMap<Task, Float64Array>();
   /** Called after each update, e.g. to schedule a save. */
   onChange: () => void = () => {};
 
@@ -50,11 +51,17 @@ export class BanditState {
     return x;
   }
 
+  costFeatures(task: Task): Float64Array {
+    let x = this.costCache.get(task);
+    if (!x) this.costCache.set(task, (x = costFeatures(task, this.words)));
+    return x;
+  }
+
   arm(id: string): ArmState {
     let a = this.arms.get(id);
     if (!a) {
-      const d = this.features({ prompt: '', priority: 4, max_tokens: 1, model: 'auto', metadata: {} } as Task).length;
-      a = { quality: new Ridge(d, this.ridgeReg), cost: new Ridge(d, 1e-2) };
+      const empty = { prompt: '', priority: 4, max_tokens: 1, model: 'auto', metadata: {} } as Task;
+      a = { quality: new Ridge(this.features(empty).length, this.ridgeReg), cost: new Ridge(costFeatures(empty, this.words).length, 1e-2) };
       this.arms.set(id, a);
     }
     return a;
@@ -69,10 +76,24 @@ export class BanditState {
     return s;
   }
 
+  /** Mean quality of a model over every context, or undefined before its first rating. */
+  overallQuality(id: string): number | undefined {
+    let n = 0;
+    let sum = 0;
+    for (const c of this.contexts.values()) {
+      const s = c.get(id);
+      if (s) {
+        n += s.n;
+        sum += s.s;
+      }
+    }
+    return n > 0 ? sum / n : undefined;
+  }
+
   /** Expected dollars of one call: learned once seen, else the model's list price. */
   expectedCost(task: Task, m: ModelInfo): number {
     const a = this.arms.get(m.id);
-    if (a && a.cost.n > 0) return Math.max(0, a.cost.predict(this.features(task)));
+    if (a && a.cost.n > 0) return Math.max(0, a.cost.predict(this.costFeatures(task)));
     const tokens = estimateTokens(taskText(task));
     return (m.pricing.input_per_1k * tokens + m.pricing.output_per_1k * Math.min(task.max_tokens, 256)) / 1000;
   }
@@ -87,7 +108,7 @@ export class BanditState {
       s.n++;
       s.s += q;
     }
-    if (e.ok && Number.isFinite(e.cost_usd) && e.cost_usd >= 0) a.cost.update(x, e.cost_usd);
+    if (e.ok && Number.isFinite(e.cost_usd) && e.cost_usd >= 0) a.cost.update(this.costFeatures(e.task), e.cost_usd);
     this.observations++;
     this.onChange();
   }

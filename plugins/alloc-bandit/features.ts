@@ -1,17 +1,19 @@
-import { estimateTokens, TASK_TYPES, taskText, type Task } from '../../src/plugin-api/index.js';
+import { DOMAIN_TAGS, estimateTokens, TASK_TYPES, taskText, type Task } from '../../src/plugin-api/index.js';
 
 /**
  * Task features for LinUCB, each roughly in [0, 1]. Computed only from what
  * the allocator may see: the prompt text and the profile fields on the task
- * (type, language). `words` adds that many hashed word buckets of the last
+ * (type, language, domain tags). `words` adds that many hashed word buckets of the last
  * paragraph (the question itself in few-shot prompts). Changing the list
  * changes FEATURE_SET_VERSION, which invalidates persisted LinUCB state.
  */
-export const FEATURE_SET_VERSION = 2;
+export const FEATURE_SET_VERSION = 3;
 
 const DENSE = [
   'bias',
   ...TASK_TYPES.map((t) => `type:${t}`),
+  ...DOMAIN_TAGS.map((d) => `domain:${d}`),
+  'domain:other',
   'lang:en',
   'log_tokens',
   'short',
@@ -49,6 +51,11 @@ export function featurize(task: Task, words = 0): Float64Array {
   let k = 0;
   x[k++] = 1;
   for (const t of TASK_TYPES) x[k++] = task.type === t ? 1 : 0;
+  // The first tag counts most: weights 1, 1/2, 1/3 … by position.
+  const domains = task.domain ?? [];
+  const domainWeight = (match: (tag: string) => boolean) => domains.reduce((w, tag, i) => (match(tag) ? Math.max(w, 1 / (i + 1)) : w), 0);
+  for (const d of DOMAIN_TAGS) x[k++] = domainWeight((tag) => tag === d);
+  x[k++] = domainWeight((tag) => !(DOMAIN_TAGS as readonly string[]).includes(tag));
   x[k++] = (task.language ?? 'en') === 'en' ? 1 : 0;
   const tokens = estimateTokens(text);
   x[k++] = Math.min(1, Math.log2(1 + tokens) / 12);
@@ -74,5 +81,18 @@ export function featurize(task: Task, words = 0): Float64Array {
     const scale = 1 / Math.sqrt(Math.max(1, last.length));
     for (const w of last) x[k + (hash(w) % words)] += scale;
   }
+  return x;
+}
+
+/**
+ * Features of the per-model cost model: the task features plus input tokens,
+ * linearly (a call's dollars grow about linearly with them), so that it
+ * extrapolates to prompts longer or shorter than any seen.
+ */
+export function costFeatures(task: Task, words = 0): Float64Array {
+  const base = featurize(task, words);
+  const x = new Float64Array(base.length + 1);
+  x.set(base);
+  x[base.length] = estimateTokens(taskText(task)) / 100; // large next to the other features, so ridge prefers it for size
   return x;
 }

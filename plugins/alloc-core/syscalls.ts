@@ -28,7 +28,7 @@ export const allocSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'alloc_set',
     title: 'Set the allocator',
-    description: 'Makes the named allocator active for processes not yet started, and optionally sets its parameters (e.g. {"lambda": 20} for the bandits: reward = quality − lambda × dollars).',
+    description: 'Makes the named allocator active for processes not yet started, and optionally sets its parameters (e.g. {"budget_share": 0.24} for the bandits: spend about that share of what always the best-rated model would cost, pacing lambda; or {"budget_share": 0, "lambda": 20} for a fixed reward = quality − lambda × dollars).',
     input: z.object({
       name: z.string().min(1).describe('An allocator name from alloc_get.available.'),
       params: z.record(z.string(), z.number()).optional().describe('Run-time parameters the allocator understands; others are ignored.'),

@@ -1,8 +1,10 @@
+import type { DomainTag } from '../../src/plugin-api/index.js';
+
 /**
  * Domain tags by keyword: a tag is given when at least `min` of its words
  * occur (whole-word, case-insensitive). At most three tags, most hits first.
  */
-const DOMAINS: Record<string, RegExp> = {
+const DOMAINS: Record<DomainTag, RegExp> = {
   programming: /\b(function|python|javascript|code|array|list|string|integer|algorithm|compile|class|variable|regex|tuple|dictionary)\b/gi,
   mathematics: /\b(equation|sum|product|integer|prime|divisible|fraction|angle|triangle|probability|derivative|integral|calculate)\b/gi,
   science: /\b(energy|cell|atom|molecule|force|gravity|planet|organism|chemical|temperature|heat|magnet|electric|species|photosynthesis|earth|sun|water)\b/gi,

@@ -34,7 +34,8 @@ export function routeEvalCommand(): Command {
     .requiredOption('--data <file>', 'a RouterBench CSV to score (repeatable; prompts of all files are interleaved)', collect, [])
     .option('--warmup <file>', 'a RouterBench CSV replayed first to learn from, not scored (repeatable)', collect, [])
     .option('--allocator <name>', 'allocator to evaluate', 'bandit')
-    .option('--lambda <x>', 'cost sensitivity: reward = quality − λ × dollars', num('--lambda'))
+    .option('--lambda <x>', 'cost sensitivity, kept fixed: reward = quality − λ × dollars (default: λ paced to the bandit\'s budget_share)', num('--lambda'))
+    .option('--budget-share <x>', 'bandit spend target: this share of what always choosing the best-rated model would cost (default 0.24; 0 = fixed λ)', num('--budget-share'))
     .option('--seed <n>', 'seed of the stream order, splits and tie-breaks', num('--seed'), 1)
     .option('--holdout <fraction>', 'score only this seeded share of each --data file; the rest joins the warm-up', num('--holdout'))
     .addOption(new Option('--warmup-feedback <mode>', 'warm-up feeds back every model\'s outcome (all, like eval results) or only the chosen one').choices(['all', 'chosen']).default('all'))
@@ -48,11 +49,13 @@ export function routeEvalCommand(): Command {
       try {
         if (!opts.data.length) throw new InvalidArgumentError('give at least one --data FILE.csv');
         if (opts.holdout !== undefined && !(opts.holdout > 0 && opts.holdout < 1)) throw new InvalidArgumentError('--holdout must be between 0 and 1');
+        if (opts.budgetShare !== undefined && !(opts.budgetShare >= 0 && opts.budgetShare <= 1)) throw new InvalidArgumentError('--budget-share must be between 0 and 1');
         const o: RouteEvalOptions = {
           data: opts.data,
           warmup: opts.warmup,
           allocator: opts.allocator,
           lambda: opts.lambda,
+          budgetShare: opts.budgetShare,
           seed: opts.seed,
           holdout: opts.holdout,
           warmupFeedback: opts.warmupFeedback,

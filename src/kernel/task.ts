@@ -11,6 +11,10 @@ export type Message = z.infer<typeof MessageSchema>;
 export const TASK_TYPES = ['chat', 'qa', 'code', 'translation', 'math', 'summarization', 'extraction', 'classification'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
+/** Domain tags the profiler gives; callers may state others, which allocators treat alike as "other". */
+export const DOMAIN_TAGS = ['programming', 'mathematics', 'science', 'medicine', 'law', 'finance', 'commonsense'] as const;
+export type DomainTag = (typeof DOMAIN_TAGS)[number];
+
 /** Task fields without the prompt/messages rule, for schemas that extend them. */
 export const TaskFields = z.object({
   prompt: z.string().optional().describe('A single user prompt. Give prompt or messages.'),
@@ -18,7 +22,7 @@ export const TaskFields = z.object({
   system: z.string().optional().describe('A system prompt put before prompt/messages.'),
   type: z.enum(TASK_TYPES).optional().describe('Task type; profiled from the prompt when omitted.'),
   language: z.string().min(2).max(16).optional().describe('ISO 639-1 language; detected when omitted.'),
-  domain: z.array(z.string().min(1)).max(16).optional().describe('Domain tags, e.g. ["medicine"].'),
+  domain: z.array(z.string().min(1)).max(16).optional().describe(`Domain tags, e.g. ["medicine"]; the profiler gives ${DOMAIN_TAGS.join(', ')}.`),
   priority: z.number().int().min(0).max(9).default(4).describe('0 is most urgent, 9 least.'),
   deadline_ms: z.number().int().positive().optional().describe('Unix time in ms after which the process is killed with exit "timeout".'),
   max_tokens: z.number().int().min(1).max(1_000_000).default(params.defaultMaxTokens),

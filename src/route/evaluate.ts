@@ -10,8 +10,10 @@ export interface RouteEvalOptions {
   warmup?: string[];
   /** Allocator name; default "bandit". */
   allocator?: string;
-  /** Passed as `lambda` to alloc-bandit and alloc-perf. */
+  /** Passed as `lambda` to alloc-bandit (then kept fixed: no budget pacing) and alloc-perf. */
   lambda?: number;
+  /** alloc-bandit's budget_share: spend this share of what always the best-rated model would cost. */
+  budgetShare?: number;
   seed?: number;
   /** Score only this seeded fraction of each --data file; the rest joins the warm-up. */
   holdout?: number;
@@ -72,7 +74,8 @@ export function toItems(host: ReplayHost, rows: readonly OutcomeRow[]): ReplayIt
 function hostOptions(o: RouteEvalOptions, lambda: number | undefined): RouteEvalOptions['pluginOptions'] {
   const p = { ...o.pluginOptions };
   const seed = o.seed ?? 1;
-  p['alloc-bandit'] = { seed, ...(lambda !== undefined ? { lambda } : {}), ...p['alloc-bandit'] };
+  // An explicit λ is kept fixed: budget pacing would move it.
+  p['alloc-bandit'] = { seed, ...(lambda !== undefined ? { lambda, budget_share: 0 } : {}), ...(o.budgetShare !== undefined ? { budget_share: o.budgetShare } : {}), ...p['alloc-bandit'] };
   if (lambda !== undefined) p['alloc-perf'] = { lambda, ...p['alloc-perf'] };
   return p;
 }

@@ -30,21 +30,21 @@ export type WarmupFeedback = 'all' | 'chosen';
 const tokens = (chars: number) => Math.ceil(chars / 4);
 
 /**
- * Warm-up: learn from recorded outcomes, unscored. "all" feeds every model's
- * outcome (as eval results do); "chosen" feeds only the chosen model's, as live
- * traffic would.
+ * Warm-up: learn from recorded outcomes, unscored. The allocator chooses for
+ * every prompt, as it would live (so budget pacing settles before scoring);
+ * then "all" feeds back every model's outcome (as eval results do) and
+ * "chosen" only the chosen model's, as live traffic would.
  */
 export async function warmUp(alloc: Allocator, items: readonly ReplayItem[], models: string[], host: ReplayHost, mode: WarmupFeedback): Promise<void> {
   const candidates = replayCandidates(models);
   for (const { task, row } of items) {
-    if (mode === 'all') {
-      models.forEach((m, i) => alloc.feedback?.({ pid: 0, task, model: m, ok: true, reward: row.correct[i], latency_ms: 0, cost_usd: row.cost[i], completion_tokens: tokens(row.answerChars[i]) }));
-      continue;
-    }
     const p = host.kernel.procs.alloc(task, 'route-eval');
     const a = await alloc.choose(task, candidates, { now: Date.now(), proc: p });
-    const i = models.indexOf(a.model);
-    alloc.feedback?.({ pid: p.pid, task, model: a.model, ok: true, reward: row.correct[i], latency_ms: 0, cost_usd: row.cost[i], completion_tokens: tokens(row.answerChars[i]) });
+    const fed = mode === 'all' ? models : [a.model];
+    for (const m of fed) {
+      const i = models.indexOf(m);
+      alloc.feedback?.({ pid: p.pid, task, model: m, ok: true, reward: row.correct[i], latency_ms: 0, cost_usd: row.cost[i], completion_tokens: tokens(row.answerChars[i]) });
+    }
     host.kernel.procs.exit(p, 'ok');
   }
 }

@@ -10,7 +10,7 @@ export const DEFAULT_LAMBDAS = [0, 2, 5, 10, 20, 30, 35, 40, 60, 100, 200, 500];
  */
 export async function lambdaSweep(o: RouteEvalOptions, s: Streams, items: { warm: ReplayItem[]; score: ReplayItem[] }, lambdas = DEFAULT_LAMBDAS): Promise<Array<Score & { lambda: number }>> {
   const out: Array<Score & { lambda: number }> = [];
-  const fixed: RouteEvalOptions = { ...o, pluginOptions: { ...o.pluginOptions, 'alloc-bandit': { ...o.pluginOptions?.['alloc-bandit'], budget_per_1k: 0 } } };
+  const fixed: RouteEvalOptions = { ...o, pluginOptions: { ...o.pluginOptions, 'alloc-bandit': { ...o.pluginOptions?.['alloc-bandit'], budget_share: 0, budget_per_1k: 0 } } };
   for (const lambda of lambdas) {
     const r = await runOnce(fixed, s, items, lambda);
     out.push({ lambda, accuracy: r.accuracy, cost_per_1k: r.cost_per_1k });

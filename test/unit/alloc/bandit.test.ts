@@ -1,15 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BanditAllocator, type BanditParams } from '../../../plugins/alloc-bandit/allocator.js';
 import { BanditState } from '../../../plugins/alloc-bandit/bandit-state.js';
 import { Rng } from '../../../src/plugin-api/rng.js';
+import { estimateTokens, taskText } from '../../../src/plugin-api/index.js';
 import allocBandit from '../../../plugins/alloc-bandit/index.js';
 import allocCore from '../../../plugins/alloc-core/index.js';
 import profileBasic from '../../../plugins/profile-basic/index.js';
 import { bootWith, ctx, model, task } from './helpers.js';
 
-const params = (over: Partial<BanditParams> = {}): BanditParams => ({ lambda: 0, alpha: 0, ucb_c: 0.5, budget_per_1k: 0, pace_rate: 0.05, ...over });
+const params = (over: Partial<BanditParams> = {}): BanditParams => ({ lambda: 0, alpha: 0, ucb_c: 0.5, budget_share: 0, budget_reference: '', budget_per_1k: 0, pace_rate: 0.05, ...over });
 const code = task('Write a python function to sort a list.', { type: 'code', language: 'en' });
 const qa = task('Which gas do plants absorb?\nA) oxygen\nB) carbon dioxide', { type: 'qa', language: 'en' });
 const A = model('a');
@@ -66,6 +67,68 @@ describe('BanditAllocator (LinUCB)', () => {
     expect(spend).toBeLessThan(0.0012);
     expect(picks.slice(-100)).toContain('b'); // still mixes, does not starve the better model
   });
+
+  it('paces spend to a share of what the best-rated model would cost', () => {
+    const s = new BanditState(0);
+    teach(s, qa, 'a', 0.7, 0.0001);
+    teach(s, qa, 'b', 0.9, 0.01);
+    const spendAt = (over: Partial<BanditParams>) => {
+      const alloc = new BanditAllocator('linucb', s, params({ lambda: 1, pace_rate: 0.02, ...over }), new Rng(1));
+      const picks = Array.from({ length: 2000 }, () => alloc.choose(qa, [A, B]).model).slice(1000);
+      return picks.reduce((sum, m) => sum + (m === 'b' ? 0.01 : 0.0001), 0) / picks.length;
+    };
+    // b is rated best, so the target is 25% of b's $0.01 a call.
+    expect(spendAt({ budget_share: 0.25 })).toBeGreaterThan(0.0022);
+    expect(spendAt({ budget_share: 0.25 })).toBeLessThan(0.0028);
+    // A named reference overrides the best-rated one: 25% of a's cost leaves no room for b.
+    expect(spendAt({ budget_share: 0.25, budget_reference: 'a' })).toBeLessThan(0.0002);
+    // With both budgets set, the tighter one holds.
+    const both = spendAt({ budget_share: 0.25, budget_per_1k: 1 });
+    expect(both).toBeGreaterThan(0.0008);
+    expect(both).toBeLessThan(0.0012);
+  });
+
+  it('paces again on the real cost at exit, and only for the model it chose', () => {
+    const s = new BanditState(0);
+    teach(s, qa, 'a', 0.7, 0.0001);
+    teach(s, qa, 'b', 0.9, 0.01);
+    const p = params({ lambda: 50, budget_per_1k: 1, pace_rate: 0.02 });
+    const alloc = new BanditAllocator('linucb', s, p, new Rng(1));
+    const proc = { pid: 42 } as Parameters<typeof alloc.choose>[2] extends infer C ? (C extends { proc: infer P } ? P : never) : never;
+    const picked = alloc.choose(qa, [A, B], { now: 0, proc }).model;
+    const afterChoice = p.lambda;
+    const other = picked === 'a' ? 'b' : 'a';
+    alloc.feedback({ pid: 42, task: qa, model: other, ok: true, reward: 1, latency_ms: 1, cost_usd: 1, completion_tokens: 1 }); // an eval result for another model
+    expect(p.lambda).toBe(afterChoice);
+    alloc.feedback({ pid: 42, task: qa, model: picked, ok: true, reward: 1, latency_ms: 1, cost_usd: 0.05, completion_tokens: 1 }); // far above what was expected
+    expect(p.lambda).toBeGreaterThan(afterChoice);
+  });
+
+  it('tells tasks apart by their domain tags', () => {
+    const s = new BanditState(0);
+    const law = task('Is this clause enforceable?', { type: 'qa', language: 'en', domain: ['law'] });
+    const med = task('Is this clause enforceable?', { type: 'qa', language: 'en', domain: ['medicine'] });
+    teach(s, law, 'a', 1);
+    teach(s, law, 'b', 0);
+    teach(s, med, 'a', 0);
+    teach(s, med, 'b', 1);
+    const alloc = new BanditAllocator('linucb', s, params(), new Rng(1));
+    expect(alloc.choose(law, [A, B]).model).toBe('a');
+    expect(alloc.choose(med, [A, B]).model).toBe('b');
+  });
+
+  it('expects cost to grow linearly with prompt length, beyond the lengths it has seen', () => {
+    const s = new BanditState(0);
+    const sized = (words: number) => task(Array.from({ length: words }, (_, i) => `w${i}`).join(' '), { type: 'qa', language: 'en' });
+    const perToken = 0.00001;
+    for (const words of [100, 150, 200]) {
+      const t = sized(words);
+      teach(s, t, 'a', 1, perToken * estimateTokens(taskText(t)), 10);
+    }
+    const long = sized(800);
+    expect(s.expectedCost(long, A) / (perToken * estimateTokens(taskText(long)))).toBeGreaterThan(0.8);
+    expect(s.expectedCost(long, A) / (perToken * estimateTokens(taskText(long)))).toBeLessThan(1.2);
+  });
 });
 
 describe('Thompson sampling and UCB1 per context', () => {
@@ -106,13 +169,18 @@ describe('alloc-bandit plugin', () => {
     }
     const file = join(first.dataDir, 'alloc-bandit.json');
     expect(existsSync(file)).toBe(true);
-    expect(JSON.parse(readFileSync(file, 'utf8')).observations).toBe(12); // 6 exits (cost) + 6 ratings
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved.observations).toBe(12); // 6 exits (cost) + 6 ratings
+    expect(saved.paced_lambda.linucb).toBeGreaterThan(0); // budget pacing is on by default
+    saved.paced_lambda.linucb = 7.5;
+    writeFileSync(file, JSON.stringify(saved));
 
     const second = await bootWith([profileBasic, allocBandit, allocCore], first.dataDir);
     try {
       const res = second.kernel.resources.list().find((r) => r.uri === 'llmos://alloc')!;
-      const body = (await res.read('llmos://alloc', {})) as { observations: number; contexts: Record<string, Record<string, { n: number }>> };
+      const body = (await res.read('llmos://alloc', {})) as { observations: number; params: Record<string, { lambda: number }>; contexts: Record<string, Record<string, { n: number }>> };
       expect(body.observations).toBe(12);
+      expect(body.params.linucb.lambda).toBe(7.5); // λ as pacing left it
       expect(Object.values(body.contexts['qa|en']).reduce((n, s) => n + s.n, 0)).toBe(6);
       await second.kernel.syscalls.dispatch('alloc_set', { name: 'bandit' }, ctx());
       const rec = await second.kernel.syscalls.dispatch('proc_spawn', { prompt, wait: true }, ctx());

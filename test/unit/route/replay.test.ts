@@ -74,6 +74,14 @@ describe('replay', () => {
     expect(r.regret.at(-1)!.prompt).toBe(200);
   });
 
+  it('keeps an explicit λ fixed, and otherwise paces it to the budget share', async () => {
+    const fixed = await routeEval({ data: [writeFixture(200)], holdout: 0.5, seed: 4, lambda: 100 });
+    expect(fixed.lambda_final).toBe(100);
+    const paced = await routeEval({ data: [writeFixture(200)], holdout: 0.5, seed: 4, budgetShare: 0.1 });
+    expect(paced.lambda_final).not.toBe(paced.lambda);
+    expect(paced.cost_per_1k).toBeLessThan(0.2 * paced.baselines['big-general'].cost_per_1k);
+  });
+
   it('is deterministic for a seed and feeds warm-up back per chosen model on request', async () => {
     const a = await routeEval({ data: [writeFixture(100)], holdout: 0.5, seed: 5, warmupFeedback: 'chosen' });
     const b = await routeEval({ data: [writeFixture(100)], holdout: 0.5, seed: 5, warmupFeedback: 'chosen' });

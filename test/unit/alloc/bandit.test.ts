@@ -19,13 +19,18 @@ const teach = (s: BanditState, t: typeof code, m: string, reward: number, cost =
   for (let i = 0; i < n; i++) s.feedback({ pid: 0, task: t, model: m, ok: true, reward, latency_ms: 1, cost_usd: cost, completion_tokens: 1 });
 };
 
+/** Model a is right on every `forA` task and wrong on `forB`; b the other way round. */
+const teachOpposites = (s: BanditState, forA: typeof code, forB: typeof code) => {
+  teach(s, forA, 'a', 1);
+  teach(s, forA, 'b', 0);
+  teach(s, forB, 'a', 0);
+  teach(s, forB, 'b', 1);
+};
+
 describe('BanditAllocator (LinUCB)', () => {
   it('learns per task features which model is right', () => {
     const s = new BanditState(0);
-    teach(s, code, 'a', 1);
-    teach(s, code, 'b', 0);
-    teach(s, qa, 'a', 0);
-    teach(s, qa, 'b', 1);
+    teachOpposites(s, code, qa);
     const alloc = new BanditAllocator('linucb', s, params(), new Rng(1));
     expect(alloc.choose(code, [A, B]).model).toBe('a');
     const r = alloc.choose(qa, [A, B]);
@@ -108,10 +113,7 @@ describe('BanditAllocator (LinUCB)', () => {
     const s = new BanditState(0);
     const law = task('Is this clause enforceable?', { type: 'qa', language: 'en', domain: ['law'] });
     const med = task('Is this clause enforceable?', { type: 'qa', language: 'en', domain: ['medicine'] });
-    teach(s, law, 'a', 1);
-    teach(s, law, 'b', 0);
-    teach(s, med, 'a', 0);
-    teach(s, med, 'b', 1);
+    teachOpposites(s, law, med);
     const alloc = new BanditAllocator('linucb', s, params(), new Rng(1));
     expect(alloc.choose(law, [A, B]).model).toBe('a');
     expect(alloc.choose(med, [A, B]).model).toBe('b');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { LlmosError, type Kernel, type Process, type TaskType } from '../../src/plugin-api/index.js';
+import { exitFeedback, LlmosError, type Kernel, type Process, type TaskType } from '../../src/plugin-api/index.js';
 import type { PerfSample, PerfTable } from '../../src/plugin-api/perf.js';
 import type { EvalItem } from './eval-suite.js';
 import { Scorer } from './scorers.js';
@@ -215,6 +215,17 @@ export class EvalRunner {
     };
     if (p.exit !== 'ok' || !p.result) return { ...common, error: p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${p.pid} exited ${p.exit} without a result` } };
     const s = this.scorer.score(it, p.result.text);
+    this.teachAllocator(p, s.pass);
     return { ...common, pass: s.pass, answer: p.result.text.slice(0, 300), detail: s.detail ?? null };
+  }
+
+  /** A scored item is a rating: the active allocator learns from it as from proc_feedback. */
+  private teachAllocator(p: Process, pass: boolean): void {
+    if (!this.kernel.allocators.isActive()) return;
+    try {
+      this.kernel.allocators.active().feedback?.({ ...exitFeedback(p), reward: pass ? 1 : 0 });
+    } catch (e) {
+      this.kernel.log.warn({ err: e, pid: p.pid }, 'allocator feedback from an eval item failed');
+    }
   }
 }

@@ -31,12 +31,12 @@ export const allocSyscalls = (k: Kernel) => [
     description: 'Makes the named allocator active for processes not yet started, and optionally sets its parameters (e.g. {"budget_share": 0.24} for the bandits: spend about that share of what always the best-rated model would cost, pacing lambda; or {"budget_share": 0, "lambda": 20} for a fixed reward = quality − lambda × dollars).',
     input: z.object({
       name: z.string().min(1).describe('An allocator name from alloc_get.available.'),
-      params: z.record(z.string(), z.number()).optional().describe('Run-time parameters the allocator understands; others are ignored.'),
+      params: z.record(z.string(), z.union([z.number(), z.string()])).optional().describe('Run-time parameters the allocator understands (numbers, or strings such as the bandits\' budget_reference model id); others are ignored.'),
     }),
     output: AllocState,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     handler({ name, params }) {
-      const a = (k.allocators.active().name === name ? k.allocators.active() : k.setAllocator(name)) ;
+      const a = k.allocators.active().name === name ? k.allocators.active() : k.setAllocator(name);
       if (params) {
         if (!a.configure) throw new LlmosError('LLMOS_EINVAL', `allocator "${name}" takes no parameters; call alloc_set without params.`);
         a.configure(params);

@@ -25,6 +25,8 @@ describe('alloc-core syscalls', () => {
       expect(g.available).toEqual(expect.arrayContaining(['first', 'bandit', 'bandit-thompson', 'bandit-ucb1', 'recorder']));
       const set = await call('alloc_set', { name: 'bandit', params: { lambda: 7 } });
       expect(set).toMatchObject({ active: 'bandit', state: { lambda: 7 } });
+      const pinned = await call('alloc_set', { name: 'bandit', params: { budget_share: 0.5, budget_reference: 'pricey' } });
+      expect(pinned).toMatchObject({ state: { budget_share: 0.5, budget_reference: 'pricey' } });
       await expect(call('alloc_set', { name: 'nope' })).rejects.toThrow(/no allocator named "nope"; available: first, bandit/);
       await expect(call('alloc_set', { name: 'first', params: { lambda: 1 } })).rejects.toThrow(/takes no parameters/);
 

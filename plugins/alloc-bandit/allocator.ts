@@ -1,5 +1,6 @@
 import { type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type Task, type Rng } from '../../src/plugin-api/index.js';
 import { contextKey, type BanditState } from './bandit-state.js';
+import { BudgetPacer } from './budget-pacer.js';
 
 export type Policy = 'linucb' | 'thompson' | 'ucb1';
 
@@ -20,7 +21,7 @@ export interface BanditParams {
   budget_reference: string;
   /** Spend target in dollars per 1,000 allocations; 0 means none. */
   budget_per_1k: number;
-  /** Pacing step size. */
+  /** Pacing step size (see BudgetPacer). */
   pace_rate: number;
 }
 
@@ -34,10 +35,7 @@ const fmt = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.to
 export class BanditAllocator implements Allocator {
   readonly name: string;
 
-  /** Running mean of the per-call spend target, the scale of the pacing step. */
-  private targetScale = 0;
-  /** Paced choices awaiting their exit: pid → model and expected cost, to pace again on the real cost. */
-  private readonly awaitingCost = new Map<number, { model: string; cost: number }>();
+  private readonly pacer: BudgetPacer;
 
   constructor(
     readonly policy: Policy,
@@ -46,6 +44,7 @@ export class BanditAllocator implements Allocator {
     private readonly rng: Rng,
   ) {
     this.name = policy === 'linucb' ? 'bandit' : `bandit-${policy}`;
+    this.pacer = new BudgetPacer(params);
   }
 
   choose(task: Task, candidates: readonly ModelInfo[], ctx?: AllocationContext): Allocation {
@@ -72,12 +71,12 @@ export class BanditAllocator implements Allocator {
     const d = detail[best!];
     const lambdaUsed = this.params.lambda;
     const target = this.target(referenceCost);
-    this.pace(d.cost, target);
-    if (target !== undefined && ctx?.proc) this.expectCost(ctx.proc.pid, best!, d.cost);
+    if (target !== undefined) this.pacer.chose(ctx?.proc.pid, best!, d.cost, target);
     const what = this.policy === 'linucb' ? 'LinUCB over task features' : `${this.policy} in context ${contextKey(task)}`;
+    const paced = target === undefined ? '' : ` λ is paced to spend about $${fmt(target)} a call${reference ? ` (${this.params.budget_share} × ${reference}'s expected cost)` : ''}.`;
     return {
       model: best!,
-      reason: `${what}: ${best} scored quality ${fmt(d.q)} − λ ${fmt(lambdaUsed)} × cost $${fmt(d.cost)} = ${fmt(bestScore)}, best of ${candidates.length}.`,
+      reason: `${what}: ${best} scored quality ${fmt(d.q)} − λ ${fmt(lambdaUsed)} × cost $${fmt(d.cost)} = ${fmt(bestScore)}, best of ${candidates.length}.${paced}`,
       scores,
     };
   }
@@ -107,33 +106,6 @@ export class BanditAllocator implements Allocator {
     return Math.min(share > 0 ? share * referenceCost : Infinity, per1k > 0 ? per1k / 1000 : Infinity);
   }
 
-  /**
-   * Budget pacing (multiplicative dual ascent): λ rises when a choice is
-   * expected to cost more than its target and falls when less, by steps
-   * scaled to the running mean target. Spending then tracks the summed
-   * targets, and at the break-even λ choices mix between the two sides.
-   */
-  private pace(cost: number, target: number | undefined): void {
-    if (target === undefined) return;
-    this.targetScale = this.targetScale > 0 ? 0.99 * this.targetScale + 0.01 * target : target;
-    this.step(cost - target);
-  }
-
-  /**
-   * At exit, the real cost replaces the expected one in the pacing sum, so
-   * spending tracks the target even where the cost model is wrong (a kind of
-   * task it has not seen yet).
-   */
-  private correctPace(costError: number): void {
-    this.step(costError);
-  }
-
-  private step(overspend: number): void {
-    if (!(this.targetScale > 0)) return;
-    const step = Math.exp(this.params.pace_rate * Math.max(-10, Math.min(10, overspend / this.targetScale)));
-    this.params.lambda = Math.min(1e6, Math.max(1e-3, this.params.lambda * step));
-  }
-
   /** Optimistic or sampled quality of one model for this task. */
   private quality(task: Task, id: string): number {
     if (this.policy === 'linucb') {
@@ -152,19 +124,10 @@ export class BanditAllocator implements Allocator {
 
   feedback(event: AllocationFeedback): void {
     this.state.feedback(event);
-    const expected = this.awaitingCost.get(event.pid);
-    if (expected?.model === event.model) {
-      this.awaitingCost.delete(event.pid);
-      if (event.ok && Number.isFinite(event.cost_usd)) this.correctPace(event.cost_usd - expected.cost);
-    }
+    this.pacer.exited(event.pid, event.model, event.ok, event.cost_usd);
   }
 
-  private expectCost(pid: number, model: string, cost: number): void {
-    this.awaitingCost.set(pid, { model, cost });
-    if (this.awaitingCost.size > 10_000) this.awaitingCost.delete(this.awaitingCost.keys().next().value!); // exits never seen
-  }
-
-  /** alloc_set params: only known numeric keys are taken. */
+  /** alloc_set params: only known keys of the right type are taken. */
   configure(p: Record<string, unknown>): void {
     for (const k of ['lambda', 'alpha', 'ucb_c', 'budget_share', 'budget_per_1k', 'pace_rate'] as const) if (typeof p[k] === 'number' && Number.isFinite(p[k])) this.params[k] = p[k] as number;
     if (typeof p.budget_reference === 'string') this.params.budget_reference = p.budget_reference;

@@ -12,6 +12,7 @@ export class JournalDb {
   private readonly upsert: Database.Statement<[number, string, number | null, string]>;
   private readonly reapUpTo: Database.Statement<[number]>;
   private readonly all: Database.Statement<[], { rec: string }>;
+  private readonly raiseLastPid: Database.Statement<[number]>;
   /** Runs fn in one transaction (nested calls join the outer one). */
   readonly tx: <T>(fn: () => T) => T;
 
@@ -28,7 +29,13 @@ export class JournalDb {
         exit_seq INTEGER,
         rec TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS procs_exit_seq ON procs (exit_seq) WHERE exit_seq IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS meta (
+        key TEXT PRIMARY KEY,
+        value INTEGER NOT NULL);
     `);
+    this.raiseLastPid = this.db.prepare(
+      `INSERT INTO meta (key, value) VALUES ('last_pid', ?) ON CONFLICT (key) DO UPDATE SET value = MAX(meta.value, excluded.value)`,
+    );
     this.upsert = this.db.prepare(
       `INSERT INTO procs (pid, state, exit_seq, rec) VALUES (?, ?, ?, ?)
        ON CONFLICT (pid) DO UPDATE SET state = excluded.state, exit_seq = COALESCE(procs.exit_seq, excluded.exit_seq), rec = excluded.rec`,
@@ -47,6 +54,17 @@ export class JournalDb {
   /** Deletes every exited row with exit_seq ≤ seq (reaped by the retention policy). */
   reap(seq: number): number {
     return this.reapUpTo.run(seq).changes;
+  }
+
+  /** Records that pids up to `pid` were handed out (kept even when their rows are reaped). */
+  noteLastPid(pid: number): void {
+    this.raiseLastPid.run(pid);
+  }
+
+  /** The highest pid ever handed out: noted, or still in a row (0 when none). */
+  lastPid(): number {
+    const row = this.db.prepare(`SELECT MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_pid'), 0), COALESCE((SELECT MAX(pid) FROM procs), 0)) AS p`).get() as { p: number };
+    return row.p;
   }
 
   /** The highest exit sequence number written so far (0 when none). */

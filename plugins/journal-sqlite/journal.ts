@@ -26,6 +26,8 @@ export class Journal {
   private reapedUpTo: number;
   private flushTimer?: NodeJS.Immediate;
   private detach?: () => void;
+  /** The kernel's highest pid so far, noted before rows are reaped. */
+  private lastPid: () => number = () => 0;
 
   constructor(
     private readonly db: JournalDb,
@@ -38,6 +40,7 @@ export class Journal {
 
   /** Subscribes to the kernel's process events. */
   attach(kernel: Kernel): void {
+    this.lastPid = () => kernel.procs.lastPid;
     const onState = (p: Process, from: ProcState) => {
       if (from === 'new' || p.state === 'running') this.writeNow(p);
       else this.mark(p);
@@ -61,7 +64,8 @@ export class Journal {
    * adopted as they were; a group process that was live is failed (its
    * driver died with the server); tasks that were running get their
    * in-flight attempt closed with RESTART_ERROR and are queued again, like
-   * ready and blocked ones. Returns counts by journaled state.
+   * ready and blocked ones. New pids continue after the highest ever handed
+   * out, reaped or not. Returns counts by journaled state.
    */
   replay(kernel: Kernel): Record<string, number> {
     const counts: Record<string, number> = { exited: 0, requeued: 0, interrupted: 0, groups_failed: 0 };
@@ -89,6 +93,7 @@ export class Journal {
         }
         kernel.resume(p); // ready again (a synchronous write, inside this transaction) or adopted
       }
+      kernel.procs.skipPidsThrough(this.db.lastPid()); // pids of reaped rows are not handed out again
       this.flush();
     });
     return counts;
@@ -122,6 +127,7 @@ export class Journal {
         for (const p of batch) this.write(p);
         const upTo = this.seq - this.maxFinished;
         if (upTo > this.reapedUpTo) {
+          this.db.noteLastPid(this.lastPid()); // the newest pid's row may be among those reaped
           this.db.reap(upTo);
           this.reapedUpTo = upTo;
         }

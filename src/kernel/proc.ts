@@ -246,6 +246,11 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
     return this.nextPid - 1;
   }
 
+  /** Pids up to `last` were handed out before (e.g. by an earlier run): never hand them out again. */
+  skipPidsThrough(last: number): void {
+    this.nextPid = Math.max(this.nextPid, last + 1);
+  }
+
   counts(): Record<ProcState, number> {
     const c: Record<ProcState, number> = { new: 0, ready: 0, running: 0, blocked: 0, exited: 0 };
     for (const p of this.procs.values()) c[p.state]++;

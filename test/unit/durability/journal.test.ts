@@ -30,6 +30,23 @@ const rows = (dataDir: string) => {
 };
 
 describe('journal-sqlite', () => {
+  it('never hands out a pid again after a restart, even when its row was reaped', async () => {
+    const dataDir = tempDir();
+    const models = () => echoPlugin([new EchoBackend('slow', { concurrency: 2 }, 30), new InstantBackend('fast', { concurrency: 2 })]);
+    const first = await testKernel({ dataDir, inline: [journalWith({ maxFinished: 1 }), fcfs, models()] });
+    const older = first.kernel.spawn({ prompt: 'one two three four', model: 'slow' }, 'a');
+    const newest = first.kernel.spawn({ prompt: 'quick', model: 'fast' }, 'a');
+    await first.kernel.procs.wait(newest.pid, 5000);
+    await first.kernel.procs.wait(older.pid, 5000); // exits last, so retention reaps the newest pid's row
+    await new Promise((r) => setImmediate(r));
+    expect(rows(dataDir).map((r) => r.pid)).toEqual([older.pid]);
+    await first.stop();
+
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ maxFinished: 1 }), fcfs, models()] });
+    expect(kernel.spawn({ prompt: 'after restart', model: 'fast' }, 'a').pid).toBe(newest.pid + 1);
+    await stop();
+  });
+
   it('writes an accepted process before spawn() returns', async () => {
     const dataDir = tempDir();
     const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new EchoBackend('echo', {}, 50)])] });

@@ -35,11 +35,13 @@ export interface BootOptions {
   startTimeoutMs?: number;
   /** false: plugins register but do not start (docs, config checks). */
   start?: boolean;
+  /** Admin owner patterns; default from LLMOS_ADMINS. */
+  admins?: readonly string[];
 }
 
 /** The composition root: a kernel with its core syscalls and every configured plugin started. */
 export async function boot(opts: BootOptions = {}): Promise<{ kernel: Kernel; stop: () => Promise<void> }> {
-  const kernel = new Kernel({ dataDir: dataDir(opts.dataDir), logger: opts.logger, version: VERSION });
+  const kernel = new Kernel({ dataDir: dataDir(opts.dataDir), logger: opts.logger, version: VERSION, admins: opts.admins });
   registerCoreSyscalls(kernel);
   const config = opts.config ? readPluginConfig(opts.config) : { plugins: [], dir: process.cwd() };
   const { stop } = await loadPlugins(kernel, config, { inline: opts.inline, startTimeoutMs: opts.startTimeoutMs, start: opts.start });

@@ -35,6 +35,7 @@ export const allocSyscalls = (k: Kernel) => [
     }),
     output: AllocState,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    admin: true,
     handler({ name, params }) {
       const a = k.allocators.active().name === name ? k.allocators.active() : k.setAllocator(name);
       if (params) {
@@ -47,7 +48,7 @@ export const allocSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'proc_feedback',
     title: 'Rate a result',
-    description: "Tells the active allocator how good a finished process's answer was, as reward in [0, 1] or rating 1–5; learning allocators route better with it.",
+    description: "Tells the active allocator how good a finished process's answer was, as reward in [0, 1] or rating 1–5; learning allocators route better with it. Only the process's owner or an admin may.",
     input: z
       .object({
         pid: Pid,
@@ -57,8 +58,9 @@ export const allocSyscalls = (k: Kernel) => [
       .refine((v) => (v.reward === undefined) !== (v.rating === undefined), { message: 'give exactly one of "reward" or "rating"', path: ['reward'] }),
     output: z.object({ pid: z.number().int(), model: z.string(), reward: z.number(), allocator: z.string() }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
-    handler({ pid, reward, rating }) {
+    handler({ pid, reward, rating }, ctx) {
       const p = k.procs.must(pid);
+      k.perms.requireOwner(ctx.owner, p, 'rate');
       if (p.state !== 'exited') throw new LlmosError('LLMOS_EINVAL', `process ${pid} is ${p.state}; wait for it with proc_wait, then send feedback.`);
       if (!p.model) throw new LlmosError('LLMOS_EINVAL', `process ${pid} never ran on a model (exit ${p.exit}); there is nothing to rate.`);
       const r = reward ?? (rating! - 1) / 4;

@@ -33,7 +33,7 @@ export const budgetSyscalls = (k: Kernel) => [
     name: 'budget_set',
     title: 'Set a budget',
     description:
-      'Sets an owner\'s token and/or cost (USD) budget over the server\'s lifetime. A field left out keeps its current value; null removes that limit. Calls that could exceed it fail with LLMOS_EBUDGET before reaching the model.',
+      'Sets an owner\'s token and/or cost (USD) budget over the server\'s lifetime. A field left out keeps its current value; null removes that limit. Calls that could exceed it fail with LLMOS_EBUDGET before reaching the model. Admins may set any budget; other sessions may only lower their own.',
     input: z.object({
       owner: Owner,
       tokens: z.number().int().min(0).nullable().optional().describe('Prompt + completion tokens; null for unlimited.'),
@@ -46,6 +46,11 @@ export const budgetSyscalls = (k: Kernel) => [
       const cur = k.res.budget(o).limit;
       const pick = (given: number | null | undefined, old: number | undefined) => (given === undefined ? old : given ?? undefined);
       const next = { tokens: pick(tokens, cur.tokens), cost_usd: pick(cost_usd, cur.cost_usd) };
+      if (!k.perms.isAdmin(ctx.owner)) {
+        if (o !== ctx.owner) k.perms.requireAdmin(ctx.owner, `budget_set for "${o}"`);
+        const raises = (key: 'tokens' | 'cost_usd') => cur[key] !== undefined && (next[key] === undefined || next[key]! > cur[key]!);
+        if (raises('tokens') || raises('cost_usd')) k.perms.requireAdmin(ctx.owner, 'raising or lifting your own budget');
+      }
       k.res.setBudget(o, Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)));
       return budgetRecord(k, o);
     },

@@ -59,6 +59,7 @@ export function modelSyscalls(k: Kernel, mgr: ModelManager, perf: PerfTable) {
       }),
       output: ModelRecordSchema,
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+      admin: true,
       async handler(cfg) {
         refuseSecrets(cfg);
         await mgr.register(cfg as ModelConfig);
@@ -73,6 +74,7 @@ export function modelSyscalls(k: Kernel, mgr: ModelManager, perf: PerfTable) {
       input: z.looseObject({ id: ModelId, kind: z.string().min(1).max(64).optional().describe('Only needed for models a plugin loaded from its options.'), ...configFields }),
       output: ModelRecordSchema.extend({ previous_version: z.string() }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      admin: true,
       async handler({ id, ...patch }) {
         refuseSecrets(patch);
         const { previous } = await mgr.update(id, patch as Partial<ModelConfig>);
@@ -97,6 +99,7 @@ export function modelSyscalls(k: Kernel, mgr: ModelManager, perf: PerfTable) {
         killed: z.array(z.number().int()).describe('Pids killed by force.'),
       }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+      admin: true,
       async handler({ id, force, timeout_ms }) {
         return { id, ...(await mgr.remove(id, force, timeout_ms)) };
       },

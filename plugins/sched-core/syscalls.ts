@@ -77,6 +77,7 @@ export const schedSyscalls = (kernel: Kernel, stats: SchedStats) => [
     input: z.object({ name: z.string().min(1).describe('A name from sched_get.available, e.g. "sjf".') }),
     output: z.object({ active: z.string(), previous: z.string(), moved: z.number().int() }),
     annotations: { idempotentHint: true },
+    admin: true,
     handler: ({ name }) => {
       const previous = kernel.schedulers.active();
       const moved = previous.size();

@@ -13,8 +13,9 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The README's table of tools and resources, generated from the syscall and resource tables. */
 export function toolTable(k: Kernel): string {
-  const hint = (a: { readOnlyHint?: boolean; destructiveHint?: boolean }) => (a.destructiveHint ? 'destructive' : a.readOnlyHint ? 'read-only' : '');
-  const tools = [...k.syscalls.list()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => `| \`${s.name}\` | ${cell(s.title)} | ${hint(s.annotations)} | ${cell(s.description)} |`);
+  const hint = (s: { annotations: { readOnlyHint?: boolean; destructiveHint?: boolean }; admin?: boolean }) =>
+    [s.annotations.destructiveHint ? 'destructive' : s.annotations.readOnlyHint ? 'read-only' : '', s.admin ? 'admin' : ''].filter(Boolean).join(', ');
+  const tools = [...k.syscalls.list()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => `| \`${s.name}\` | ${cell(s.title)} | ${hint(s)} | ${cell(s.description)} |`);
   const res = [...k.resources.list()].sort((a, b) => (a.uri ?? a.template!).localeCompare(b.uri ?? b.template!)).map((r) => `| \`${r.uri ?? r.template}\` | ${cell(r.title)} | ${cell(r.description)} |`);
   return [START, '', '| tool | title | hint | what it does |', '|---|---|---|---|', ...tools, '', '| resource | title | what it holds |', '|---|---|---|', ...res, '', END].join('\n');
 }

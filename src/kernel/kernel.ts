@@ -10,6 +10,7 @@ import { Process, ProcessTable } from './proc.js';
 import { PolicyRegistry } from './registry.js';
 import { ResourceManager } from './resources.js';
 import { ResourceTable } from './resourcetable.js';
+import { Permissions } from './permissions.js';
 import { SyscallTable } from './syscall.js';
 import { TaskFields, TaskSchema, type TaskInput } from './task.js';
 import { TOKENS } from './tokens.js';
@@ -26,6 +27,8 @@ export interface KernelOptions {
   logger?: Logger;
   container?: DependencyContainer;
   version?: string;
+  /** Admin owner patterns; default from LLMOS_ADMINS (see Permissions). */
+  admins?: readonly string[];
 }
 
 export interface KernelEvents {
@@ -41,7 +44,8 @@ export interface KernelEvents {
 export class Kernel extends EventEmitter<KernelEvents> {
   readonly started = Date.now();
   readonly procs = new ProcessTable();
-  readonly syscalls = new SyscallTable();
+  readonly perms: Permissions;
+  readonly syscalls: SyscallTable;
   readonly resources = new ResourceTable();
   readonly models = new ModelTable();
   readonly res = new ResourceManager();
@@ -69,6 +73,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
     super();
     this.setMaxListeners(0);
     this.dataDir = opts.dataDir;
+    this.perms = opts.admins ? new Permissions(opts.admins) : Permissions.fromEnv();
+    this.syscalls = new SyscallTable(this.perms);
     this.version = opts.version ?? '0.0.0';
     this.log = opts.logger ?? createLogger();
     this.container = (opts.container ?? rootContainer).createChildContainer();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Errors, LlmosError, toLlmosError } from './errors.js';
 import { params } from './params.js';
+import type { Permissions } from './permissions.js';
 
 export interface SyscallAnnotations {
   readOnlyHint?: boolean;
@@ -34,6 +35,8 @@ export interface Syscall<I extends ObjectSchema = ObjectSchema, O extends Object
   input: I;
   output: O;
   annotations: SyscallAnnotations;
+  /** Changes server-wide settings: only admin owners may call it (LLMOS_EPERM otherwise). */
+  admin?: boolean;
   handler(args: z.output<I>, ctx: SyscallContext): z.input<O> | Promise<z.input<O>>;
 }
 
@@ -49,6 +52,8 @@ export function describeIssues(error: z.ZodError): string {
 
 export class SyscallTable {
   private readonly table = new Map<string, Syscall>();
+
+  constructor(private readonly perms?: Permissions) {}
 
   /** Adds a syscall; names are unique across the kernel and every plugin. */
   add(s: Syscall<any, any>): void {
@@ -73,6 +78,7 @@ export class SyscallTable {
   async dispatch(name: string, input: unknown, ctx: SyscallContext): Promise<Record<string, unknown>> {
     const s = this.table.get(name);
     if (!s) throw Errors.noSyscall(name, [...this.table.keys()]);
+    if (s.admin) this.perms?.requireAdmin(ctx.owner, name);
     const bytes = Buffer.byteLength(JSON.stringify(input ?? {}) ?? '');
     if (bytes > params.maxInputBytes)
       throw new LlmosError('LLMOS_ETOOBIG', `input to ${name} is ${bytes} bytes, over the limit of ${params.maxInputBytes}; send less, or raise LLMOS_MAX_INPUT_BYTES.`, { bytes, limit: params.maxInputBytes });

@@ -40,16 +40,17 @@ export const SysInfoSchema = z.object({
     models: count,
     syscalls: count,
   }),
+  you: z.object({ owner: z.string(), admin: z.boolean().describe('May call admin syscalls and act on any process (LLMOS_ADMINS).') }).optional(),
 });
 
 export const sysSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'sys_info',
     title: 'System information',
-    description: 'Version, uptime, transports, loaded plugins with what each provides, active scheduler and allocator, and process counts.',
+    description: 'Version, uptime, transports, loaded plugins with what each provides, active scheduler and allocator, process counts, and who you are (your owner name, and whether you are an admin).',
     input: z.object({}),
     output: SysInfoSchema,
     annotations: { readOnlyHint: true, idempotentHint: true },
-    handler: () => sysInfo(k),
+    handler: (_, ctx) => ({ ...sysInfo(k), you: { owner: ctx.owner, admin: k.perms.isAdmin(ctx.owner) } }),
   }),
 ];

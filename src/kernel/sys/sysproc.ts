@@ -70,11 +70,14 @@ export const procSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'proc_kill',
     title: 'Kill a process',
-    description: 'Kills a process and its children, aborting any model call in flight. Returns the record (state exited once the call has unwound).',
+    description: 'Kills a process and its children, aborting any model call in flight. Returns the record (state exited once the call has unwound). Only its owner or an admin may.',
     input: z.object({ pid: Pid }),
     output: ProcRecordSchema,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
-    handler: ({ pid }) => procRecord(k.kill(pid)),
+    handler({ pid }, ctx) {
+      k.perms.requireOwner(ctx.owner, k.procs.must(pid), 'kill');
+      return procRecord(k.kill(pid));
+    },
   }),
   defineSyscall({
     name: 'proc_get',
@@ -112,10 +115,13 @@ export const procSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'proc_nice',
     title: 'Change priority',
-    description: 'Sets a process priority (0 most urgent, 9 least). A queued process is re-ordered at once.',
+    description: 'Sets a process priority (0 most urgent, 9 least). A queued process is re-ordered at once. Only its owner or an admin may.',
     input: z.object({ pid: Pid, priority: z.number().int().min(0).max(9) }),
     output: ProcRecordSchema,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    handler: ({ pid, priority }) => procRecord(k.nice(pid, priority)),
+    handler({ pid, priority }, ctx) {
+      k.perms.requireOwner(ctx.owner, k.procs.must(pid), 'renice');
+      return procRecord(k.nice(pid, priority));
+    },
   }),
 ];

@@ -12,7 +12,7 @@ export const RESTART_ERROR = { code: 'LLMOS_EINTERNAL', message: 'server restart
  *  - the move to RUNNING is written synchronously too, before the model is
  *    called, so after a crash every process that may have reached the model
  *    is known (its attempt count is raised on replay);
- *  - every other change (blocked, exited, usage roll-ups) is batched and
+ *  - every other change (blocked, exited, usage roll-ups, proc_nice) is batched and
  *    written once per event-loop turn in one transaction. Losing that batch
  *    to a crash only means a finished call runs again: at-least-once;
  *  - exited rows beyond the newest `maxFinished` are deleted, as the
@@ -51,11 +51,14 @@ export class Journal {
       const parent = p.ppid ? kernel.procs.get(p.ppid) : undefined;
       if (parent) this.mark(parent); // its usage rolled up
     };
+    const onChange = (p: Process) => this.mark(p);
     kernel.procs.on('state', onState);
     kernel.procs.on('exit', onExit);
+    kernel.procs.on('change', onChange);
     this.detach = () => {
       kernel.procs.off('state', onState);
       kernel.procs.off('exit', onExit);
+      kernel.procs.off('change', onChange);
     };
   }
 

@@ -232,6 +232,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     const p = this.procs.must(pid);
     p.task = { ...p.task, priority };
     if (p.state === 'ready') this.schedulers.active().reprioritize(pid);
+    this.procs.emit('change', p);
     this.emit('resource', `llmos://proc/${pid}`);
     return p;
   }

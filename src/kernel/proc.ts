@@ -118,6 +118,8 @@ export type ProcRecord = ReturnType<typeof procRecord>;
 export interface ProcEvents {
   state: [proc: Process, from: ProcState];
   exit: [proc: Process];
+  /** The record changed outside a state transition (e.g. its priority). */
+  change: [proc: Process];
   /** A piece of streamed model output. */
   token: [proc: Process, text: string];
 }

@@ -91,6 +91,21 @@ describe('journal-sqlite', () => {
     await stop();
   });
 
+  it('keeps a proc_nice across a restart', async () => {
+    const dataDir = tempDir();
+    const first = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new EchoBackend('echo', { concurrency: 1 }, 1)])] });
+    const busy = first.kernel.spawn({ prompt: 'hang on' }, 'a');
+    const queued = first.kernel.spawn({ prompt: 'later' }, 'a');
+    await until(() => busy.state === 'running');
+    first.kernel.nice(queued.pid, 0);
+    await new Promise((r) => setImmediate(r));
+    await first.stop();
+
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 1 })])] });
+    expect(kernel.procs.must(queued.pid).task.priority).toBe(0);
+    await stop();
+  });
+
   it('deletes exited rows beyond maxFinished', async () => {
     const dataDir = tempDir();
     const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ maxFinished: 3 }), fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 4 })])] });

@@ -68,6 +68,7 @@ export function routeEvalCommand(): Command {
         if (opts.plot) {
           sweep = await lambdaSweep(o, streams, items, opts.lambdas ?? DEFAULT_LAMBDAS);
           const refs = [
+            { label: `${report.allocator} as run${report.lambda === report.lambda_final ? '' : ' (λ paced)'}`, accuracy: report.accuracy, cost_per_1k: report.cost_per_1k, highlight: true },
             { label: 'oracle', ...report.oracle },
             { label: 'random', ...report.random },
             ...Object.entries(report.baselines).map(([label, s]) => ({ label, ...s })),

@@ -2,6 +2,8 @@ import type { Score } from './replay.js';
 
 export interface PlotPoint extends Score {
   label: string;
+  /** Drawn larger and in its own colour (the allocator as it was run). */
+  highlight?: boolean;
 }
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -9,7 +11,7 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 /**
  * Accuracy (y) against dollars per 1,000 prompts (x, log scale): the allocator's
  * λ sweep as a connected line, reference points (single models, oracle,
- * random) as labelled dots. A self-contained SVG document.
+ * random, and highlighted the allocator as run) as labelled dots. A self-contained SVG document.
  */
 export function paretoSvg(sweep: PlotPoint[], refs: PlotPoint[], title: string): string {
   const W = 760, H = 480, L = 60, R = 200, T = 40, B = 50;
@@ -29,8 +31,8 @@ export function paretoSvg(sweep: PlotPoint[], refs: PlotPoint[], title: string):
   if (line.length) out.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${line.map((p) => `${X(p.cost_per_1k).toFixed(1)},${Y(p.accuracy).toFixed(1)}`).join(' ')}"/>`);
   for (const p of line) out.push(`<circle cx="${X(p.cost_per_1k).toFixed(1)}" cy="${Y(p.accuracy).toFixed(1)}" r="3" fill="#1f77b4"><title>${esc(p.label)}</title></circle><text x="${X(p.cost_per_1k) + 4}" y="${Y(p.accuracy) - 4}" fill="#1f77b4" font-size="9">${esc(p.label)}</text>`);
   for (const p of refs) {
-    const colour = p.label === 'oracle' ? '#2ca02c' : p.label === 'random' ? '#7f7f7f' : '#d62728';
-    out.push(`<circle cx="${X(p.cost_per_1k).toFixed(1)}" cy="${Y(p.accuracy).toFixed(1)}" r="3.5" fill="${colour}"><title>${esc(p.label)}</title></circle><text x="${X(p.cost_per_1k) + 5}" y="${Y(p.accuracy) + 4}" fill="${colour}" font-size="9">${esc(p.label.split('/').pop()!)}</text>`);
+    const colour = p.highlight ? '#ff7f0e' : p.label === 'oracle' ? '#2ca02c' : p.label === 'random' ? '#7f7f7f' : '#d62728';
+    out.push(`<circle cx="${X(p.cost_per_1k).toFixed(1)}" cy="${Y(p.accuracy).toFixed(1)}" r="${p.highlight ? 5 : 3.5}" fill="${colour}"><title>${esc(p.label)}</title></circle><text x="${X(p.cost_per_1k) + 5}" y="${Y(p.accuracy) + 4}" fill="${colour}" font-size="9">${esc(p.label.split('/').pop()!)}</text>`);
   }
   out.push('</svg>');
   return out.join('\n');

@@ -4,7 +4,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveHttp } from '../../../src/mcp/http.js';
-import { call, testKernel } from '../../helpers/kernel.js';
+import allocCore from '../../../plugins/alloc-core/index.js';
+import fcfs from '../../../plugins/sched-fcfs/index.js';
+import { echoPlugin } from '../../fixtures/echo-backend.js';
+import { call, callError, testKernel } from '../../helpers/kernel.js';
 
 const TOKEN = 'test-token-123';
 let env: Awaited<ReturnType<typeof testKernel>>;
@@ -75,5 +78,31 @@ describe('legacy SSE at /sse + /messages', () => {
     expect(p.exit).toBe('ok');
     expect(p.owner).toMatch(/^sse:/);
     await c.close();
+  });
+});
+
+describe('sessions with LLMOS_ADMINS=stdio', () => {
+  it('an HTTP session acts on its own processes only, and may not change server-wide settings', async () => {
+    const shared = await testKernel({ admins: ['stdio'], inline: [fcfs, echoPlugin(), allocCore] });
+    const server = await serveHttp(shared.kernel, { host: '127.0.0.1', port: 0 });
+    const a = new Client({ name: 'a', version: '1' });
+    const b = new Client({ name: 'b', version: '1' });
+    try {
+      await a.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
+      await b.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
+      const mine = await call(a, 'proc_spawn', { prompt: 'hang until killed' });
+      const denied = await callError(b, 'proc_kill', { pid: mine.pid });
+      expect(denied.code).toBe('LLMOS_EPERM');
+      expect(denied.message).toContain(`belongs to "${mine.owner}"`);
+      expect((await call(b, 'proc_get', { pid: mine.pid })).state).not.toBe('exited'); // still alive
+      expect((await callError(b, 'alloc_set', { name: 'first' })).code).toBe('LLMOS_EPERM');
+      expect((await call(b, 'sys_info')).you).toEqual({ owner: expect.stringMatching(/^http:/), admin: false });
+      expect((await call(a, 'proc_kill', { pid: mine.pid })).pid).toBe(mine.pid);
+    } finally {
+      await a.close();
+      await b.close();
+      await server.close();
+      await shared.stop();
+    }
   });
 });

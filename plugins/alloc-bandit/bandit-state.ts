@@ -32,7 +32,7 @@ export const contextKey = (task: Task): string => `${task.type ?? 'chat'}|${task
  *
  * Quality contract: event.reward (in [0, 1]) when given; 0 when the call
  * failed; no quality update for a success without a rating (an exit alone
- * does not say the answer was right). Cost is learned from every successful call.
+ * does not say the answer was right). Cost is learned once per successful call.
  */
 export class BanditState {
   readonly arms = new Map<string, ArmState>();
@@ -40,6 +40,8 @@ export class BanditState {
   observations = 0;
   private readonly cache = new WeakMap<Task, Float64Array>();
   private readonly costCache = new WeakMap<Task, Float64Array>();
+  /** Recent (pid, model) pairs whose cost was learned, oldest first. */
+  private readonly costSeen = new Set<string>();
   /** Called after each update, e.g. to schedule a save. */
   onChange: () => void = () => {};
 
@@ -108,9 +110,22 @@ export class BanditState {
       s.n++;
       s.s += q;
     }
-    if (e.ok && Number.isFinite(e.cost_usd) && e.cost_usd >= 0) a.cost.update(this.costFeatures(e.task), e.cost_usd);
+    if (e.ok && Number.isFinite(e.cost_usd) && e.cost_usd >= 0 && this.firstCostOf(e.pid, e.model)) a.cost.update(this.costFeatures(e.task), e.cost_usd);
     this.observations++;
     this.onChange();
+  }
+
+  /**
+   * One call's cost is learned once: its exit and a later rating of it (or an
+   * eval's score) report the same dollars. pid 0 is never a real process.
+   */
+  private firstCostOf(pid: number, model: string): boolean {
+    if (pid === 0) return true;
+    const key = `${pid}\u0000${model}`;
+    if (this.costSeen.has(key)) return false;
+    this.costSeen.add(key);
+    if (this.costSeen.size > 10_000) this.costSeen.delete(this.costSeen.values().next().value!);
+    return true;
   }
 
   toJSON(): BanditStateJson {

@@ -173,6 +173,8 @@ describe('alloc-bandit plugin', () => {
     expect(existsSync(file)).toBe(true);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
     expect(saved.observations).toBe(12); // 6 exits (cost) + 6 ratings
+    const costs = Object.values(saved.arms as Record<string, { cost: { n: number } }>).reduce((n, a) => n + a.cost.n, 0);
+    expect(costs).toBe(6); // a rating repeats its exit's cost, which is learned once
     expect(saved.paced_lambda.linucb).toBeGreaterThan(0); // budget pacing is on by default
     saved.paced_lambda.linucb = 7.5;
     writeFileSync(file, JSON.stringify(saved));

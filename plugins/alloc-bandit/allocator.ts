@@ -1,4 +1,4 @@
-import { type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type Task, type Rng } from '../../src/plugin-api/index.js';
+import { checkParams, z, type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type Task, type Rng } from '../../src/plugin-api/index.js';
 import { contextKey, type BanditState } from './bandit-state.js';
 import { BudgetPacer } from './budget-pacer.js';
 
@@ -24,6 +24,17 @@ export interface BanditParams {
   /** Pacing step size (see BudgetPacer). */
   pace_rate: number;
 }
+
+/** What alloc_set may change, in the ranges of the plugin's options. */
+const RUNTIME_PARAMS = {
+  lambda: z.number().min(0),
+  alpha: z.number().min(0),
+  ucb_c: z.number().min(0),
+  budget_share: z.number().min(0).max(1),
+  budget_reference: z.string(),
+  budget_per_1k: z.number().min(0),
+  pace_rate: z.number().positive(),
+};
 
 const fmt = (v: number) => (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(2));
 
@@ -54,7 +65,7 @@ export class BanditAllocator implements Allocator {
     let bestScore = -Infinity;
     let ties = 0;
     const reference = this.referenceModel(candidates);
-    let referenceCost = 0;
+    let referenceCost: number | undefined;
     for (const m of candidates) {
       const cost = this.state.expectedCost(task, m);
       const q = this.quality(task, m.id);
@@ -71,7 +82,7 @@ export class BanditAllocator implements Allocator {
     const d = detail[best!];
     const lambdaUsed = this.params.lambda;
     const target = this.target(referenceCost);
-    if (target !== undefined) this.pacer.chose(ctx?.proc.pid, best!, d.cost, target);
+    if (target !== undefined && candidates.length > 1) this.pacer.chose(ctx?.proc.pid, d.cost, target); // a pinned model is no choice
     const what = this.policy === 'linucb' ? 'LinUCB over task features' : `${this.policy} in context ${contextKey(task)}`;
     const paced = target === undefined ? '' : ` λ is paced to spend about $${fmt(target)} a call${reference ? ` (${this.params.budget_share} × ${reference}'s expected cost)` : ''}.`;
     return {
@@ -99,11 +110,14 @@ export class BanditAllocator implements Allocator {
     return best?.id;
   }
 
-  /** Dollars this call may spend: the tighter of the share and the absolute budget; undefined when neither is set. */
-  private target(referenceCost: number): number | undefined {
+  /**
+   * Dollars this call may spend: the tighter of the share (once there is a
+   * reference model) and the absolute budget; undefined when neither applies.
+   */
+  private target(referenceCost: number | undefined): number | undefined {
     const { budget_share: share, budget_per_1k: per1k } = this.params;
-    if (!(share > 0) && !(per1k > 0)) return undefined;
-    return Math.min(share > 0 ? share * referenceCost : Infinity, per1k > 0 ? per1k / 1000 : Infinity);
+    const t = Math.min(share > 0 && referenceCost !== undefined ? share * referenceCost : Infinity, per1k > 0 ? per1k / 1000 : Infinity);
+    return Number.isFinite(t) ? t : undefined;
   }
 
   /** Optimistic or sampled quality of one model for this task. */
@@ -124,13 +138,12 @@ export class BanditAllocator implements Allocator {
 
   feedback(event: AllocationFeedback): void {
     this.state.feedback(event);
-    this.pacer.exited(event.pid, event.model, event.ok, event.cost_usd);
+    this.pacer.exited(event.pid, event.cost_usd);
   }
 
-  /** alloc_set params: only known keys of the right type are taken. */
+  /** alloc_set params (LLMOS_EINVAL for an unknown key or a value out of range). */
   configure(p: Record<string, unknown>): void {
-    for (const k of ['lambda', 'alpha', 'ucb_c', 'budget_share', 'budget_per_1k', 'pace_rate'] as const) if (typeof p[k] === 'number' && Number.isFinite(p[k])) this.params[k] = p[k] as number;
-    if (typeof p.budget_reference === 'string') this.params.budget_reference = p.budget_reference;
+    Object.assign(this.params, checkParams(this.name, RUNTIME_PARAMS, p));
   }
 
   snapshot(): Record<string, unknown> {

@@ -17,26 +17,30 @@ export interface PacedParams {
 export class BudgetPacer {
   /** Running mean of the per-call target, the scale of a step. */
   private targetScale = 0;
-  /** Choices awaiting their exit: pid → model and expected cost. */
-  private readonly awaiting = new Map<number, { model: string; cost: number }>();
+  /** Choices awaiting their exit: pid → expected cost. */
+  private readonly awaiting = new Map<number, number>();
 
   constructor(private readonly params: PacedParams) {}
 
   /** A choice was made: `cost` expected against `target` dollars; pid (if any) to correct at exit. */
-  chose(pid: number | undefined, model: string, cost: number, target: number): void {
+  chose(pid: number | undefined, cost: number, target: number): void {
     this.targetScale = this.targetScale > 0 ? 0.99 * this.targetScale + 0.01 * target : target;
     this.step(cost - target);
     if (pid === undefined) return;
-    this.awaiting.set(pid, { model, cost });
+    this.awaiting.set(pid, cost);
     if (this.awaiting.size > 10_000) this.awaiting.delete(this.awaiting.keys().next().value!); // exits never reported
   }
 
-  /** An exit (or rating) of `model` for pid: only the choice the pacer saw, and only once, corrects λ. */
-  exited(pid: number, model: string, ok: boolean, cost: number): void {
+  /**
+   * The first report on a paced pid is its exit: what it really cost, on
+   * whichever model ran (a fallback too) and however it ended. Later reports
+   * on it (ratings, eval scores) change nothing.
+   */
+  exited(pid: number, cost: number): void {
     const expected = this.awaiting.get(pid);
-    if (expected?.model !== model) return;
+    if (expected === undefined) return;
     this.awaiting.delete(pid);
-    if (ok && Number.isFinite(cost)) this.step(cost - expected.cost);
+    if (Number.isFinite(cost) && cost >= 0) this.step(cost - expected);
   }
 
   private step(overspend: number): void {

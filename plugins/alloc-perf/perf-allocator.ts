@@ -1,4 +1,4 @@
-import { estimateTokens, LlmosError, taskText, z, type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type PerfTable, type Task } from '../../src/plugin-api/index.js';
+import { checkParams, estimateTokens, LlmosError, taskText, z, type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type PerfTable, type Task } from '../../src/plugin-api/index.js';
 
 export const PerfOptions = z.object({
   w_accuracy: z.number().min(0).default(1).describe('Weight of accuracy (0..1) in the score.'),
@@ -77,8 +77,10 @@ export class PerfAllocator implements Allocator {
     });
   }
 
+  /** alloc_set params (LLMOS_EINVAL for an unknown key or a value out of range). */
   configure(p: Record<string, unknown>): void {
-    for (const k of ['w_accuracy', 'lambda', 'w_latency_s'] as const) if (typeof p[k] === 'number' && Number.isFinite(p[k])) this.cfg[k] = p[k] as number;
+    const { w_accuracy, lambda, w_latency_s } = PerfOptions.shape;
+    Object.assign(this.cfg, checkParams(this.name, { w_accuracy: w_accuracy.unwrap(), lambda: lambda.unwrap(), w_latency_s: w_latency_s.unwrap() }, p));
   }
 
   snapshot(): Record<string, unknown> {

@@ -1,4 +1,7 @@
+import { z } from 'zod';
+import { LlmosError } from '../kernel/errors.js';
 import type { Process } from '../kernel/proc.js';
+import { describeIssues } from '../kernel/syscall.js';
 import type { Task } from '../kernel/task.js';
 import type { ModelInfo } from './model.js';
 
@@ -56,3 +59,13 @@ export interface Allocator {
 }
 
 export type AllocatorFactory = () => Allocator;
+
+/**
+ * Checks alloc_set params against what an allocator takes: every key must be
+ * known and in range, or the call fails with LLMOS_EINVAL naming the key.
+ */
+export function checkParams<S extends z.ZodRawShape>(allocator: string, shape: S, params: Record<string, unknown>): Partial<z.output<z.ZodObject<S>>> {
+  const r = z.object(shape).partial().strict().safeParse(params);
+  if (!r.success) throw new LlmosError('LLMOS_EINVAL', `alloc_set params for "${allocator}": ${describeIssues(r.error)}. It takes ${Object.keys(shape).join(', ')}.`);
+  return r.data as Partial<z.output<z.ZodObject<S>>>;
+}

@@ -40,7 +40,7 @@ export async function warmUp(alloc: Allocator, items: readonly ReplayItem[], mod
   for (const { task, row } of items) {
     const p = host.kernel.procs.alloc(task, 'route-eval');
     const a = await alloc.choose(task, candidates, { now: Date.now(), proc: p });
-    const fed = mode === 'all' ? models : [a.model];
+    const fed = mode === 'all' ? [a.model, ...models.filter((m) => m !== a.model)] : [a.model]; // the chosen one's is the exit
     for (const m of fed) {
       const i = models.indexOf(m);
       alloc.feedback?.({ pid: p.pid, task, model: m, ok: true, reward: row.correct[i], latency_ms: 0, cost_usd: row.cost[i], completion_tokens: tokens(row.answerChars[i]) });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BanditAllocator, type BanditParams } from '../../../plugins/alloc-bandit/allocator.js';
 import { BanditState } from '../../../plugins/alloc-bandit/bandit-state.js';
 import { Rng } from '../../../src/plugin-api/rng.js';
-import { estimateTokens, taskText } from '../../../src/plugin-api/index.js';
+import { estimateTokens, LlmosError, taskText } from '../../../src/plugin-api/index.js';
 import allocBandit from '../../../plugins/alloc-bandit/index.js';
 import allocCore from '../../../plugins/alloc-core/index.js';
 import profileBasic from '../../../plugins/profile-basic/index.js';
@@ -93,7 +93,7 @@ describe('BanditAllocator (LinUCB)', () => {
     expect(both).toBeLessThan(0.0012);
   });
 
-  it('paces again on the real cost at exit, and only for the model it chose', () => {
+  it('paces again on the real cost at the exit, once, whichever model ran', () => {
     const s = new BanditState(0);
     teach(s, qa, 'a', 0.7, 0.0001);
     teach(s, qa, 'b', 0.9, 0.01);
@@ -102,11 +102,32 @@ describe('BanditAllocator (LinUCB)', () => {
     const proc = { pid: 42 } as Parameters<typeof alloc.choose>[2] extends infer C ? (C extends { proc: infer P } ? P : never) : never;
     const picked = alloc.choose(qa, [A, B], { now: 0, proc }).model;
     const afterChoice = p.lambda;
-    const other = picked === 'a' ? 'b' : 'a';
-    alloc.feedback({ pid: 42, task: qa, model: other, ok: true, reward: 1, latency_ms: 1, cost_usd: 1, completion_tokens: 1 }); // an eval result for another model
-    expect(p.lambda).toBe(afterChoice);
-    alloc.feedback({ pid: 42, task: qa, model: picked, ok: true, reward: 1, latency_ms: 1, cost_usd: 0.05, completion_tokens: 1 }); // far above what was expected
-    expect(p.lambda).toBeGreaterThan(afterChoice);
+    const fallback = picked === 'a' ? 'b' : 'a';
+    alloc.feedback({ pid: 42, task: qa, model: fallback, ok: true, latency_ms: 1, cost_usd: 0.05, completion_tokens: 1 }); // the exit: a fallback ran, far dearer than expected
+    const afterExit = p.lambda;
+    expect(afterExit).toBeGreaterThan(afterChoice);
+    alloc.feedback({ pid: 42, task: qa, model: fallback, ok: true, reward: 1, latency_ms: 1, cost_usd: 0.05, completion_tokens: 1 }); // a later rating of it
+    expect(p.lambda).toBe(afterExit);
+  });
+
+  it('paces only real choices, and by the absolute budget alone until some model is rated', () => {
+    const s = new BanditState(0);
+    for (const m of ['a', 'b']) s.feedback({ pid: 0, task: qa, model: m, ok: true, latency_ms: 1, cost_usd: m === 'a' ? 0.0001 : 0.01, completion_tokens: 1 }); // costs, no ratings
+    const p = params({ lambda: 5, budget_share: 0.24, budget_per_1k: 0.5, pace_rate: 0.02 });
+    const alloc = new BanditAllocator('linucb', s, p, new Rng(1));
+    alloc.choose(qa, [B]); // a pinned model: no choice, no pacing
+    expect(p.lambda).toBe(5);
+    for (let i = 0; i < 50; i++) alloc.choose(qa, [A, B]);
+    expect(p.lambda).not.toBe(5); // paced to budget_per_1k, with no reference model yet
+  });
+
+  it('refuses alloc_set params it does not take or that are out of range', () => {
+    const alloc = new BanditAllocator('linucb', new BanditState(0), params(), new Rng(1));
+    expect(() => alloc.configure({ budget_share: 50 })).toThrow(/budget_share: .*(1|<=)/);
+    expect(() => alloc.configure({ pace_rate: -1 })).toThrow(LlmosError);
+    expect(() => alloc.configure({ lamda: 3 })).toThrow(/takes lambda, alpha/);
+    alloc.configure({ lambda: 3, budget_reference: 'b' });
+    expect(alloc.params).toMatchObject({ lambda: 3, budget_reference: 'b' });
   });
 
   it('tells tasks apart by their domain tags', () => {

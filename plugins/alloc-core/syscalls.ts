@@ -31,7 +31,7 @@ export const allocSyscalls = (k: Kernel) => [
     description: 'Makes the named allocator active for processes not yet started, and optionally sets its parameters (e.g. {"budget_share": 0.24} for the bandits: spend about that share of what always the best-rated model would cost, pacing lambda; or {"budget_share": 0, "lambda": 20} for a fixed reward = quality − lambda × dollars).',
     input: z.object({
       name: z.string().min(1).describe('An allocator name from alloc_get.available.'),
-      params: z.record(z.string(), z.union([z.number(), z.string()])).optional().describe('Run-time parameters the allocator understands (numbers, or strings such as the bandits\' budget_reference model id); others are ignored.'),
+      params: z.record(z.string(), z.union([z.number(), z.string()])).optional().describe('Run-time parameters the allocator takes (numbers, or strings such as the bandits\' budget_reference model id); an unknown key or a value out of range is refused with LLMOS_EINVAL.'),
     }),
     output: AllocState,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
@@ -63,7 +63,10 @@ export const allocSyscalls = (k: Kernel) => [
       k.perms.requireOwner(ctx.owner, p, 'rate');
       if (p.state !== 'exited') throw new LlmosError('LLMOS_EINVAL', `process ${pid} is ${p.state}; wait for it with proc_wait, then send feedback.`);
       if (!p.model) throw new LlmosError('LLMOS_EINVAL', `process ${pid} never ran on a model (exit ${p.exit}); there is nothing to rate.`);
+      if (p.rating !== undefined) throw new LlmosError('LLMOS_EINVAL', `process ${pid} was rated already (reward ${p.rating}); a process is rated once.`, { pid });
       const r = reward ?? (rating! - 1) / 4;
+      p.rating = r;
+      k.procs.emit('change', p);
       const a = k.allocators.active();
       a.feedback?.({
         pid,

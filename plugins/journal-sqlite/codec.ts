@@ -18,6 +18,7 @@ export interface StoredProc {
   result?: Process['result'];
   error?: Process['error'];
   allocation?: Process['allocation'];
+  rating?: number;
   children: number[];
 }
 
@@ -40,6 +41,7 @@ export function encodeProc(p: Process): string {
     result: p.result,
     error: p.error,
     allocation: p.allocation,
+    rating: p.rating,
     children: p.children,
   };
   return JSON.stringify(s);
@@ -62,6 +64,7 @@ export function decodeProc(json: string): Process {
   p.result = s.result;
   p.error = s.error;
   p.allocation = s.allocation;
+  p.rating = s.rating;
   p.children.push(...s.children);
   return p;
 }

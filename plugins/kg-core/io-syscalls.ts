@@ -30,6 +30,7 @@ export const ioSyscalls = ({ store, changed }: KgDeps, dataDir: string) => [
       bad_line_count: z.number().int(),
     }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    admin: true, // reads or writes any path the server can
     async handler({ jsonl, path }) {
       let text = jsonl;
       if (path !== undefined) {
@@ -51,6 +52,7 @@ export const ioSyscalls = ({ store, changed }: KgDeps, dataDir: string) => [
     input: z.object({ path: z.string().min(1) }),
     output: z.object({ path: z.string(), entities: z.number().int(), relations: z.number().int(), bytes: z.number().int() }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    admin: true, // reads or writes any path the server can
     async handler({ path }) {
       const file = where(dataDir, path);
       const counts = await exportJsonl(store(), file).catch((e: unknown) => {

@@ -17,9 +17,9 @@ export class Permissions {
     }
   }
 
-  /** From LLMOS_ADMINS, comma-separated; default "*". */
+  /** From LLMOS_ADMINS, comma-separated; unset or blank means "*". */
   static fromEnv(value = process.env.LLMOS_ADMINS): Permissions {
-    return new Permissions((value ?? '*').split(','));
+    return new Permissions((value?.trim() ? value : '*').split(','));
   }
 
   isAdmin(owner: string): boolean {

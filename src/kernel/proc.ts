@@ -53,6 +53,8 @@ export class Process {
   readonly controller = new AbortController();
   /** Aborted by preemption; ends only the current model call, and the process is queued again. */
   callController?: AbortController;
+  /** The quality it was rated, in [0, 1] (proc_feedback or an eval); a process is rated once. */
+  rating?: number;
   /** Why the allocator chose the model; read by alloc_explain. */
   allocation?: { model: string; reason: string; scores: Record<string, number> };
   /** Builds this process's child container; set by the kernel, run on first use. */

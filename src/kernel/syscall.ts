@@ -53,7 +53,7 @@ export function describeIssues(error: z.ZodError): string {
 export class SyscallTable {
   private readonly table = new Map<string, Syscall>();
 
-  constructor(private readonly perms?: Permissions) {}
+  constructor(private readonly perms: Permissions) {}
 
   /** Adds a syscall; names are unique across the kernel and every plugin. */
   add(s: Syscall<any, any>): void {
@@ -78,7 +78,7 @@ export class SyscallTable {
   async dispatch(name: string, input: unknown, ctx: SyscallContext): Promise<Record<string, unknown>> {
     const s = this.table.get(name);
     if (!s) throw Errors.noSyscall(name, [...this.table.keys()]);
-    if (s.admin) this.perms?.requireAdmin(ctx.owner, name);
+    if (s.admin) this.perms.requireAdmin(ctx.owner, name);
     const bytes = Buffer.byteLength(JSON.stringify(input ?? {}) ?? '');
     if (bytes > params.maxInputBytes)
       throw new LlmosError('LLMOS_ETOOBIG', `input to ${name} is ${bytes} bytes, over the limit of ${params.maxInputBytes}; send less, or raise LLMOS_MAX_INPUT_BYTES.`, { bytes, limit: params.maxInputBytes });

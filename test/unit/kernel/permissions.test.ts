@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Permissions } from '../../../src/kernel/permissions.js';
 import allocBandit from '../../../plugins/alloc-bandit/index.js';
 import allocCore from '../../../plugins/alloc-core/index.js';
+import kgCore from '../../../plugins/kg-core/index.js';
+import kgEmbedded from '../../../plugins/kg-embedded/index.js';
 import modelCore from '../../../plugins/model-core/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
@@ -11,7 +13,7 @@ const as = (owner: string) => ({ owner, signal: new AbortController().signal, pr
 
 /** A kernel where only the stdio session is an admin, as with LLMOS_ADMINS=stdio. */
 async function shared() {
-  const b = await testKernel({ admins: ['stdio'], inline: [fcfs, echoPlugin([new EchoBackend('echo', {}, 0), new EchoBackend('slow', {}, 200)]), allocBandit, allocCore, modelCore] });
+  const b = await testKernel({ admins: ['stdio'], inline: [fcfs, echoPlugin([new EchoBackend('echo', {}, 0), new EchoBackend('slow', {}, 200)]), allocBandit, allocCore, modelCore, kgEmbedded, kgCore] });
   const call = (owner: string, name: string, input: unknown) => b.kernel.syscalls.dispatch(name, input, as(owner)) as Promise<any>;
   return { ...b, call };
 }
@@ -22,6 +24,7 @@ describe('Permissions', () => {
     expect([p.isAdmin('stdio'), p.isAdmin('http:ops-1'), p.isAdmin('http:abc'), p.isAdmin('stdio2')]).toEqual([true, true, false, false]);
     expect(Permissions.fromEnv(undefined).isAdmin('anyone')).toBe(true); // single-user default
     expect(Permissions.fromEnv('stdio').isAdmin('http:x')).toBe(false);
+    expect(Permissions.fromEnv('  ').isAdmin('stdio')).toBe(true); // blank is unset, not "nobody"
   });
 
   it('lets only a process owner or an admin kill, renice or rate it', async () => {
@@ -35,6 +38,8 @@ describe('Permissions', () => {
       const done = await call('http:a', 'proc_spawn', { prompt: 'hi', model: 'echo', wait: true });
       await expect(call('http:b', 'proc_feedback', { pid: done.pid, reward: 0 })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
       expect((await call('http:a', 'proc_feedback', { pid: done.pid, reward: 1 })).reward).toBe(1);
+      await expect(call('http:a', 'proc_feedback', { pid: done.pid, reward: 1 })).rejects.toMatchObject({ code: 'LLMOS_EINVAL', message: expect.stringMatching(/rated already .* rated once/) });
+      await expect(call('http:a', 'proc_nice', { pid: done.pid, priority: 0 })).rejects.toMatchObject({ code: 'LLMOS_EINVAL', message: expect.stringMatching(/has exited/) });
     } finally {
       await stop();
     }
@@ -45,6 +50,8 @@ describe('Permissions', () => {
     try {
       await expect(call('http:a', 'alloc_set', { name: 'bandit' })).rejects.toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringMatching(/alloc_set needs an admin session, and "http:a" is not one/) });
       await expect(call('http:a', 'model_remove', { id: 'echo' })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
+      await expect(call('http:a', 'kg_export', { path: '/tmp/anything.jsonl' })).rejects.toMatchObject({ code: 'LLMOS_EPERM' }); // any path the server can write
+      await expect(call('http:a', 'kg_import', { path: '/etc/passwd' })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
       expect(kernel.models.all().map((m) => m.backend.info.id)).toContain('echo'); // nothing happened
       expect((await call('stdio', 'alloc_set', { name: 'bandit' })).active).toBe('bandit');
       expect((await call('http:a', 'sys_info', {})).you).toEqual({ owner: 'http:a', admin: false });

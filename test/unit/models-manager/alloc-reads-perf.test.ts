@@ -53,4 +53,17 @@ describe('the performance table feeds allocation', () => {
     const p = await call('proc_spawn', { prompt: 'which one?', type: 'qa', wait: true });
     expect(p).toMatchObject({ exit: 'ok', model: 'beta' });
   });
+
+  it('an eval run by a non-admin session does not teach the shared allocator', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'llmos-eval-user-'));
+    const { kernel, stop } = await boot({ inline: [fcfs, allocBandit, echoFactoryPlugin, modelCore], dataDir, logger: createLogger('silent'), admins: ['stdio'] });
+    cleanup = async () => (await stop(), removeDir(dataDir));
+    const as = (owner: string) => ({ owner, signal: new AbortController().signal, progress: () => undefined });
+    await kernel.syscalls.dispatch('model_register', { kind: 'echo', id: 'alpha' }, as('stdio'));
+    kernel.setAllocator('bandit');
+    const report = (await kernel.syscalls.dispatch('model_eval', { model: 'alpha', items: [{ prompt: 'x', expected: 'nope', scorer: 'contains', type: 'qa' }] }, as('http:someone'))) as { accuracy: number };
+    expect(report.accuracy).toBe(0);
+    const state = (await kernel.resources.list().find((r) => r.uri === 'llmos://alloc')!.read('llmos://alloc', {})) as { models: Record<string, { quality_observations: number }> };
+    expect(state.models.alpha?.quality_observations ?? 0).toBe(0);
+  });
 });

@@ -50,6 +50,7 @@ export function routeEvalCommand(): Command {
         if (!opts.data.length) throw new InvalidArgumentError('give at least one --data FILE.csv');
         if (opts.holdout !== undefined && !(opts.holdout > 0 && opts.holdout < 1)) throw new InvalidArgumentError('--holdout must be between 0 and 1');
         if (opts.budgetShare !== undefined && !(opts.budgetShare >= 0 && opts.budgetShare <= 1)) throw new InvalidArgumentError('--budget-share must be between 0 and 1');
+        if (opts.budgetShare !== undefined && opts.lambda !== undefined) throw new InvalidArgumentError('give --lambda (a fixed λ) or --budget-share (λ paced to a spend share), not both');
         const o: RouteEvalOptions = {
           data: opts.data,
           warmup: opts.warmup,

@@ -22,6 +22,9 @@ import type { SpawnHook } from '../plugin-api/spawn.js';
 import type { Profiler } from '../plugin-api/profiler.js';
 import type { Scheduler } from '../plugin-api/scheduler.js';
 
+/** setTimeout's longest delay (2³¹ − 1 ms); longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface KernelOptions {
   dataDir: string;
   logger?: Logger;
@@ -181,9 +184,15 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.dispatcher.kick();
   }
 
+  /** Kills the process at `at` unless it exits first; a deadline beyond setTimeout's range (~24.8 days) is reached in steps. */
   private armDeadline(p: Process, at: number): void {
-    const t = setTimeout(() => this.kill(p.pid, new LlmosError('LLMOS_ETIMEDOUT', `process ${p.pid} passed its deadline; give a later deadline_ms.`)), Math.max(0, at - Date.now()));
-    t.unref();
+    let t: NodeJS.Timeout;
+    const arm = () => {
+      const left = at - Date.now();
+      t = setTimeout(left > MAX_TIMER_MS ? arm : () => this.kill(p.pid, new LlmosError('LLMOS_ETIMEDOUT', `process ${p.pid} passed its deadline; give a later deadline_ms.`)), Math.max(0, Math.min(left, MAX_TIMER_MS)));
+      t.unref();
+    };
+    arm();
     // Cleared at exit, so a far deadline does not keep a reaped process alive.
     const unwatch = this.procs.watch(p.pid, ({ proc }) => {
       if (proc === p && p.state === 'exited') {
@@ -192,6 +201,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
       }
     }, { tokens: false });
   }
+
 
   /** Admits a backend into the model table and the resource manager. */
   addModel(b: ModelBackend): void {
@@ -230,6 +240,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
 
   nice(pid: number, priority: number): Process {
     const p = this.procs.must(pid);
+    if (p.state === 'exited') throw new LlmosError('LLMOS_EINVAL', `process ${pid} has exited; there is nothing to reprioritise.`, { pid });
     p.task = { ...p.task, priority };
     if (p.state === 'ready') this.schedulers.active().reprioritize(pid);
     this.procs.emit('change', p);

@@ -35,4 +35,14 @@ describe('deadline_ms', () => {
       await stop();
     }
   });
+
+  it('a deadline beyond setTimeout\'s range (30 days) does not fire early', async () => {
+    const { kernel, stop } = await testKernel({ backends: [new EchoBackend('echo', {}, 5)] });
+    try {
+      const rec = await kernel.syscalls.dispatch('proc_spawn', { prompt: 'a b c d', deadline_ms: Date.now() + 30 * 86_400_000, wait: true }, ctx());
+      expect(rec.exit).toBe('ok');
+    } finally {
+      await stop();
+    }
+  });
 });

@@ -46,6 +46,7 @@ describe('llmos route-eval', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/no allocator named "nope"; available: .*bandit/);
     expect((await routeEval(['--data', data, '--budget-share', '2'])).err).toMatch(/--budget-share must be between 0 and 1/);
+    expect((await routeEval(['--data', data, '--budget-share', '0.3', '--lambda', '20'])).err).toMatch(/not both/);
     const noCost = data.replace('synthetic', 'nocost');
     writeFileSync(noCost, 'prompt,eval_name,m1\n"[\'hi\']",x,1.0\n');
     const missing = await routeEval(['--data', noCost]);

@@ -88,8 +88,9 @@ export const allocSyscalls = (k: Kernel) => [
     input: z.object({ pid: Pid }),
     output: z.object({ pid: z.number().int(), model: z.string(), reason: z.string(), scores: z.record(z.string(), z.number()), ran_on: z.string().nullable() }),
     annotations: { readOnlyHint: true, idempotentHint: true },
-    handler({ pid }) {
+    handler({ pid }, ctx) {
       const p = k.procs.must(pid);
+      k.perms.requireOwner(ctx.owner, p, 'read');
       if (!p.allocation) throw new LlmosError('LLMOS_EINVAL', `process ${pid} has no allocation yet (state ${p.state}); it gets one when it leaves the run queue, or it asked for a model by name.`);
       return { pid, ...p.allocation, ran_on: p.model ?? null };
     },

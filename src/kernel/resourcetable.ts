@@ -1,5 +1,10 @@
 import { LlmosError } from './errors.js';
 
+/** Who reads a resource: the session's owner, for resources that show only what it may see. */
+export interface Reader {
+  owner: string;
+}
+
 /**
  * Read-only kernel tables exposed as MCP resources. A fixed resource has a
  * `uri`; a template has `template` (RFC 6570, e.g. "llmos://proc/{pid}").
@@ -10,10 +15,10 @@ export interface ResourceEntry {
   description: string;
   uri?: string;
   template?: string;
-  /** Returns the JSON body of one resource. */
-  read(uri: string, vars: Record<string, string>): unknown | Promise<unknown>;
+  /** Returns the JSON body of one resource; `reader` is the session asking (absent inside the server). */
+  read(uri: string, vars: Record<string, string>, reader?: Reader): unknown | Promise<unknown>;
   /** Concrete resources under a template, for resources/list. */
-  list?(): Array<{ uri: string; name: string }>;
+  list?(reader?: Reader): Array<{ uri: string; name: string }>;
   /** Completions for one template variable. */
   complete?: Record<string, (prefix: string) => string[] | Promise<string[]>>;
 }

@@ -2,14 +2,14 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/serv
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { toLlmosError } from '../kernel/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { ResourceEntry } from '../kernel/resourcetable.js';
+import type { Reader, ResourceEntry } from '../kernel/resourcetable.js';
 
 const json = (uri: string, body: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(body, null, 2) }] });
 
-async function read(r: ResourceEntry, uri: URL, vars: Record<string, string | string[]>) {
+async function read(r: ResourceEntry, uri: URL, vars: Record<string, string | string[]>, reader: Reader) {
   try {
     const flat = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-    return json(uri.href, await r.read(uri.href, flat));
+    return json(uri.href, await r.read(uri.href, flat, reader));
   } catch (e) {
     const err = toLlmosError(e);
     throw new McpError(ErrorCode.InvalidParams, `${err.code}: ${err.message}`, err.toJSON());
@@ -22,19 +22,19 @@ async function read(r: ResourceEntry, uri: URL, vars: Record<string, string | st
  * notifications/resources/updated whenever the kernel reports it changed.
  * Returns a function that drops this session's listeners.
  */
-export function registerResources(mcp: McpServer, kernel: Kernel): () => void {
+export function registerResources(mcp: McpServer, kernel: Kernel, reader: Reader): () => void {
   for (const r of kernel.resources.list()) {
     const meta = { title: r.title, description: r.description, mimeType: 'application/json' };
-    if (r.uri) mcp.registerResource(r.name, r.uri, meta, (uri) => read(r, uri, {}));
+    if (r.uri) mcp.registerResource(r.name, r.uri, meta, (uri) => read(r, uri, {}, reader));
     else
       mcp.registerResource(
         r.name,
         new ResourceTemplate(r.template!, {
-          list: r.list ? () => ({ resources: r.list!().map((x) => ({ ...x, mimeType: 'application/json' })) }) : undefined,
+          list: r.list ? () => ({ resources: r.list!(reader).map((x) => ({ ...x, mimeType: 'application/json' })) }) : undefined,
           complete: r.complete ? Object.fromEntries(Object.entries(r.complete).map(([k, f]) => [k, async (v: string) => f(v)])) : undefined,
         }),
         meta,
-        (uri, vars) => read(r, uri, vars),
+        (uri, vars) => read(r, uri, vars, reader),
       );
   }
   const subscribed = new Set<string>();

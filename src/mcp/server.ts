@@ -25,7 +25,7 @@ export function createMcpServer(kernel: Kernel, session: Session): { mcp: McpSer
     { instructions: INSTRUCTIONS, capabilities: { logging: {}, completions: {} } },
   );
   registerTools(mcp, kernel, session);
-  const undo: Array<() => void | Promise<void>> = [registerResources(mcp, kernel)];
+  const undo: Array<() => void | Promise<void>> = [registerResources(mcp, kernel, { owner: session.owner })];
   const onWarn = (level: 'warning' | 'error', data: Record<string, unknown>) => {
     if (mcp.isConnected()) void mcp.server.sendLoggingMessage({ level, logger: 'llmos', data }).catch(() => undefined);
   };

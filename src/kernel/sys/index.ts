@@ -1,4 +1,5 @@
 import type { Kernel } from '../kernel.js';
+import type { Reader } from '../resourcetable.js';
 import { procRecord } from '../proc.js';
 import { procSyscalls } from './sysproc.js';
 import { sysInfo, sysSyscalls } from './sysinfo.js';
@@ -8,20 +9,26 @@ export function registerCoreSyscalls(k: Kernel): void {
   for (const s of [...procSyscalls(k), ...sysSyscalls(k)]) k.syscalls.add(s);
   k.resources.add({ name: 'sys', title: 'System', description: 'sys_info as a resource.', uri: 'llmos://sys', read: () => sysInfo(k) });
   k.resources.add({ name: 'plugins', title: 'Plugins', description: 'Loaded plugins and what each provides.', uri: 'llmos://plugins', read: () => ({ plugins: k.plugins }) });
+  /** The newest 100 processes the reader may see. */
+  const recent = (reader?: Reader) => [...k.procs.scan(Math.max(0, k.procs.lastPid - 100))].filter((p) => !reader || p.owner === reader.owner || k.perms.isAdmin(reader.owner));
   k.resources.add({
     name: 'procs',
     title: 'Process table',
-    description: 'Live and recently exited processes (newest 100) with counts.',
+    description: 'Live and recently exited processes (newest 100) with counts; a session that is not an admin sees only its own.',
     uri: 'llmos://proc',
-    read: () => ({ counts: k.procs.counts(), procs: [...k.procs.scan(Math.max(0, k.procs.lastPid - 100))].map(procRecord) }),
+    read: (_uri, _vars, reader) => ({ counts: k.procs.counts(), procs: recent(reader).map(procRecord) }),
   });
   k.resources.add({
     name: 'proc',
     title: 'Process',
     description: 'One process record.',
     template: 'llmos://proc/{pid}',
-    read: (_uri, vars) => procRecord(k.procs.must(Number(vars.pid))),
-    list: () => [...k.procs.scan(Math.max(0, k.procs.lastPid - 100))].map((p) => ({ uri: `llmos://proc/${p.pid}`, name: `pid ${p.pid} (${p.state})` })),
+    read: (_uri, vars, reader) => {
+      const p = k.procs.must(Number(vars.pid));
+      if (reader) k.perms.requireOwner(reader.owner, p, 'read');
+      return procRecord(p);
+    },
+    list: (reader) => recent(reader).map((p) => ({ uri: `llmos://proc/${p.pid}`, name: `pid ${p.pid} (${p.state})` })),
     complete: { pid: (prefix) => [...k.procs.scan(0)].map((p) => String(p.pid)).filter((s) => s.startsWith(prefix)).slice(-100) },
   });
   k.procs.on('state', () => k.emit('resource', 'llmos://proc'));

@@ -8,6 +8,13 @@ import type { Kernel } from '../kernel.js';
 import { Pid, ProcRecordSchema, TimeoutMs } from './schemas.js';
 import { afterExitHooks, spawnHookArgs, spawnInput } from './spawnhooks.js';
 
+/** The process, if the caller may read it (its owner or an admin): prompts and results are private. */
+function readable(k: Kernel, pid: number, ctx: SyscallContext): Process {
+  const p = k.procs.must(pid);
+  k.perms.requireOwner(ctx.owner, p, 'read');
+  return p;
+}
+
 /** Waits for exit, reporting state changes and streamed tokens as progress; cancelling the request kills the process. */
 async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: SyscallContext, killOnCancel: boolean) {
   let step = 0;
@@ -65,7 +72,7 @@ export const procSyscalls = (k: Kernel) => [
     input: z.object({ pid: Pid, timeout_ms: TimeoutMs(params.defaultWaitMs, params.maxWaitMs) }),
     output: ProcRecordSchema,
     annotations: { readOnlyHint: true, idempotentHint: true },
-    handler: ({ pid, timeout_ms }, ctx) => waitReporting(k, k.procs.must(pid), timeout_ms, ctx, false),
+    handler: ({ pid, timeout_ms }, ctx) => waitReporting(k, readable(k, pid, ctx), timeout_ms, ctx, false),
   }),
   defineSyscall({
     name: 'proc_kill',
@@ -86,12 +93,12 @@ export const procSyscalls = (k: Kernel) => [
     input: z.object({ pid: Pid }),
     output: ProcRecordSchema,
     annotations: { readOnlyHint: true, idempotentHint: true },
-    handler: ({ pid }) => procRecord(k.procs.must(pid)),
+    handler: ({ pid }, ctx) => procRecord(readable(k, pid, ctx)),
   }),
   defineSyscall({
     name: 'proc_list',
     title: 'List processes',
-    description: 'Lists processes in pid order, filtered by state and owner. Pass next_cursor back as cursor for the next page.',
+    description: 'Lists processes in pid order, filtered by state and owner. Pass next_cursor back as cursor for the next page. A session that is not an admin sees only its own.',
     input: z.object({
       state: z.enum(['new', 'ready', 'running', 'blocked', 'exited']).optional(),
       owner: z.string().optional().describe('Only processes of this owner; "self" means the caller.'),
@@ -101,7 +108,11 @@ export const procSyscalls = (k: Kernel) => [
     output: z.object({ procs: z.array(ProcRecordSchema), next_cursor: z.number().int().nullable() }),
     annotations: { readOnlyHint: true, idempotentHint: true },
     handler({ state, owner, limit, cursor }, ctx) {
-      const who = owner === 'self' ? ctx.owner : owner;
+      let who = owner === 'self' ? ctx.owner : owner;
+      if (!k.perms.isAdmin(ctx.owner)) {
+        if (who !== undefined && who !== ctx.owner) k.perms.requireAdmin(ctx.owner, `listing the processes of "${who}"`);
+        who = ctx.owner;
+      }
       const procs = [];
       for (const p of k.procs.scan(cursor)) {
         if ((state && p.state !== state) || (who && p.owner !== who)) continue;

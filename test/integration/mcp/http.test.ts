@@ -94,7 +94,10 @@ describe('sessions with LLMOS_ADMINS=stdio', () => {
       const denied = await callError(b, 'proc_kill', { pid: mine.pid });
       expect(denied.code).toBe('LLMOS_EPERM');
       expect(denied.message).toContain(`belongs to "${mine.owner}"`);
-      expect((await call(b, 'proc_get', { pid: mine.pid })).state).not.toBe('exited'); // still alive
+      await expect(b.readResource({ uri: `llmos://proc/${mine.pid}` })).rejects.toThrow(/LLMOS_EPERM/);
+      const listed = JSON.parse(((await b.readResource({ uri: 'llmos://proc' })).contents[0] as { text: string }).text) as { procs: unknown[] };
+      expect(listed.procs).toEqual([]); // a's process is not b's to see
+      expect(JSON.parse(((await a.readResource({ uri: `llmos://proc/${mine.pid}` })).contents[0] as { text: string }).text).state).not.toBe('exited'); // still alive
       expect((await callError(b, 'alloc_set', { name: 'first' })).code).toBe('LLMOS_EPERM');
       expect((await call(b, 'sys_info')).you).toEqual({ owner: expect.stringMatching(/^http:/), admin: false });
       expect((await call(a, 'proc_kill', { pid: mine.pid })).pid).toBe(mine.pid);

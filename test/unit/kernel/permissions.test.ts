@@ -33,10 +33,18 @@ describe('Permissions', () => {
       const mine = await call('http:a', 'proc_spawn', { prompt: 'one two three', model: 'slow' });
       await expect(call('http:b', 'proc_kill', { pid: mine.pid })).rejects.toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringMatching(/belongs to "http:a"; only its owner or an admin \(LLMOS_ADMINS\) may kill it/) });
       await expect(call('http:b', 'proc_nice', { pid: mine.pid, priority: 0 })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
+      // prompts and results are private too
+      await expect(call('http:b', 'proc_get', { pid: mine.pid })).rejects.toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringMatching(/may read it/) });
+      await expect(call('http:b', 'proc_wait', { pid: mine.pid, timeout_ms: 10 })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
+      await expect(call('http:b', 'proc_list', { owner: 'http:a' })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
+      expect((await call('http:b', 'proc_list', {})).procs).toEqual([]);
+      expect((await call('http:a', 'proc_list', {})).procs.map((p: { pid: number }) => p.pid)).toEqual([mine.pid]);
+      expect((await call('stdio', 'proc_get', { pid: mine.pid })).owner).toBe('http:a');
       expect((await call('http:a', 'proc_nice', { pid: mine.pid, priority: 1 })).priority).toBe(1);
       expect((await call('stdio', 'proc_kill', { pid: mine.pid })).pid).toBe(mine.pid);
       const done = await call('http:a', 'proc_spawn', { prompt: 'hi', model: 'echo', wait: true });
       await expect(call('http:b', 'proc_feedback', { pid: done.pid, reward: 0 })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
+      await expect(call('http:b', 'alloc_explain', { pid: done.pid })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
       expect((await call('http:a', 'proc_feedback', { pid: done.pid, reward: 1 })).reward).toBe(1);
       await expect(call('http:a', 'proc_feedback', { pid: done.pid, reward: 1 })).rejects.toMatchObject({ code: 'LLMOS_EINVAL', message: expect.stringMatching(/rated already .* rated once/) });
       await expect(call('http:a', 'proc_nice', { pid: done.pid, priority: 0 })).rejects.toMatchObject({ code: 'LLMOS_EINVAL', message: expect.stringMatching(/has exited/) });

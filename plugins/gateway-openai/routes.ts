@@ -32,7 +32,8 @@ const disconnected = (pid: number) => new LlmosError('LLMOS_EKILLED', `the clien
 export function mountOpenAiRoutes(app: HttpRouter, kernel: Kernel, opts: GatewayOptions = { owner: 'openai-gateway' }): void {
   app.get('/v1/models', (_req, res) => {
     const data = [{ id: 'auto', object: 'model', created: seconds(kernel.started), owned_by: 'llmos' }];
-    for (const m of kernel.models.all()) data.push({ id: m.backend.info.id, object: 'model', created: seconds(kernel.started), owned_by: m.backend.info.backend });
+    // A session's private model (its client's own, through MCP sampling) is not the gateway's to offer.
+    for (const m of kernel.models.all()) if (!m.backend.info.owner) data.push({ id: m.backend.info.id, object: 'model', created: seconds(kernel.started), owned_by: m.backend.info.backend });
     sendJson(res, 200, { object: 'list', data });
   });
 

@@ -84,10 +84,16 @@ describe('OpenAI-compatible gateway (real openai SDK against /v1)', () => {
     expect(chunks.at(-1)!.choices[0].finish_reason).toBe('stop');
   });
 
-  it('lists "auto" and every registered model at /v1/models', async () => {
-    const ids = [];
-    for await (const m of openai.models.list()) ids.push(m.id);
-    expect(ids).toEqual(['auto', 'echo', 'slow', 'flaky']);
+  it('lists "auto" and every shared model at /v1/models, not a session\'s private one', async () => {
+    const mine = new EchoBackend('client:private', { owner: 'http:someone' });
+    booted.kernel.addModel(mine);
+    try {
+      const ids = [];
+      for await (const m of openai.models.list()) ids.push(m.id);
+      expect(ids).toEqual(['auto', 'echo', 'slow', 'flaky']);
+    } finally {
+      await booted.kernel.removeModel('client:private');
+    }
   });
 
   it('refuses a request without the bearer token (401)', async () => {

@@ -13,7 +13,7 @@ export default definePlugin({
   description: 'OpenAI-compatible /v1/chat/completions and /v1/models on the HTTP transport; every request is a process.',
   provides: ['transport'],
   options: z.object({
-    owner: z.string().min(1).default('openai-gateway').describe('Owner of the processes gateway requests spawn.'),
+    owner: z.string().min(1).default('openai-gateway').describe('Owner of the processes gateway requests spawn; a named user\'s requests (LLMOS_AUTH_TOKENS) are owned by user:<name> instead.'),
   }),
   register(scope, o) {
     scope.http((app) => mountOpenAiRoutes(app, scope.kernel, { owner: o.owner }));

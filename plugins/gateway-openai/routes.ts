@@ -45,7 +45,7 @@ export function mountOpenAiRoutes(app: HttpRouter, kernel: Kernel, opts: Gateway
       const body = parseChatRequest(req.body);
       stream = body.stream === true;
       includeUsage = body.stream_options?.include_usage === true;
-      p = kernel.spawn(taskOf(body), opts.owner);
+      p = kernel.spawn(taskOf(body), req.user ? `user:${req.user}` : opts.owner); // a named user's requests are theirs, budget included
     } catch (e) {
       return sendError(res, e);
     }

@@ -99,6 +99,6 @@ export default definePlugin({
   register(scope, o) {
     const hook = samplingSessionHook(scope.kernel, o, scope.log);
     scope.provide<SamplingSessionHook>(SAMPLING_SESSION_HOOK, hook);
-    scope.onSession((s) => hook.attach(peerOf(s), s.owner, s.owner));
+    scope.onSession((s) => hook.attach(peerOf(s), s.id, s.owner));
   },
 });

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { boot, configPath } from '../boot.js';
 import { serveHttp } from '../mcp/http.js';
+import { parseUserTokens } from '../mcp/http-guard.js';
 import { createMcpServer } from '../mcp/server.js';
 import { StdioLineTransport } from '../mcp/stdio.js';
 
@@ -33,6 +34,7 @@ export function serveCommand(): Command {
           host: o.host,
           port: o.port,
           token: process.env.LLMOS_AUTH_TOKEN || undefined,
+          users: parseUserTokens(process.env.LLMOS_AUTH_TOKENS),
           allowedHosts: list(process.env.LLMOS_ALLOWED_HOSTS),
           allowedOrigins: list(process.env.LLMOS_ALLOWED_ORIGINS),
         });

@@ -10,13 +10,15 @@ import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
 import { httpGuard, LOOPBACK } from './http-guard.js';
 import { PluginRoutes } from './http-routes.js';
-import type { HttpRoutes } from '../plugin-api/http.js';
+import type { HttpRequest, HttpRoutes } from '../plugin-api/http.js';
 import { createMcpServer } from './server.js';
 
 export interface HttpOptions {
   host: string;
   port: number;
   token?: string;
+  /** Named users' tokens (see GuardOptions.users). */
+  users?: Record<string, string>;
   allowedHosts?: string[];
   allowedOrigins?: string[];
   /** Extra plugin-style routes, besides those the kernel's plugins add. */
@@ -36,8 +38,10 @@ const rpcError = (res: Response, status: number, message: string) => res.status(
  * a non-loopback address without a bearer token.
  */
 export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: string; port: number; server: HttpServer; close: () => Promise<void> }> {
-  if (!LOOPBACK.has(o.host) && !o.token)
-    throw new LlmosError('LLMOS_EPERM', `refusing to serve on non-loopback address ${o.host} without LLMOS_AUTH_TOKEN; set a token or bind 127.0.0.1.`);
+  if (!LOOPBACK.has(o.host) && !o.token && !Object.keys(o.users ?? {}).length)
+    throw new LlmosError('LLMOS_EPERM', `refusing to serve on non-loopback address ${o.host} without LLMOS_AUTH_TOKEN or LLMOS_AUTH_TOKENS; set a token or bind 127.0.0.1.`);
+  /** A named user's sessions share one owner (so budgets and processes follow the user); others get one each. */
+  const ownerFor = (req: HttpRequest, transport: string, sessionId: string) => (req.user ? `user:${req.user}` : `${transport}:${sessionId.slice(0, 8)}`);
   const sessions = new Map<string, Live>();
   const app = express();
   app.disable('x-powered-by');
@@ -60,7 +64,8 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sid) => void sessions.set(sid, { transport, close }),
     });
-    const { mcp, close } = createMcpServer(kernel, { owner: `http:${randomUUID().slice(0, 8)}` });
+    const sid = randomUUID();
+    const { mcp, close } = createMcpServer(kernel, { id: `http:${sid.slice(0, 8)}`, owner: ownerFor(req, 'http', sid) });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
       void close();
@@ -69,9 +74,9 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
     await transport.handleRequest(req, res, req.body);
   });
 
-  app.get('/sse', async (_req, res) => {
+  app.get('/sse', async (req, res) => {
     const transport = new SSEServerTransport('/messages', res);
-    const { mcp, close } = createMcpServer(kernel, { owner: `sse:${transport.sessionId.slice(0, 8)}` });
+    const { mcp, close } = createMcpServer(kernel, { id: `sse:${transport.sessionId.slice(0, 8)}`, owner: ownerFor(req, 'sse', transport.sessionId) });
     sessions.set(transport.sessionId, { transport, close });
     res.on('close', () => {
       sessions.delete(transport.sessionId);
@@ -98,7 +103,12 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
   for (const add of [...kernel.httpRoutes, ...(o.mount ? [o.mount] : [])]) add(routes);
   const guard = httpGuard(o);
   // Every request passes the guard; plugin routes are served before Express, everything else by it.
-  const server = createServer((req, res) => guard(req, res, () => routes.handle(req, res) || app(req, res)));
+  const server = createServer((req, res) =>
+    guard(req, res, (user) => {
+      if (user) (req as HttpRequest).user = user;
+      return routes.handle(req, res) || app(req, res);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());

@@ -8,7 +8,9 @@ import { registerResources } from './resources.js';
 import { registerTools } from './tools.js';
 
 export interface Session {
-  /** Owner of the processes this session spawns. */
+  /** Unique per session; defaults to the owner (one session per owner, as on stdio). */
+  id?: string;
+  /** Owner of the processes this session spawns; a named user's sessions share it. */
   owner: string;
   /** Per-session services handed to syscalls. */
   services?: Record<string, unknown>;
@@ -33,6 +35,7 @@ export function createMcpServer(kernel: Kernel, session: Session): { mcp: McpSer
   undo.push(() => void warnings.off('log', onWarn));
   mcp.server.oninitialized = () => {
     const client: ClientSession = {
+      id: session.id ?? session.owner,
       owner: session.owner,
       canSample: !!mcp.server.getClientCapabilities()?.sampling,
       createMessage: (params, options) => mcp.server.createMessage(params, options) as Promise<CreateMessageResult>,

@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** A request to a plugin route; `body` is the parsed JSON of a POST, or undefined when it is not JSON. */
-export type HttpRequest = IncomingMessage & { body?: unknown };
+/**
+ * A request to a plugin route; `body` is the parsed JSON of a POST, or
+ * undefined when it is not JSON; `user` is the named user (LLMOS_AUTH_TOKENS)
+ * whose token authenticated it.
+ */
+export type HttpRequest = IncomingMessage & { body?: unknown; user?: string };
 export type HttpHandler = (req: HttpRequest, res: ServerResponse) => void | Promise<void>;
 
 /** Where a plugin adds routes: exact paths, plain Node request and response. */

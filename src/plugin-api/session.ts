@@ -5,6 +5,8 @@ import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextpro
  * MCP layer builds one per session after the client has initialized.
  */
 export interface ClientSession {
+  /** Unique per session (several sessions may share an owner). */
+  readonly id: string;
   /** Owner of the processes the session spawns. */
   readonly owner: string;
   /** Whether the client declared the sampling capability. */

@@ -3,8 +3,10 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseUserTokens } from '../../../src/mcp/http-guard.js';
 import { serveHttp } from '../../../src/mcp/http.js';
 import allocCore from '../../../plugins/alloc-core/index.js';
+import modelCore from '../../../plugins/model-core/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
 import { call, callError, testKernel } from '../../helpers/kernel.js';
@@ -107,5 +109,49 @@ describe('sessions with LLMOS_ADMINS=stdio', () => {
       await server.close();
       await shared.stop();
     }
+  });
+});
+
+describe('named users (LLMOS_AUTH_TOKENS)', () => {
+  it("a user's sessions share one owner, so processes and budgets follow the user across reconnects", async () => {
+    const shared = await testKernel({ admins: ['stdio'], inline: [fcfs, echoPlugin(), allocCore, modelCore] });
+    const server = await serveHttp(shared.kernel, { host: '127.0.0.1', port: 0, users: parseUserTokens('alice:alice-token-1,bob:bob-token-22') });
+    const as = (token: string) => ({ requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+    const open = async (token: string) => {
+      const c = new Client({ name: 'u', version: '1' });
+      await c.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), as(token)));
+      return c;
+    };
+    const clients: Client[] = [];
+    try {
+      const first = await open('alice-token-1');
+      clients.push(first);
+      const mine = await call(first, 'proc_spawn', { prompt: 'hang until killed' });
+      expect(mine.owner).toBe('user:alice');
+      await shared.kernel.syscalls.dispatch('budget_set', { owner: 'user:alice', cost_usd: 1 }, { owner: 'stdio', signal: new AbortController().signal, progress() {} });
+      await first.close();
+
+      const again = await open('alice-token-1'); // a new session, the same user
+      clients.push(again);
+      expect((await call(again, 'budget_get')).limit.cost_usd).toBe(1); // no fresh budget by reconnecting
+      expect((await call(again, 'proc_kill', { pid: mine.pid })).pid).toBe(mine.pid);
+
+      const bob = await open('bob-token-22');
+      clients.push(bob);
+      expect((await call(bob, 'sys_info')).you).toEqual({ owner: 'user:bob', admin: false });
+      expect((await callError(bob, 'proc_get', { pid: mine.pid })).code).toBe('LLMOS_EPERM');
+      const wrong = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { authorization: 'Bearer nobody-token', 'content-type': 'application/json' }, body: '{}' });
+      expect(wrong.status).toBe(401);
+    } finally {
+      for (const c of clients) await c.close().catch(() => undefined);
+      await server.close();
+      await shared.stop();
+    }
+  });
+
+  it('rejects a malformed LLMOS_AUTH_TOKENS entry, naming it', () => {
+    expect(() => parseUserTokens('alice')).toThrow(/entry "alice:…" must be name:token/);
+    expect(() => parseUserTokens('alice:short')).toThrow(/at least 8 characters/);
+    expect(parseUserTokens('  ')).toBeUndefined();
   });
 });

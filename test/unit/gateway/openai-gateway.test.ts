@@ -19,7 +19,7 @@ describe('OpenAI-compatible gateway (real openai SDK against /v1)', () => {
 
   beforeAll(async () => {
     booted = await testKernel({ backends: [echo, slow, flaky] });
-    http = await serveHttp(booted.kernel, { host: '127.0.0.1', port: 0, token: TOKEN, mount: (app) => mountOpenAiRoutes(app, booted.kernel) });
+    http = await serveHttp(booted.kernel, { host: '127.0.0.1', port: 0, token: TOKEN, users: { carol: 'carol-token-1' }, mount: (app) => mountOpenAiRoutes(app, booted.kernel) });
     openai = new OpenAI({ baseURL: `${http.url}/v1`, apiKey: TOKEN, maxRetries: 0 });
   });
   afterAll(async () => {
@@ -94,6 +94,14 @@ describe('OpenAI-compatible gateway (real openai SDK against /v1)', () => {
     } finally {
       await booted.kernel.removeModel('client:private');
     }
+  });
+
+  it("runs a named user's requests as that user's processes, and the shared token's as the gateway's", async () => {
+    const carol = new OpenAI({ baseURL: `${http.url}/v1`, apiKey: 'carol-token-1', maxRetries: 0 });
+    const mine = await carol.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'mine' }] }).withResponse();
+    expect(booted.kernel.procs.must(Number(mine.response.headers.get('x-llmos-pid'))).owner).toBe('user:carol');
+    const shared = await openai.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'shared' }] }).withResponse();
+    expect(booted.kernel.procs.must(Number(shared.response.headers.get('x-llmos-pid'))).owner).toBe('openai-gateway');
   });
 
   it('refuses a request without the bearer token (401)', async () => {

@@ -5,11 +5,13 @@
 // bandit runs with its default options (spend ≈ 24% of the best-rated model's
 // cost, λ paced online), learns on W, and is scored once on T. Nothing is tuned.
 // Then, per seed, the same with one task family left out of the warm-up
-// entirely, so that family reaches the allocator first in the scored stream.
+// entirely, so that family reaches the allocator first in the scored stream;
+// and the same allocator on T resampled to other family mixes.
 // `ceiling` is an analysis reference that reads eval_name and T's costs (see familyCeiling).
 import { singleModelScores, oracleScore, randomScore } from '../../dist/src/route/baselines.js';
 import { loadStreams, runOnce, toItems } from '../../dist/src/route/evaluate.js';
 import { ReplayHost } from '../../dist/src/route/host.js';
+import { shuffled } from '../../dist/src/route/shuffle.js';
 
 const DIR = process.env.ROUTERBENCH_DIR ?? '/work/shared/data/routerbench';
 const FILES = ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv'].map((f) => `${DIR}/${f}`);
@@ -49,8 +51,17 @@ async function replay(W, T, models, seed) {
   return { run, g, acc_ratio: +(run.accuracy / g.accuracy).toFixed(4), cost_ratio: +(run.cost_per_1k / g.cost_per_1k).toFixed(4) };
 }
 
+/** Scored-prompt counts per family for the mix section (at most what T holds). */
+const MIXES = {
+  equal: { 'arc-challenge': 150, mbpp: 150, winogrande: 150 },
+  'winogrande-heavy': { 'arc-challenge': 100, mbpp: 50, winogrande: 400 },
+  'arc-heavy': { 'arc-challenge': 500, mbpp: 50, winogrande: 100 },
+  'mbpp-heavy': { 'arc-challenge': 150, mbpp: 150, winogrande: 50 },
+};
+
 const summary = [];
 const unseen = [];
+const mixed = [];
 for (const seed of seeds) {
   const t0 = Date.now();
   const s = loadStreams({ data: FILES, holdout: 0.5, seed });
@@ -63,6 +74,11 @@ for (const seed of seeds) {
     const fam = r.run.by_family[family];
     unseen.push({ seed, family, acc_ratio: r.acc_ratio, cost_ratio: r.cost_ratio, family_accuracy: +fam.accuracy.toFixed(3) });
   }
+  for (const [mix, counts] of Object.entries(MIXES)) {
+    const T = shuffled(Object.entries(counts).flatMap(([f, n]) => s.score.filter((r) => r.family === f).slice(0, n)), seed);
+    const r = await replay(s.warm, T, s.models, seed);
+    mixed.push({ seed, mix, acc_ratio: r.acc_ratio, cost_ratio: r.cost_ratio });
+  }
 }
 const mean = (rows, k) => (rows.reduce((a, r) => a + r[k], 0) / rows.length).toFixed(3);
 console.log(`defaults, warm-up on W, scored on T, mean over ${summary.length} seed(s): accuracy ${mean(summary, 'acc_ratio')} × gpt-4, cost ${mean(summary, 'cost_ratio')} × gpt-4; goal ≥ ${GOAL.acc} at ≤ ${GOAL.cost}; met on ${summary.filter(meets).length}/${summary.length} seeds`);
@@ -71,5 +87,9 @@ console.log(`family ceiling (analysis reference, peeks at T's families and costs
 for (const family of new Set(unseen.map((u) => u.family))) {
   const rows = unseen.filter((u) => u.family === family);
   console.log(`${family} left out of the warm-up: accuracy ${mean(rows, 'acc_ratio')} × gpt-4, cost ${mean(rows, 'cost_ratio')} × gpt-4 (met on ${rows.filter(meets).length}/${rows.length}); that family's accuracy ${mean(rows, 'family_accuracy')}`);
+}
+for (const mix of Object.keys(MIXES)) {
+  const rows = mixed.filter((m) => m.mix === mix);
+  console.log(`mix ${mix}: accuracy ${mean(rows, 'acc_ratio')} × gpt-4, cost ${mean(rows, 'cost_ratio')} × gpt-4 (met on ${rows.filter(meets).length}/${rows.length}; per seed ${rows.map((r) => `${r.acc_ratio.toFixed(3)}@${r.cost_ratio.toFixed(3)}`).join(' ')})`);
 }
 await host.close();

@@ -55,7 +55,7 @@ export class BanditState {
 
   costFeatures(task: Task): Float64Array {
     let x = this.costCache.get(task);
-    if (!x) this.costCache.set(task, (x = costFeatures(task, this.words)));
+    if (!x) this.costCache.set(task, (x = costFeatures(task, this.features(task))));
     return x;
   }
 
@@ -63,7 +63,7 @@ export class BanditState {
     let a = this.arms.get(id);
     if (!a) {
       const empty = { prompt: '', priority: 4, max_tokens: 1, model: 'auto', metadata: {} } as Task;
-      a = { quality: new Ridge(this.features(empty).length, this.ridgeReg), cost: new Ridge(costFeatures(empty, this.words).length, 1e-2) };
+      a = { quality: new Ridge(this.features(empty).length, this.ridgeReg), cost: new Ridge(this.costFeatures(empty).length, 1e-2) };
       this.arms.set(id, a);
     }
     return a;

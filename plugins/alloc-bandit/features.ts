@@ -89,8 +89,7 @@ export function featurize(task: Task, words = 0): Float64Array {
  * linearly (a call's dollars grow about linearly with them), so that it
  * extrapolates to prompts longer or shorter than any seen.
  */
-export function costFeatures(task: Task, words = 0): Float64Array {
-  const base = featurize(task, words);
+export function costFeatures(task: Task, base: Float64Array): Float64Array {
   const x = new Float64Array(base.length + 1);
   x.set(base);
   x[base.length] = estimateTokens(taskText(task)) / 100; // large next to the other features, so ridge prefers it for size

@@ -40,6 +40,12 @@ describe('llmos route-eval', () => {
     expect(svg).toContain('λ 50');
   });
 
+  it('says in the table whether λ was fixed or paced', async () => {
+    const data = writeFixture(80);
+    expect((await routeEval(['--data', data, '--holdout', '0.5'])).out).toMatch(/allocator bandit \(λ 20 → [\d.]+, paced\)/);
+    expect((await routeEval(['--data', data, '--holdout', '0.5', '--lambda', '50'])).out).toMatch(/allocator bandit \(λ 50\) /);
+  });
+
   it('fails with exit code 2 and a message saying what to fix', async () => {
     const data = writeFixture(10);
     const unknown = await routeEval(['--data', data, '--allocator', 'nope']);

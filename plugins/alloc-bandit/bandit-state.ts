@@ -1,4 +1,4 @@
-import { estimateTokens, taskText, type AllocationFeedback, type ModelInfo, type Task } from '../../src/plugin-api/index.js';
+import { costOf, estimateTokens, taskText, type AllocationFeedback, type ModelInfo, type Task } from '../../src/plugin-api/index.js';
 import { costFeatures, FEATURE_SET_VERSION, featurize } from './features.js';
 import { Ridge } from './ridge.js';
 
@@ -97,7 +97,7 @@ export class BanditState {
     const a = this.arms.get(m.id);
     if (a && a.cost.n > 0) return Math.max(0, a.cost.predict(this.costFeatures(task)));
     const tokens = estimateTokens(taskText(task));
-    return (m.pricing.input_per_1k * tokens + m.pricing.output_per_1k * Math.min(task.max_tokens, 256)) / 1000;
+    return costOf(m, tokens, Math.min(task.max_tokens, 256));
   }
 
   feedback(e: AllocationFeedback): void {

@@ -1,4 +1,4 @@
-import { checkParams, estimateTokens, LlmosError, taskText, z, type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type PerfTable, type Task } from '../../src/plugin-api/index.js';
+import { checkParams, costOf, estimateTokens, LlmosError, taskText, z, type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type PerfTable, type Task } from '../../src/plugin-api/index.js';
 
 export const PerfOptions = z.object({
   w_accuracy: z.number().min(0).default(1).describe('Weight of accuracy (0..1) in the score.'),
@@ -32,7 +32,7 @@ export class PerfAllocator implements Allocator {
     return {
       tokens,
       accuracy: e?.accuracy ?? this.cfg.prior_accuracy,
-      cost: e && e.n_cost > 0 ? e.cost_usd : (m.pricing.input_per_1k * tokens + m.pricing.output_per_1k * out) / 1000,
+      cost: e && e.n_cost > 0 ? e.cost_usd : costOf(m, tokens, out),
       latency: e && e.n_latency > 0 ? e.latency_ms : m.expected_tokens_per_s > 0 ? (1000 * out) / m.expected_tokens_per_s : 0,
     };
   }

@@ -5,7 +5,7 @@ export { definePlugin, type PluginDefinition, type PluginScope, type Provides } 
 export type { ModelBackend, ModelInfo, ModelHealth, Completion, CompletionRequest, CompleteOptions } from './model.js';
 export type { Scheduler, SchedulerFactory } from './scheduler.js';
 export { Rng } from './rng.js';
-export { Heap, KeyedHeap, RunQueue, queuedByClass, type QueueEntry } from './heap.js';
+export { Heap, RunQueue, queuedByClass, type QueueEntry } from './heap.js';
 export { checkParams, exitFeedback, type Allocator, type AllocatorFactory, type Allocation, type AllocationContext, type AllocationFeedback } from './allocator.js';
 export type { Profiler, TaskProfile } from './profiler.js';
 export type { ClientSession, SessionHook } from './session.js';
@@ -25,3 +25,4 @@ export type { Kernel } from '../kernel/kernel.js';
 export type { Logger } from '../kernel/log.js';
 export { TOKENS } from '../kernel/tokens.js';
 export { estimateTokens } from '../kernel/exec.js';
+export { costOf } from '../kernel/resources.js';

@@ -35,34 +35,11 @@ export class Heap<T> {
     if (a.length === 0) return undefined;
     const top = a[0];
     const last = a.pop()!;
-    const n = a.length;
-    if (n > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && this.less(a[r], a[l]) ? r : l;
-        if (!this.less(a[c], last)) break;
-        a[i] = a[c];
-        i = c;
-      }
-      a[i] = last;
+    if (a.length > 0) {
+      a[0] = last;
+      this.siftDown(0);
     }
     return top;
-  }
-
-  /** Every entry, in no particular order. */
-  values(): readonly T[] {
-    return this.items;
-  }
-
-  /** Keeps only entries for which `keep` is true, then restores heap order in O(n). */
-  filter(keep: (x: T) => boolean): void {
-    const kept = this.items.filter(keep);
-    this.items.length = 0;
-    for (const x of kept) this.items.push(x);
-    for (let i = (kept.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   clear(): void {
@@ -83,103 +60,6 @@ export class Heap<T> {
       i = c;
     }
     a[i] = x;
-  }
-}
-
-/**
- * A binary min-heap of items ordered by (key, seq), with keys and seqs kept in
- * typed arrays beside the items: comparisons read contiguous memory instead of
- * chasing one object per comparison, which is what makes a heap of 10^6 fast.
- */
-export class KeyedHeap<T> {
-  private keys = new Float64Array(1024);
-  private seqs = new Float64Array(1024);
-  private items: T[] = [];
-  private n = 0;
-
-  get size(): number {
-    return this.n;
-  }
-
-  peek(): T | undefined {
-    return this.n ? this.items[0] : undefined;
-  }
-
-  push(key: number, seq: number, item: T): void {
-    if (this.n === this.keys.length) this.grow();
-    const { keys, seqs, items } = this;
-    let i = this.n++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (key > keys[p] || (key === keys[p] && seq > seqs[p])) break;
-      keys[i] = keys[p];
-      seqs[i] = seqs[p];
-      items[i] = items[p];
-      i = p;
-    }
-    keys[i] = key;
-    seqs[i] = seq;
-    items[i] = item;
-  }
-
-  pop(): T | undefined {
-    if (!this.n) return undefined;
-    const { keys, seqs, items } = this;
-    const top = items[0];
-    const last = --this.n;
-    const key = keys[last];
-    const seq = seqs[last];
-    const item = items[last];
-    items[last] = undefined as T; // let it be collected
-    if (last > 0) this.siftDown(0, key, seq, item);
-    return top;
-  }
-
-  /** Keeps only items for which `keep` is true, then restores heap order in O(n). */
-  filter(keep: (x: T) => boolean): void {
-    let m = 0;
-    for (let i = 0; i < this.n; i++)
-      if (keep(this.items[i])) {
-        this.keys[m] = this.keys[i];
-        this.seqs[m] = this.seqs[i];
-        this.items[m++] = this.items[i];
-      }
-    this.items.length = m;
-    this.n = m;
-    for (let i = (m >> 1) - 1; i >= 0; i--) this.siftDown(i, this.keys[i], this.seqs[i], this.items[i]);
-  }
-
-  clear(): void {
-    this.items = [];
-    this.n = 0;
-  }
-
-  private siftDown(i: number, key: number, seq: number, item: T): void {
-    const { keys, seqs, items } = this;
-    const n = this.n;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      const r = c + 1;
-      if (r < n && (keys[r] < keys[c] || (keys[r] === keys[c] && seqs[r] < seqs[c]))) c = r;
-      if (key < keys[c] || (key === keys[c] && seq < seqs[c])) break;
-      keys[i] = keys[c];
-      seqs[i] = seqs[c];
-      items[i] = items[c];
-      i = c;
-    }
-    keys[i] = key;
-    seqs[i] = seq;
-    items[i] = item;
-  }
-
-  private grow(): void {
-    const k = new Float64Array(this.keys.length * 2);
-    k.set(this.keys);
-    this.keys = k;
-    const s = new Float64Array(this.seqs.length * 2);
-    s.set(this.seqs);
-    this.seqs = s;
   }
 }
 
@@ -384,26 +264,22 @@ export class RunQueue {
   }
 
   private growHeap(): void {
-    const k = new Float64Array(this.hKey.length * 2);
-    k.set(this.hKey);
-    this.hKey = k;
-    const s = new Int32Array(this.hSlot.length * 2);
-    s.set(this.hSlot);
-    this.hSlot = s;
+    this.hKey = doubled(this.hKey);
+    this.hSlot = doubled(this.hSlot);
   }
 
   private growSlots(): void {
-    const m = this.sSeq.length * 2;
-    const seq = new Float64Array(m);
-    seq.set(this.sSeq);
-    this.sSeq = seq;
-    const pos = new Int32Array(m);
-    pos.set(this.sPos);
-    this.sPos = pos;
-    const free = new Int32Array(m);
-    free.set(this.free);
-    this.free = free;
+    this.sSeq = doubled(this.sSeq);
+    this.sPos = doubled(this.sPos);
+    this.free = doubled(this.free);
   }
+}
+
+/** A typed array of twice the length, holding a copy of `a` at its start. */
+function doubled<A extends Float64Array | Int32Array>(a: A): A {
+  const b = new (a.constructor as new (n: number) => A)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Queue length per priority class, for snapshot(). O(n); call from stats, not hot paths. */

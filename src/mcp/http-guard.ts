@@ -7,7 +7,6 @@ export const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export interface GuardOptions {
   /** The address the server is bound to. */
   host: string;
-  port: number;
   /** Bearer token required on MCP routes; none means open (loopback only). */
   token?: string;
   /** Named users' tokens (name → token, LLMOS_AUTH_TOKENS): their sessions are owned by "user:<name>". */

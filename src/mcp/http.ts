@@ -8,19 +8,14 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { LlmosError } from '../kernel/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
-import { httpGuard, LOOPBACK } from './http-guard.js';
+import { httpGuard, LOOPBACK, type GuardOptions } from './http-guard.js';
 import { PluginRoutes } from './http-routes.js';
 import type { HttpRequest, HttpRoutes } from '../plugin-api/http.js';
 import { createMcpServer } from './server.js';
 
-export interface HttpOptions {
-  host: string;
+export interface HttpOptions extends GuardOptions {
+  /** The port to bind; 0 picks a free one. */
   port: number;
-  token?: string;
-  /** Named users' tokens (see GuardOptions.users). */
-  users?: Record<string, string>;
-  allowedHosts?: string[];
-  allowedOrigins?: string[];
   /** Extra plugin-style routes, besides those the kernel's plugins add. */
   mount?: HttpRoutes;
 }
@@ -90,7 +85,6 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
     if (!live || !(live.transport instanceof SSEServerTransport)) return rpcError(res, 404, 'unknown SSE session; open GET /sse first.');
     await live.transport.handlePostMessage(req, res, req.body);
   });
-
 
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (err.type === 'entity.too.large') return rpcError(res, 413, `LLMOS_ETOOBIG: request body over ${params.maxInputBytes * 4} bytes; send less.`);

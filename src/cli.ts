@@ -15,7 +15,7 @@ import { simulateCommand } from './cli/simulate.js';
 const program = new Command('llmos')
   .description('LLMOS: an operating system for large language models, served over MCP')
   .version(VERSION)
-  .addCommand(serveCommand(), { isDefault: false })
+  .addCommand(serveCommand())
   .addCommand(pluginsCommand())
   .addCommand(new Command('model').description('Manage local models').addCommand(modelPullCommand()))
   .addCommand(capacityCommand())

@@ -4,7 +4,7 @@ import { LlmosError } from '../kernel/errors.js';
 import { CapacityInput, capacityPlan } from '../../plugins/sched-core/syscalls.js';
 
 /** Names a zod issue path by its command-line flag: arrival_rate → --arrival-rate. */
-export const flagOf = (path: PropertyKey[]) => `--${String(path[0] ?? 'input').replace(/_/g, '-')}`;
+const flagOf = (path: PropertyKey[]) => `--${String(path[0] ?? 'input').replace(/_/g, '-')}`;
 
 /** Validates CLI input with a zod schema, failing with LLMOS_EINVAL naming the flags. */
 export function parseFlags<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -38,6 +38,7 @@ export function docsCommand(): Command {
       const { kernel, stop } = await boot({ config: configPath(o.config), start: false, dataDir });
       const table = toolTable(kernel);
       await stop();
+      rmSync(dataDir, { recursive: true, force: true });
       if (!o.write) return void process.stdout.write(table + '\n');
       const file = join(packageRoot, 'README.md');
       writeFileSync(file, withToolTable(readFileSync(file, 'utf8'), table));

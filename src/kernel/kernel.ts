@@ -202,7 +202,6 @@ export class Kernel extends EventEmitter<KernelEvents> {
     }, { tokens: false });
   }
 
-
   /** Admits a backend into the model table and the resource manager. */
   addModel(b: ModelBackend): void {
     this.models.add(b);

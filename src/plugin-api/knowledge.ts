@@ -164,6 +164,5 @@ export function claimKgStore(scope: ScopeLike, store: KnowledgeStore): void {
  * digits and underscores, lower-cased, at most 16, duplicates dropped.
  */
 export function kgSearchWords(query: string): string[] {
-  const words = (query.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []).filter((w) => w.length > 0);
-  return [...new Set(words)].slice(0, 16);
+  return [...new Set(query.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [])].slice(0, 16);
 }

@@ -1,8 +1,9 @@
 import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 
 /**
- * A connected client, as plugins see it: no MCP types leak past this. The
- * MCP layer builds one per session after the client has initialized.
+ * A connected client, as plugins see it. The MCP layer builds one per
+ * session after the client has initialized; only createMessage uses the
+ * MCP SDK's types.
  */
 export interface ClientSession {
   /** Unique per session (several sessions may share an owner). */

@@ -2,9 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
+import { ROOT } from '../../helpers/cli.js';
 import { tempDir, testKernel } from '../../helpers/kernel.js';
-
-const ROOT = join(import.meta.dirname, '../../..');
 
 describe('preemption', () => {
   it('a more urgent process cancels and requeues a less urgent running one, which then finishes', async () => {

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPluginConfig, interpolate } from '../../../src/loader/config.js';
 import { definePlugin, z, type PluginDefinition } from '../../../src/plugin-api/index.js';
@@ -60,8 +60,9 @@ describe('plugin config file', () => {
     expect(() => readPluginConfig(f)).toThrow(/cannot read plugin config/);
   });
   it('loads a plugin module by path relative to the config', async () => {
-    const f = join(tempDir(), 'cfg.json');
-    writeFileSync(f, JSON.stringify({ plugins: [{ name: 'sched-fcfs', module: join(process.cwd(), 'plugins/sched-fcfs') }] }));
+    const dir = tempDir();
+    const f = join(dir, 'cfg.json');
+    writeFileSync(f, JSON.stringify({ plugins: [{ name: 'sched-fcfs', module: relative(dir, join(process.cwd(), 'plugins/sched-fcfs')) }] }));
     const { kernel, stop } = await testKernel({ config: f, inline: [] });
     expect(kernel.schedulers.names()).toEqual(['fcfs']);
     await stop();

@@ -90,11 +90,10 @@ export class RedisRunQueue implements Scheduler {
     }
   }
 
-  /** Healthy local models, or the one the task names. */
+  /** The dispatcher's candidates (healthy local models the owner may use, or the one the task names); never empty. */
   private candidates(p: Process): ModelInfo[] {
-    const all = this.kernel.models.available();
-    const c = p.task.model === 'auto' ? all : all.filter((m) => m.id === p.task.model);
-    if (!c.length) throw new LlmosError('LLMOS_ENOMODEL', `no model can run this task: ${p.task.model === 'auto' ? 'no model is registered and healthy' : `model "${p.task.model}" is not ready`} on this node. List models with model_list.`);
+    const c = this.kernel.dispatcher.candidates(p);
+    if (!c.length) throw new LlmosError('LLMOS_ENOMODEL', 'no model can run this task: no model is registered and healthy on this node. List models with model_list.');
     return c;
   }
 }

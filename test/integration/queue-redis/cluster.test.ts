@@ -146,6 +146,16 @@ describe('queue-redis: two nodes, one run queue and one process table', () => {
     expect(a.backend.completed).toEqual(['blocker one two three four', 'high', 'low 1', 'low 2', 'low 3', 'low 4']);
   });
 
+  it("runs a process only on models its owner may use: another session's private model is no candidate", async () => {
+    const prefix = freshPrefix();
+    const a = await node(prefix, 'A', new CountingEcho(new Gauge(), { owner: 'alice' }));
+    const theirs = await waitExit(a.kernel, a.kernel.spawn({ prompt: 'not yours' }, 'bob').pid);
+    expect(theirs.exit).toBe('failed');
+    expect(theirs.error?.code).toBe('LLMOS_ENOMODEL');
+    expect(a.backend.completed).toEqual([]);
+    expectEchoed(await waitExit(a.kernel, a.kernel.spawn({ prompt: 'mine' }, 'alice').pid), 'mine');
+  });
+
   it('kills a process across nodes: killed on one node, stopped on the node that runs it', async () => {
     const prefix = freshPrefix();
     const gauge = new Gauge();

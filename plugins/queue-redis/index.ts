@@ -75,8 +75,6 @@ function build<O extends z.ZodType<Options>>(options: O) {
     async start(scope, o: Options) {
       const c = scope.resolve<Cluster>(STATE);
       const k = scope.kernel;
-      if (!('pidSource' in k.procs))
-        throw new LlmosError('LLMOS_EPLUGIN', 'queue-redis needs ProcessTable.pidSource in the kernel (apply notes/queue-redis-kernel.patch).');
       await ping(c.redis, o).catch((e) => {
         c.redis.disconnect(); // stop ioredis reconnecting: a failed start gets no stop()
         c.reader.disconnect();
@@ -96,7 +94,7 @@ function build<O extends z.ZodType<Options>>(options: O) {
       k.models.off('change', c.onModels);
       await c.lanes.close();
       await c.sync.stop();
-      if (k.procs.pidSource) k.procs.pidSource = undefined;
+      k.procs.pidSource = undefined;
       // quit() lets queued writes finish; a client that never connected (start() did not run) just drops.
       await Promise.allSettled([c.redis, c.reader].map((r) => (r.status === 'ready' ? r.quit() : r.disconnect())));
     },

@@ -64,7 +64,8 @@ export class HrrnScheduler implements Scheduler {
     private readonly beta = 1,
   ) {}
 
-  enqueue(p: Process, seq = this.seq++): void {
+  enqueue(p: Process): void {
+    const seq = this.seq++;
     const sizeMs = Math.max(1e-3, this.predictor.predictMs(p.task));
     const e: Entry = { proc: p, readyAt: p.readyAt, sizeMs, weight: Math.pow(sizeMs, -this.beta), seq, live: true };
     const c = Math.floor(Math.log2(sizeMs) * this.perOctave);

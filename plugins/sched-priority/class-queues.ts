@@ -87,8 +87,7 @@ export class PriorityScheduler implements Scheduler {
   }
 
   remove(pid: number): boolean {
-    for (const q of this.queues)
-    if (q.delete(pid)) return true;
+    for (const q of this.queues) if (q.delete(pid)) return true;
     return false;
   }
 

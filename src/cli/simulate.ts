@@ -107,14 +107,14 @@ export function simulateCommand(): Command {
         prediction_noise: num(o.predictionNoise as string),
         seed: num(o.seed as string),
       });
+      let service;
+      try {
+        service = serviceDist(a.service_dist, 1 / a.service_rate);
+      } catch (e) {
+        throw new LlmosError('LLMOS_EINVAL', `--service-dist: ${(e as Error).message}`);
+      }
       const results: SimResult[] = [];
       for (const policy of a.policy) {
-        let service;
-        try {
-          service = serviceDist(a.service_dist, 1 / a.service_rate);
-        } catch (e) {
-          throw new LlmosError('LLMOS_EINVAL', `--service-dist: ${(e as Error).message}`);
-        }
         results.push(
           await simulate({
             policy,

@@ -22,8 +22,8 @@ const variants = [
   ['sjf', { 'sched-sjf': GUARDED }, 'sjf guarded'],
 ];
 console.log(`ρ=0.8, c=1, ${N} tasks, seed ${SEED}; sjf guarded = sched-sjf ${JSON.stringify(GUARDED)}`);
-for (const [label, dist] of [['lognormal', lognormal(1)], ['pareto', pareto(1)]]) {
-  const base = { arrivalRate: 0.8, serviceRate: 1, servers: 1, tasks: N, seed: SEED, service: dist };
+for (const [label, service] of [['lognormal', lognormal(1)], ['pareto', pareto(1)]]) {
+  const base = { arrivalRate: 0.8, serviceRate: 1, servers: 1, tasks: N, seed: SEED, service };
   const fcfs = await simulate({ ...base, policy: 'fcfs' });
   console.log(`${label}: fcfs mean response ${fcfs.mean_response.toFixed(3)} s, longest-decile p99 response ${fcfs.longest_decile.p99_response.toFixed(2)} s`);
   for (const [policy, pluginOptions, name = policy] of variants) {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { mmc } from '../../../plugins/sched-core/mmc.js';
 import { Heap } from '../../../src/plugin-api/heap.js';
 import { lognormal } from '../../../src/sim/dists.js';
 import { simulate } from '../../../src/sim/engine.js';

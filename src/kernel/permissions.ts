@@ -31,9 +31,14 @@ export class Permissions {
     if (!this.isAdmin(owner)) throw new LlmosError('LLMOS_EPERM', `${what} needs an admin session, and "${owner}" is not one; ask the operator, who lists admin owners in LLMOS_ADMINS.`, { owner });
   }
 
+  /** Whether `owner` may see and act on the process: its own, or any for an admin. */
+  mayAct(owner: string, p: { owner: string }): boolean {
+    return p.owner === owner || this.isAdmin(owner);
+  }
+
   /** Throws LLMOS_EPERM unless `owner` owns the process or is an admin. */
   requireOwner(owner: string, p: { pid: number; owner: string }, what: string): void {
-    if (p.owner !== owner && !this.isAdmin(owner))
+    if (!this.mayAct(owner, p))
       throw new LlmosError('LLMOS_EPERM', `process ${p.pid} belongs to "${p.owner}"; only its owner or an admin (LLMOS_ADMINS) may ${what} it.`, { pid: p.pid, owner: p.owner });
   }
 }

@@ -10,7 +10,7 @@ export function registerCoreSyscalls(k: Kernel): void {
   k.resources.add({ name: 'sys', title: 'System', description: 'sys_info as a resource.', uri: 'llmos://sys', read: () => sysInfo(k) });
   k.resources.add({ name: 'plugins', title: 'Plugins', description: 'Loaded plugins and what each provides.', uri: 'llmos://plugins', read: () => ({ plugins: k.plugins }) });
   /** The newest 100 processes the reader may see. */
-  const recent = (reader?: Reader) => [...k.procs.scan(Math.max(0, k.procs.lastPid - 100))].filter((p) => !reader || p.owner === reader.owner || k.perms.isAdmin(reader.owner));
+  const recent = (reader?: Reader) => [...k.procs.scan(Math.max(0, k.procs.lastPid - 100))].filter((p) => !reader || k.perms.mayAct(reader.owner, p));
   k.resources.add({
     name: 'procs',
     title: 'Process table',

@@ -104,10 +104,15 @@ export class SjfScheduler implements Scheduler {
     this.predictor.learn(p);
   }
 
-  /** Priority does not change SJF order; the size estimate may have been refreshed though. */
+  /**
+   * Priority does not change SJF order; the size estimate may have been
+   * refreshed though, and an overdue queue ordered by size follows it.
+   */
   reprioritize(pid: number): void {
     const e = this.q.get(pid);
-    if (e) this.q.rekey(pid, this.predictor.predictMs(e.proc.task) + this.aging * e.proc.readyAt);
+    if (!e) return;
+    this.q.rekey(pid, this.predictor.predictMs(e.proc.task) + this.aging * e.proc.readyAt);
+    if (this.guard.overdue_order === 'size' && this.overdue.get(pid)) this.overdue.rekey(pid, this.sizeOf(e.proc));
   }
 
   remove(pid: number): boolean {

@@ -99,6 +99,24 @@ describe('sjf', () => {
     expect(s.size()).toBe(0);
   });
 
+  it('with the guard, a refreshed size estimate (proc_nice) reorders the overdue queue too', async () => {
+    const s = await makeScheduler('sjf', { 'sched-sjf': { max_wait_ms: 1000, overdue_yield_ratio: 0.01 } });
+    const code = mk({ type: 'code', max_tokens: 500 }, 'o', 0); // 10 s at the default rate
+    const qa = mk({ type: 'qa', max_tokens: 400 }, 'o', 0); // 8 s
+    const qa2 = mk({ type: 'qa', max_tokens: 450 }, 'o', 0); // 9 s
+    [code, qa, qa2].forEach((p) => s.enqueue(p));
+    expect(s.pickNext(1, 5000)!.pid).toBe(qa.pid); // all three are now in the overdue queue, by size
+    for (let i = 0; i < 5; i++) {
+      const done = mk({ type: 'code', max_tokens: 500 });
+      finish(done, 25, 500); // code answers are short: ~0.5 s
+      s.onExit(done);
+    }
+    s.reprioritize(code.pid);
+    // code is now the smaller in the overdue queue as in the main one.
+    expect(s.pickNext(1, 5000)!.pid).toBe(code.pid);
+    expect(s.pickNext(1, 5000)!.pid).toBe(qa2.pid);
+  });
+
   it('max_wait_means scales the guard by the mean run time learned from exits', async () => {
     const s = await makeScheduler('sjf', { 'sched-sjf': { max_wait_means: 2 } });
     for (let i = 0; i < 5; i++) {

@@ -14,17 +14,24 @@ const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
 
 /**
  * Keeps entities in order while the answer stays under `budget` bytes, then
- * the relations that still fit and touch a kept entity (`from` kept, for
- * pages, so no relation shows on two pages). The first entity is always
- * kept; when it alone is too big its observations are cut.
+ * the relations that still fit and touch a kept entity. For pages (`from`) a
+ * relation belongs to its `from` entity, which is kept only together with all
+ * of its outgoing relations, so the next page (after the last kept entity)
+ * never skips a relation and none shows on two pages. The first entity is
+ * always kept; when it alone is too big its observations are cut.
  */
 export function fitAnswer(g: KgSubgraph, budget: number = limits.maxAnswerBytes, keep: 'from' | 'either' = 'either'): FittedAnswer {
+  const outgoing = new Map<string, number>();
+  if (keep === 'from') for (const r of g.relations) outgoing.set(r.from, (outgoing.get(r.from) ?? 0) + size(toWireRelation(r)));
   const kept: KgEntity[] = [];
   let used = 64;
+  /** Bytes of the kept entities' outgoing relations (pages only); the relation pass spends them. */
+  let reserved = 0;
   let cut = false;
   for (const e of g.entities) {
     const s = size(toWireEntity(e));
-    if (used + s > budget) {
+    const rel = outgoing.get(e.name) ?? 0;
+    if (used + reserved + s + rel > budget) {
       if (kept.length) {
         cut = true;
         break;
@@ -43,6 +50,7 @@ export function fitAnswer(g: KgSubgraph, budget: number = limits.maxAnswerBytes,
     }
     kept.push(e);
     used += s;
+    reserved += rel;
   }
   const names = new Set(kept.map((e) => e.name));
   const relations = [];

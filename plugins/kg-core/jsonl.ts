@@ -1,4 +1,4 @@
-import { open, rename } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { LlmosError, KG_TYPE_PATTERN, type KgEntity, type KgRelation, type KnowledgeStore } from '../../src/plugin-api/index.js';
 import { limits } from './schemas.js';
 
@@ -97,7 +97,7 @@ export async function importJsonl(store: KnowledgeStore, text: string): Promise<
 /**
  * Writes the whole graph to `path` (entities first, then relations, in name
  * order), through a temporary file renamed into place, so a reader never sees
- * half a file. Returns the counts.
+ * half a file; on failure the temporary file is removed. Returns the counts.
  */
 export async function exportJsonl(store: KnowledgeStore, path: string): Promise<{ entities: number; relations: number; bytes: number }> {
   const tmp = `${path}.${process.pid}.tmp`;
@@ -109,25 +109,30 @@ export async function exportJsonl(store: KnowledgeStore, path: string): Promise<
     await fh.write(line);
   };
   try {
-    for (const pass of ['entity', 'relation'] as const) {
-      let after: string | undefined;
-      for (;;) {
-        const page = await store.readPage({ after, limit: BATCH });
-        for (const e of pass === 'entity' ? page.entities : []) {
-          await put({ type: 'entity', name: e.name, entityType: e.type, observations: e.observations });
-          counts.entities++;
+    try {
+      for (const pass of ['entity', 'relation'] as const) {
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.readPage({ after, limit: BATCH });
+          for (const e of pass === 'entity' ? page.entities : []) {
+            await put({ type: 'entity', name: e.name, entityType: e.type, observations: e.observations });
+            counts.entities++;
+          }
+          for (const r of pass === 'relation' ? page.relations : []) {
+            await put({ type: 'relation', from: r.from, to: r.to, relationType: r.type });
+            counts.relations++;
+          }
+          if (page.entities.length < BATCH) break;
+          after = page.entities.at(-1)!.name;
         }
-        for (const r of pass === 'relation' ? page.relations : []) {
-          await put({ type: 'relation', from: r.from, to: r.to, relationType: r.type });
-          counts.relations++;
-        }
-        if (page.entities.length < BATCH) break;
-        after = page.entities.at(-1)!.name;
       }
+    } finally {
+      await fh.close();
     }
-  } finally {
-    await fh.close();
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
   }
-  await rename(tmp, path);
   return counts;
 }

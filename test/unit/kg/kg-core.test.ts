@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -91,6 +91,24 @@ describe('kg-core on kg-embedded', () => {
     expect(rest).toMatchObject({ names: entities.slice(100).map((e) => e.name), next_cursor: null });
   });
 
+  it('never pages past relations it left out: an entity comes with all its outgoing relations', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `R${String(i).padStart(2, '0')}`);
+    // The entities alone (~38 KB) fit one page; with their 800 relations (~40 KB) they do not.
+    await call('kg_create_entities', { entities: names.map((name) => ({ name, entityType: 'thing', observations: ['x'.repeat(900)] })) });
+    await call('kg_create_relations', { relations: names.flatMap((from) => names.filter((to) => to !== from).slice(0, 20).map((to) => ({ from, to, relationType: 'links_to' }))) });
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await call('kg_read_graph', { cursor, limit: 50 });
+      for (const r of page.relations) seen.add(`${r.from}>${r.to}`);
+      cursor = page.next_cursor ?? undefined;
+      pages++;
+    } while (cursor && pages < 100);
+    expect(seen.size).toBe(800);
+    expect(pages).toBeGreaterThan(1);
+  });
+
   it('cuts a single oversized entity and says so', async () => {
     const obs = Array.from({ length: 20 }, (_, i) => `${i}:${'o'.repeat(8000)}`);
     await call('kg_create_entities', { entities: [{ name: 'Huge', entityType: 'thing', observations: obs }] });
@@ -147,6 +165,13 @@ describe('kg-core on kg-embedded', () => {
     await call('kg_delete_entities', { entityNames: ['Alice', 'Acme'] });
     await call('kg_import', { path: join(dir, 'memory.jsonl') });
     expect(await call('kg_stats', {})).toMatchObject({ entities: 2, relations: 1, observations: 2 });
+  });
+
+  it('kg_export that cannot replace its target fails with LLMOS_EINVAL and leaves no temporary file', async () => {
+    await call('kg_create_entities', { entities: [{ name: 'Alice', entityType: 'person' }] });
+    mkdirSync(join(dir, 'taken'));
+    await expect(call('kg_export', { path: 'taken' })).rejects.toMatchObject({ code: 'LLMOS_EINVAL' });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 

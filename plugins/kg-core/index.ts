@@ -1,18 +1,12 @@
-import { definePlugin, z, type PluginScope, KG_STORE_TOKEN, type KnowledgeStore } from '../../src/plugin-api/index.js';
+import { definePlugin, z, KG_STORE_TOKEN, type KnowledgeStore } from '../../src/plugin-api/index.js';
 import { ioSyscalls } from './io-syscalls.js';
 import { nativeSyscalls } from './native-syscalls.js';
 import { KG_URI, entityUri, kgResources } from './resources.js';
-import { kgSpawnHook, type SpawnHook } from './spawn-hook.js';
+import { kgSpawnHook } from './spawn-hook.js';
 import { kgSyscalls } from './syscalls.js';
-
-export { importJsonl, exportJsonl } from './jsonl.js';
-export { kgSpawnHook, formatFacts, type SpawnHook } from './spawn-hook.js';
 
 /** Change notifications per call are capped; llmos://kg is always notified. */
 const MAX_ENTITY_NOTIFICATIONS = 100;
-
-/** The scope method the kernel will offer for spawn hooks (see spawn-hook.ts); absent until then. */
-type ScopeWithSpawnHooks = PluginScope & { spawnHook?: (h: SpawnHook) => void };
 
 /**
  * The knowledge graph's syscalls and resources, on whichever store plugin
@@ -36,9 +30,7 @@ export default definePlugin({
     const deps = { store: get, changed };
     for (const s of [...kgSyscalls(deps), ...ioSyscalls(deps, scope.dataDir)]) scope.syscall(s);
     for (const r of kgResources(get)) scope.resource(r);
-    const hooks = scope as ScopeWithSpawnHooks;
-    if (hooks.spawnHook) hooks.spawnHook(kgSpawnHook(get, changed, scope.log));
-    else scope.log.debug('kernel has no spawn hooks yet; proc_spawn context_from_kg/remember are not available');
+    scope.spawnHook(kgSpawnHook(get, changed, scope.log));
   },
   start(scope) {
     const store = scope.resolve<KnowledgeStore>(KG_STORE_TOKEN);

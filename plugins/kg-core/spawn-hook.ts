@@ -1,21 +1,5 @@
-import { z, type Logger, type Process, type Task, KG_TYPE_PATTERN, type KgSubgraph, type KnowledgeStore } from '../../src/plugin-api/index.js';
+import { z, type Logger, type Process, KG_TYPE_PATTERN, type KgSubgraph, type KnowledgeStore, type SpawnHook } from '../../src/plugin-api/index.js';
 import { Name } from './schemas.js';
-
-/**
- * The kernel extension this file plugs into (proposed for
- * src/plugin-api/spawn.ts; see the kg report): proc_spawn accepts each hook's
- * extra input fields, calls beforeSpawn before kernel.spawn (its task is the
- * one that runs; a throw fails proc_spawn with that error), and calls
- * afterExit once the process has exited, before proc_spawn {wait:true}
- * answers (errors are logged; they never change the exit).
- */
-export interface SpawnHook {
-  readonly name: string;
-  /** Extra proc_spawn input fields (a zod shape); names must not clash with the task's fields. */
-  readonly input: z.ZodRawShape;
-  beforeSpawn?(task: Task, args: Record<string, unknown>, ctx: { owner: string }): Task | Promise<Task>;
-  afterExit?(proc: Process, args: Record<string, unknown>): void | Promise<void>;
-}
 
 export const contextLimits = { defaultFacts: 10, maxFacts: 50, maxChars: 4_000, maxRememberChars: 4_000 } as const;
 

@@ -26,6 +26,8 @@ const write = { readOnlyHint: false, destructiveHint: false, idempotentHint: tru
 const destroy = { readOnlyHint: false, destructiveHint: true, idempotentHint: true } as const;
 const read = { readOnlyHint: true, idempotentHint: true } as const;
 
+const Deleted = z.object({ deleted: z.number().int() });
+
 /** The ten kg_* syscalls of the reference memory server's tool set, on any KnowledgeStore. */
 export const kgSyscalls = ({ store, changed }: KgDeps) => [
   defineSyscall({
@@ -72,7 +74,7 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
     title: 'Delete entities',
     description: 'Deletes entities and every relation touching them. Unknown names are ignored.',
     input: z.object({ entityNames: Items(Name) }),
-    output: z.object({ deleted: z.number().int() }),
+    output: Deleted,
     annotations: destroy,
     async handler({ entityNames }) {
       const deleted = await store().deleteEntities(entityNames);
@@ -85,7 +87,7 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
     title: 'Delete observations',
     description: 'Deletes the given observations from entities. Unknown entities and observations are ignored.',
     input: z.object({ deletions: Items(DeletionWire) }),
-    output: z.object({ deleted: z.number().int() }),
+    output: Deleted,
     annotations: destroy,
     async handler({ deletions }) {
       const deleted = await store().deleteObservations(deletions.map((d) => ({ name: d.entityName, observations: d.observations })));
@@ -98,7 +100,7 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
     title: 'Delete relations',
     description: 'Deletes the given relations. Unknown ones are ignored.',
     input: z.object({ relations: Items(RelationWire) }),
-    output: z.object({ deleted: z.number().int() }),
+    output: Deleted,
     annotations: destroy,
     async handler({ relations }) {
       const deleted = await store().deleteRelations(relations.map(fromWireRelation));

@@ -2,8 +2,6 @@ import { isAbsolute, join } from 'node:path';
 import { definePlugin, z, claimKgStore, KG_STORE_TOKEN, type KnowledgeStore } from '../../src/plugin-api/index.js';
 import { SqliteKnowledgeStore } from './sqlite-store.js';
 
-export { SqliteKnowledgeStore } from './sqlite-store.js';
-
 export default definePlugin({
   name: 'kg-embedded',
   version: '1.0.0',

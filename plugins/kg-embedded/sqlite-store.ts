@@ -171,7 +171,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  /** Relations among (both: true) or touching (both: false) the given ids; `fromOnly` limits to outgoing ones. */
+  /** Relations among the given ids (`both`), touching one of them (`touching`), or starting at one (`from`). */
   private relationsOf(ids: number[], mode: 'both' | 'touching' | 'from'): KgRelation[] {
     if (!ids.length) return [];
     const where = { both: 'r.from_id IN ids AND r.to_id IN ids', touching: 'r.from_id IN ids OR r.to_id IN ids', from: 'r.from_id IN ids' }[mode];

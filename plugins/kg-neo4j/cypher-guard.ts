@@ -1,10 +1,11 @@
 import { LlmosError } from '../../src/plugin-api/index.js';
 
 /**
- * Layer 3 of kg_cypher_read's read-only guard (layers 1 and 2, EXPLAIN's
- * query type and a READ-mode session, live in neo4j-store.ts): a deny-list
- * of clauses and procedures that reach files, URLs, admin functions or run
- * their own transactions, which EXPLAIN may still call read-only.
+ * kg_cypher_read's read-only guard, layers 1 and 3 (layer 2, a READ-mode
+ * session, is Neo4jKnowledgeStore.cypherRead's): layer 1 checks EXPLAIN's
+ * query type (assertReadOnlyType); layer 3 is a deny-list of clauses and
+ * procedures that reach files, URLs, admin functions or run their own
+ * transactions, which EXPLAIN may still call read-only (assertNotDenied).
  *
  * It matches on a normalized text: comments removed, then whitespace and
  * backticks removed and lower-cased, so "apoc . load/*x*\/.json" and

@@ -1,8 +1,6 @@
 import { definePlugin, z, claimKgStore, KG_STORE_TOKEN } from '../../src/plugin-api/index.js';
 import { Neo4jKnowledgeStore } from './neo4j-store.js';
 
-export { Neo4jKnowledgeStore } from './neo4j-store.js';
-
 /** Options win over NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE. */
 const Options = z.object({
   uri: z.string().min(1).optional().describe('Bolt URI, e.g. bolt://127.0.0.1:7687; default NEO4J_URI, else bolt://127.0.0.1:7687.'),

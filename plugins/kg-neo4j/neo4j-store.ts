@@ -49,20 +49,22 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
     });
   }
 
-  private session(mode: 'READ' | 'WRITE'): Session {
-    return this.driver.session({ database: this.cfg.database, defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE });
-  }
-
-  private async run<T>(mode: 'READ' | 'WRITE', work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    await this.ensureSchema();
-    const s = this.session(mode);
+  /** Runs `fn` on a new session that is always closed; driver errors become LlmosErrors (mapNeo4jError). */
+  private async withSession<T>(mode: 'READ' | 'WRITE', fn: (s: Session) => Promise<T>): Promise<T> {
+    const s = this.driver.session({ database: this.cfg.database, defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE });
     try {
-      return await (mode === 'READ' ? s.executeRead(work) : s.executeWrite(work));
+      return await fn(s);
     } catch (e) {
       throw mapNeo4jError(e, this.cfg.uri);
     } finally {
       await s.close().catch(() => undefined);
     }
+  }
+
+  /** One managed (retried) transaction, once the schema exists. */
+  private async run<T>(mode: 'READ' | 'WRITE', work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    await this.ensureSchema();
+    return this.withSession(mode, (s) => (mode === 'READ' ? s.executeRead(work) : s.executeWrite(work)));
   }
 
   /**
@@ -77,17 +79,12 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
     return this.schemaReady;
   }
 
-  private async createSchema(): Promise<void> {
-    const s = this.session('WRITE');
-    try {
+  private createSchema(): Promise<void> {
+    return this.withSession('WRITE', async (s) => {
       await s.run('CREATE CONSTRAINT kg_entity_name IF NOT EXISTS FOR (e:Entity) REQUIRE e.name IS UNIQUE');
       await s.run(`CREATE FULLTEXT INDEX ${FULLTEXT_INDEX} IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.type, e.observations]`);
       await s.run('CALL db.awaitIndexes(60)');
-    } catch (e) {
-      throw mapNeo4jError(e, this.cfg.uri);
-    } finally {
-      await s.close().catch(() => undefined);
-    }
+    });
   }
 
   /** Write-locks the named entities (sorted, so concurrent callers cannot deadlock) and returns the names that do not exist. */
@@ -298,28 +295,16 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
   async cypherRead(query: string, opts: KgCypherOptions): Promise<KgCypherResult> {
     assertNotDenied(query);
     await this.ensureSchema();
-    const s = this.session('READ');
-    try {
+    return this.withSession('READ', async (s) => {
       const plan = await s.run(`EXPLAIN ${query}`, opts.params ?? {}, { timeout: opts.timeoutMs });
       assertReadOnlyType(plan.summary.queryType);
-      return await readCapped(s, query, opts);
-    } catch (e) {
-      throw mapNeo4jError(e, this.cfg.uri);
-    } finally {
-      await s.close().catch(() => undefined);
-    }
+      return readCapped(s, query, opts);
+    });
   }
 
   /** Layer 2 alone: runs `query` in a READ session without the other layers (exported for the layer tests). */
-  async runInReadSession(query: string, opts: KgCypherOptions): Promise<KgCypherResult> {
-    const s = this.session('READ');
-    try {
-      return await readCapped(s, query, opts);
-    } catch (e) {
-      throw mapNeo4jError(e, this.cfg.uri);
-    } finally {
-      await s.close().catch(() => undefined);
-    }
+  runInReadSession(query: string, opts: KgCypherOptions): Promise<KgCypherResult> {
+    return this.withSession('READ', (s) => readCapped(s, query, opts));
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,9 @@
 /**
- * proc_spawn's context_from_kg / remember, driven the way the kernel will
- * drive a SpawnHook (see plugins/kg-core/spawn-hook.ts): beforeSpawn rewrites
- * the task, kernel.spawn runs it, afterExit stores the result. The echo
- * backend answers "echo: <prompt>", so results are deterministic.
+ * kg-core's SpawnHook on its own, driven step by step as proc_spawn drives it
+ * (src/kernel/sys/spawnhooks.ts): beforeSpawn rewrites the task, kernel.spawn
+ * runs it, afterExit stores the result. proc-spawn-hook.test.ts covers the
+ * same through proc_spawn. The echo backend answers "echo: <prompt>", so
+ * results are deterministic.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +11,12 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import kgCore from '../../../plugins/kg-core/index.js';
-import { formatFacts, kgSpawnHook, type SpawnHook } from '../../../plugins/kg-core/spawn-hook.js';
+import { formatFacts, kgSpawnHook } from '../../../plugins/kg-core/spawn-hook.js';
 import kgEmbedded from '../../../plugins/kg-embedded/index.js';
 import schedFcfs from '../../../plugins/sched-fcfs/index.js';
 import { boot } from '../../../src/boot.js';
 import { TaskSchema } from '../../../src/kernel/task.js';
-import { z, type Kernel } from '../../../src/plugin-api/index.js';
+import { z, type Kernel, type SpawnHook } from '../../../src/plugin-api/index.js';
 import { KG_STORE_TOKEN, type KnowledgeStore } from '../../../src/plugin-api/knowledge.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
 
@@ -27,7 +28,7 @@ describe('kg spawn hook: one model\'s output becomes another\'s context', () => 
   let hook: SpawnHook;
   let changed: string[][];
 
-  /** What proc_spawn will do once the kernel has spawn hooks. */
+  /** What proc_spawn does with one hook: split its fields off, beforeSpawn, spawn, wait, afterExit. */
   async function spawnWithHook(input: Record<string, unknown>) {
     const hookKeys = Object.keys(hook.input);
     const args = z.object(hook.input).parse(Object.fromEntries(Object.entries(input).filter(([k]) => hookKeys.includes(k))));

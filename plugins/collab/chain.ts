@@ -3,7 +3,7 @@ import { launchGroup, type ChildRole, type Group } from './group.js';
 import type { KgBridge } from './kg-bridge.js';
 import { checkModels } from './pick-models.js';
 import { answer } from './run.js';
-import { CollabOutput, CommonFields, KgOptions, MAX_MEMBERS, ModelRef } from './schemas.js';
+import { CollabOutput, CommonFields, KgOptions, MAX_MEMBERS, ModelRef, childTaskFields, groupTask } from './schemas.js';
 import { LOOP_VARS, STEP_VARS, checkTemplate, render } from './template.js';
 
 const StepFields = {
@@ -61,13 +61,10 @@ function validate(a: ChainArgs): RegExp | undefined {
 /** Runs one step to its exit; a step that does not exit ok fails the chain. */
 async function runStep(g: Group, a: ChainArgs, s: StepSpec, prompt: string, who: ChildRole): Promise<{ proc: Process; text: string }> {
   const task: TaskInput = {
+    ...childTaskFields(a),
     prompt,
     model: s.model,
     system: s.system ?? a.system,
-    type: a.type,
-    language: a.language,
-    domain: a.domain,
-    priority: a.priority,
     max_tokens: s.max_tokens ?? a.max_tokens,
     temperature: s.temperature ?? a.temperature,
     seed: a.seed,
@@ -118,7 +115,7 @@ async function runChain(g: Group, a: ChainArgs, stopRe: RegExp | undefined): Pro
   return { text: draft };
 }
 
-export const chainSyscall = (kernel: Kernel, kg: () => KgBridge) =>
+export const chainSyscall = (kernel: Kernel, kg: KgBridge) =>
   defineSyscall({
     name: 'collab_chain',
     title: 'Run a pipeline of models',
@@ -130,10 +127,8 @@ export const chainSyscall = (kernel: Kernel, kg: () => KgBridge) =>
     async handler(a, ctx) {
       const stopRe = validate(a);
       checkModels(kernel, [...a.steps.map((s) => s.model), ...(a.loop ? [a.loop.evaluator.model, a.loop.optimizer.model] : [])]);
-      const task: TaskInput = { prompt: a.input, system: a.system, type: a.type, language: a.language, domain: a.domain, priority: a.priority, max_tokens: a.max_tokens, deadline_ms: a.deadline_ms, metadata: a.metadata };
-      const bridge = kg();
-      for (const s of [...a.steps, ...(a.loop ? [a.loop.evaluator, a.loop.optimizer] : [])]) bridge.check(s.kg);
-      const g = launchGroup(kernel, { kind: 'chain', task, owner: ctx.owner, kg: bridge }, (grp) => runChain(grp, a, stopRe));
+      for (const s of [...a.steps, ...(a.loop ? [a.loop.evaluator, a.loop.optimizer] : [])]) kg.check(s.kg);
+      const g = launchGroup(kernel, { kind: 'chain', task: groupTask(a, a.input), owner: ctx.owner, kg }, (grp) => runChain(grp, a, stopRe));
       return answer(kernel, g, a.wait, a.timeout_ms, ctx);
     },
   });

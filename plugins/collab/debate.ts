@@ -5,7 +5,7 @@ import type { KgBridge } from './kg-bridge.js';
 import { checkModels, rankModels, takeK } from './pick-models.js';
 import { debateJudgePrompt, debatePrompt } from './prompts.js';
 import { answer } from './run.js';
-import { AnswerFormatField, CollabOutput, CommonFields, KgOptions, ModelRef } from './schemas.js';
+import { AnswerFormatField, CollabOutput, CommonFields, KgOptions, ModelRef, childTaskFields, groupTask } from './schemas.js';
 
 const MAX_DEBATERS = 8;
 
@@ -37,15 +37,9 @@ async function runDebate(g: Group, a: DebateArgs): Promise<{ text: string }> {
   const format = a.answer_format as AnswerFormat;
   const math = g.parent.task.type === 'math';
   const base = (prompt: string, model: string, i: number, role: string, round: number): TaskInput => ({
+    ...childTaskFields(a),
     prompt,
     model,
-    system: a.system,
-    type: a.type,
-    language: a.language,
-    domain: a.domain,
-    priority: a.priority,
-    max_tokens: a.max_tokens,
-    temperature: a.temperature,
     seed: a.seed === undefined ? undefined : a.seed + i,
     metadata: { ...a.metadata, collab: { group: g.parent.pid, role, index: i, round } },
   });
@@ -104,7 +98,7 @@ async function runDebate(g: Group, a: DebateArgs): Promise<{ text: string }> {
   return { text };
 }
 
-export const debateSyscall = (kernel: Kernel, kg: () => KgBridge) =>
+export const debateSyscall = (kernel: Kernel, kg: KgBridge) =>
   defineSyscall({
     name: 'collab_debate',
     title: 'Let models debate, then judge',
@@ -115,10 +109,8 @@ export const debateSyscall = (kernel: Kernel, kg: () => KgBridge) =>
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
     async handler(a, ctx) {
       checkModels(kernel, [...(a.models ?? []), a.judge_model]);
-      const task: TaskInput = { prompt: a.prompt, system: a.system, type: a.type, language: a.language, domain: a.domain, priority: a.priority, max_tokens: a.max_tokens, deadline_ms: a.deadline_ms, metadata: a.metadata };
-      const bridge = kg();
-      bridge.check(a.kg);
-      const g = launchGroup(kernel, { kind: 'debate', task, owner: ctx.owner, kg: bridge }, (grp) => runDebate(grp, a));
+      kg.check(a.kg);
+      const g = launchGroup(kernel, { kind: 'debate', task: groupTask(a, a.prompt), owner: ctx.owner, kg }, (grp) => runDebate(grp, a));
       return answer(kernel, g, a.wait, a.timeout_ms, ctx);
     },
   });

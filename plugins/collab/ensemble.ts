@@ -1,11 +1,11 @@
-import { LlmosError, defineSyscall, z, type ErrorCode, type Kernel, type Process, type TaskInput } from '../../src/plugin-api/index.js';
+import { LlmosError, defineSyscall, z, type ErrorCode, type Kernel, type Process } from '../../src/plugin-api/index.js';
 import { extractAnswer, majorityVote, type AnswerFormat, type VoteResult } from './answer.js';
 import { launchGroup, type Group } from './group.js';
 import type { KgBridge } from './kg-bridge.js';
 import { checkModels, rankModels, takeK } from './pick-models.js';
 import { judgePrompt, parseJudgeChoice, synthesizePrompt } from './prompts.js';
 import { answer } from './run.js';
-import { AnswerFormatField, CommonFields, CollabOutput, KgOptions, MAX_MEMBERS, ModelRef } from './schemas.js';
+import { AnswerFormatField, CommonFields, CollabOutput, KgOptions, MAX_MEMBERS, ModelRef, childTaskFields, groupTask } from './schemas.js';
 
 export const EnsembleInput = z
   .object({
@@ -23,16 +23,6 @@ export const EnsembleInput = z
 export type EnsembleArgs = z.output<typeof EnsembleInput>;
 
 type Ballot = { member: number; pid: number; text: string; key: string };
-
-const shared = (a: EnsembleArgs): Omit<TaskInput, 'prompt' | 'messages' | 'model'> => ({
-  system: a.system,
-  type: a.type,
-  language: a.language,
-  domain: a.domain,
-  priority: a.priority,
-  max_tokens: a.max_tokens,
-  temperature: a.temperature,
-});
 
 /** Orders ballots by member index (allocator rank / the caller's order), which breaks vote ties. */
 const byMember = (bs: Ballot[]) => [...bs].sort((x, y) => x.member - y.member);
@@ -60,7 +50,7 @@ async function runEnsemble(g: Group, a: EnsembleArgs): Promise<{ text: string }>
   for (const [i, model] of members.entries()) {
     const seed = a.seed === undefined ? undefined : a.seed + i;
     const meta = { ...a.metadata, collab: { group: g.parent.pid, role: 'member', index: i } };
-    procs.push(await g.spawn({ ...shared(a), prompt: a.prompt, model, seed, metadata: meta }, { role: 'member', index: i, kg: a.kg }));
+    procs.push(await g.spawn({ ...childTaskFields(a), prompt: a.prompt, model, seed, metadata: meta }, { role: 'member', index: i, kg: a.kg }));
   }
   g.started();
   g.note(`ensemble of ${procs.length}: pids ${procs.map((p) => p.pid).join(', ')}`);
@@ -118,7 +108,7 @@ async function runEnsemble(g: Group, a: EnsembleArgs): Promise<{ text: string }>
   const prompt = a.fusion === 'judge' ? judgePrompt(a.prompt, texts) : synthesizePrompt(a.prompt, texts);
   const role = a.fusion === 'judge' ? 'judge' : 'synthesizer';
   const meta = { ...a.metadata, collab: { group: g.parent.pid, role } };
-  const fuser = await g.exited(await g.spawn({ ...shared(a), prompt, model: a.judge_model, seed: a.seed, metadata: meta }, { role }));
+  const fuser = await g.exited(await g.spawn({ ...childTaskFields(a), prompt, model: a.judge_model, seed: a.seed, metadata: meta }, { role }));
   const fallback = (why: string) => fuse(g, { method: 'vote', fallback_from: a.fusion, fallback_reason: why, fuser_pid: fuser.pid, ...voted });
   if (fuser.exit !== 'ok' || !fuser.result) return fallback(`the ${role} (pid ${fuser.pid}) exited ${fuser.exit}: ${fuser.error?.message ?? ''}`);
   if (a.fusion === 'synthesize') return fuse(g, { method: 'synthesize', text: fuser.result.text, synthesizer_pid: fuser.pid, synthesizer_model: fuser.model ?? null, ...voteDetail(vote, bs) });
@@ -146,7 +136,7 @@ function fuse(g: Group, decision: { method: string; text: string } & Record<stri
   return { text };
 }
 
-export const ensembleSyscall = (kernel: Kernel, kg: () => KgBridge) =>
+export const ensembleSyscall = (kernel: Kernel, kg: KgBridge) =>
   defineSyscall({
     name: 'collab_ensemble',
     title: 'Ask several models and fuse',
@@ -157,10 +147,8 @@ export const ensembleSyscall = (kernel: Kernel, kg: () => KgBridge) =>
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
     async handler(a, ctx) {
       checkModels(kernel, [...(a.models ?? []), ...(a.fusion !== 'vote' ? [a.judge_model] : [])]);
-      const task: TaskInput = { prompt: a.prompt, ...shared(a), deadline_ms: a.deadline_ms, metadata: a.metadata };
-      const bridge = kg();
-      bridge.check(a.kg);
-      const g = launchGroup(kernel, { kind: 'ensemble', task, owner: ctx.owner, kg: bridge }, (grp) => runEnsemble(grp, a));
+      kg.check(a.kg);
+      const g = launchGroup(kernel, { kind: 'ensemble', task: groupTask(a, a.prompt), owner: ctx.owner, kg }, (grp) => runEnsemble(grp, a));
       return answer(kernel, g, a.wait, a.timeout_ms, ctx);
     },
   });

@@ -137,7 +137,7 @@ export class Group {
     if (v) v.key = key;
   }
 
-  /** A progress message for whoever follows the group (see progress.ts). */
+  /** A progress message for whoever follows the group (see relayProgress in run.ts). */
   note(message: string): void {
     for (const fn of this.listeners) fn(message);
   }

@@ -4,8 +4,6 @@ import { debateSyscall } from './debate.js';
 import { ensembleSyscall } from './ensemble.js';
 import { KgBridge } from './kg-bridge.js';
 
-export { extractAnswer, majorityVote, normalizeAnswer, type AnswerFormat } from './answer.js';
-
 /**
  * Collaboration between models as process trees: collab_ensemble,
  * collab_chain and collab_debate. Each call is a group process (kind
@@ -21,8 +19,7 @@ export default definePlugin({
   options: z.object({}),
   register(scope) {
     const k = scope.kernel;
-    // Resolved lazily per call: spawn hooks (kg) may be registered after this plugin.
-    const kg = () => new KgBridge(k);
+    const kg = new KgBridge(k);
     scope.syscall(ensembleSyscall(k, kg));
     scope.syscall(chainSyscall(k, kg));
     scope.syscall(debateSyscall(k, kg));

@@ -3,7 +3,8 @@ import { LlmosError, z, type Kernel, type Process, type SpawnHook, type Task, ty
 /**
  * Passes a step's `kg` options to its child process: into the child's
  * metadata.kg, and through the kernel's spawn hooks (kg-core's
- * context_from_kg / remember) exactly as proc_spawn applies them.
+ * context_from_kg / remember) exactly as proc_spawn applies them. Hooks are
+ * read from the kernel at each call, so ones registered after collab count.
  */
 export class KgBridge {
   constructor(private readonly kernel: Kernel) {}

@@ -1,4 +1,4 @@
-import { ProcRecordSchema, TASK_TYPES, z } from '../../src/plugin-api/index.js';
+import { ProcRecordSchema, TASK_TYPES, z, type TaskInput } from '../../src/plugin-api/index.js';
 
 /** Most children one collaboration call may ask for at a time (members, debaters, steps). */
 export const MAX_MEMBERS = 16;
@@ -18,6 +18,22 @@ export const CommonFields = {
   wait: z.boolean().default(true).describe('Block until the fused answer is ready; false returns the group pid at once (then proc_wait it).'),
   timeout_ms: z.number().int().min(1).max(3_600_000).default(600_000).describe('How long wait:true blocks; the work goes on afterwards.'),
 };
+
+type CommonArgs = z.output<z.ZodObject<typeof CommonFields>>;
+
+/** The task fields each child takes from the call (prompt, model, seed and metadata are set per child). */
+export const childTaskFields = (a: CommonArgs) => ({
+  system: a.system,
+  type: a.type,
+  language: a.language,
+  domain: a.domain,
+  priority: a.priority,
+  max_tokens: a.max_tokens,
+  temperature: a.temperature,
+});
+
+/** The group process's own task: the call's prompt and shared fields; it never runs on a model. */
+export const groupTask = (a: CommonArgs, prompt: string): TaskInput => ({ prompt, ...childTaskFields(a), deadline_ms: a.deadline_ms, metadata: a.metadata });
 
 export const ModelRef = z.string().min(1).describe('A model id from model_list, or "auto" to let the allocator choose.');
 

@@ -1,24 +1,9 @@
 import OpenAI from 'openai';
-import { definePlugin, LlmosError, TASK_TYPES, z, type Logger } from '../../src/plugin-api/index.js';
+import { definePlugin, LlmosError, modelFactoryToken, z, type Logger } from '../../src/plugin-api/index.js';
 import { OpenAIBackend } from './backend.js';
-import { OPENAI_FACTORY_TOKEN, openaiFactory } from './factory.js';
+import { openaiFactory } from './factory.js';
 import { createHttpFetch } from './http-fetch.js';
-
-export const OpenAIModelOptions = z.object({
-  id: z.string().min(1).describe('Model id in the LLMOS model table, e.g. "openai/gpt-4o-mini".'),
-  model: z.string().min(1).optional().describe('Name the endpoint knows the model by; defaults to id.'),
-  version: z.string().min(1).default('1'),
-  context_window: z.number().int().positive().default(8192),
-  max_output_tokens: z.number().int().positive().default(2048),
-  task_types: z.array(z.enum(TASK_TYPES)).optional(),
-  languages: z.array(z.string()).optional(),
-  domains: z.array(z.string()).optional(),
-  tool_calling: z.boolean().default(false),
-  pricing: z.object({ input_per_1k: z.number().min(0), output_per_1k: z.number().min(0) }).default({ input_per_1k: 0, output_per_1k: 0 }),
-  expected_tokens_per_s: z.number().positive().default(50),
-  concurrency: z.number().int().min(1).default(4),
-  limits: z.object({ rpm: z.number().int().positive().optional(), tpm: z.number().int().positive().optional() }).optional(),
-});
+import { modelInfo, OpenAIModelOptions } from './model-options.js';
 
 export const OpenAIOptions = z.object({
   baseURL: z.string().url().default('https://api.openai.com/v1').describe('Any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter.'),
@@ -88,33 +73,8 @@ export default definePlugin({
   provides: ['model'],
   options: OpenAIOptions,
   register(scope, o) {
-    scope.provide(OPENAI_FACTORY_TOKEN, openaiFactory(o, makeClient));
-    for (const m of o.models)
-      scope.model(
-        new OpenAIBackend(
-          {
-            id: m.id,
-            version: m.version,
-            backend: 'model-openai',
-            capabilities: {
-              context_window: m.context_window,
-              max_output_tokens: m.max_output_tokens,
-              task_types: m.task_types,
-              languages: m.languages,
-              domains: m.domains,
-              streaming: true,
-              tool_calling: m.tool_calling,
-            },
-            pricing: m.pricing,
-            expected_tokens_per_s: m.expected_tokens_per_s,
-            concurrency: m.concurrency,
-            limits: m.limits,
-          },
-          m.model ?? m.id,
-          makeClient(o, scope.log),
-          o.healthTimeoutMs,
-        ),
-      );
+    scope.provide(modelFactoryToken('openai'), openaiFactory(o, makeClient));
+    for (const m of o.models) scope.model(new OpenAIBackend(modelInfo(m), m.model ?? m.id, makeClient(o, scope.log), o.healthTimeoutMs));
   },
   async start(scope, o) {
     if (!o.probeOnStart) return;

@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +21,11 @@ let stop: () => Promise<void>;
 const dataDir = mkdtempSync(join(tmpdir(), 'llmos-mc-openai-'));
 const call = (name: string, input: unknown) => kernel.syscalls.dispatch(name, input, { owner: 'it', signal: new AbortController().signal, progress: () => undefined }) as Promise<any>;
 const baseURL = inject('llamaBaseURL');
+/** The name the server knows the GGUF by (its file name). */
+let upstream: string;
 
 beforeAll(async () => {
+  upstream = (await new OpenAI({ baseURL, apiKey: 'none' }).models.list()).data[0].id;
   // echoPlugin([]) only contributes the "first" allocator; it registers no model.
   ({ kernel, stop } = await boot({ inline: [fcfs, echoPlugin([]), modelOpenai, modelCore], dataDir, logger: createLogger('error') }));
 });
@@ -37,8 +41,9 @@ describe('model_register kind "openai" against llama.cpp server', () => {
   });
 
   it('admits a live endpoint, which then serves real completions, evals, updates and removal', async () => {
-    const rec = await call('model_register', { kind: 'openai', id: 'llama-rt', baseURL, model: 'smollm2', version: '1', context_window: 4096, concurrency: 1 });
+    const rec = await call('model_register', { kind: 'openai', id: 'llama-rt', baseURL, model: upstream, version: '1', context_window: 4096, concurrency: 1 });
     expect(rec).toMatchObject({ id: 'llama-rt', kind: 'openai', backend: 'model-openai', status: 'ready' });
+    expect((await call('model_health', { id: 'llama-rt' })).models[0]).toMatchObject({ ok: true, detail: `serves ${upstream}` });
 
     const p = await call('proc_spawn', { prompt: "Translate 'good morning' into French", model: 'llama-rt', max_tokens: 16, temperature: 0, seed: 1, wait: true });
     expect(p).toMatchObject({ exit: 'ok', model: 'llama-rt' });

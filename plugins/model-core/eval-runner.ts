@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { exitFeedback, LlmosError, type Kernel, type Process, type TaskType } from '../../src/plugin-api/index.js';
-import type { PerfSample, PerfTable } from '../../src/plugin-api/perf.js';
+import { exitFeedback, LlmosError, type Kernel, type PerfSample, type PerfTable, type Process, type TaskType } from '../../src/plugin-api/index.js';
 import type { EvalItem } from './eval-suite.js';
 import { Scorer } from './scorers.js';
 import { mapLimit, percentile, tokensPerSecond } from './stats.js';

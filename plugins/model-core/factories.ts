@@ -1,7 +1,5 @@
 import { LlmosError, modelFactoryToken, type ModelFactory } from '../../src/plugin-api/index.js';
 
-export { modelFactoryToken, type ModelConfig, type ModelFactory } from '../../src/plugin-api/index.js';
-
 /** Looks up the factory of a kind through the kernel container. */
 export function findFactory(resolve: (token: symbol) => unknown, has: (token: symbol) => boolean, kind: string): ModelFactory {
   const token = modelFactoryToken(kind);

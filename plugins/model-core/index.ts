@@ -1,5 +1,4 @@
-import { definePlugin, z } from '../../src/plugin-api/index.js';
-import { PERF_TABLE_TOKEN } from '../../src/plugin-api/perf.js';
+import { definePlugin, PERF_TABLE_TOKEN, z } from '../../src/plugin-api/index.js';
 import { openDb, type Db } from './db.js';
 import { EvalLog } from './eval-log.js';
 import { EvalRunner } from './eval-runner.js';
@@ -9,8 +8,6 @@ import { modelResources, modelUri } from './resources.js';
 import { budgetSyscalls } from './sys-budget.js';
 import { evalSyscalls } from './sys-eval.js';
 import { modelSyscalls } from './sys-models.js';
-
-export { modelFactoryToken, type ModelFactory, type ModelConfig } from './factories.js';
 
 const Options = z.object({
   /** SQLite file name under the data dir. */

@@ -1,6 +1,6 @@
-import { LlmosError, type Kernel, type Logger, type ModelBackend, type Process } from '../../src/plugin-api/index.js';
+import { LlmosError, type Kernel, type Logger, type ModelBackend, type ModelConfig, type Process } from '../../src/plugin-api/index.js';
 import type { Db } from './db.js';
-import { findFactory, type ModelConfig } from './factories.js';
+import { findFactory } from './factories.js';
 
 export interface RemoveOutcome {
   removed: boolean;

@@ -1,4 +1,4 @@
-import type { PerfObservation, PerfRow, PerfSample, PerfTable } from '../../src/plugin-api/perf.js';
+import type { PerfObservation, PerfRow, PerfSample, PerfTable } from '../../src/plugin-api/index.js';
 import type { Db } from './db.js';
 import { percentile, tokensPerSecond } from './stats.js';
 

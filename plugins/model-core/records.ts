@@ -1,5 +1,4 @@
-import { z, type Kernel } from '../../src/plugin-api/index.js';
-import type { PerfRow, PerfTable } from '../../src/plugin-api/perf.js';
+import { z, type Kernel, type PerfRow, type PerfTable } from '../../src/plugin-api/index.js';
 import type { ModelManager } from './manager.js';
 
 export const PerfRowSchema = z.object({

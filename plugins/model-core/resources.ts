@@ -1,5 +1,4 @@
-import type { Kernel, ResourceEntry } from '../../src/plugin-api/index.js';
-import type { PerfTable } from '../../src/plugin-api/perf.js';
+import type { Kernel, PerfTable, ResourceEntry } from '../../src/plugin-api/index.js';
 import type { EvalLog } from './eval-log.js';
 import type { ModelManager } from './manager.js';
 import { modelRecord } from './records.js';

@@ -1,5 +1,4 @@
-import { defineSyscall, LlmosError, TASK_TYPES, z } from '../../src/plugin-api/index.js';
-import type { PerfTable } from '../../src/plugin-api/perf.js';
+import { defineSyscall, LlmosError, TASK_TYPES, z, type PerfTable } from '../../src/plugin-api/index.js';
 import type { EvalLog } from './eval-log.js';
 import type { EvalRunner } from './eval-runner.js';
 import { checkItem, parseSuite, SCORERS } from './eval-suite.js';

@@ -1,6 +1,4 @@
-import { defineSyscall, LlmosError, z, type Kernel } from '../../src/plugin-api/index.js';
-import type { PerfTable } from '../../src/plugin-api/perf.js';
-import type { ModelConfig } from './factories.js';
+import { defineSyscall, LlmosError, z, type Kernel, type ModelConfig, type PerfTable } from '../../src/plugin-api/index.js';
 import type { ModelManager } from './manager.js';
 import { ModelRecordSchema, modelRecord } from './records.js';
 

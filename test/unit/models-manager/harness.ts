@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { boot } from '../../../src/boot.js';
 import { createLogger } from '../../../src/kernel/log.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
-import { definePlugin, LlmosError, type ModelBackend, type ModelInfo } from '../../../src/plugin-api/index.js';
-import modelCore, { modelFactoryToken, type ModelConfig, type ModelFactory } from '../../../plugins/model-core/index.js';
+import { definePlugin, LlmosError, modelFactoryToken, type ModelBackend, type ModelConfig, type ModelFactory, type ModelInfo } from '../../../src/plugin-api/index.js';
+import modelCore from '../../../plugins/model-core/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
 

@@ -1,7 +1,7 @@
 import type { Process } from '../../src/plugin-api/index.js';
 
 /** OpenAI's `created` is in seconds. */
-const seconds = (ms: number) => Math.floor(ms / 1000);
+export const seconds = (ms: number) => Math.floor(ms / 1000);
 
 export const completionId = (p: Process) => `chatcmpl-llmos-${p.pid}`;
 

@@ -1,4 +1,4 @@
-import { LlmosError } from '../../src/plugin-api/index.js';
+import { LlmosError, type Process } from '../../src/plugin-api/index.js';
 
 /** OpenAI's error body: {error: {message, type, param, code}}, with our LLMOS_E code as `code`. */
 export interface OpenAiErrorBody {
@@ -22,10 +22,13 @@ const STATUS: Record<string, [number, string]> = {
   LLMOS_EUNAVAILABLE: [503, 'server_error'],
 };
 
-export function openAiError(e: { code: string; message: string }, param: string | null = null): { status: number; body: OpenAiErrorBody } {
+export function openAiError(e: { code: string; message: string }): { status: number; body: OpenAiErrorBody } {
   const [status, type] = STATUS[e.code] ?? [500, 'server_error'];
-  return { status, body: { error: { message: e.message, type, param, code: e.code } } };
+  return { status, body: { error: { message: e.message, type, param: null, code: e.code } } };
 }
+
+/** The error of a process that exited other than ok. */
+export const exitError = (p: Process) => openAiError(p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${p.pid} exited ${p.exit} without an error` });
 
 /** Any thrown value as an OpenAI error; non-LLMOS errors become LLMOS_EINTERNAL. */
 export function toOpenAiError(e: unknown): { status: number; body: OpenAiErrorBody } {

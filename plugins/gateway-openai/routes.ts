@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { LlmosError, type HttpRouter, type Kernel, type Process } from '../../src/plugin-api/index.js';
 import { parseChatRequest, taskOf } from './chat-request.js';
-import { chatCompletion, chunkEvent, usageOf } from './completion.js';
-import { openAiError, toOpenAiError } from './openai-errors.js';
+import { chatCompletion, chunkEvent, seconds, usageOf } from './completion.js';
+import { exitError, toOpenAiError } from './openai-errors.js';
 
 export interface GatewayOptions {
   /** Owner of the processes the gateway spawns (budgets, proc_list owner filter). */
@@ -61,13 +61,11 @@ export function mountOpenAiRoutes(app: HttpRouter, kernel: Kernel, opts: Gateway
       res.off('close', onClose);
       if (stream) return;
       if (p.exit === 'ok') return sendJson(res, 200, chatCompletion(p), pid);
-      const { status, body } = openAiError(p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${pid} exited ${p.exit} without an error` });
+      const { status, body } = exitError(p);
       sendJson(res, status, body, pid);
     }
   });
 }
-
-const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /**
  * Streams a process as chat.completion.chunk events: the role first, then
@@ -98,7 +96,7 @@ function streamTo(kernel: Kernel, p: Process, res: ServerResponse, includeUsage:
       if (includeUsage) res.write(chunkEvent(p, null, null, usageOf(p)));
       res.end('data: [DONE]\n\n');
     } else {
-      res.end(`data: ${JSON.stringify(openAiError(p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${p.pid} exited ${p.exit}` }).body)}\n\n`);
+      res.end(`data: ${JSON.stringify(exitError(p).body)}\n\n`);
     }
     onEnd();
   });

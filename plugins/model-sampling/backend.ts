@@ -14,9 +14,6 @@ import {
 /** The part of an MCP server session this backend uses; the SDK's Server satisfies it. */
 export type SamplingPeer = Pick<Server, 'createMessage' | 'getClientCapabilities'>;
 
-/** A request that may carry the task's metadata; `metadata.model_preferences` is passed on to the client. */
-export type SamplingRequest = CompletionRequest & { metadata?: Record<string, unknown> };
-
 export interface SamplingDefaults {
   /** Sent with every request unless the task's metadata.model_preferences overrides fields. */
   modelPreferences?: ModelPreferences;
@@ -27,8 +24,8 @@ export interface SamplingDefaults {
 /** True when the client declared the sampling capability in initialize. */
 export const clientCanSample = (peer: SamplingPeer): boolean => Boolean(peer.getClientCapabilities()?.sampling);
 
-/** Task preferences over the defaults, field by field. */
-function preferences(defaults: ModelPreferences | undefined, req: SamplingRequest): ModelPreferences | undefined {
+/** The task's metadata.model_preferences over the defaults, field by field. */
+function preferences(defaults: ModelPreferences | undefined, req: CompletionRequest): ModelPreferences | undefined {
   const mine = req.metadata?.model_preferences as ModelPreferences | undefined;
   if (!defaults && !mine) return undefined;
   return { ...defaults, ...mine };
@@ -51,17 +48,18 @@ export class SamplingBackend implements ModelBackend {
     private readonly defaults: SamplingDefaults,
   ) {}
 
-  async complete(request: SamplingRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
+  async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
     signal.throwIfAborted();
     if (this.closing.signal.aborted) throw this.gone();
     const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content);
+    const modelPreferences = preferences(this.defaults.modelPreferences, request);
     const params: CreateMessageRequest['params'] = {
       messages: request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as 'user' | 'assistant', content: { type: 'text', text: m.content } })),
       maxTokens: request.max_tokens,
       ...(system.length ? { systemPrompt: system.join('\n\n') } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.stop?.length ? { stopSequences: request.stop } : {}),
-      ...(preferences(this.defaults.modelPreferences, request) ? { modelPreferences: preferences(this.defaults.modelPreferences, request) } : {}),
+      ...(modelPreferences ? { modelPreferences } : {}),
       includeContext: 'none',
     };
     let res;

@@ -1,4 +1,4 @@
-import { LlmosError, type Process } from '../../src/plugin-api/index.js';
+import { toLlmosError, type Process } from '../../src/plugin-api/index.js';
 
 /** OpenAI's error body: {error: {message, type, param, code}}, with our LLMOS_E code as `code`. */
 export interface OpenAiErrorBody {
@@ -32,7 +32,5 @@ export const exitError = (p: Process) => openAiError(p.error ?? { code: 'LLMOS_E
 
 /** Any thrown value as an OpenAI error; non-LLMOS errors become LLMOS_EINTERNAL. */
 export function toOpenAiError(e: unknown): { status: number; body: OpenAiErrorBody } {
-  if (e instanceof LlmosError) return openAiError(e);
-  const msg = e instanceof Error ? e.message : String(e);
-  return openAiError({ code: 'LLMOS_EINTERNAL', message: `internal error: ${msg}. This is a bug in LLMOS or a plugin; check the server log.` });
+  return openAiError(toLlmosError(e));
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { exitFeedback, LlmosError, type Kernel, type PerfSample, type PerfTable, type Process, type TaskType } from '../../src/plugin-api/index.js';
+import { exitFeedback, LlmosError, toLlmosError, type Kernel, type PerfSample, type PerfTable, type Process, type TaskType } from '../../src/plugin-api/index.js';
 import type { EvalItem } from './eval-suite.js';
 import { Scorer } from './scorers.js';
 import { mapLimit, percentile, tokensPerSecond } from './stats.js';
@@ -187,7 +187,7 @@ export class EvalRunner {
         o.owner,
       );
     } catch (e) {
-      const err = e instanceof LlmosError ? e : new LlmosError('LLMOS_EINTERNAL', String(e));
+      const err = toLlmosError(e);
       return { ...base, error: { code: err.code, message: err.message } };
     }
     live.add(p.pid);

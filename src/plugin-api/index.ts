@@ -16,7 +16,7 @@ export * from './knowledge.js';
 export type { SpawnHook } from './spawn.js';
 export { defineSyscall, type Syscall, type SyscallContext, type SyscallAnnotations } from '../kernel/syscall.js';
 export type { ResourceEntry } from '../kernel/resourcetable.js';
-export { LlmosError, type ErrorCode } from '../kernel/errors.js';
+export { LlmosError, toLlmosError, type ErrorCode } from '../kernel/errors.js';
 export { Process, type ProcState, type ExitStatus, type ProcRecord } from '../kernel/proc.js';
 export { procRecord } from '../kernel/proc.js';
 export { ProcRecordSchema } from '../kernel/sys/schemas.js';

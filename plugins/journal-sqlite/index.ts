@@ -2,15 +2,10 @@ import { definePlugin, z } from '../../src/plugin-api/index.js';
 import { Journal } from './journal.js';
 import { JournalDb } from './journal-db.js';
 
-const envInt = (name: string, dflt: number) => {
-  const n = Number(process.env[name]);
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : dflt;
-};
-
 const Options = z.object({
   file: z.string().min(1).default('journal.sqlite').describe('SQLite file under LLMOS_DATA_DIR.'),
-  /** Mirrors the kernel's params.maxFinished (LLMOS_MAX_FINISHED) unless set. */
-  maxFinished: z.number().int().positive().optional().describe('Exited processes kept; default LLMOS_MAX_FINISHED or 1000.'),
+  /** The process table's own retention unless set. */
+  maxFinished: z.number().int().positive().optional().describe('Exited processes kept; default the process table\'s (LLMOS_MAX_FINISHED, 1000).'),
   synchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL').describe('NORMAL survives a crashed server; FULL also a power loss.'),
 });
 
@@ -35,7 +30,7 @@ export default definePlugin({
   options: Options,
   register(scope, o) {
     const db = new JournalDb(scope.dataDir, o.file, o.synchronous);
-    const journal = new Journal(db, o.maxFinished ?? envInt('LLMOS_MAX_FINISHED', 1000), scope.log);
+    const journal = new Journal(db, o.maxFinished ?? scope.kernel.procs.maxFinished, scope.log);
     scope.provide<State>(STATE, { db, journal });
   },
   /** Replays before any transport serves; list this plugin before plugins whose start() spawns processes. */

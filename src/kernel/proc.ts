@@ -154,7 +154,8 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
   /** Watchers per pid that want streamed tokens. */
   private readonly tokenWatchers = new Map<number, number>();
 
-  constructor(private readonly maxFinished = params.maxFinished) {
+  /** Exited processes kept before the oldest is reaped. */
+  constructor(readonly maxFinished = params.maxFinished) {
     super();
     this.setMaxListeners(0);
     this.on('state', (proc) => this.notify(proc.pid, { type: 'state', proc }));

@@ -23,11 +23,9 @@ export default definePlugin({
   register(scope, opts) {
     // Resolved when the scheduler is made (sched_set or first use), after every plugin registered.
     const inner = (): SchedulerFactory => {
-      try {
-        return scope.resolve<SchedulerFactory>(Symbol.for(`llmos.scheduler:${opts.inner}`));
-      } catch {
-        throw new LlmosError('LLMOS_EPLUGIN', `sched-fair: inner policy "${opts.inner}" is not loaded; enable the plugin that provides it (sched-${opts.inner}) or set options.inner to a loaded scheduler.`);
-      }
+      const make = scope.schedulerFactory(opts.inner);
+      if (!make) throw new LlmosError('LLMOS_EPLUGIN', `sched-fair: inner policy "${opts.inner}" is not loaded; enable the plugin that provides it (sched-${opts.inner}) or set options.inner to a loaded scheduler.`);
+      return make;
     };
     scope.scheduler('fair', () => new FairScheduler(inner(), opts.weights, opts.default_weight));
   },

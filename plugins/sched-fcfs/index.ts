@@ -72,7 +72,5 @@ export default definePlugin({
   register(scope) {
     const make = () => new FcfsScheduler();
     scope.scheduler('fcfs', make);
-    // Composite schedulers (sched-fair) build inner queues from this factory.
-    scope.provide(Symbol.for('llmos.scheduler:fcfs'), make);
   },
 });

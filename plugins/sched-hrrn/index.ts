@@ -156,6 +156,5 @@ export default definePlugin({
     const predictor = new JobSizePredictor(opts);
     const make = () => new HrrnScheduler(predictor, opts.classes_per_octave, opts.size_exponent);
     scope.scheduler('hrrn', make);
-    scope.provide(Symbol.for('llmos.scheduler:hrrn'), make);
   },
 });

@@ -14,6 +14,5 @@ export default definePlugin({
   register(scope, opts) {
     const make = () => new PriorityScheduler(opts);
     scope.scheduler('priority', make);
-    scope.provide(Symbol.for('llmos.scheduler:priority'), make);
   },
 });

@@ -159,6 +159,5 @@ export default definePlugin({
     const { max_wait_ms, max_wait_means, overdue_order, overdue_yield_ratio } = opts;
     const make = () => new SjfScheduler(predictor, opts.aging, { max_wait_ms, max_wait_means, overdue_order, overdue_yield_ratio });
     scope.scheduler('sjf', make);
-    scope.provide(Symbol.for('llmos.scheduler:sjf'), make);
   },
 });

@@ -20,6 +20,11 @@ export class PolicyRegistry<T extends { name: string }> {
     return this.factories.has(name);
   }
 
+  /** The factory of `name`, for policies built from others (sched-fair's inner queues). */
+  factory(name: string): (() => T) | undefined {
+    return this.factories.get(name)?.make;
+  }
+
   /** Makes `name` the active one and returns the one it replaces. */
   activate(name: string): { next: T; previous?: T } {
     const f = this.factories.get(name);

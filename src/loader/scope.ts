@@ -17,6 +17,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition): PluginScope {
     resource: (r) => (must('resource'), kernel.resources.add(r)),
     model: (b) => (must('model'), kernel.addModel(b)),
     scheduler: (name, make) => (must('scheduler'), kernel.schedulers.provide(name, def.name, make)),
+    schedulerFactory: (name) => kernel.schedulers.factory(name),
     allocator: (name, make) => (must('allocator'), kernel.allocators.provide(name, def.name, make)),
     profiler: (p) => (must('profiler'), (kernel.profiler = p)),
     onSession: (hook) => kernel.sessionHooks.push(hook),

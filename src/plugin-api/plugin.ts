@@ -29,6 +29,8 @@ export interface PluginScope {
   resource(r: ResourceEntry): void;
   model(b: ModelBackend): void;
   scheduler(name: string, make: SchedulerFactory): void;
+  /** A scheduler factory another plugin registered, for schedulers built from others; undefined when none has that name. */
+  schedulerFactory(name: string): SchedulerFactory | undefined;
   allocator(name: string, make: AllocatorFactory): void;
   profiler(p: Profiler): void;
   /** Runs for each connected client session (e.g. to offer the client's own model). */

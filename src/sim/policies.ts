@@ -30,6 +30,7 @@ export async function schedulerFactories(options: Record<string, unknown> = {}):
       log,
       dataDir: '',
       scheduler: (name: string, make: SchedulerFactory) => void factories.set(name, make),
+      schedulerFactory: (name: string) => factories.get(name),
       provide: <T>(token: symbol, value: T) => void services.set(token, value),
       resolve: <T>(token: symbol): T => {
         if (!services.has(token)) throw new Error(`plugin ${def.name} needs ${String(token)}, which no scheduler plugin provides`);

@@ -1,5 +1,4 @@
-import { definePlugin, z, type Process, type Scheduler, queuedByClass } from '../../src/plugin-api/index.js';
-import { JobSizePredictor, PredictorOptions } from '../sched-sjf/predictor.js';
+import { definePlugin, JobSizePredictor, PredictorOptions, z, type Process, type Scheduler, queuedByClass } from '../../src/plugin-api/index.js';
 
 export const HrrnOptions = PredictorOptions.extend({
   /** Size classes per doubling of predicted size; more is closer to exact HRRN, pick costs O(classes in use). */
@@ -150,7 +149,6 @@ export default definePlugin({
   version: '1.0.0',
   description: 'Highest response ratio next: SJF-like means with a bounded tail for long jobs.',
   provides: ['scheduler'],
-  dependsOn: ['sched-sjf'],
   options: HrrnOptions,
   register(scope, opts) {
     const predictor = new JobSizePredictor(opts);

@@ -1,5 +1,4 @@
-import { definePlugin, z, type Process, type Scheduler, RunQueue, queuedByClass } from '../../src/plugin-api/index.js';
-import { JobSizePredictor, PredictorOptions } from './predictor.js';
+import { definePlugin, JobSizePredictor, PredictorOptions, z, type Process, type Scheduler, RunQueue, queuedByClass } from '../../src/plugin-api/index.js';
 
 export const SjfOptions = PredictorOptions.extend({
   /**

@@ -6,6 +6,7 @@ export type { ModelBackend, ModelInfo, ModelHealth, Completion, CompletionReques
 export type { Scheduler, SchedulerFactory } from './scheduler.js';
 export { Rng } from './rng.js';
 export { Heap, RunQueue, queuedByClass, type QueueEntry } from './heap.js';
+export { JobSizePredictor, PredictorOptions } from './job-size.js';
 export { checkParams, exitFeedback, type Allocator, type AllocatorFactory, type Allocation, type AllocationContext, type AllocationFeedback } from './allocator.js';
 export type { Profiler, TaskProfile } from './profiler.js';
 export type { ClientSession, SessionHook } from './session.js';

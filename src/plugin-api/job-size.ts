@@ -1,4 +1,6 @@
-import { z, type Process, type Task } from '../../src/plugin-api/index.js';
+import { z } from 'zod';
+import type { Process } from '../kernel/proc.js';
+import type { Task } from '../kernel/task.js';
 
 /** The kernel's estimate: 4 characters a token (estimateTokens in the plugin API, inlined to take a length). */
 const estimateTokens = (chars: number) => Math.ceil(chars / 4);

@@ -1,6 +1,7 @@
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import {
   estimateTokens,
+  messagesText,
   LlmosError,
   type Completion,
   type CompleteOptions,
@@ -109,4 +110,4 @@ export class OpenAIBackend implements ModelBackend {
   }
 }
 
-const promptEstimate = (request: CompletionRequest): number => estimateTokens(request.messages.map((m) => m.content).join('\n'));
+const promptEstimate = (request: CompletionRequest): number => estimateTokens(messagesText(request.messages));

@@ -2,6 +2,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, McpError, type CreateMessageRequest, type ModelPreferences } from '@modelcontextprotocol/sdk/types.js';
 import {
   estimateTokens,
+  messagesText,
   LlmosError,
   type Completion,
   type CompleteOptions,
@@ -76,7 +77,7 @@ export class SamplingBackend implements ModelBackend {
     onToken?.(block.text);
     return {
       text: block.text,
-      usage: { prompt_tokens: estimateTokens(request.messages.map((m) => m.content).join('\n')), completion_tokens: estimateTokens(block.text) },
+      usage: { prompt_tokens: estimateTokens(messagesText(request.messages)), completion_tokens: estimateTokens(block.text) },
       finish_reason: finishReason(res.stopReason),
     };
   }

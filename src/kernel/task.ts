@@ -47,5 +47,8 @@ export function taskMessages(task: Task): Message[] {
   return task.system ? [{ role: 'system', content: task.system }, ...body] : body;
 }
 
+/** The text of a transcript, one message a line: what token estimates count. */
+export const messagesText = (messages: readonly Message[]): string => messages.map((m) => m.content).join('\n');
+
 /** The text of a task, for profiling and size estimates. */
-export const taskText = (task: Task): string => taskMessages(task).map((m) => m.content).join('\n');
+export const taskText = (task: Task): string => messagesText(taskMessages(task));

@@ -1,4 +1,4 @@
-import { LlmosError, TASK_TYPES, z } from '../../src/plugin-api/index.js';
+import { LlmosError, MessageSchema, onePromptForm, TASK_TYPES, z } from '../../src/plugin-api/index.js';
 
 export const SCORERS = ['exact', 'contains', 'regex', 'json-schema', 'numeric-tolerance'] as const;
 export type ScorerName = (typeof SCORERS)[number];
@@ -13,7 +13,7 @@ export const EvalItemSchema = z
   .object({
     id: z.string().max(200).optional(),
     prompt: z.string().optional(),
-    messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })).min(1).optional(),
+    messages: z.array(MessageSchema).min(1).optional(),
     system: z.string().optional(),
     expected: z.unknown(),
     scorer: z.enum(SCORERS),
@@ -25,7 +25,7 @@ export const EvalItemSchema = z
     rel_tolerance: z.number().nonnegative().optional(),
   })
   .superRefine((it, ctx) => {
-    if ((it.prompt === undefined) === (it.messages === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of "prompt" or "messages"', path: ['prompt'] });
+    if (!onePromptForm(it)) ctx.addIssue({ code: 'custom', message: 'give exactly one of "prompt" or "messages"', path: ['prompt'] });
     const e = it.expected;
     const bad = (want: string) => ctx.addIssue({ code: 'custom', message: `scorer ${it.scorer} needs "expected" to be ${want}`, path: ['expected'] });
     if (['exact', 'contains', 'regex'].includes(it.scorer) && typeof e !== 'string') bad('a string');

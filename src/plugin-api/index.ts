@@ -21,7 +21,7 @@ export { LlmosError, toLlmosError, type ErrorCode } from '../kernel/errors.js';
 export { Process, type ProcState, type ExitStatus, type ProcRecord } from '../kernel/proc.js';
 export { procRecord } from '../kernel/proc.js';
 export { ProcRecordSchema } from '../kernel/sys/schemas.js';
-export { DOMAIN_TAGS, TASK_TYPES, messagesText, taskMessages, taskText, type Task, type TaskInput, type TaskType, type DomainTag, type Message } from '../kernel/task.js';
+export { DOMAIN_TAGS, MessageSchema, onePromptForm, TASK_TYPES, messagesText, taskMessages, taskText, type Task, type TaskInput, type TaskType, type DomainTag, type Message } from '../kernel/task.js';
 export type { Kernel } from '../kernel/kernel.js';
 export type { Logger } from '../kernel/log.js';
 export { TOKENS } from '../kernel/tokens.js';

@@ -5,7 +5,7 @@ import { LlmosError } from '../kernel/errors.js';
 import { serviceDist } from '../sim/dists.js';
 import { simulate, type SimResult } from '../sim/engine.js';
 import { waitCdfSvg } from '../sim/plot.js';
-import { num, parseFlags } from './capacity.js';
+import { num, parseFlags } from './flags.js';
 
 /** Parses "k:w,k:w" weight lists, e.g. "0:0.1,9:0.9". */
 const mix = (flag: string) =>

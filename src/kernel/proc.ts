@@ -187,7 +187,11 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
     };
   }
 
-  /** Whether anyone would hear this process's streamed tokens: a global 'token' listener, or a watcher of it or its parent. */
+  /**
+   * Whether anyone would hear this process's streamed tokens: a global
+   * 'token' listener besides the table's own (the constructor's, which feeds
+   * watchers), or a watcher of it or its parent.
+   */
   wantsTokens(p: Process): boolean {
     return this.listenerCount('token') > 1 || this.tokenWatchers.has(p.pid) || (p.ppid > 0 && this.tokenWatchers.has(p.ppid));
   }

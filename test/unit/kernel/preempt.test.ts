@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
 import { ROOT } from '../../helpers/cli.js';
 import { tempDir, testKernel } from '../../helpers/kernel.js';
@@ -11,6 +11,7 @@ describe('preemption', () => {
     writeFileSync(cfg, JSON.stringify({ plugins: [{ name: 'sched-priority', module: join(ROOT, 'plugins/sched-priority'), options: { preempt: true } }] }));
     const one = new EchoBackend('one', { concurrency: 1 }, 20);
     const { kernel, stop } = await testKernel({ config: cfg, inline: [echoPlugin([one])] });
+    onTestFinished(stop); // even when an assertion fails
     const low = kernel.spawn({ prompt: 'slow background job with many words to stream', priority: 9 }, 'o');
     await new Promise((r) => setTimeout(r, 30));
     expect(low.state).toBe('running');
@@ -23,19 +24,18 @@ describe('preemption', () => {
     expect(low.attempts.at(-1)?.error).toBeUndefined();
     expect(urgent.finished!).toBeLessThan(low.finished!);
     expect(kernel.res.inUse('one')).toBe(0);
-    await stop();
   });
 
   it('is off by default', async () => {
     const cfg = join(tempDir(), 'p.json');
     writeFileSync(cfg, JSON.stringify({ plugins: [{ name: 'sched-priority', module: join(ROOT, 'plugins/sched-priority') }] }));
     const { kernel, stop } = await testKernel({ config: cfg, inline: [echoPlugin([new EchoBackend('one', { concurrency: 1 }, 10)])] });
+    onTestFinished(stop); // even when an assertion fails
     const low = kernel.spawn({ prompt: 'background job with words', priority: 9 }, 'o');
     await new Promise((r) => setTimeout(r, 15));
     const urgent = kernel.spawn({ prompt: 'urgent', priority: 0 }, 'o');
     await kernel.procs.wait(urgent.pid, 5000);
     expect(low.attempts).toHaveLength(1);
     expect(low.finished!).toBeLessThan(urgent.finished!);
-    await stop();
   });
 });

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { EchoBackend } from '../../fixtures/echo-backend.js';
 import { testKernel } from '../../helpers/kernel.js';
 
 describe('process trees', () => {
   it('children roll their usage up to the group parent, which exits when its owner says', async () => {
     const { kernel, stop } = await testKernel();
+    onTestFinished(stop); // even when an assertion fails
     const parent = kernel.spawnGroup({ prompt: 'ensemble', max_tokens: 8 }, 'o');
     expect(parent.state).toBe('running');
     const kids = [kernel.spawn({ prompt: 'a b', max_tokens: 8 }, 'o', parent.pid), kernel.spawn({ prompt: 'c d e', max_tokens: 8 }, 'o', parent.pid)];
@@ -14,11 +15,11 @@ describe('process trees', () => {
     expect(parent.usage.cost_usd).toBeCloseTo(kids[0].usage.cost_usd + kids[1].usage.cost_usd, 12);
     kernel.procs.exit(parent, 'ok', { result: { text: 'fused', finish_reason: 'stop' } });
     expect(parent.exit).toBe('ok');
-    await stop();
   });
 
   it('killing the parent kills its running and queued children', async () => {
     const { kernel, stop } = await testKernel({ backends: [new EchoBackend('one', { concurrency: 1 }, 5)] });
+    onTestFinished(stop); // even when an assertion fails
     const parent = kernel.spawnGroup({ prompt: 'tree', max_tokens: 8 }, 'o');
     const kids = [0, 1, 2].map(() => kernel.spawn({ prompt: 'hang', max_tokens: 8 }, 'o', parent.pid));
     await new Promise((r) => setTimeout(r, 20));
@@ -28,7 +29,6 @@ describe('process trees', () => {
     expect(kids.map((k) => k.exit)).toEqual(['killed', 'killed', 'killed']);
     expect(parent.exit).toBe('killed');
     expect(kernel.res.inUse('one')).toBe(0);
-    await stop();
   });
 });
 
@@ -36,6 +36,7 @@ describe('per-process container', () => {
   it('holds the process, its signal, budget and logger', async () => {
     const { TOKENS } = await import('../../../src/kernel/tokens.js');
     const { kernel, stop } = await testKernel();
+    onTestFinished(stop); // even when an assertion fails
     const p = kernel.spawn({ prompt: 'x' }, 'dana');
     const c = p.container!;
     expect(c.resolve(TOKENS.Proc)).toBe(p);
@@ -44,6 +45,5 @@ describe('per-process container', () => {
     expect(typeof c.resolve<{ info: unknown }>(TOKENS.ProcLogger).info).toBe('function');
     expect(c.resolve(TOKENS.Kernel)).toBe(kernel); // inherited from the kernel's container
     await kernel.procs.wait(p.pid, 2000);
-    await stop();
   });
 });

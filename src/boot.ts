@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kernel } from './kernel/kernel.js';
-import type { Logger } from './kernel/log.js';
+import type { Logger } from './core/log.js';
 import { registerCoreSyscalls } from './kernel/sys/index.js';
 import { readPluginConfig } from './loader/config.js';
 import { loadPlugins } from './loader/loader.js';

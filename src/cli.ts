@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { VERSION } from './boot.js';
-import { isLlmosError } from './kernel/errors.js';
+import { isLlmosError } from './core/errors.js';
 import { capacityCommand } from './cli/capacity.js';
 import { docsCommand } from './cli/docs.js';
 import { modelPullCommand } from './cli/model-pull.js';

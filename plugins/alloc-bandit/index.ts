@@ -70,7 +70,7 @@ export default definePlugin({
       description: 'The learning allocators: parameters, and per model the observations, mean quality and mean cost per context.',
       uri: 'llmos://alloc',
       read: () => ({
-        active: scope.kernel.allocators.isActive() ? scope.kernel.allocators.active().name : null,
+        active: scope.kernel.allocator().name,
         params,
         features: featureNames(opts.words),
         observations: state.observations,
@@ -84,6 +84,6 @@ export default definePlugin({
     });
   },
   stop(scope) {
-    if (scope.kernel.container.isRegistered(STORE, true)) scope.resolve<JsonStore<SavedBandit>>(STORE).flush();
+    if (scope.has(STORE)) scope.resolve<JsonStore<SavedBandit>>(STORE).flush();
   },
 });

@@ -1,4 +1,4 @@
-import { defineSyscall, LlmosError, z, type Allocator, type Kernel } from '../../src/plugin-api/index.js';
+import { defineSyscall, exitFeedback, LlmosError, z, type Allocator, type KernelApi } from '../../src/plugin-api/index.js';
 
 const Pid = z.number().int().positive().describe('A process id from proc_spawn or proc_list.');
 
@@ -10,12 +10,12 @@ const AllocState = z.object({
 
 /** Allocators may take run-time parameters (λ, exploration) through alloc_set. */
 
-function allocState(k: Kernel) {
-  const a = k.allocators.active();
-  return { active: a.name, available: k.allocators.names(), state: a.snapshot?.() ?? {} };
+function allocState(k: KernelApi) {
+  const a = k.allocator();
+  return { active: a.name, available: k.allocatorNames(), state: a.snapshot?.() ?? {} };
 }
 
-export const allocSyscalls = (k: Kernel) => [
+export const allocSyscalls = (k: KernelApi) => [
   defineSyscall({
     name: 'alloc_get',
     title: 'Get the allocator',
@@ -37,7 +37,7 @@ export const allocSyscalls = (k: Kernel) => [
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     admin: true,
     handler({ name, params }) {
-      const a = k.allocators.active().name === name ? k.allocators.active() : k.setAllocator(name);
+      const a = k.allocator().name === name ? k.allocator() : k.setAllocator(name);
       if (params) {
         if (!a.configure) throw new LlmosError('LLMOS_EINVAL', `allocator "${name}" takes no parameters; call alloc_set without params.`);
         a.configure(params);
@@ -59,26 +59,13 @@ export const allocSyscalls = (k: Kernel) => [
     output: z.object({ pid: z.number().int(), model: z.string(), reward: z.number(), allocator: z.string() }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     handler({ pid, reward, rating }, ctx) {
-      const p = k.procs.must(pid);
-      k.perms.requireOwner(ctx.owner, p, 'rate');
-      if (p.state !== 'exited') throw new LlmosError('LLMOS_EINVAL', `process ${pid} is ${p.state}; wait for it with proc_wait, then send feedback.`);
-      if (!p.model) throw new LlmosError('LLMOS_EINVAL', `process ${pid} never ran on a model (exit ${p.exit}); there is nothing to rate.`);
-      if (p.rating !== undefined) throw new LlmosError('LLMOS_EINVAL', `process ${pid} was rated already (reward ${p.rating}); a process is rated once.`, { pid });
+      const p = k.mustProc(pid);
+      k.requireOwner(ctx.owner, p, 'rate');
       const r = reward ?? (rating! - 1) / 4;
-      p.rating = r;
-      k.procs.emit('change', p);
-      const a = k.allocators.active();
-      a.feedback?.({
-        pid,
-        task: p.task,
-        model: p.model,
-        ok: p.exit === 'ok',
-        reward: r,
-        latency_ms: (p.finished ?? Date.now()) - (p.started ?? p.created),
-        cost_usd: p.usage.cost_usd,
-        completion_tokens: p.usage.completion_tokens,
-      });
-      return { pid, model: p.model, reward: r, allocator: a.name };
+      k.rate(pid, r);
+      const a = k.allocator();
+      a.feedback?.({ ...exitFeedback(p), reward: r });
+      return { pid, model: p.model!, reward: r, allocator: a.name };
     },
   }),
   defineSyscall({
@@ -89,8 +76,8 @@ export const allocSyscalls = (k: Kernel) => [
     output: z.object({ pid: z.number().int(), model: z.string(), reason: z.string(), scores: z.record(z.string(), z.number()), ran_on: z.string().nullable() }),
     annotations: { readOnlyHint: true, idempotentHint: true },
     handler({ pid }, ctx) {
-      const p = k.procs.must(pid);
-      k.perms.requireOwner(ctx.owner, p, 'read');
+      const p = k.mustProc(pid);
+      k.requireOwner(ctx.owner, p, 'read');
       if (!p.allocation) throw new LlmosError('LLMOS_EINVAL', `process ${pid} has no allocation yet (state ${p.state}); it gets one when it leaves the run queue, or it asked for a model by name.`);
       return { pid, ...p.allocation, ran_on: p.model ?? null };
     },

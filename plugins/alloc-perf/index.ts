@@ -19,7 +19,7 @@ export default definePlugin({
   register(scope, opts) {
     let own: PerfTable | undefined;
     const table = (): PerfTable => {
-      if (scope.kernel.container.isRegistered(PERF_TABLE_TOKEN, true)) return scope.resolve<PerfTable>(PERF_TABLE_TOKEN);
+      if (scope.has(PERF_TABLE_TOKEN)) return scope.resolve<PerfTable>(PERF_TABLE_TOKEN);
       return (own ??= new MemoryPerfTable());
     };
     scope.allocator('perf', () => new PerfAllocator(table, opts));

@@ -18,6 +18,6 @@ export default definePlugin({
     scope.allocator('rules', () => new RulesAllocator(opts));
   },
   start(scope, opts) {
-    validateRules(opts, new Set(scope.kernel.models.all().map((e) => e.backend.info.id)));
+    validateRules(opts, new Set(scope.kernel.models().map((e) => e.info.id)));
   },
 });

@@ -1,4 +1,4 @@
-import { LlmosError, defineSyscall, z, type ErrorCode, type Kernel, type Process, type TaskInput } from '../../src/plugin-api/index.js';
+import { LlmosError, defineSyscall, z, type ErrorCode, type KernelApi, type Process, type TaskInput } from '../../src/plugin-api/index.js';
 import { launchGroup, type ChildRole, type Group } from './group.js';
 import type { KgBridge } from './kg-bridge.js';
 import { checkModels } from './pick-models.js';
@@ -115,7 +115,7 @@ async function runChain(g: Group, a: ChainArgs, stopRe: RegExp | undefined): Pro
   return { text: draft };
 }
 
-export const chainSyscall = (kernel: Kernel, kg: KgBridge) =>
+export const chainSyscall = (kernel: KernelApi, kg: KgBridge) =>
   defineSyscall({
     name: 'collab_chain',
     title: 'Run a pipeline of models',

@@ -1,4 +1,4 @@
-import { LlmosError, defineSyscall, z, type Kernel, type Process, type TaskInput } from '../../src/plugin-api/index.js';
+import { LlmosError, defineSyscall, z, type KernelApi, type Process, type TaskInput } from '../../src/plugin-api/index.js';
 import { extractAnswer, majorityVote, type AnswerFormat } from './answer.js';
 import { launchGroup, type Group } from './group.js';
 import type { KgBridge } from './kg-bridge.js';
@@ -98,7 +98,7 @@ async function runDebate(g: Group, a: DebateArgs): Promise<{ text: string }> {
   return { text };
 }
 
-export const debateSyscall = (kernel: Kernel, kg: KgBridge) =>
+export const debateSyscall = (kernel: KernelApi, kg: KgBridge) =>
   defineSyscall({
     name: 'collab_debate',
     title: 'Let models debate, then judge',

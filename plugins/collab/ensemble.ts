@@ -1,4 +1,4 @@
-import { LlmosError, defineSyscall, z, type ErrorCode, type Kernel, type Process } from '../../src/plugin-api/index.js';
+import { LlmosError, defineSyscall, z, type ErrorCode, type KernelApi, type Process } from '../../src/plugin-api/index.js';
 import { extractAnswer, majorityVote, type AnswerFormat, type VoteResult } from './answer.js';
 import { launchGroup, type Group } from './group.js';
 import type { KgBridge } from './kg-bridge.js';
@@ -79,7 +79,7 @@ async function runEnsemble(g: Group, a: EnsembleArgs): Promise<{ text: string }>
   if (quorumHit) {
     const killed = g.killLive(new LlmosError('LLMOS_EKILLED', `stopped early: ${a.quorum} members of group ${g.parent.pid} agreed.`));
     await g.unwind();
-    const okCost = ballots.map((b) => kernel.procs.get(b.pid)?.usage).filter((u) => u !== undefined);
+    const okCost = ballots.map((b) => kernel.proc(b.pid)?.usage).filter((u) => u !== undefined);
     const avg = (f: (u: (typeof okCost)[number]) => number) => (okCost.length ? okCost.reduce((s, u) => s + f(u), 0) / okCost.length : 0);
     const spent = killed.reduce((s, p) => s + p.usage.cost_usd, 0);
     g.detail.early_stop = {
@@ -136,7 +136,7 @@ function fuse(g: Group, decision: { method: string; text: string } & Record<stri
   return { text };
 }
 
-export const ensembleSyscall = (kernel: Kernel, kg: KgBridge) =>
+export const ensembleSyscall = (kernel: KernelApi, kg: KgBridge) =>
   defineSyscall({
     name: 'collab_ensemble',
     title: 'Ask several models and fuse',

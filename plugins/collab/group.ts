@@ -1,4 +1,4 @@
-import { LlmosError, type Kernel, type Process, type TaskInput } from '../../src/plugin-api/index.js';
+import { LlmosError, type GroupHandle, type KernelApi, type Process, type TaskInput } from '../../src/plugin-api/index.js';
 import type { KgBridge } from './kg-bridge.js';
 import type { ChildView, CollabDetail } from './schemas.js';
 
@@ -47,15 +47,19 @@ export class Group {
   private readonly exits = new Map<number, Promise<Process>>();
   private readonly listeners = new Set<(message: string) => void>();
 
+  /** `detail` must be the group task's metadata.collab, so proc_get on the group shows it live. */
   constructor(
-    readonly kernel: Kernel,
-    readonly parent: Process,
-    kind: CollabDetail['kind'],
+    readonly kernel: KernelApi,
+    private readonly handle: GroupHandle,
+    detail: CollabDetail,
     private readonly kg: KgBridge,
   ) {
-    this.detail = { kind, children: [] };
+    this.detail = detail;
     this.ready = new Promise((resolve) => (this.markReady = resolve));
-    parent.task = { ...parent.task, metadata: { ...parent.task.metadata, collab: this.detail } };
+  }
+
+  get parent(): Process {
+    return this.handle.proc;
   }
 
   get signal(): AbortSignal {
@@ -72,7 +76,7 @@ export class Group {
     this.checkAlive();
     const t = await this.kg.before(task, who.kg, this.parent.owner);
     this.checkAlive();
-    const p = this.kernel.spawn({ ...t, priority: t.priority ?? this.parent.task.priority }, this.parent.owner, this.parent.pid);
+    const p = this.kernel.spawn({ ...t, priority: t.priority ?? this.parent.task.priority }, this.parent.owner, { ppid: this.parent.pid });
     const view: ChildView = {
       pid: p.pid,
       role: who.role,
@@ -97,7 +101,7 @@ export class Group {
   exited(p: Process): Promise<Process> {
     let w = this.exits.get(p.pid);
     if (!w) {
-      w = this.kernel.procs.wait(p.pid, FOREVER_MS, this.signal).then(async (q) => {
+      w = this.kernel.wait(p.pid, FOREVER_MS, this.signal).then(async (q) => {
         this.sync(q);
         await this.kg.after(q, this.kgByPid.get(q.pid)).catch((e: unknown) => this.kernel.log.warn({ err: e, pid: q.pid }, 'collab: kg afterExit hook failed'));
         return q;
@@ -117,7 +121,7 @@ export class Group {
   killLive(reason: LlmosError): Process[] {
     const killed: Process[] = [];
     for (const pid of this.parent.children) {
-      const c = this.kernel.procs.get(pid);
+      const c = this.kernel.proc(pid);
       if (c && c.state !== 'exited') {
         this.kernel.kill(pid, reason);
         killed.push(c);
@@ -150,7 +154,7 @@ export class Group {
   /** Brings every child view up to date with its process (reaped ones keep their last view). */
   refresh(): void {
     for (const pid of this.views.keys()) {
-      const p = this.kernel.procs.get(pid);
+      const p = this.kernel.proc(pid);
       if (p) this.sync(p);
     }
   }
@@ -172,8 +176,8 @@ export class Group {
 
   /** Waits (bounded) until every child has exited, so usage roll-up is complete. */
   async unwind(): Promise<void> {
-    const live = this.parent.children.filter((pid) => this.kernel.procs.get(pid)?.state !== 'exited');
-    await Promise.allSettled(live.map((pid) => this.kernel.procs.wait(pid, UNWIND_MS)));
+    const live = this.parent.children.filter((pid) => this.kernel.proc(pid)?.state !== 'exited');
+    await Promise.allSettled(live.map((pid) => this.kernel.wait(pid, UNWIND_MS)));
     this.refresh();
   }
 }
@@ -190,32 +194,25 @@ export interface LaunchOptions {
  * Creates the group process and runs `body` in the background; returns at
  * once. The group exits when the body does (see Group's contract).
  */
-export function launchGroup(kernel: Kernel, o: LaunchOptions, body: (g: Group) => Promise<GroupOutcome>): Group {
-  const parent = kernel.spawnGroup(o.task, o.owner);
-  if (kernel.profiler) {
-    const prof = kernel.profiler.profile(parent.task);
-    parent.task = { ...parent.task, type: parent.task.type ?? prof.type, language: parent.task.language ?? prof.language, domain: parent.task.domain ?? prof.domain };
-  }
-  const g = new Group(kernel, parent, o.kind, o.kg);
-  let timer: NodeJS.Timeout | undefined;
-  if (parent.task.deadline_ms) {
-    timer = setTimeout(() => kernel.kill(parent.pid, new LlmosError('LLMOS_ETIMEDOUT', `group ${parent.pid} passed its deadline; give a later deadline_ms.`)), Math.max(0, parent.task.deadline_ms - Date.now()));
-    timer.unref();
-  }
+export function launchGroup(kernel: KernelApi, o: LaunchOptions, body: (g: Group) => Promise<GroupOutcome>): Group {
+  const detail: CollabDetail = { kind: o.kind, children: [] };
+  // The kernel keeps metadata values by reference, so the live detail shows in the group's record.
+  const handle = kernel.spawnGroup({ ...o.task, metadata: { ...o.task.metadata, collab: detail } }, o.owner);
+  const parent = handle.proc;
+  const g = new Group(kernel, handle, detail, o.kg);
   g.settled = (async () => {
     try {
       const out = await body(g);
       g.checkAlive();
       await g.unwind();
-      kernel.procs.exit(parent, 'ok', { result: { text: out.text, finish_reason: 'stop' } });
+      handle.exit({ result: { text: out.text, finish_reason: 'stop' } });
     } catch (e) {
       const err = e instanceof LlmosError ? e : new LlmosError('LLMOS_EINTERNAL', `collab ${o.kind} failed: ${e instanceof Error ? e.message : String(e)}. This is a bug; check the server log.`);
       if (!(e instanceof LlmosError)) kernel.log.error({ err: e, pid: parent.pid }, 'collab body failed');
       if (!parent.signal.aborted) g.killLive(new LlmosError('LLMOS_EKILLED', `group ${parent.pid} failed: ${err.message}`));
       await g.unwind();
-      kernel.procs.exit(parent, parent.signal.aborted ? (err.code === 'LLMOS_ETIMEDOUT' ? 'timeout' : 'killed') : 'failed', { error: err });
+      handle.exit({ error: err });
     } finally {
-      clearTimeout(timer);
       g.refresh();
       g.started();
     }

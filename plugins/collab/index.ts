@@ -26,7 +26,7 @@ export default definePlugin({
   },
   stop(scope) {
     const k = scope.kernel;
-    for (const p of k.procs.scan())
+    for (const p of k.procs())
       if (p.kind === 'group' && p.state !== 'exited' && p.task.metadata.collab !== undefined) k.kill(p.pid);
   },
 });

@@ -1,4 +1,4 @@
-import { LlmosError, z, type Kernel, type Process, type SpawnHook, type Task, type TaskInput } from '../../src/plugin-api/index.js';
+import { LlmosError, z, type KernelApi, type Process, type SpawnHook, type Task, type TaskInput } from '../../src/plugin-api/index.js';
 
 /**
  * Passes a step's `kg` options to its child process: into the child's
@@ -7,10 +7,10 @@ import { LlmosError, z, type Kernel, type Process, type SpawnHook, type Task, ty
  * read from the kernel at each call, so ones registered after collab count.
  */
 export class KgBridge {
-  constructor(private readonly kernel: Kernel) {}
+  constructor(private readonly kernel: KernelApi) {}
 
   private get hooks(): readonly SpawnHook[] {
-    return this.kernel.spawnHooks;
+    return this.kernel.spawnHooks();
   }
 
   /** Throws LLMOS_EINVAL when `kg` is given but no plugin handles it, or does not fit a hook's input (so a call fails before anything is spawned). */

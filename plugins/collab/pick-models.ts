@@ -1,4 +1,4 @@
-import { LlmosError, type Allocation, type Kernel, type Process } from '../../src/plugin-api/index.js';
+import { LlmosError, type Allocation, type KernelApi, type Process } from '../../src/plugin-api/index.js';
 
 export interface Ranking {
   /** Every available model id, best first: the allocator's choice, then by its scores. */
@@ -19,10 +19,10 @@ export function rankByAllocation(candidates: readonly string[], a: Pick<Allocati
 }
 
 /** Asks the active allocator once, for the group's task, and ranks every available model. */
-export async function rankModels(kernel: Kernel, group: Process): Promise<Ranking> {
-  const candidates = kernel.models.available();
+export async function rankModels(kernel: KernelApi, group: Process): Promise<Ranking> {
+  const candidates = kernel.availableModels(group.owner);
   if (!candidates.length) throw new LlmosError('LLMOS_ENOMODEL', 'no model is registered and healthy; register one with model_register, or list models explicitly.');
-  const alloc = kernel.allocators.active();
+  const alloc = kernel.allocator();
   const a = await alloc.choose(group.task, candidates, { now: Date.now(), proc: group });
   return { ranked: rankByAllocation(candidates.map((c) => c.id), a), allocator: alloc.name, reason: a.reason, scores: a.scores };
 }
@@ -36,6 +36,6 @@ export function takeK(ranked: readonly string[], k: number): string[] {
 }
 
 /** Throws LLMOS_ENOMODEL for listed ids that are not registered ("auto" is always fine). */
-export function checkModels(kernel: Kernel, ids: readonly string[]): void {
-  for (const id of ids) if (id !== 'auto') kernel.models.must(id);
+export function checkModels(kernel: KernelApi, ids: readonly string[]): void {
+  for (const id of ids) if (id !== 'auto') kernel.mustModel(id);
 }

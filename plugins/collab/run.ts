@@ -1,4 +1,4 @@
-import { LlmosError, procRecord, type Kernel, type SyscallContext } from '../../src/plugin-api/index.js';
+import { LlmosError, procRecord, type KernelApi, type SyscallContext } from '../../src/plugin-api/index.js';
 import type { Group } from './group.js';
 
 /** Streamed tokens are reported once every this many, per child. */
@@ -17,10 +17,10 @@ export function collabOutput(g: Group) {
  * each child, every TOKEN_EVERY-th streamed token, and the body's own notes
  * ("quorum reached", "round 2 of 3"). Returns the function that stops it.
  */
-export function relayProgress(k: Kernel, g: Group, ctx: SyscallContext): () => void {
+export function relayProgress(k: KernelApi, g: Group, ctx: SyscallContext): () => void {
   let step = 0;
   const send = (message: string) => ctx.progress({ progress: ++step, message });
-  const unwatch = k.procs.watch(g.parent.pid, (e) => {
+  const unwatch = k.watch(g.parent.pid, (e) => {
     const q = e.proc;
     if (e.type === 'token' && q.streamed % TOKEN_EVERY !== 1) return;
     if (q.pid === g.parent.pid) return send(`group ${q.pid} ${q.state}${q.exit ? ` (${q.exit})` : ''}`);
@@ -39,7 +39,7 @@ export function relayProgress(k: Kernel, g: Group, ctx: SyscallContext): () => v
  * blocks until the group exits (reporting progress), up to timeoutMs (then
  * LLMOS_ETIMEDOUT and the work goes on). Cancelling the request kills the tree.
  */
-export async function answer(k: Kernel, g: Group, wait: boolean, timeoutMs: number, ctx: SyscallContext) {
+export async function answer(k: KernelApi, g: Group, wait: boolean, timeoutMs: number, ctx: SyscallContext) {
   if (!wait) {
     await Promise.race([g.ready, g.settled]);
     return collabOutput(g);
@@ -48,7 +48,7 @@ export async function answer(k: Kernel, g: Group, wait: boolean, timeoutMs: numb
   const onCancel = () => k.kill(g.parent.pid);
   ctx.signal.addEventListener('abort', onCancel, { once: true });
   try {
-    await k.procs.wait(g.parent.pid, timeoutMs, ctx.signal);
+    await k.wait(g.parent.pid, timeoutMs, ctx.signal);
     await g.settled;
     return collabOutput(g);
   } catch (e) {

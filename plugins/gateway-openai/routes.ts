@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { LlmosError, type HttpRouter, type Kernel, type Process } from '../../src/plugin-api/index.js';
+import { LlmosError, type HttpRouter, type KernelApi, type Process } from '../../src/plugin-api/index.js';
 import { parseChatRequest, taskOf } from './chat-request.js';
 import { chatCompletion, chunkEvent, seconds, usageOf } from './completion.js';
 import { exitError, toOpenAiError } from './openai-errors.js';
@@ -29,11 +29,11 @@ const disconnected = (pid: number) => new LlmosError('LLMOS_EKILLED', `the clien
  * scheduler, a model id runs on that model. Streamed tokens come from the
  * process's watch events. A client that disconnects before the end kills it.
  */
-export function mountOpenAiRoutes(app: HttpRouter, kernel: Kernel, opts: GatewayOptions = { owner: 'openai-gateway' }): void {
+export function mountOpenAiRoutes(app: HttpRouter, kernel: KernelApi, opts: GatewayOptions = { owner: 'openai-gateway' }): void {
   app.get('/v1/models', (_req, res) => {
     const data = [{ id: 'auto', object: 'model', created: seconds(kernel.started), owned_by: 'llmos' }];
     // A session's private model (its client's own, through MCP sampling) is not the gateway's to offer.
-    for (const m of kernel.models.all()) if (!m.backend.info.owner) data.push({ id: m.backend.info.id, object: 'model', created: seconds(kernel.started), owned_by: m.backend.info.backend });
+    for (const m of kernel.models()) if (!m.info.owner) data.push({ id: m.info.id, object: 'model', created: seconds(kernel.started), owned_by: m.info.backend });
     sendJson(res, 200, { object: 'list', data });
   });
 
@@ -50,7 +50,7 @@ export function mountOpenAiRoutes(app: HttpRouter, kernel: Kernel, opts: Gateway
       return sendError(res, e);
     }
     const pid = p.pid;
-    const unwatch = stream ? streamTo(kernel, p, res, includeUsage, () => done()) : kernel.procs.watch(pid, (e) => e.type === 'state' && e.proc === p && p.state === 'exited' && done(), { tokens: false });
+    const unwatch = stream ? streamTo(kernel, p, res, includeUsage, () => done()) : kernel.watch(pid, (e) => e.type === 'state' && e.proc === p && p.state === 'exited' && done(), { tokens: false });
     const onClose = () => {
       if (p.state !== 'exited') kernel.kill(pid, disconnected(pid));
       unwatch();
@@ -74,12 +74,12 @@ export function mountOpenAiRoutes(app: HttpRouter, kernel: Kernel, opts: Gateway
  * the finish reason, usage when asked, and [DONE]. A failure after the
  * headers went out is sent as an {error} event, which OpenAI clients raise.
  */
-function streamTo(kernel: Kernel, p: Process, res: ServerResponse, includeUsage: boolean, onEnd: () => void): () => void {
+function streamTo(kernel: KernelApi, p: Process, res: ServerResponse, includeUsage: boolean, onEnd: () => void): () => void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-llmos-pid': p.pid });
   res.write(chunkEvent(p, { role: 'assistant', content: '' }));
   let sent = '';
   let streamingAttempt = -1;
-  return kernel.procs.watch(p.pid, (e) => {
+  return kernel.watch(p.pid, (e) => {
     if (e.proc !== p) return; // a child's event
     if (e.type === 'token') {
       if (streamingAttempt === -1) streamingAttempt = p.attempts.length;

@@ -1,4 +1,7 @@
-import { type Process, type Task, Process as ProcessClass } from '../../src/plugin-api/index.js';
+import { type Task } from '../../src/plugin-api/index.js';
+// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
+import { Process } from '../../src/kernel/proc.js';
+import { Process as ProcessClass } from '../../src/kernel/proc.js';
 
 /** What the journal stores of a process: everything but its live handles (signal, container). */
 export interface StoredProc {

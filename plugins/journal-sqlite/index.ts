@@ -1,4 +1,6 @@
-import { definePlugin, z } from '../../src/plugin-api/index.js';
+// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
+import type { Kernel } from '../../src/kernel/kernel.js';
+import { definePlugin, TOKENS, type PluginScope, z } from '../../src/plugin-api/index.js';
 import { Journal } from './journal.js';
 import { JournalDb } from './journal-db.js';
 
@@ -30,15 +32,15 @@ export default definePlugin({
   options: Options,
   register(scope, o) {
     const db = new JournalDb(scope.dataDir, o.file, o.synchronous);
-    const journal = new Journal(db, o.maxFinished ?? scope.kernel.procs.maxFinished, scope.log);
+    const journal = new Journal(db, o.maxFinished ?? kernelOf(scope).procs.maxFinished, scope.log);
     scope.provide<State>(STATE, { db, journal });
   },
   /** Replays before any transport serves; list this plugin before plugins whose start() spawns processes. */
   start(scope) {
     const { journal } = scope.resolve<State>(STATE);
-    if (scope.kernel.procs.lastPid > 0) scope.log.warn({ last_pid: scope.kernel.procs.lastPid }, 'processes were spawned before the journal replayed; their pids may collide with journaled ones');
-    journal.attach(scope.kernel);
-    const counts = journal.replay(scope.kernel);
+    if (kernelOf(scope).procs.lastPid > 0) scope.log.warn({ last_pid: kernelOf(scope).procs.lastPid }, 'processes were spawned before the journal replayed; their pids may collide with journaled ones');
+    journal.attach(kernelOf(scope));
+    const counts = journal.replay(kernelOf(scope));
     scope.log.info(counts, 'journal replayed');
   },
   stop(scope) {
@@ -47,3 +49,5 @@ export default definePlugin({
     db.close();
   },
 });
+
+const kernelOf = (scope: PluginScope): Kernel => scope.resolve<Kernel>(TOKENS.Kernel);

@@ -1,4 +1,7 @@
-import type { Kernel, Logger, Process, ProcState } from '../../src/plugin-api/index.js';
+import type { Logger, ProcState } from '../../src/plugin-api/index.js';
+// TODO(issue 12): transitional reach into the kernel, replaced by the Journal extension point.
+import type { Kernel } from '../../src/kernel/kernel.js';
+import type { Process } from '../../src/kernel/proc.js';
 import { decodeProc, encodeProc } from './codec.js';
 import type { JournalDb } from './journal-db.js';
 

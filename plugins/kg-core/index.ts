@@ -24,8 +24,8 @@ export default definePlugin({
     let store: KnowledgeStore | undefined;
     const get = (): KnowledgeStore => (store ??= scope.resolve<KnowledgeStore>(KG_STORE_TOKEN));
     const changed = (names: string[]) => {
-      scope.kernel.emit('resource', KG_URI);
-      for (const n of [...new Set(names)].slice(0, MAX_ENTITY_NOTIFICATIONS)) scope.kernel.emit('resource', entityUri(n));
+      scope.kernel.notify(KG_URI);
+      for (const n of [...new Set(names)].slice(0, MAX_ENTITY_NOTIFICATIONS)) scope.kernel.notify(entityUri(n));
     };
     const deps = { store: get, changed };
     for (const s of [...kgSyscalls(deps), ...ioSyscalls(deps, scope.dataDir)]) scope.syscall(s);

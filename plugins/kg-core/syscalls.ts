@@ -1,20 +1,6 @@
 import { defineSyscall, z, type KnowledgeStore } from '../../src/plugin-api/index.js';
 import { decodeCursor, encodeCursor, fitAnswer } from './answer.js';
-import {
-  DeletionWire,
-  EntityWire,
-  Items,
-  Name,
-  ObservationsWire,
-  RelationWire,
-  StatsOut,
-  SubgraphOut,
-  fromWireEntity,
-  fromWireRelation,
-  limits,
-  toWireEntity,
-  toWireRelation,
-} from './schemas.js';
+import { DeletionWire, EntityWire, Items, Name, ObservationsWire, RelationWire, StatsOut, SubgraphOut, fromWireEntity, fromWireRelation, limits, toWireEntity, toWireRelation } from './schemas.js';
 
 /** What the syscalls need from kg-core: the active store, and a way to announce changed entities. */
 export interface KgDeps {

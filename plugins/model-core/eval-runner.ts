@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { exitFeedback, LlmosError, toLlmosError, type Kernel, type PerfSample, type PerfTable, type Process, type TaskType } from '../../src/plugin-api/index.js';
+import { exitFeedback, LlmosError, toLlmosError, type KernelApi, type PerfSample, type PerfTable, type Process, type TaskType } from '../../src/plugin-api/index.js';
 import type { EvalItem } from './eval-suite.js';
 import { Scorer } from './scorers.js';
 import { mapLimit, percentile, tokensPerSecond } from './stats.js';
@@ -91,12 +91,12 @@ export class EvalRunner {
   private readonly scorer = new Scorer();
 
   constructor(
-    private readonly kernel: Kernel,
+    private readonly kernel: KernelApi,
     private readonly perf: PerfTable,
   ) {}
 
   async run(o: EvalOptions): Promise<EvalReport> {
-    const entry = this.kernel.models.must(o.model);
+    const entry = this.kernel.mustModel(o.model);
     o.items.forEach((it, i) => {
       try {
         this.scorer.check(it);
@@ -131,7 +131,7 @@ export class EvalRunner {
       .filter((r) => r.latency_ms !== null && (!r.error || MODEL_FAULTS.has(r.error.code)))
       .map((r) => ({
         model: o.model,
-        version: versions[r.index] ?? entry.backend.info.version,
+        version: versions[r.index] ?? entry.info.version,
         task_type: r.task_type,
         quality: r.pass ? 1 : 0,
         latency_ms: r.latency_ms!,
@@ -145,7 +145,7 @@ export class EvalRunner {
     return {
       run_id,
       model: o.model,
-      version: versions.find(Boolean) ?? entry.backend.info.version,
+      version: versions.find(Boolean) ?? entry.info.version,
       suite: o.suite ?? null,
       started,
       finished,
@@ -192,10 +192,10 @@ export class EvalRunner {
     }
     live.add(p.pid);
     try {
-      await this.kernel.procs.wait(p.pid, o.item_timeout_ms, o.signal).catch((e: unknown) => {
+      await this.kernel.wait(p.pid, o.item_timeout_ms, o.signal).catch((e: unknown) => {
         if (o.signal.aborted) throw e;
         this.kernel.kill(p.pid, new LlmosError('LLMOS_ETIMEDOUT', `eval item ${index + 1} ran past item_timeout_ms (${o.item_timeout_ms} ms).`));
-        return this.kernel.procs.wait(p.pid, 10_000);
+        return this.kernel.wait(p.pid, 10_000);
       });
     } finally {
       live.delete(p.pid);
@@ -224,10 +224,10 @@ export class EvalRunner {
    * so ordinary sessions cannot steer it with made-up expectations).
    */
   private teachAllocator(p: Process, pass: boolean): void {
-    p.rating = pass ? 1 : 0;
-    if (!this.kernel.allocators.isActive() || !this.kernel.perms.isAdmin(p.owner)) return;
+    this.kernel.rate(p.pid, pass ? 1 : 0);
+    if (!this.kernel.isAdmin(p.owner)) return;
     try {
-      this.kernel.allocators.active().feedback?.({ ...exitFeedback(p), reward: pass ? 1 : 0 });
+      this.kernel.allocator().feedback?.({ ...exitFeedback(p), reward: pass ? 1 : 0 });
     } catch (e) {
       this.kernel.log.warn({ err: e, pid: p.pid }, 'allocator feedback from an eval item failed');
     }

@@ -43,13 +43,13 @@ export default definePlugin({
     const k = scope.kernel;
     const db = openDb(scope.dataDir, o.file);
     const perf = new SqlitePerfTable(db, o.perf_window);
-    const mgr = new ModelManager(k, db, scope.log, o.probe_timeout_ms);
+    const mgr = new ModelManager(k, scope, db, scope.log, o.probe_timeout_ms);
     const log = new EvalLog(db);
     scope.provide(PERF_TABLE_TOKEN, perf);
     scope.provide<State>(STATE, { db, mgr, perf });
-    const changed = (id: string) => ['llmos://models', modelUri(id), modelUri(id, '/eval')].forEach((u) => k.emit('resource', u));
+    const changed = (id: string) => ['llmos://models', modelUri(id), modelUri(id, '/eval')].forEach((u) => k.notify(u));
     perf.onChange((pairs) => new Set(pairs.map((p) => p.model)).forEach(changed));
-    k.models.on('change', () => k.emit('resource', 'llmos://models'));
+    k.onModels(() => k.notify('llmos://models'));
     for (const s of [...modelSyscalls(k, mgr, perf), ...evalSyscalls(new EvalRunner(k, perf), perf, log), ...budgetSyscalls(k)]) scope.syscall(s);
     for (const r of modelResources(k, mgr, perf, log)) scope.resource(r);
   },

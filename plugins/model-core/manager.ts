@@ -1,4 +1,4 @@
-import { LlmosError, type Kernel, type Logger, type ModelBackend, type ModelConfig, type Process } from '../../src/plugin-api/index.js';
+import { LlmosError, type KernelApi, type Logger, type ModelBackend, type ModelConfig, type PluginScope, type Process } from '../../src/plugin-api/index.js';
 import type { Db } from './db.js';
 import { findFactory } from './factories.js';
 
@@ -25,7 +25,9 @@ export class ModelManager {
   private readonly drains = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly kernel: Kernel,
+    private readonly kernel: KernelApi,
+    /** Where model factories are found (the plugin's scope). */
+    private readonly services: Pick<PluginScope, 'resolve' | 'has'>,
     private readonly db: Db,
     private readonly log: Logger,
     private readonly probeTimeoutMs = 10_000,
@@ -42,15 +44,15 @@ export class ModelManager {
 
   /** Processes live on the model now (allocated or running), plus calls still holding an old version. */
   inflight(id: string): number {
-    const e = this.kernel.models.get(id);
+    const e = this.kernel.model(id);
     let n = 0;
-    for (const p of this.kernel.procs.scan()) if (runsOn(p, id)) n++;
+    for (const p of this.kernel.procs()) if (runsOn(p, id)) n++;
     const leases = (e?.inflight ?? 0) + (e?.retiring.reduce((s, r) => s + r.inflight, 0) ?? 0);
     return Math.max(n, leases);
   }
 
   async register(cfg: ModelConfig, persist = true): Promise<ModelBackend> {
-    if (this.kernel.models.get(cfg.id)) throw new LlmosError('LLMOS_EEXIST', `model "${cfg.id}" is already registered; change it with model_update or remove it first with model_remove.`, { model: cfg.id });
+    if (this.kernel.model(cfg.id)) throw new LlmosError('LLMOS_EEXIST', `model "${cfg.id}" is already registered; change it with model_update or remove it first with model_remove.`, { model: cfg.id });
     const b = await this.build(cfg);
     try {
       this.kernel.addModel(b);
@@ -70,18 +72,18 @@ export class ModelManager {
    * after its last call), every later call uses the new one.
    */
   async update(id: string, patch: Partial<ModelConfig>): Promise<{ previous: string; current: string }> {
-    const e = this.kernel.models.must(id);
+    const e = this.kernel.mustModel(id);
     if (this.drains.has(id)) throw new LlmosError('LLMOS_EUNAVAILABLE', `model "${id}" is being removed (draining); register it again once model_remove finishes.`, { model: id });
     const base = this.configs.get(id);
     if (!base && !patch.kind)
       throw new LlmosError(
         'LLMOS_EINVAL',
-        `model "${id}" was loaded by plugin "${e.backend.info.backend}" from its own options, so model_update has no config to change; give a full config including "kind", or change the plugin's options in llmos.plugins.json.`,
+        `model "${id}" was loaded by plugin "${e.info.backend}" from its own options, so model_update has no config to change; give a full config including "kind", or change the plugin's options in llmos.plugins.json.`,
         { model: id },
       );
     const cfg = { ...base, ...patch, id } as ModelConfig;
     const b = await this.build(cfg);
-    const previous = e.backend.info.version;
+    const previous = e.info.version;
     await this.kernel.updateModel(b);
     this.configs.set(id, cfg);
     this.persist(cfg);
@@ -95,11 +97,11 @@ export class ModelManager {
    * the answer says "draining". Force: kills those processes and removes at once.
    */
   async remove(id: string, force: boolean, timeoutMs: number): Promise<RemoveOutcome> {
-    this.kernel.models.must(id);
+    this.kernel.mustModel(id);
     if (force) {
       const killed: number[] = [];
       const why = new LlmosError('LLMOS_EKILLED', `model "${id}" was removed with force; spawn again with another model or "auto".`, { model: id });
-      for (const p of this.kernel.procs.scan())
+      for (const p of this.kernel.procs())
         if (runsOn(p, id) || (p.state === 'ready' && p.task.model === id)) {
           this.kernel.kill(p.pid, why);
           killed.push(p.pid);
@@ -117,7 +119,7 @@ export class ModelManager {
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([drain.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
     clearTimeout(timer);
-    if (finished && !this.kernel.models.get(id)) return { removed: true, status: 'removed', inflight: 0, killed: [] };
+    if (finished && !this.kernel.model(id)) return { removed: true, status: 'removed', inflight: 0, killed: [] };
     if (finished) throw new LlmosError('LLMOS_EINTERNAL', `draining model "${id}" failed; see the server log, then retry model_remove (with force:true to skip the drain).`);
     return { removed: false, status: 'draining', inflight: this.inflight(id), killed: [] };
   }
@@ -139,19 +141,19 @@ export class ModelManager {
 
   private async drain(id: string): Promise<void> {
     const k = this.kernel;
-    k.models.drain(id);
+    k.drainModel(id);
     await new Promise<void>((resolve) => {
       const check = () => {
-        if (k.models.get(id) && this.inflight(id) > 0) return;
-        k.procs.off('exit', check);
-        k.models.off('change', check);
+        if (k.model(id) && this.inflight(id) > 0) return;
+        offExit();
+        offModels();
         resolve();
       };
-      k.procs.on('exit', check);
-      k.models.on('change', check);
+      const offExit = k.onProc('exit', check);
+      const offModels = k.onModels(check);
       check();
     });
-    if (k.models.get(id)) await this.drop(id);
+    if (k.model(id)) await this.drop(id);
   }
 
   private async drop(id: string): Promise<void> {
@@ -168,7 +170,7 @@ export class ModelManager {
   /** Factory, identity check, then the admission probe (LLMOS_EUNAVAILABLE when it fails). */
   private async build(cfg: ModelConfig): Promise<ModelBackend> {
     const k = this.kernel;
-    const factory = findFactory((t) => k.container.resolve(t), (t) => k.container.isRegistered(t, true), cfg.kind);
+    const factory = findFactory((t) => this.services.resolve(t), (t) => this.services.has(t), cfg.kind);
     const b = await factory.create(cfg, { log: this.log });
     const fail = async (err: LlmosError) => {
       await b.close().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { z, type Kernel, type PerfRow, type PerfTable } from '../../src/plugin-api/index.js';
+import { z, type KernelApi, type PerfRow, type PerfTable } from '../../src/plugin-api/index.js';
 import type { ModelManager } from './manager.js';
 
 export const PerfRowSchema = z.object({
@@ -51,24 +51,24 @@ export const ModelRecordSchema = z.object({
 });
 export type ModelRecord = z.infer<typeof ModelRecordSchema>;
 
-export function modelRecord(k: Kernel, mgr: ModelManager, perf: PerfTable, id: string): ModelRecord {
-  const e = k.models.must(id);
-  const i = e.backend.info;
+export function modelRecord(k: KernelApi, mgr: ModelManager, perf: PerfTable, id: string): ModelRecord {
+  const e = k.mustModel(id);
+  const i = e.info;
   const h = e.lastHealth;
   return {
     id,
     version: i.version,
     backend: i.backend,
     kind: mgr.config(id)?.kind ?? null,
-    status: e.status === 'cooldown' && Date.now() >= e.cooldownUntil ? 'ready' : e.status,
+    status: e.status,
     health: h ? { ok: h.ok, detail: h.detail ?? null, latency_ms: h.latency_ms ?? null, at: h.at } : null,
     load: {
       inflight: mgr.inflight(id),
-      slots_in_use: k.res.inUse(id),
+      slots_in_use: e.slotsInUse,
       slots: i.concurrency,
-      retiring_versions: e.retiring.map((r) => ({ version: r.backend.info.version, inflight: r.inflight })),
+      retiring_versions: e.retiring.map((r) => ({ ...r })),
     },
-    cooldown_until: e.status === 'cooldown' ? e.cooldownUntil : null,
+    cooldown_until: e.cooldownUntil || null,
     capabilities: {
       context_window: i.capabilities.context_window,
       max_output_tokens: i.capabilities.max_output_tokens,

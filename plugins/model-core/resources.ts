@@ -1,4 +1,4 @@
-import type { Kernel, PerfTable, ResourceEntry } from '../../src/plugin-api/index.js';
+import type { KernelApi, PerfTable, ResourceEntry } from '../../src/plugin-api/index.js';
 import type { EvalLog } from './eval-log.js';
 import type { ModelManager } from './manager.js';
 import { modelRecord } from './records.js';
@@ -7,8 +7,8 @@ import { modelRecord } from './records.js';
 export const modelUri = (id: string, tail = '') => `llmos://models/${encodeURIComponent(id)}${tail}`;
 const idOf = (v: string | undefined) => decodeURIComponent(v ?? '');
 
-export function modelResources(k: Kernel, mgr: ModelManager, perf: PerfTable, log: EvalLog): ResourceEntry[] {
-  const ids = () => k.models.all().map((e) => e.backend.info.id);
+export function modelResources(k: KernelApi, mgr: ModelManager, perf: PerfTable, log: EvalLog): ResourceEntry[] {
+  const ids = () => k.models().map((e) => e.info.id);
   const complete = { id: (prefix: string) => ids().filter((id) => id.startsWith(idOf(prefix))).slice(0, 100) };
   return [
     {

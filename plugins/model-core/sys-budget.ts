@@ -1,4 +1,4 @@
-import { defineSyscall, z, type Kernel, type SyscallContext } from '../../src/plugin-api/index.js';
+import { defineSyscall, z, type KernelApi, type SyscallContext } from '../../src/plugin-api/index.js';
 
 const Spend = z.object({ tokens: z.number(), cost_usd: z.number() });
 export const BudgetSchema = z.object({
@@ -12,8 +12,8 @@ export const BudgetSchema = z.object({
 const Owner = z.string().min(1).max(200).optional().describe('Whose budget; omitted or "self" means the caller.');
 const who = (owner: string | undefined, ctx: SyscallContext) => (!owner || owner === 'self' ? ctx.owner : owner);
 
-export function budgetRecord(k: Kernel, owner: string): z.infer<typeof BudgetSchema> {
-  const b = k.res.budget(owner);
+export function budgetRecord(k: KernelApi, owner: string): z.infer<typeof BudgetSchema> {
+  const b = k.budget(owner);
   const left = (key: 'tokens' | 'cost_usd') => (b.limit[key] === undefined ? null : b.limit[key]! - b.spent[key] - b.reserved[key]);
   return {
     owner,
@@ -28,7 +28,7 @@ export function budgetRecord(k: Kernel, owner: string): z.infer<typeof BudgetSch
  * Budgets are checked before every model call at the call's worst case
  * (prompt + max_tokens), so an owner never overspends (LLMOS_EBUDGET).
  */
-export const budgetSyscalls = (k: Kernel) => [
+export const budgetSyscalls = (k: KernelApi) => [
   defineSyscall({
     name: 'budget_set',
     title: 'Set a budget',
@@ -43,15 +43,15 @@ export const budgetSyscalls = (k: Kernel) => [
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     handler({ owner, tokens, cost_usd }, ctx) {
       const o = who(owner, ctx);
-      const cur = k.res.budget(o).limit;
+      const cur = k.budget(o).limit;
       const pick = (given: number | null | undefined, old: number | undefined) => (given === undefined ? old : given ?? undefined);
       const next = { tokens: pick(tokens, cur.tokens), cost_usd: pick(cost_usd, cur.cost_usd) };
-      if (!k.perms.isAdmin(ctx.owner)) {
-        if (o !== ctx.owner) k.perms.requireAdmin(ctx.owner, `budget_set for "${o}"`);
+      if (!k.isAdmin(ctx.owner)) {
+        if (o !== ctx.owner) k.requireAdmin(ctx.owner, `budget_set for "${o}"`);
         const raises = (key: 'tokens' | 'cost_usd') => cur[key] !== undefined && (next[key] === undefined || next[key]! > cur[key]!);
-        if (raises('tokens') || raises('cost_usd')) k.perms.requireAdmin(ctx.owner, 'raising or lifting your own budget');
+        if (raises('tokens') || raises('cost_usd')) k.requireAdmin(ctx.owner, 'raising or lifting your own budget');
       }
-      k.res.setBudget(o, Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)));
+      k.setBudget(o, Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)));
       return budgetRecord(k, o);
     },
   }),

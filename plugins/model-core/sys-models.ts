@@ -1,4 +1,4 @@
-import { defineSyscall, LlmosError, z, type Kernel, type ModelConfig, type PerfTable } from '../../src/plugin-api/index.js';
+import { defineSyscall, LlmosError, z, type KernelApi, type ModelConfig, type PerfTable } from '../../src/plugin-api/index.js';
 import type { ModelManager } from './manager.js';
 import { ModelRecordSchema, modelRecord } from './records.js';
 
@@ -29,7 +29,7 @@ function refuseSecrets(cfg: Record<string, unknown>): void {
     throw new LlmosError('LLMOS_EINVAL', `model config must not carry secrets (${bad.join(', ')}); put the key in an environment variable of the server and pass its name as api_key_env.`);
 }
 
-export function modelSyscalls(k: Kernel, mgr: ModelManager, perf: PerfTable) {
+export function modelSyscalls(k: KernelApi, mgr: ModelManager, perf: PerfTable) {
   const record = (id: string) => modelRecord(k, mgr, perf, id);
   return [
     defineSyscall({
@@ -40,9 +40,9 @@ export function modelSyscalls(k: Kernel, mgr: ModelManager, perf: PerfTable) {
       output: z.object({ models: z.array(ModelRecordSchema) }),
       annotations: { readOnlyHint: true, idempotentHint: true },
       async handler({ probe }) {
-        const ids = k.models.all().map((e) => e.backend.info.id);
-        if (probe) await Promise.all(ids.map((id) => k.models.probe(id)));
-        return { models: ids.filter((id) => k.models.get(id)).map(record) };
+        const ids = k.models().map((e) => e.info.id);
+        if (probe) await Promise.all(ids.map((id) => k.probeModel(id)));
+        return { models: ids.filter((id) => k.model(id)).map(record) };
       },
     }),
     defineSyscall({
@@ -112,11 +112,11 @@ export function modelSyscalls(k: Kernel, mgr: ModelManager, perf: PerfTable) {
       }),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
       async handler({ id }) {
-        const ids = id ? [k.models.must(id).backend.info.id] : k.models.all().map((e) => e.backend.info.id);
+        const ids = id ? [k.mustModel(id).info.id] : k.models().map((e) => e.info.id);
         const models = await Promise.all(
           ids.map(async (m) => {
-            const h = await k.models.probe(m);
-            const e = k.models.get(m);
+            const h = await k.probeModel(m);
+            const e = k.model(m);
             return { id: m, status: e?.status ?? ('draining' as const), ok: h.ok, detail: h.detail ?? null, latency_ms: e?.lastHealth?.latency_ms ?? null };
           }),
         );

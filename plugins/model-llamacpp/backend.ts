@@ -9,17 +9,7 @@ import {
   type LlamaContext,
   type LlamaModel,
 } from 'node-llama-cpp';
-import {
-  LlmosError,
-  type Completion,
-  type CompleteOptions,
-  type CompletionRequest,
-  type Logger,
-  type Message,
-  type ModelBackend,
-  type ModelHealth,
-  type ModelInfo,
-} from '../../src/plugin-api/index.js';
+import { LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
 
 export interface LlamaCppSettings {
   /** Finds the GGUF when start() runs; throws an LlmosError naming the fix when there is none. */

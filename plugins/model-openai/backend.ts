@@ -1,15 +1,5 @@
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
-import {
-  estimateTokens,
-  messagesText,
-  LlmosError,
-  type Completion,
-  type CompleteOptions,
-  type CompletionRequest,
-  type ModelBackend,
-  type ModelHealth,
-  type ModelInfo,
-} from '../../src/plugin-api/index.js';
+import { estimateTokens, messagesText, LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
 import { upstreamError } from './errors.js';
 import type { OpenAIConnection } from './index.js';
 

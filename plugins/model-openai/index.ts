@@ -79,7 +79,7 @@ export default definePlugin({
   async start(scope, o) {
     if (!o.probeOnStart) return;
     for (const m of o.models) {
-      const h = await scope.kernel.models.probe(m.id);
+      const h = await scope.kernel.probeModel(m.id);
       if (!h.ok) scope.log.warn({ model: m.id, baseURL: o.baseURL, detail: h.detail }, 'endpoint does not answer; calls will fail until it does');
     }
   },

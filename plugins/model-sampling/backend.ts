@@ -1,16 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, McpError, type CreateMessageRequest, type ModelPreferences } from '@modelcontextprotocol/sdk/types.js';
-import {
-  estimateTokens,
-  messagesText,
-  LlmosError,
-  type Completion,
-  type CompleteOptions,
-  type CompletionRequest,
-  type ModelBackend,
-  type ModelHealth,
-  type ModelInfo,
-} from '../../src/plugin-api/index.js';
+import { estimateTokens, messagesText, LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
 
 /** The part of an MCP server session this backend uses; the SDK's Server satisfies it. */
 export type SamplingPeer = Pick<Server, 'createMessage' | 'getClientCapabilities'>;

@@ -1,5 +1,5 @@
 import type { ModelPreferences } from '@modelcontextprotocol/sdk/types.js';
-import { definePlugin, z, type ClientSession, type Kernel, type Logger, type ModelInfo } from '../../src/plugin-api/index.js';
+import { definePlugin, z, type ClientSession, type KernelApi, type Logger, type ModelInfo } from '../../src/plugin-api/index.js';
 import { clientCanSample, SamplingBackend, type SamplingPeer } from './backend.js';
 
 export { SamplingBackend, clientCanSample, type SamplingPeer } from './backend.js';
@@ -66,7 +66,7 @@ const peerOf = (s: ClientSession): SamplingPeer => ({
 });
 
 /** The hook over one kernel: add on attach, remove (closing the backend) on detach. */
-export function samplingSessionHook(kernel: Kernel, o: SamplingOptions, log: Logger): SamplingSessionHook {
+export function samplingSessionHook(kernel: KernelApi, o: SamplingOptions, log: Logger): SamplingSessionHook {
   return {
     attach(server, sessionId, owner) {
       const backend = samplingBackendFor(server, sessionId, o, owner);
@@ -76,7 +76,7 @@ export function samplingSessionHook(kernel: Kernel, o: SamplingOptions, log: Log
       log.info({ model: id, session: sessionId }, 'client model registered through sampling');
       let detached = false;
       return async () => {
-        if (detached || kernel.models.get(id)?.backend !== backend) return;
+        if (detached || kernel.model(id)?.info !== backend.info) return;
         detached = true;
         await kernel.removeModel(id);
         log.info({ model: id, session: sessionId }, 'client model removed: session closed');

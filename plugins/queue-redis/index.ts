@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { definePlugin, LlmosError, z, type PluginScope } from '../../src/plugin-api/index.js';
+// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
+import type { Kernel } from '../../src/kernel/kernel.js';
+import { definePlugin, TOKENS, LlmosError, z, type PluginScope } from '../../src/plugin-api/index.js';
 import { clusterKeys } from './keys.js';
 import { Lanes } from './lanes.js';
 import { PidLease } from './pid-lease.js';
@@ -57,7 +59,7 @@ function build<O extends z.ZodType<Options>>(options: O) {
     provides: ['queue', 'scheduler', 'syscall'],
     options,
     register(scope, o: Options) {
-      const k = scope.kernel;
+      const k = kernelOf(scope);
       const node = o.node ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
       const keys = clusterKeys(o.prefix);
       const redis = connect(o.url, `llmos:${node}`);
@@ -74,7 +76,7 @@ function build<O extends z.ZodType<Options>>(options: O) {
     },
     async start(scope, o: Options) {
       const c = scope.resolve<Cluster>(STATE);
-      const k = scope.kernel;
+      const k = kernelOf(scope);
       await ping(c.redis, o).catch((e) => {
         c.redis.disconnect(); // stop ioredis reconnecting: a failed start gets no stop()
         c.reader.disconnect();
@@ -90,7 +92,7 @@ function build<O extends z.ZodType<Options>>(options: O) {
     },
     async stop(scope: PluginScope) {
       const c = scope.resolve<Cluster>(STATE);
-      const k = scope.kernel;
+      const k = kernelOf(scope);
       k.models.off('change', c.onModels);
       await c.lanes.close();
       await c.sync.stop();
@@ -114,3 +116,5 @@ async function ping(redis: Redis, o: Options): Promise<void> {
     throw new LlmosError('LLMOS_EPLUGIN', `queue-redis cannot reach Redis at ${o.url} (${e instanceof Error ? e.message : String(e)}); start redis-server or fix the "url" option.`);
   }
 }
+
+const kernelOf = (scope: PluginScope): Kernel => scope.resolve<Kernel>(TOKENS.Kernel);

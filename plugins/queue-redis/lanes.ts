@@ -1,6 +1,9 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { exitFeedback, LlmosError, type Kernel, type Logger, type ModelInfo, type Process } from '../../src/plugin-api/index.js';
+import { exitFeedback, LlmosError, type Logger, type ModelInfo } from '../../src/plugin-api/index.js';
+// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
+import type { Kernel } from '../../src/kernel/kernel.js';
+import { Process } from '../../src/kernel/proc.js';
 import type { ClusterKeys } from './keys.js';
 import type { ProcStore } from './proc-store.js';
 import type { JobData, TableSync } from './table-sync.js';

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
-import { procRecord, type Process, type Task } from '../../src/plugin-api/index.js';
+import { procRecord, type Task } from '../../src/plugin-api/index.js';
+// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
+import { Process } from '../../src/kernel/proc.js';
 import type { ClusterKeys } from './keys.js';
 
 /** One process as every node sees it: the kernel's record plus what a replica needs. */

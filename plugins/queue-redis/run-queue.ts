@@ -1,5 +1,8 @@
 import type { Job } from 'bullmq';
-import { LlmosError, type Kernel, type Logger, type ModelInfo, type Process, type Scheduler } from '../../src/plugin-api/index.js';
+import { LlmosError, type Logger, type ModelInfo, type Scheduler } from '../../src/plugin-api/index.js';
+// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
+import type { Kernel } from '../../src/kernel/kernel.js';
+import { Process } from '../../src/kernel/proc.js';
 import { bullPriority, jobIdOf } from './keys.js';
 import type { Lanes } from './lanes.js';
 import { jobData, type JobData, type TableSync } from './table-sync.js';

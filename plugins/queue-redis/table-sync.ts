@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
-import { LlmosError, Process, type Kernel, type Logger, type ProcState, type Task } from '../../src/plugin-api/index.js';
+import { LlmosError, type Logger, type ProcState, type Task } from '../../src/plugin-api/index.js';
+// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
+import { Process } from '../../src/kernel/proc.js';
+import type { Kernel } from '../../src/kernel/kernel.js';
 import type { ProcStore, SharedProc } from './proc-store.js';
 
 /** What a queued job carries: enough to rebuild the process on any node. */

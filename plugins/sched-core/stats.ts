@@ -1,4 +1,4 @@
-import type { Kernel, Process, ProcState } from '../../src/plugin-api/index.js';
+import type { KernelApi, Process, ProcState } from '../../src/plugin-api/index.js';
 
 /** A fixed-size ring of the latest samples. */
 class Ring {
@@ -47,17 +47,20 @@ export class SchedStats {
   private readonly onState = (p: Process, from: ProcState) => this.state(p, from);
 
   constructor(
-    private readonly kernel: Kernel,
+    private readonly kernel: KernelApi,
     private readonly window = 4096,
   ) {}
 
+  private unsubscribe?: () => void;
+
   start(): void {
     this.reset();
-    this.kernel.procs.on('state', this.onState);
+    this.unsubscribe = this.kernel.onProc('state', this.onState);
   }
 
   stop(): void {
-    this.kernel.procs.off('state', this.onState);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   reset(): void {
@@ -66,7 +69,7 @@ export class SchedStats {
     this.busyMs = new Map();
     this.arrivals = this.exits = this.responseSumMs = this.areaMs = 0;
     this.inSystem = 0;
-    for (const p of this.kernel.procs.scan()) if (p.state !== 'exited') this.inSystem++;
+    for (const p of this.kernel.procs()) if (p.state !== 'exited') this.inSystem++;
   }
 
   private tick(now: number): void {
@@ -107,7 +110,7 @@ export class SchedStats {
     const elapsedMs = Math.max(1, now - this.since);
     const queued: Record<string, number> = {};
     let total = 0;
-    for (const p of this.kernel.procs.scan())
+    for (const p of this.kernel.procs())
       if (p.state === 'ready') {
         queued[p.priority] = (queued[p.priority] ?? 0) + 1;
         total++;
@@ -115,9 +118,9 @@ export class SchedStats {
     const classes: Record<string, { completed: number; wait: ReturnType<typeof describe>; response: ReturnType<typeof describe> }> = {};
     for (const [k, c] of [...this.classes].sort((a, b) => a[0] - b[0])) classes[k] = { completed: c.completed, wait: describe(c.waits.values()), response: describe(c.responses.values()) };
     const utilization: Record<string, number> = {};
-    for (const e of this.kernel.models.all()) {
-      const id = e.backend.info.id;
-      utilization[id] = (this.busyMs.get(id) ?? 0) / (elapsedMs * Math.max(1, e.backend.info.concurrency));
+    for (const e of this.kernel.models()) {
+      const id = e.info.id;
+      utilization[id] = (this.busyMs.get(id) ?? 0) / (elapsedMs * Math.max(1, e.info.concurrency));
     }
     const l = this.areaMs / elapsedMs;
     const lambda = (this.arrivals / elapsedMs) * 1000;

@@ -1,4 +1,4 @@
-import { defineSyscall, LlmosError, z, type Kernel } from '../../src/plugin-api/index.js';
+import { defineSyscall, LlmosError, z, type KernelApi } from '../../src/plugin-api/index.js';
 import { mmc, smallestServers } from './mmc.js';
 import type { SchedStats } from './stats.js';
 
@@ -57,7 +57,7 @@ export function capacityPlan(args: z.output<typeof CapacityInput>): z.output<typ
   };
 }
 
-export const schedSyscalls = (kernel: Kernel, stats: SchedStats) => [
+export const schedSyscalls = (kernel: KernelApi, stats: SchedStats) => [
   defineSyscall({
     name: 'sched_get',
     title: 'Get the scheduler',
@@ -66,8 +66,8 @@ export const schedSyscalls = (kernel: Kernel, stats: SchedStats) => [
     output: z.object({ active: z.string(), available: z.array(z.string()), queued: z.number().int(), snapshot: z.record(z.string(), z.unknown()) }),
     annotations: { readOnlyHint: true, idempotentHint: true },
     handler: () => {
-      const s = kernel.schedulers.active();
-      return { active: s.name, available: kernel.schedulers.names(), queued: s.size(), snapshot: s.snapshot() };
+      const s = kernel.scheduler();
+      return { active: s.name, available: kernel.schedulerNames(), queued: s.size(), snapshot: s.snapshot() };
     },
   }),
   defineSyscall({
@@ -79,7 +79,7 @@ export const schedSyscalls = (kernel: Kernel, stats: SchedStats) => [
     annotations: { idempotentHint: true },
     admin: true,
     handler: ({ name }) => {
-      const previous = kernel.schedulers.active();
+      const previous = kernel.scheduler();
       const moved = previous.size();
       const next = kernel.setScheduler(name);
       return { active: next.name, previous: previous.name, moved };
@@ -102,7 +102,7 @@ export const schedSyscalls = (kernel: Kernel, stats: SchedStats) => [
     }),
     annotations: { readOnlyHint: true },
     handler: ({ reset }) => {
-      const out = { scheduler: kernel.schedulers.active().name, ...stats.snapshot() };
+      const out = { scheduler: kernel.scheduler().name, ...stats.snapshot() };
       if (reset) stats.reset();
       return out;
     },

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { LlmosError } from '../kernel/errors.js';
+import { LlmosError } from '../core/errors.js';
 
 /** Names a zod issue path by its command-line flag: arrival_rate → --arrival-rate. */
 const flagOf = (path: PropertyKey[]) => `--${String(path[0] ?? 'input').replace(/_/g, '-')}`;

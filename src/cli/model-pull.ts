@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { LlmosError } from '../kernel/errors.js';
+import { LlmosError } from '../core/errors.js';
 import { packageRoot } from '../loader/resolve.js';
 
 /** Where the default model comes from: a GGUF inside a PyPI wheel. */

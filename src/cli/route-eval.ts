@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { isLlmosError } from '../kernel/errors.js';
+import { isLlmosError } from '../core/errors.js';
 import { ensembleEval, formatEnsemble, type EnsembleReport } from '../route/ensemble.js';
 import { routeEval, type RouteEvalOptions } from '../route/evaluate.js';
 import { formatReport } from '../route/format.js';

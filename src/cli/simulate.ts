@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { LlmosError } from '../kernel/errors.js';
+import { LlmosError } from '../core/errors.js';
 import { serviceDist } from '../sim/dists.js';
 import { simulate, type SimResult } from '../sim/engine.js';
 import { waitCdfSvg } from '../sim/plot.js';

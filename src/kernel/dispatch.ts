@@ -1,12 +1,12 @@
-import { Errors, LlmosError, toLlmosError } from './errors.js';
+import { Errors, LlmosError, toLlmosError } from '../core/errors.js';
 import type { Executor } from './exec.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../core/log.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import type { ResourceManager } from './resources.js';
-import { exitFeedback, type Allocator } from '../plugin-api/allocator.js';
-import type { ModelInfo } from '../plugin-api/model.js';
-import type { Scheduler } from '../plugin-api/scheduler.js';
+import { exitFeedback, type Allocator } from '../core/allocator.js';
+import type { ModelInfo } from '../core/model.js';
+import type { Scheduler } from '../core/scheduler.js';
 
 /** The active policies; swapped at runtime by sched_set / alloc_set. */
 export interface Policies {
@@ -56,9 +56,10 @@ export class Dispatcher {
     if (!this.policy.ready()) return; // plugins still registering
     const sched = this.policy.scheduler();
     for (let free = this.capacity() - this.active; free > 0; free--) {
-      const p = sched.pickNext(Math.min(free, this.res.freeSlots()), Date.now());
-      if (!p) return;
-      if (p.state !== 'ready') continue; // killed while queued
+      const picked = sched.pickNext(Math.min(free, this.res.freeSlots()), Date.now());
+      if (!picked) return;
+      const p = this.procs.get(picked.pid);
+      if (p?.state !== 'ready') continue; // killed while queued, or not a process of this table
       this.active++;
       void this.start(p, sched).finally(() => {
         this.active--;
@@ -110,7 +111,7 @@ export class Dispatcher {
     const sched = this.policy.scheduler();
     if (!sched.preemptFor || this.res.freeSlots() > 0) return;
     const victim = sched.preemptFor(incoming);
-    victim?.callController?.abort(new LlmosError('LLMOS_EPREEMPTED', `process ${victim.pid} was preempted by ${incoming.pid} and queued again.`));
+    if (victim) this.procs.get(victim.pid)?.callController?.abort(new LlmosError('LLMOS_EPREEMPTED', `process ${victim.pid} was preempted by ${incoming.pid} and queued again.`));
   }
 
   private feedback(p: Process, sched: Scheduler): void {

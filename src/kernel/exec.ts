@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Errors, LlmosError, toLlmosError } from './errors.js';
-import type { Logger } from './log.js';
+import { Errors, LlmosError, toLlmosError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import { params } from './params.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
-import { costOf, type ResourceManager } from './resources.js';
-import { taskMessages, taskText } from './task.js';
-import type { ModelInfo } from '../plugin-api/model.js';
+import { costOf } from '../core/model.js';
+import type { ResourceManager } from './resources.js';
+import { estimateTokens, taskMessages, taskText } from '../core/task.js';
+import type { ModelInfo } from '../core/model.js';
 
 export interface Resilience {
   /** Per-call timeout. */
@@ -21,8 +22,6 @@ export interface Resilience {
 
 export const defaultResilience: Resilience = { callTimeoutMs: params.callTimeoutMs, retries: params.retries, backoffBaseMs: 250, backoffMaxMs: 10_000, fallback: true };
 
-/** Estimated tokens when a backend has no tokenizer: ~4 characters a token. */
-export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
 /** Full-jitter exponential backoff, never shorter than the server's Retry-After. */
 export function backoffMs(r: Resilience, attempt: number, retryAfterMs?: number): number {

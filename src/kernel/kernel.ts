@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Dispatcher } from './dispatch.js';
-import { Errors, LlmosError } from './errors.js';
+import { Errors, LlmosError } from '../core/errors.js';
 import { Executor } from './exec.js';
-import { createLogger, type Logger } from './log.js';
+import type { Logger } from '../core/log.js';
+import { createLogger } from './log.js';
 import { ModelTable } from './models.js';
 import { params } from './params.js';
 import { Process, ProcessTable } from './proc.js';
@@ -12,15 +13,17 @@ import { ResourceManager } from './resources.js';
 import { ResourceTable } from './resourcetable.js';
 import { Permissions } from './permissions.js';
 import { SyscallTable } from './syscall.js';
-import { TaskFields, TaskSchema, type TaskInput } from './task.js';
-import { TOKENS } from './tokens.js';
-import type { Allocator } from '../plugin-api/allocator.js';
-import type { ModelBackend } from '../plugin-api/model.js';
-import type { HttpRoutes } from '../plugin-api/http.js';
-import type { SessionHook } from '../plugin-api/session.js';
-import type { SpawnHook } from '../plugin-api/spawn.js';
-import type { Profiler } from '../plugin-api/profiler.js';
-import type { Scheduler } from '../plugin-api/scheduler.js';
+import { TaskFields, TaskSchema, type Task, type TaskInput } from '../core/task.js';
+import type { GroupHandle } from '../core/kernel-api.js';
+import { exitStatusOf } from '../core/process.js';
+import { TOKENS } from '../core/tokens.js';
+import type { Allocator } from '../core/allocator.js';
+import type { ModelBackend } from '../core/model.js';
+import type { HttpRoutes } from '../core/http.js';
+import type { SessionHook } from '../core/session.js';
+import type { SpawnHook } from '../core/spawn.js';
+import type { Profiler } from '../core/profiler.js';
+import type { Scheduler } from '../core/scheduler.js';
 
 /** setTimeout's longest delay (2³¹ − 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -117,13 +120,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     if (!this.models.all().length) throw Errors.noModel('no model is registered');
     if (task.model !== 'auto' && this.models.must(task.model).status === 'draining')
       throw new LlmosError('LLMOS_EUNAVAILABLE', `model "${task.model}" is draining before removal; use another model or "auto".`, { model: task.model });
-    if (this.profiler) {
-      const prof = this.profiler.profile(task);
-      task.type ??= prof.type;
-      task.language ??= prof.language;
-      task.domain ??= prof.domain;
-    }
-    const p = this.procs.alloc(task, owner, ppid);
+    const p = this.procs.alloc(this.profile(task), owner, ppid);
     this.attachContainer(p);
     if (task.deadline_ms) this.armDeadline(p, task.deadline_ms);
     this.procs.setState(p, 'ready');
@@ -133,16 +130,41 @@ export class Kernel extends EventEmitter<KernelEvents> {
     return p;
   }
 
+  /** The task with what the caller left out (type, language, domain) filled in by the profiler. */
+  profile(task: Task): Task {
+    if (!this.profiler) return task;
+    const prof = this.profiler.profile(task);
+    return { ...task, type: task.type ?? prof.type, language: task.language ?? prof.language, domain: task.domain ?? prof.domain };
+  }
+
   /**
    * A process that never runs on a model itself but parents children
-   * (collaboration syscalls). It is RUNNING until its owner calls
-   * procs.exit(); usage of its children rolls up into it.
+   * (collaboration syscalls). It is RUNNING until its creator ends it through
+   * the handle; usage of its children rolls up into it. Its deadline is armed here.
    */
-  spawnGroup(input: TaskInput, owner: string, ppid = 0): Process {
-    const p = this.procs.alloc(TaskSchema.parse(input), owner, ppid);
+  spawnGroup(input: TaskInput, owner: string, ppid = 0): GroupHandle {
+    const p = this.procs.alloc(this.profile(TaskSchema.parse(input)), owner, ppid);
     p.kind = 'group';
     this.attachContainer(p);
+    if (p.task.deadline_ms) this.armDeadline(p, p.task.deadline_ms);
     this.procs.setState(p, 'running');
+    return {
+      proc: p,
+      exit: (outcome) => {
+        if ('result' in outcome) this.procs.exit(p, 'ok', outcome);
+        else this.procs.exit(p, p.signal.aborted ? exitStatusOf(outcome.error) : 'failed', outcome);
+      },
+    };
+  }
+
+  /** Records the quality of an exited process that ran on a model, once. */
+  rate(pid: number, rating: number): Process {
+    const p = this.procs.must(pid);
+    if (p.state !== 'exited') throw new LlmosError('LLMOS_EINVAL', `process ${pid} is ${p.state}; wait for it with proc_wait, then send feedback.`, { pid });
+    if (!p.model) throw new LlmosError('LLMOS_EINVAL', `process ${pid} never ran on a model (exit ${p.exit}); there is nothing to rate.`, { pid });
+    if (p.rating !== undefined) throw new LlmosError('LLMOS_EINVAL', `process ${pid} was rated already (reward ${p.rating}); a process is rated once.`, { pid });
+    p.rating = rating;
+    this.procs.emit('change', p);
     return p;
   }
 
@@ -226,7 +248,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     for (const c of p.children) if (this.procs.get(c)?.state !== 'exited') this.kill(c, reason);
     if (p.state === 'exited') return p;
     const why = reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed by proc_kill.`);
-    const status = why.code === 'LLMOS_ETIMEDOUT' ? 'timeout' : 'killed';
+    const status = exitStatusOf(why);
     if (p.state === 'ready' || p.state === 'new' || p.kind === 'group') {
       this.schedulers.active().remove(pid);
       p.controller.abort(why);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { LlmosError } from './errors.js';
-import type { ModelBackend, ModelHealth, ModelInfo } from '../plugin-api/model.js';
+import { LlmosError } from '../core/errors.js';
+import type { ModelBackend, ModelHealth, ModelInfo } from '../core/model.js';
 
 export type ModelStatus = 'ready' | 'cooldown' | 'draining';
 

@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_TOKENS } from '../core/task.js';
+
 /** Limits and defaults, in one place (xv6's param.h). Env vars override where named. */
 const envInt = (name: string, dflt: number, min = 1): number => {
   const v = process.env[name];
@@ -16,7 +18,7 @@ export const params = {
   defaultWaitMs: 60_000,
   maxWaitMs: 3_600_000,
   /** Default max_tokens of a task. */
-  defaultMaxTokens: 256,
+  defaultMaxTokens: DEFAULT_MAX_TOKENS,
   /** Time a plugin's start() may take. */
   pluginStartTimeoutMs: envInt('LLMOS_PLUGIN_START_TIMEOUT_MS', 120_000),
   /** A model call's timeout, and retries on the same model before falling back. */

@@ -1,4 +1,4 @@
-import { LlmosError } from './errors.js';
+import { LlmosError } from '../core/errors.js';
 
 /**
  * Who may do what. Admin owners may change server-wide settings (syscalls

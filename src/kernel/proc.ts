@@ -1,37 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { DependencyContainer } from 'tsyringe';
-import { Errors, LlmosError } from './errors.js';
+import { Errors, LlmosError } from '../core/errors.js';
 import { params } from './params.js';
-import type { Task } from './task.js';
+import type { Attempt, ExitStatus, ProcAllocation, ProcError, ProcResult, ProcState, ProcView, Usage } from '../core/process.js';
+import type { Task } from '../core/task.js';
 
-/** The whole lifecycle: new → ready → running ⇄ blocked → exited. */
-export type ProcState = 'new' | 'ready' | 'running' | 'blocked' | 'exited';
-export type ExitStatus = 'ok' | 'failed' | 'killed' | 'timeout';
-
-export interface Usage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-}
-export interface Attempt {
-  model: string;
-  version: string;
-  started: number;
-  finished?: number;
-  error?: { code: string; message: string };
-}
-/** A coded error as recorded on a process; data holds its figures (sizes, limits). */
-export interface ProcError {
-  code: string;
-  message: string;
-  data?: Record<string, unknown>;
-}
-export interface ProcResult {
-  text: string;
-  finish_reason: string;
-}
-
-export class Process {
+/** The kernel's process: the one mutable form of a ProcView; only the kernel holds it. */
+export class Process implements ProcView {
   state: ProcState = 'new';
   exit?: ExitStatus;
   /** 'task' runs on a model; 'group' only parents children (collaboration) and never runs itself. */
@@ -56,7 +31,7 @@ export class Process {
   /** The quality it was rated, in [0, 1] (proc_feedback or an eval); a process is rated once. */
   rating?: number;
   /** Why the allocator chose the model; read by alloc_explain. */
-  allocation?: { model: string; reason: string; scores: Record<string, number> };
+  allocation?: ProcAllocation;
   /** Builds this process's child container; set by the kernel, run on first use. */
   makeContainer?: () => DependencyContainer;
   private ownContainer?: DependencyContainer;
@@ -85,37 +60,6 @@ export class Process {
     return this.controller.signal;
   }
 }
-
-/** The JSON form every proc_* syscall returns. */
-export function procRecord(p: Process) {
-  return {
-    pid: p.pid,
-    ppid: p.ppid,
-    kind: p.kind,
-    state: p.state,
-    exit: p.exit ?? null,
-    owner: p.owner,
-    priority: p.task.priority,
-    task: {
-      type: p.task.type ?? null,
-      language: p.task.language ?? null,
-      domain: p.task.domain ?? [],
-      model: p.task.model,
-      max_tokens: p.task.max_tokens,
-      metadata: p.task.metadata,
-    },
-    model: p.model ?? null,
-    created: p.created,
-    started: p.started ?? null,
-    finished: p.finished ?? null,
-    attempts: p.attempts.map((a) => ({ ...a, finished: a.finished ?? null, error: a.error ?? null })),
-    usage: { ...p.usage },
-    result: p.result ?? null,
-    error: p.error ?? null,
-    children: [...p.children],
-  };
-}
-export type ProcRecord = ReturnType<typeof procRecord>;
 
 export interface ProcEvents {
   state: [proc: Process, from: ProcState];

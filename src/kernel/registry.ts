@@ -1,4 +1,4 @@
-import { LlmosError } from './errors.js';
+import { LlmosError } from '../core/errors.js';
 
 /** Named factories of one extension point, with exactly one active instance. */
 export class PolicyRegistry<T extends { name: string }> {

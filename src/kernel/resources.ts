@@ -1,5 +1,5 @@
-import { LlmosError } from './errors.js';
-import type { ModelInfo } from '../plugin-api/model.js';
+import { LlmosError } from '../core/errors.js';
+import type { ModelInfo } from '../core/model.js';
 
 export interface Budget {
   tokens?: number;
@@ -186,6 +186,3 @@ export class ResourceManager {
     };
   }
 }
-
-export const costOf = (m: ModelInfo, promptTokens: number, completionTokens: number): number =>
-  (promptTokens * m.pricing.input_per_1k + completionTokens * m.pricing.output_per_1k) / 1000;

@@ -1,27 +1,7 @@
-import { LlmosError } from './errors.js';
+import { LlmosError } from '../core/errors.js';
+import type { ResourceEntry } from '../core/resource.js';
 
-/** Who reads a resource: the session's owner, for resources that show only what it may see. */
-export interface Reader {
-  owner: string;
-}
-
-/**
- * Read-only kernel tables exposed as MCP resources. A fixed resource has a
- * `uri`; a template has `template` (RFC 6570, e.g. "llmos://proc/{pid}").
- */
-export interface ResourceEntry {
-  name: string;
-  title: string;
-  description: string;
-  uri?: string;
-  template?: string;
-  /** Returns the JSON body of one resource; `reader` is the session asking (absent inside the server). */
-  read(uri: string, vars: Record<string, string>, reader?: Reader): unknown | Promise<unknown>;
-  /** Concrete resources under a template, for resources/list. */
-  list?(reader?: Reader): Array<{ uri: string; name: string }>;
-  /** Completions for one template variable. */
-  complete?: Record<string, (prefix: string) => string[] | Promise<string[]>>;
-}
+export type { Reader, ResourceEntry } from '../core/resource.js';
 
 export class ResourceTable {
   private readonly entries = new Map<string, ResourceEntry>();

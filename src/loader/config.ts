@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { LlmosError } from '../kernel/errors.js';
-import { describeIssues } from '../kernel/syscall.js';
+import { LlmosError } from '../core/errors.js';
+import { describeIssues } from '../core/errors.js';
 
 export const PluginEntrySchema = z
   .object({

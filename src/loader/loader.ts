@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { LlmosError } from '../kernel/errors.js';
+import { LlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
-import { describeIssues } from '../kernel/syscall.js';
+import { describeIssues } from '../core/errors.js';
 import type { PluginDefinition } from '../plugin-api/plugin.js';
 import type { PluginConfig } from './config.js';
 import { resolvePluginModule } from './resolve.js';

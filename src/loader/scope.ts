@@ -1,9 +1,11 @@
-import { LlmosError } from '../kernel/errors.js';
+import { LlmosError } from '../core/errors.js';
+import type { KernelApi } from '../core/kernel-api.js';
+import { kernelApi } from '../kernel/api.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { PluginDefinition, PluginScope, Provides } from '../plugin-api/plugin.js';
 
 /** Builds one plugin's scope; every contribution is checked against its declared `provides`. */
-export function makeScope(kernel: Kernel, def: PluginDefinition): PluginScope {
+export function makeScope(kernel: Kernel, def: PluginDefinition, api: KernelApi = kernelApi(kernel)): PluginScope {
   const must = (what: Provides) => {
     if (!def.provides.includes(what))
       throw new LlmosError('LLMOS_EPLUGIN', `plugin "${def.name}": adds a ${what} but does not declare "${what}" in provides.`);
@@ -12,7 +14,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition): PluginScope {
     name: def.name,
     log: kernel.log.child({ plugin: def.name }),
     dataDir: kernel.dataDir,
-    kernel,
+    kernel: api,
     syscall: (s) => (must('syscall'), kernel.syscalls.add(s)),
     resource: (r) => (must('resource'), kernel.resources.add(r)),
     model: (b) => (must('model'), kernel.addModel(b)),
@@ -24,6 +26,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition): PluginScope {
     spawnHook: (hook) => (must('syscall'), kernel.addSpawnHook(hook)),
     http: (routes) => (must('transport'), kernel.httpRoutes.push(routes)),
     provide: (token, value) => kernel.container.registerInstance(token, value),
+    has: (token) => kernel.container.isRegistered(token, true),
     resolve: <T>(token: symbol): T => {
       if (!kernel.container.isRegistered(token, true))
         throw new LlmosError('LLMOS_EPLUGIN', `plugin "${def.name}": needs ${String(token)}, which no loaded plugin provides; enable the plugin that provides it and list it in dependsOn.`);

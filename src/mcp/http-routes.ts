@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { HttpHandler, HttpRequest, HttpRouter } from '../plugin-api/http.js';
-import type { Logger } from '../kernel/log.js';
+import type { HttpHandler, HttpRequest, HttpRouter } from '../core/http.js';
+import type { Logger } from '../core/log.js';
 
 /**
  * The plugin routes of the HTTP transport: an exact-path table consulted

@@ -5,12 +5,12 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { LlmosError } from '../kernel/errors.js';
+import { LlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
 import { httpGuard, LOOPBACK, type GuardOptions } from './http-guard.js';
 import { PluginRoutes } from './http-routes.js';
-import type { HttpRequest, HttpRoutes } from '../plugin-api/http.js';
+import type { HttpRequest, HttpRoutes } from '../core/http.js';
 import { createMcpServer } from './server.js';
 
 export interface HttpOptions extends GuardOptions {

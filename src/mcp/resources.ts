@@ -1,8 +1,8 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { toLlmosError } from '../kernel/errors.js';
+import { toLlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { Reader, ResourceEntry } from '../kernel/resourcetable.js';
+import type { Reader, ResourceEntry } from '../core/resource.js';
 
 const json = (uri: string, body: unknown) => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(body, null, 2) }] });
 

@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { warnings } from '../kernel/log.js';
-import type { ClientSession } from '../plugin-api/session.js';
+import type { ClientSession } from '../core/session.js';
 import { INSTRUCTIONS } from './instructions.js';
 import { registerResources } from './resources.js';
 import { registerTools } from './tools.js';

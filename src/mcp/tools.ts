@@ -1,8 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { LlmosError, toLlmosError } from '../kernel/errors.js';
+import { LlmosError, toLlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { SyscallContext } from '../kernel/syscall.js';
+import type { SyscallContext } from '../core/syscall.js';
 
 /** Tool name of a syscall, with the optional LLMOS_TOOL_PREFIX. */
 export function toolName(syscall: string, prefix = process.env.LLMOS_TOOL_PREFIX ?? ''): string {

@@ -1,4 +1,4 @@
-import type { Process } from '../kernel/proc.js';
+import type { ProcView } from '../core/process.js';
 
 /**
  * A binary min-heap ordered by `less`. push and pop are O(log n), peek O(1).
@@ -65,7 +65,7 @@ export class Heap<T> {
 
 /** One queued process in a RunQueue, as get(), peek() and entries() report it. `seq` is its arrival order in this queue. */
 export interface QueueEntry {
-  proc: Process;
+  proc: ProcView;
   key: number;
   seq: number;
   live: boolean;
@@ -89,7 +89,7 @@ export class RunQueue {
   /** By slot: arrival seq, heap position, process. */
   private sSeq = new Float64Array(1024);
   private sPos = new Int32Array(1024);
-  private sProc: (Process | undefined)[] = [];
+  private sProc: (ProcView | undefined)[] = [];
   private free = new Int32Array(1024);
   private nFree = 0;
   private nSlots = 0;
@@ -98,7 +98,7 @@ export class RunQueue {
   private nextSeq = 0;
 
   /** Queues `proc` with `key`; `seq` keeps an earlier arrival position (reprioritize). A pid already queued is replaced. */
-  push(proc: Process, key: number, seq = this.nextSeq++): void {
+  push(proc: ProcView, key: number, seq = this.nextSeq++): void {
     if (this.index.has(proc.pid)) this.remove(proc.pid);
     let slot: number;
     if (this.nFree > 0) slot = this.free[--this.nFree];
@@ -124,11 +124,11 @@ export class RunQueue {
   }
 
   /** The process that would be popped next; allocates nothing. */
-  peekProc(): Process | undefined {
+  peekProc(): ProcView | undefined {
     return this.n ? this.sProc[this.hSlot[0]] : undefined;
   }
 
-  pop(): Process | undefined {
+  pop(): ProcView | undefined {
     if (!this.n) return undefined;
     const slot = this.hSlot[0];
     const p = this.sProc[slot]!;
@@ -184,7 +184,7 @@ export class RunQueue {
   }
 
   /** Empties the queue; returns the queued processes in arrival order. */
-  drain(): Process[] {
+  drain(): ProcView[] {
     const live = [...this.index.values()].sort((a, b) => this.sSeq[a] - this.sSeq[b]).map((slot) => this.sProc[slot]!);
     this.index.clear();
     this.sProc = [];
@@ -283,7 +283,7 @@ function doubled<A extends Float64Array | Int32Array>(a: A): A {
 }
 
 /** Queue length per priority class, for snapshot(). O(n); call from stats, not hot paths. */
-export function queuedByClass(procs: Iterable<Process>): Record<string, number> {
+export function queuedByClass(procs: Iterable<ProcView>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const p of procs) out[p.priority] = (out[p.priority] ?? 0) + 1;
   return out;

@@ -1,29 +1,31 @@
-/** The only module a plugin imports. */
+/**
+ * The only module a plugin imports: the core contracts (floor 0), helpers
+ * for plugin authors, and PluginScope with KernelApi. Nothing here exposes
+ * the kernel's implementation.
+ */
 import 'reflect-metadata';
 export { z } from 'zod';
 export { definePlugin, type PluginDefinition, type PluginScope, type Provides } from './plugin.js';
-export type { ModelBackend, ModelInfo, ModelHealth, Completion, CompletionRequest, CompleteOptions } from './model.js';
-export type { Scheduler, SchedulerFactory } from './scheduler.js';
+// contracts
+export { costOf, type ModelBackend, type ModelInfo, type ModelHealth, type Completion, type CompletionRequest, type CompleteOptions } from '../core/model.js';
+export type { Scheduler, SchedulerFactory } from '../core/scheduler.js';
+export { checkParams, exitFeedback, type Allocator, type AllocatorFactory, type Allocation, type AllocationContext, type AllocationFeedback } from '../core/allocator.js';
+export type { Profiler, TaskProfile } from '../core/profiler.js';
+export type { ClientSession, SessionHook } from '../core/session.js';
+export type { HttpHandler, HttpRequest, HttpRouter, HttpRoutes } from '../core/http.js';
+export { modelFactoryToken, type ModelConfig, type ModelFactory } from '../core/model-factory.js';
+export { PERF_TABLE_TOKEN, type PerfTable, type PerfRow, type PerfSample, type PerfObservation } from '../core/perf.js';
+export * from '../core/knowledge.js';
+export type { SpawnHook } from '../core/spawn.js';
+export { defineSyscall, type Syscall, type SyscallContext, type SyscallAnnotations } from '../core/syscall.js';
+export type { ResourceEntry, Reader } from '../core/resource.js';
+export { describeIssues, LlmosError, toLlmosError, type ErrorCode } from '../core/errors.js';
+export { exitStatusOf, procRecord, ProcRecordSchema, type ProcView, type ProcView as Process, type ProcState, type ExitStatus, type ProcRecord, type ProcWatchEvent } from '../core/process.js';
+export { DOMAIN_TAGS, estimateTokens, MessageSchema, onePromptForm, TASK_TYPES, messagesText, taskMessages, taskText, type Task, type TaskInput, type TaskType, type DomainTag, type Message } from '../core/task.js';
+export type { KernelApi, ModelView, GroupHandle, Budget, BudgetState, Spend, ProcEventMap } from '../core/kernel-api.js';
+export type { Logger } from '../core/log.js';
+export { TOKENS } from '../core/tokens.js';
+// helpers
 export { Rng } from './rng.js';
 export { Heap, RunQueue, queuedByClass, type QueueEntry } from './heap.js';
 export { JobSizePredictor, PredictorOptions } from './job-size.js';
-export { checkParams, exitFeedback, type Allocator, type AllocatorFactory, type Allocation, type AllocationContext, type AllocationFeedback } from './allocator.js';
-export type { Profiler, TaskProfile } from './profiler.js';
-export type { ClientSession, SessionHook } from './session.js';
-export type { HttpHandler, HttpRequest, HttpRouter, HttpRoutes } from './http.js';
-export { modelFactoryToken, type ModelConfig, type ModelFactory } from './model-factory.js';
-export { PERF_TABLE_TOKEN, type PerfTable, type PerfRow, type PerfSample, type PerfObservation } from './perf.js';
-export * from './knowledge.js';
-export type { SpawnHook } from './spawn.js';
-export { defineSyscall, type Syscall, type SyscallContext, type SyscallAnnotations } from '../kernel/syscall.js';
-export type { ResourceEntry } from '../kernel/resourcetable.js';
-export { LlmosError, toLlmosError, type ErrorCode } from '../kernel/errors.js';
-export { Process, type ProcState, type ExitStatus, type ProcRecord } from '../kernel/proc.js';
-export { procRecord } from '../kernel/proc.js';
-export { ProcRecordSchema } from '../kernel/sys/schemas.js';
-export { DOMAIN_TAGS, MessageSchema, onePromptForm, TASK_TYPES, messagesText, taskMessages, taskText, type Task, type TaskInput, type TaskType, type DomainTag, type Message } from '../kernel/task.js';
-export type { Kernel } from '../kernel/kernel.js';
-export type { Logger } from '../kernel/log.js';
-export { TOKENS } from '../kernel/tokens.js';
-export { estimateTokens } from '../kernel/exec.js';
-export { costOf } from '../kernel/resources.js';

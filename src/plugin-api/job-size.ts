@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Process } from '../kernel/proc.js';
-import type { Task } from '../kernel/task.js';
+import type { ProcView } from '../core/process.js';
+import type { Task } from '../core/task.js';
 
 /** The kernel's estimate: 4 characters a token (estimateTokens in the plugin API, inlined to take a length). */
 const estimateTokens = (chars: number) => Math.ceil(chars / 4);
@@ -63,7 +63,7 @@ export class JobSizePredictor {
   }
 
   /** Learns from a finished process that ran (has started, finished and usage). */
-  learn(p: Process): void {
+  learn(p: ProcView): void {
     if (p.exit !== 'ok' || p.started === undefined || p.finished === undefined) return;
     const secs = Math.max(1e-3, (p.finished - p.started) / 1000);
     const out = p.usage.completion_tokens;

@@ -1,15 +1,15 @@
 import type { z } from 'zod';
-import type { Kernel } from '../kernel/kernel.js';
-import type { Logger } from '../kernel/log.js';
-import type { ResourceEntry } from '../kernel/resourcetable.js';
-import type { Syscall } from '../kernel/syscall.js';
-import type { AllocatorFactory } from './allocator.js';
-import type { ModelBackend } from './model.js';
-import type { Profiler } from './profiler.js';
-import type { SchedulerFactory } from './scheduler.js';
-import type { HttpRoutes } from './http.js';
-import type { SessionHook } from './session.js';
-import type { SpawnHook } from './spawn.js';
+import type { KernelApi } from '../core/kernel-api.js';
+import type { Logger } from '../core/log.js';
+import type { ResourceEntry } from '../core/resource.js';
+import type { Syscall } from '../core/syscall.js';
+import type { AllocatorFactory } from '../core/allocator.js';
+import type { ModelBackend } from '../core/model.js';
+import type { Profiler } from '../core/profiler.js';
+import type { SchedulerFactory } from '../core/scheduler.js';
+import type { HttpRoutes } from '../core/http.js';
+import type { SessionHook } from '../core/session.js';
+import type { SpawnHook } from '../core/spawn.js';
 
 /** What a plugin may contribute; listed in sys_info and checked by the loader. */
 export type Provides = 'model' | 'scheduler' | 'allocator' | 'profiler' | 'knowledge' | 'syscall' | 'resource' | 'queue' | 'journal' | 'transport';
@@ -23,8 +23,8 @@ export interface PluginScope {
   readonly log: Logger;
   /** Where embedded stores keep files (LLMOS_DATA_DIR). */
   readonly dataDir: string;
-  /** The kernel, for syscall handlers that need the process or model table. */
-  readonly kernel: Kernel;
+  /** What the plugin may ask of the kernel (see KernelApi: the whole contract). */
+  readonly kernel: KernelApi;
   syscall(s: Syscall<any, any>): void;
   resource(r: ResourceEntry): void;
   model(b: ModelBackend): void;
@@ -43,6 +43,8 @@ export interface PluginScope {
   provide<T>(token: symbol, value: T): void;
   /** Resolves a service; fails with LLMOS_EPLUGIN naming the token when nobody provides it. */
   resolve<T>(token: symbol): T;
+  /** Whether a loaded plugin provides the service. */
+  has(token: symbol): boolean;
 }
 
 export interface PluginDefinition<O extends z.ZodType = z.ZodType> {

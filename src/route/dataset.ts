@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { LlmosError } from '../kernel/errors.js';
+import { LlmosError } from '../core/errors.js';
 import { parseCsv } from './csv.js';
 import { decodePythonStringList } from './pylist.js';
 

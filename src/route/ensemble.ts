@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { extractAnswer, majorityVote } from '../../plugins/collab/answer.js';
 import { rankByAllocation } from '../../plugins/collab/pick-models.js';
-import type { Allocator } from '../plugin-api/allocator.js';
+import type { Allocator } from '../core/allocator.js';
 import { parseCsv } from './csv.js';
 import { routeEval, type RouteEvalOptions, type RouteEvalReport, type Streams } from './evaluate.js';
 import { ReplayHost, replayCandidates } from './host.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../kernel/log.js';
+import type { Logger } from '../core/log.js';
 import { oracleScore, randomScore, singleModelScores } from './baselines.js';
 import { loadRouterBench, type OutcomeRow, type Skipped } from './dataset.js';
 import { ReplayHost } from './host.js';

@@ -2,14 +2,14 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LlmosError } from '../kernel/errors.js';
+import { LlmosError } from '../core/errors.js';
 import { Kernel } from '../kernel/kernel.js';
-import type { Logger } from '../kernel/log.js';
-import { TaskSchema, type Task } from '../kernel/task.js';
+import type { Logger } from '../core/log.js';
+import { TaskSchema, type Task } from '../core/task.js';
 import { loadPlugins } from '../loader/loader.js';
 import { packageRoot } from '../loader/resolve.js';
-import type { Allocator } from '../plugin-api/allocator.js';
-import type { ModelInfo } from '../plugin-api/model.js';
+import type { Allocator } from '../core/allocator.js';
+import type { ModelInfo } from '../core/model.js';
 
 /** The plugins replay loads, through the kernel's own loader, as `llmos serve` would. */
 export const REPLAY_PLUGINS = ['profile-basic', 'alloc-bandit', 'alloc-rules', 'alloc-perf'] as const;

@@ -1,5 +1,5 @@
-import type { Task } from '../kernel/task.js';
-import type { Allocator } from '../plugin-api/allocator.js';
+import type { Task } from '../core/task.js';
+import type { Allocator } from '../core/allocator.js';
 import type { OutcomeRow } from './dataset.js';
 import { replayCandidates, type ReplayHost } from './host.js';
 import { ScoreTally } from './tally.js';

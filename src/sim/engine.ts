@@ -1,7 +1,7 @@
 import { Process } from '../kernel/proc.js';
-import type { Task } from '../kernel/task.js';
+import type { Task } from '../core/task.js';
 import { Heap } from '../plugin-api/heap.js';
-import type { Scheduler } from '../plugin-api/scheduler.js';
+import type { Scheduler } from '../core/scheduler.js';
 import { exponential, type ServiceDist } from './dists.js';
 import { sampleStationary } from '../../plugins/sched-core/mmc.js';
 import { makeScheduler } from './policies.js';

@@ -1,5 +1,5 @@
 import type { PluginDefinition, PluginScope } from '../plugin-api/plugin.js';
-import type { Scheduler, SchedulerFactory } from '../plugin-api/scheduler.js';
+import type { Scheduler, SchedulerFactory } from '../core/scheduler.js';
 import fcfs from '../../plugins/sched-fcfs/index.js';
 import fair from '../../plugins/sched-fair/index.js';
 import hrrn from '../../plugins/sched-hrrn/index.js';

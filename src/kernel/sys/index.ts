@@ -1,6 +1,6 @@
 import type { Kernel } from '../kernel.js';
-import type { Reader } from '../resourcetable.js';
-import { procRecord } from '../proc.js';
+import type { Reader } from '../../core/resource.js';
+import { procRecord } from '../../core/process.js';
 import { procSyscalls } from './sysproc.js';
 import { sysInfo, sysSyscalls } from './sysinfo.js';
 

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { SpawnHook } from '../../plugin-api/spawn.js';
+import type { SpawnHook } from '../../core/spawn.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../proc.js';
-import { onePromptForm, onePromptFormError } from '../task.js';
+import { onePromptForm, onePromptFormError } from '../../core/task.js';
 
 type Base = z.ZodObject<z.ZodRawShape>;
 const cache = new WeakMap<Kernel, { hooks: number; schema: Base }>();

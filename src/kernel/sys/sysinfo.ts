@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Kernel } from '../kernel.js';
-import { defineSyscall } from '../syscall.js';
+import { defineSyscall } from '../../core/syscall.js';
 
 export function sysInfo(k: Kernel) {
   const sched = k.schedulers.isActive() ? k.schedulers.active() : undefined;

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { LlmosError } from '../errors.js';
+import { LlmosError } from '../../core/errors.js';
 import { params } from '../params.js';
-import { procRecord, type Process } from '../proc.js';
-import { defineSyscall, type SyscallContext } from '../syscall.js';
-import { TaskFields, TaskSchema } from '../task.js';
+import { procRecord } from '../../core/process.js';
+import { type Process } from '../proc.js';
+import { defineSyscall, type SyscallContext } from '../../core/syscall.js';
+import { TaskFields, TaskSchema } from '../../core/task.js';
 import type { Kernel } from '../kernel.js';
-import { Pid, ProcRecordSchema, TimeoutMs } from './schemas.js';
+import { Pid, TimeoutMs } from './schemas.js';
+import { ProcRecordSchema } from '../../core/process.js';
 import { afterExitHooks, spawnHookArgs, spawnInput } from './spawnhooks.js';
 
 /** The process, if the caller may read it (its owner or an admin): prompts and results are private. */

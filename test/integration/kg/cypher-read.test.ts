@@ -13,8 +13,8 @@ import kgNeo4j from '../../../plugins/kg-neo4j/index.js';
 import { assertReadOnlyType } from '../../../plugins/kg-neo4j/cypher-guard.js';
 import type { Neo4jKnowledgeStore } from '../../../plugins/kg-neo4j/neo4j-store.js';
 import { boot } from '../../../src/boot.js';
-import type { Kernel } from '../../../src/plugin-api/index.js';
-import { KG_STORE_TOKEN } from '../../../src/plugin-api/knowledge.js';
+import type { Kernel } from '../../../src/kernel/kernel.js';
+import { KG_STORE_TOKEN } from '../../../src/core/knowledge.js';
 import { neo4jUri, wipe } from './neo4j-helpers.js';
 
 const ctx = () => ({ owner: 'test', signal: new AbortController().signal, progress: () => {} });

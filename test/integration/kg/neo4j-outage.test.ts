@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kgCore from '../../../plugins/kg-core/index.js';
 import kgNeo4j from '../../../plugins/kg-neo4j/index.js';
 import { boot } from '../../../src/boot.js';
-import type { Kernel } from '../../../src/plugin-api/index.js';
+import type { Kernel } from '../../../src/kernel/kernel.js';
 import { startNeo4j, type Neo4jHandle } from '../../setup/components.js';
 
 const ctx = () => ({ owner: 'test', signal: new AbortController().signal, progress: () => {} });

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { queueRedis } from '../../../plugins/queue-redis/index.js';
-import type { Kernel, ModelBackend, ModelInfo, Process } from '../../../src/plugin-api/index.js';
+import type { ModelBackend, ModelInfo, Process } from '../../../src/plugin-api/index.js';
+import type { Kernel } from '../../../src/kernel/kernel.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
 import { testKernel } from '../../helpers/kernel.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boot } from '../../../src/boot.js';
-import { TaskSchema, type Task } from '../../../src/kernel/task.js';
+import { TaskSchema, type Task } from '../../../src/core/task.js';
 import type { ModelInfo, PluginDefinition } from '../../../src/plugin-api/index.js';
 import schedFcfs from '../../../plugins/sched-fcfs/index.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';

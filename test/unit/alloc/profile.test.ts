@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boot } from '../../../src/boot.js';
-import { TaskSchema } from '../../../src/kernel/task.js';
+import { TaskSchema } from '../../../src/core/task.js';
 import profileBasic, { BasicProfiler } from '../../../plugins/profile-basic/index.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
 import schedFcfs from '../../../plugins/sched-fcfs/index.js';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import gateway, { mountOpenAiRoutes } from '../../../plugins/gateway-openai/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import { serveHttp } from '../../../src/mcp/http.js';
+import { kernelApi } from '../../../src/kernel/api.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
 import { call, connect, testKernel } from '../../helpers/kernel.js';
 
@@ -19,7 +20,7 @@ describe('OpenAI-compatible gateway (real openai SDK against /v1)', () => {
 
   beforeAll(async () => {
     booted = await testKernel({ backends: [echo, slow, flaky] });
-    http = await serveHttp(booted.kernel, { host: '127.0.0.1', port: 0, token: TOKEN, users: { carol: 'carol-token-1' }, mount: (app) => mountOpenAiRoutes(app, booted.kernel) });
+    http = await serveHttp(booted.kernel, { host: '127.0.0.1', port: 0, token: TOKEN, users: { carol: 'carol-token-1' }, mount: (app) => mountOpenAiRoutes(app, kernelApi(booted.kernel)) });
     openai = new OpenAI({ baseURL: `${http.url}/v1`, apiKey: TOKEN, maxRetries: 0 });
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProcessTable } from '../../../src/kernel/proc.js';
-import { TaskSchema } from '../../../src/kernel/task.js';
+import { TaskSchema } from '../../../src/core/task.js';
 
 const task = TaskSchema.parse({ prompt: 'x' });
 

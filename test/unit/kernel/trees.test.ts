@@ -6,21 +6,22 @@ describe('process trees', () => {
   it('children roll their usage up to the group parent, which exits when its owner says', async () => {
     const { kernel, stop } = await testKernel();
     onTestFinished(stop); // even when an assertion fails
-    const parent = kernel.spawnGroup({ prompt: 'ensemble', max_tokens: 8 }, 'o');
+    const group = kernel.spawnGroup({ prompt: 'ensemble', max_tokens: 8 }, 'o');
+    const parent = group.proc;
     expect(parent.state).toBe('running');
     const kids = [kernel.spawn({ prompt: 'a b', max_tokens: 8 }, 'o', parent.pid), kernel.spawn({ prompt: 'c d e', max_tokens: 8 }, 'o', parent.pid)];
     await Promise.all(kids.map((k) => kernel.procs.wait(k.pid, 2000)));
     expect(parent.children).toEqual(kids.map((k) => k.pid));
     expect(parent.usage.completion_tokens).toBe(kids[0].usage.completion_tokens + kids[1].usage.completion_tokens);
     expect(parent.usage.cost_usd).toBeCloseTo(kids[0].usage.cost_usd + kids[1].usage.cost_usd, 12);
-    kernel.procs.exit(parent, 'ok', { result: { text: 'fused', finish_reason: 'stop' } });
+    group.exit({ result: { text: 'fused', finish_reason: 'stop' } });
     expect(parent.exit).toBe('ok');
   });
 
   it('killing the parent kills its running and queued children', async () => {
     const { kernel, stop } = await testKernel({ backends: [new EchoBackend('one', { concurrency: 1 }, 5)] });
     onTestFinished(stop); // even when an assertion fails
-    const parent = kernel.spawnGroup({ prompt: 'tree', max_tokens: 8 }, 'o');
+    const parent = kernel.spawnGroup({ prompt: 'tree', max_tokens: 8 }, 'o').proc;
     const kids = [0, 1, 2].map(() => kernel.spawn({ prompt: 'hang', max_tokens: 8 }, 'o', parent.pid));
     await new Promise((r) => setTimeout(r, 20));
     expect(kids.map((k) => k.state)).toEqual(['running', 'ready', 'ready']);
@@ -34,7 +35,7 @@ describe('process trees', () => {
 
 describe('per-process container', () => {
   it('holds the process, its signal, budget and logger', async () => {
-    const { TOKENS } = await import('../../../src/kernel/tokens.js');
+    const { TOKENS } = await import('../../../src/core/tokens.js');
     const { kernel, stop } = await testKernel();
     onTestFinished(stop); // even when an assertion fails
     const p = kernel.spawn({ prompt: 'x' }, 'dana');

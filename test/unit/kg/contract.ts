@@ -5,7 +5,7 @@
  * The factory must return an EMPTY store each time.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KgEntity, KnowledgeStore } from '../../../src/plugin-api/knowledge.js';
+import type { KgEntity, KnowledgeStore } from '../../../src/core/knowledge.js';
 
 export type StoreFactory = () => Promise<{ store: KnowledgeStore; cleanup: () => Promise<void> }>;
 

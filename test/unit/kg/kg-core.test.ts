@@ -6,7 +6,7 @@ import kgCore from '../../../plugins/kg-core/index.js';
 import kgEmbedded from '../../../plugins/kg-embedded/index.js';
 import kgNeo4j from '../../../plugins/kg-neo4j/index.js';
 import { boot } from '../../../src/boot.js';
-import type { Kernel } from '../../../src/plugin-api/index.js';
+import type { Kernel } from '../../../src/kernel/kernel.js';
 
 const ctx = () => ({ owner: 'test', signal: new AbortController().signal, progress: () => {} });
 

@@ -6,7 +6,7 @@ import kgCore from '../../../plugins/kg-core/index.js';
 import kgEmbedded from '../../../plugins/kg-embedded/index.js';
 import schedFcfs from '../../../plugins/sched-fcfs/index.js';
 import { boot } from '../../../src/boot.js';
-import type { Kernel } from '../../../src/plugin-api/index.js';
+import type { Kernel } from '../../../src/kernel/kernel.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
 
 const ctx = () => ({ owner: 'test', signal: new AbortController().signal, progress: () => {} });

@@ -15,9 +15,10 @@ import { formatFacts, kgSpawnHook } from '../../../plugins/kg-core/spawn-hook.js
 import kgEmbedded from '../../../plugins/kg-embedded/index.js';
 import schedFcfs from '../../../plugins/sched-fcfs/index.js';
 import { boot } from '../../../src/boot.js';
-import { TaskSchema } from '../../../src/kernel/task.js';
-import { z, type Kernel, type SpawnHook } from '../../../src/plugin-api/index.js';
-import { KG_STORE_TOKEN, type KnowledgeStore } from '../../../src/plugin-api/knowledge.js';
+import { TaskSchema } from '../../../src/core/task.js';
+import { z, type SpawnHook } from '../../../src/plugin-api/index.js';
+import type { Kernel } from '../../../src/kernel/kernel.js';
+import { KG_STORE_TOKEN, type KnowledgeStore } from '../../../src/core/knowledge.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
 
 describe('kg spawn hook: one model\'s output becomes another\'s context', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PERF_TABLE_TOKEN, type PerfTable } from '../../../src/plugin-api/perf.js';
+import { PERF_TABLE_TOKEN, type PerfTable } from '../../../src/core/perf.js';
 import { bootManager, removeDir, type Harness } from './harness.js';
 
 let h: Harness | undefined;

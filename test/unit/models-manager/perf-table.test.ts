@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../../plugins/model-core/db.js';
 import { SqlitePerfTable } from '../../../plugins/model-core/perf-table.js';
-import type { PerfSample } from '../../../src/plugin-api/perf.js';
+import type { PerfSample } from '../../../src/core/perf.js';
 import { removeDir } from './harness.js';
 
 const dirs: string[] = [];

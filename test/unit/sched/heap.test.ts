@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Heap, RunQueue } from '../../../src/plugin-api/heap.js';
 import { Process } from '../../../src/kernel/proc.js';
-import { TaskSchema } from '../../../src/kernel/task.js';
+import { TaskSchema } from '../../../src/core/task.js';
 import { Rng } from '../../../src/plugin-api/rng.js';
 
 const task = TaskSchema.parse({ prompt: 'x' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Process } from '../../../src/kernel/proc.js';
-import { TaskSchema, type Task } from '../../../src/kernel/task.js';
-import type { Scheduler } from '../../../src/plugin-api/scheduler.js';
+import { TaskSchema, type Task } from '../../../src/core/task.js';
+import type { Scheduler } from '../../../src/core/scheduler.js';
 import { makeScheduler, schedulerFactories } from '../../../src/sim/policies.js';
 import { Rng } from '../../../src/plugin-api/rng.js';
 
@@ -13,7 +13,7 @@ const mk = (over: Partial<Task> = {}, owner = 'o', readyAt = 0) => {
 };
 const pickAll = (s: Scheduler, now = 0) => {
   const out: Process[] = [];
-  for (let p = s.pickNext(1, now); p; p = s.pickNext(1, now)) out.push(p);
+  for (let p = s.pickNext(1, now); p; p = s.pickNext(1, now)) out.push(p as Process);
   return out;
 };
 const finish = (p: Process, tokens: number, ms: number) => {

@@ -1,4 +1,4 @@
-import type { Task, TaskType } from '../kernel/task.js';
+import type { Task, TaskType } from './task.js';
 
 export interface TaskProfile {
   type: TaskType;

@@ -1,4 +1,4 @@
-import { LlmosError } from '../kernel/errors.js';
+import { LlmosError } from './errors.js';
 
 /**
  * The knowledge-graph extension point. A store holds entities (a unique name,

@@ -1,4 +1,4 @@
-import type { Process } from '../kernel/proc.js';
+import type { ProcView } from './process.js';
 
 /**
  * Decides WHICH ready process runs next. Exactly one scheduler is active.
@@ -7,28 +7,28 @@ import type { Process } from '../kernel/proc.js';
 export interface Scheduler {
   readonly name: string;
   /** A process became READY. Must be O(log n). */
-  enqueue(proc: Process): void;
+  enqueue(proc: ProcView): void;
   /**
    * Called while model slots are free. Returns the next process to run and
    * removes it from the queue, or undefined when nothing should run now.
    * Must be O(log n).
    */
-  pickNext(freeSlots: number, now: number): Process | undefined;
+  pickNext(freeSlots: number, now: number): ProcView | undefined;
   /** A process this scheduler returned from pickNext has exited; learn from it. */
-  onExit(proc: Process): void;
+  onExit(proc: ProcView): void;
   /** The process's priority changed (proc_nice) while queued. */
   reprioritize(pid: number): void;
   /** Takes a queued process out (proc_kill). Returns false when it is not queued here. */
   remove(pid: number): boolean;
   /** Empties the queue and returns every queued process in arrival order (sched_set). */
-  drain(): Process[];
+  drain(): ProcView[];
   size(): number;
   /**
    * Optional preemption. Called when `incoming` was queued and no slot is
    * free: returns a running process whose call the kernel should cancel and
    * queue again, or undefined. The victim comes back through enqueue().
    */
-  preemptFor?(incoming: Process): Process | undefined;
+  preemptFor?(incoming: ProcView): ProcView | undefined;
   /** Queue state for sched_stats and sched_get. */
   snapshot(): Record<string, unknown>;
 }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Coded errors. Every failure that reaches a client is an LlmosError whose
  * code is stable (LLMOS_E…) and whose message says what to do next.
@@ -62,3 +64,8 @@ export const Errors = {
   noModel: (why: string) =>
     new LlmosError('LLMOS_ENOMODEL', `no model can run this task: ${why}. List models with model_list, or register one with model_register.`),
 } as const;
+
+/** Formats zod issues as "field: problem; field: problem". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
+}

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { params } from './params.js';
 
 /** What a process runs: one model call, described independently of any model. */
 export const MessageSchema = z.object({
@@ -16,6 +15,9 @@ export const DOMAIN_TAGS = ['programming', 'mathematics', 'science', 'medicine',
 export type DomainTag = (typeof DOMAIN_TAGS)[number];
 
 /** Task fields without the prompt/messages rule, for schemas that extend them. */
+/** max_tokens of a task that names none. */
+export const DEFAULT_MAX_TOKENS = 256;
+
 export const TaskFields = z.object({
   prompt: z.string().optional().describe('A single user prompt. Give prompt or messages.'),
   messages: z.array(MessageSchema).min(1).optional().describe('A chat transcript. Give prompt or messages.'),
@@ -25,7 +27,7 @@ export const TaskFields = z.object({
   domain: z.array(z.string().min(1)).max(16).optional().describe(`Domain tags, e.g. ["medicine"]; the profiler gives ${DOMAIN_TAGS.join(', ')}.`),
   priority: z.number().int().min(0).max(9).default(4).describe('0 is most urgent, 9 least.'),
   deadline_ms: z.number().int().positive().optional().describe('Unix time in ms after which the process is killed with exit "timeout".'),
-  max_tokens: z.number().int().min(1).max(1_000_000).default(params.defaultMaxTokens),
+  max_tokens: z.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_TOKENS),
   temperature: z.number().min(0).max(2).optional(),
   seed: z.number().int().optional(),
   model: z.string().min(1).default('auto').describe('A model id from model_list, or "auto" to let the allocator choose.'),
@@ -52,3 +54,6 @@ export const messagesText = (messages: readonly Message[]): string => messages.m
 
 /** The text of a task, for profiling and size estimates. */
 export const taskText = (task: Task): string => messagesText(taskMessages(task));
+
+/** Estimated tokens when a backend has no tokenizer: ~4 characters a token. */
+export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

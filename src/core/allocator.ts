@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { LlmosError } from '../kernel/errors.js';
-import type { Process } from '../kernel/proc.js';
-import { describeIssues } from '../kernel/syscall.js';
-import type { Task } from '../kernel/task.js';
+import { LlmosError } from './errors.js';
+import type { ProcView } from './process.js';
+import { describeIssues } from './errors.js';
+import type { Task } from './task.js';
 import type { ModelInfo } from './model.js';
 
 export interface Allocation {
@@ -15,7 +15,7 @@ export interface Allocation {
 }
 
 /** The feedback an exit gives the allocator that chose its model. */
-export function exitFeedback(p: Process): AllocationFeedback {
+export function exitFeedback(p: ProcView): AllocationFeedback {
   return {
     pid: p.pid,
     task: p.task,
@@ -29,7 +29,7 @@ export function exitFeedback(p: Process): AllocationFeedback {
 
 export interface AllocationContext {
   now: number;
-  proc: Process;
+  proc: ProcView;
 }
 
 export interface AllocationFeedback {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Process } from '../kernel/proc.js';
-import type { Task } from '../kernel/task.js';
+import type { ProcView } from './process.js';
+import type { Task } from './task.js';
 
 /**
  * Extends proc_spawn (e.g. kg-core's context_from_kg / remember). proc_spawn
@@ -16,5 +16,5 @@ export interface SpawnHook {
   readonly input: z.ZodRawShape;
   /** `args` holds this hook's own fields only (after parsing, so defaults are applied). */
   beforeSpawn?(task: Task, args: Record<string, unknown>, ctx: { owner: string }): Task | Promise<Task>;
-  afterExit?(proc: Process, args: Record<string, unknown>): void | Promise<void>;
+  afterExit?(proc: ProcView, args: Record<string, unknown>): void | Promise<void>;
 }

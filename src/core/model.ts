@@ -1,4 +1,4 @@
-import type { Message, TaskType } from '../kernel/task.js';
+import type { Message, TaskType } from './task.js';
 
 /** What a model can do and what it costs; the allocator and resource manager read it. */
 export interface ModelInfo {
@@ -69,3 +69,7 @@ export interface ModelBackend {
   countTokens?(text: string): number | Promise<number>;
   close(): Promise<void>;
 }
+
+/** What a call costs in US dollars at the model's prices. */
+export const costOf = (m: Pick<ModelInfo, 'pricing'>, promptTokens: number, completionTokens: number): number =>
+  (promptTokens * m.pricing.input_per_1k + completionTokens * m.pricing.output_per_1k) / 1000;

@@ -1,4 +1,4 @@
-import type { Logger } from '../kernel/log.js';
+import type { Logger } from './log.js';
 import type { ModelBackend } from './model.js';
 
 /**

@@ -1,0 +1,22 @@
+/** Who reads a resource: the session's owner, for resources that show only what it may see. */
+export interface Reader {
+  owner: string;
+}
+
+/**
+ * Read-only kernel tables exposed as MCP resources. A fixed resource has a
+ * `uri`; a template has `template` (RFC 6570, e.g. "llmos://proc/{pid}").
+ */
+export interface ResourceEntry {
+  name: string;
+  title: string;
+  description: string;
+  uri?: string;
+  template?: string;
+  /** Returns the JSON body of one resource; `reader` is the session asking (absent inside the server). */
+  read(uri: string, vars: Record<string, string>, reader?: Reader): unknown | Promise<unknown>;
+  /** Concrete resources under a template, for resources/list. */
+  list?(reader?: Reader): Array<{ uri: string; name: string }>;
+  /** Completions for one template variable. */
+  complete?: Record<string, (prefix: string) => string[] | Promise<string[]>>;
+}

@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+
+export interface SyscallAnnotations {
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** What a handler knows of its caller. */
+export interface SyscallContext {
+  /** The MCP session or client the call came from; processes are owned by it. */
+  owner: string;
+  /** Aborted when the client cancels the request or disconnects. */
+  signal: AbortSignal;
+  /** Reports progress when the client asked for it; a no-op otherwise. */
+  progress(update: { progress: number; total?: number; message?: string }): void;
+  /** Whether the client asked for progress (so streamed tokens are worth following). */
+  reportsProgress?: boolean;
+  /** Per-session services (e.g. the client's own model through sampling). */
+  session?: Record<string, unknown>;
+}
+
+type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/** One row of the syscall table; MCP tools are generated from these. */
+export interface Syscall<I extends ObjectSchema = ObjectSchema, O extends ObjectSchema = ObjectSchema> {
+  /** snake_case area_verb, at most 40 characters. */
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: SyscallAnnotations;
+  /** Changes server-wide settings: only admin owners may call it (LLMOS_EPERM otherwise). */
+  admin?: boolean;
+  handler(args: z.output<I>, ctx: SyscallContext): z.input<O> | Promise<z.input<O>>;
+}
+
+/** Identity helper that infers handler types from the schemas. */
+export const defineSyscall = <I extends ObjectSchema, O extends ObjectSchema>(s: Syscall<I, O>): Syscall<I, O> => s;

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CapacityInput, capacityPlan } from '../../plugins/sched-core/syscalls.js';
+import { CapacityInput, capacityPlan } from '../plugin-api/capacity.js';
 import { num, parseFlags } from './flags.js';
 
 const fmt = (v: number | null) => (v === null ? 'n/a' : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(4) : v.toFixed(4));

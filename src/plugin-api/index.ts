@@ -29,3 +29,5 @@ export { TOKENS } from '../core/tokens.js';
 export { Rng } from './rng.js';
 export { Heap, RunQueue, queuedByClass, type QueueEntry } from './heap.js';
 export { JobSizePredictor, PredictorOptions } from './job-size.js';
+export { CapacityInput, CapacityOutput, capacityPlan } from './capacity.js';
+export { mmc, sampleStationary, smallestServers, type CapacityTarget, type MmcInput, type MmcResult } from './mmc.js';

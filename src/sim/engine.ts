@@ -3,7 +3,7 @@ import type { Task } from '../core/task.js';
 import { Heap } from '../plugin-api/heap.js';
 import type { Scheduler } from '../core/scheduler.js';
 import { exponential, type ServiceDist } from './dists.js';
-import { sampleStationary } from '../../plugins/sched-core/mmc.js';
+import { sampleStationary } from '../plugin-api/mmc.js';
 import { makeScheduler } from './policies.js';
 import { Rng } from '../plugin-api/rng.js';
 import { batchMeansSe, mean, percentile, summarize, type Summary } from './stats.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mmc } from '../../plugins/sched-core/mmc.js';
+import { mmc } from '../../src/plugin-api/mmc.js';
 import { simulate } from '../../src/sim/engine.js';
 
 /*

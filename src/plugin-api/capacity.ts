@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { LlmosError } from '../core/errors.js';
-import { mmc, smallestServers } from './mmc.js';
+import { MAX_SERVERS, mmc, smallestServers } from './mmc.js';
 
 export const CapacityInput = z.object({
   arrival_rate: z.number().positive().finite().describe('λ: arrivals per second.'),
   service_rate: z.number().positive().finite().describe('μ: completions per second of ONE server.'),
-  servers: z.number().int().positive().optional().describe('c: number of servers. Omit to get the smallest c meeting the target.'),
+  servers: z.number().int().positive().max(MAX_SERVERS).optional().describe(`c: number of servers (at most ${MAX_SERVERS}). Omit to get the smallest c meeting the target.`),
   target_wait: z.number().positive().finite().optional().describe('Target mean wait in queue Wq, seconds.'),
   target_wait_probability: z.number().gt(0).lt(1).optional().describe('Target probability of waiting at all (Erlang C).'),
   max_n: z.number().int().min(0).max(1000).default(10).describe('List P(n in system) for n = 0..max_n.'),
@@ -36,7 +36,7 @@ export function capacityPlan(args: z.output<typeof CapacityInput>): z.output<typ
     throw new LlmosError('LLMOS_EINVAL', 'capacity_plan needs servers, or a target (target_wait or target_wait_probability) to find the smallest number of servers.');
   const needed = smallestServers(args.arrival_rate, args.service_rate, target);
   const c = args.servers ?? needed;
-  if (c === null) throw new LlmosError('LLMOS_EINVAL', 'no number of servers up to 1,000,000 meets the target; relax target_wait or target_wait_probability.');
+  if (c === null) throw new LlmosError('LLMOS_EINVAL', `no number of servers up to ${MAX_SERVERS.toLocaleString('en')} meets the target (offered load λ/μ = ${args.arrival_rate / args.service_rate}); relax target_wait or target_wait_probability, or plan in larger units.`);
   const r = mmc({ lambda: args.arrival_rate, mu: args.service_rate, c, k: args.max_n });
   return {
     rho: r.rho,

@@ -1,3 +1,5 @@
+import { LlmosError } from '../core/errors.js';
+
 /**
  * The M/M/c queue: Poisson arrivals at rate λ, c servers each serving at
  * exponential rate μ, one FCFS queue. All sums run in log space, so large c
@@ -35,18 +37,40 @@ export interface MmcResult {
   l: number | null;
 }
 
-const logSumExp = (xs: number[]): number => {
-  const m = Math.max(...xs);
-  let s = 0;
-  for (const x of xs) s += Math.exp(x - m);
-  return m + Math.log(s);
-};
+/** The most servers mmc() evaluates: every sum runs over c terms, so c bounds the CPU a call may take. */
+export const MAX_SERVERS = 100_000;
 
-/** log of a^n/n! for n = 0..c, by recurrence. */
-function logTerms(a: number, c: number): number[] {
-  const out = [0];
-  for (let n = 1; n <= c; n++) out.push(out[n - 1] + Math.log(a) - Math.log(n));
-  return out;
+/** Running log-sum-exp: adds log-space terms one at a time in O(1) memory. */
+class LogSum {
+  private max = -Infinity;
+  private sum = 0;
+  add(x: number): void {
+    if (x <= this.max) this.sum += Math.exp(x - this.max);
+    else {
+      this.sum = this.sum * Math.exp(this.max - x) + 1;
+      this.max = x;
+    }
+  }
+  get value(): number {
+    return this.max + Math.log(this.sum);
+  }
+}
+
+/** log of a^c/c!, and log of Σ_{n<c} a^n/n!, by recurrence in O(c) time and O(1) memory. */
+function logTerms(a: number, c: number): { logTermC: number; logHead: number } {
+  const head = new LogSum();
+  let t = 0;
+  for (let n = 0; n < c; n++) {
+    head.add(t);
+    t += Math.log(a) - Math.log(n + 1);
+  }
+  return { logTermC: t, logHead: head.value };
+}
+
+/** Fails with LLMOS_EINVAL when c is past MAX_SERVERS (each evaluation costs O(c)). */
+function checkServers(c: number): void {
+  if (!Number.isInteger(c) || c < 1 || c > MAX_SERVERS)
+    throw new LlmosError('LLMOS_EINVAL', `M/M/c with ${c} servers is past the limit of ${MAX_SERVERS.toLocaleString('en')}; plan in larger units (e.g. a server per node instead of per slot) so that λ/μ stays below it.`, { servers: c, max: MAX_SERVERS });
 }
 
 export function mmc({ lambda, mu, c, k = 10 }: MmcInput): MmcResult {
@@ -68,23 +92,25 @@ export function mmc({ lambda, mu, c, k = 10 }: MmcInput): MmcResult {
       l: null,
     };
   }
-  const t = logTerms(a, c);
+  checkServers(c);
+  const { logTermC, logHead } = logTerms(a, c);
   // The last term: a^c/c! · 1/(1-ρ), the whole tail n ≥ c.
-  const logTail = t[c] - Math.log1p(-rho);
-  const logNorm = logSumExp([...t.slice(0, c), logTail]);
+  const logTail = logTermC - Math.log1p(-rho);
+  const norm = new LogSum();
+  norm.add(logHead);
+  norm.add(logTail);
+  const logNorm = norm.value;
   const p0 = Math.exp(-logNorm);
   const erlangC = Math.exp(logTail - logNorm);
   const wq = erlangC / (c * mu - lambda);
   const lq = lambda * wq;
   const w = wq + 1 / mu;
   const pn: number[] = [];
-  for (let n = 0; n <= k; n++) pn.push(Math.exp(logPn(n, a, c, t) - logNorm));
+  for (let n = 0, logP = 0; n <= k; n++) {
+    pn.push(Math.exp(logP - logNorm));
+    logP += n < c ? Math.log(a) - Math.log(n + 1) : Math.log(a / c);
+  }
   return { ...base, stable: true, message: `stable: each server is busy ${(rho * 100).toFixed(1)}% of the time.`, p0, pn, erlang_c: erlangC, lq, wq, w, l: lambda * w };
-}
-
-/** log of the unnormalized P(n): a^n/n! for n < c, a^c/c! · ρ^(n−c) beyond. */
-function logPn(n: number, a: number, c: number, t: number[]): number {
-  return n <= c ? t[n] : t[c] + (n - c) * Math.log(a / c);
 }
 
 export interface CapacityTarget {
@@ -99,12 +125,13 @@ export interface CapacityTarget {
  * none is given. Wq and Erlang C fall as c grows, so a galloping then binary
  * search needs O(log c) evaluations. Null when even `limit` servers fall short.
  */
-export function smallestServers(lambda: number, mu: number, target: CapacityTarget, limit = 1_000_000): number | null {
+export function smallestServers(lambda: number, mu: number, target: CapacityTarget, limit = MAX_SERVERS): number | null {
   const meets = (c: number) => {
     const r = mmc({ lambda, mu, c, k: 0 });
     return r.stable && (target.wait === undefined || r.wq! <= target.wait) && (target.waitProbability === undefined || r.erlang_c! <= target.waitProbability);
   };
   let lo = Math.floor(lambda / mu) + 1; // the smallest stable c
+  if (lo > limit) return null;
   if (meets(lo)) return lo;
   let step = 1;
   let hi = lo + step;
@@ -126,11 +153,16 @@ export function smallestServers(lambda: number, mu: number, target: CapacityTarg
 /** Draws the number in system from the stationary distribution (warm starts in the simulator). */
 export function sampleStationary(lambda: number, mu: number, c: number, u: number): number {
   const a = lambda / mu;
-  const t = logTerms(a, c);
-  const logNorm = logSumExp([...t.slice(0, c), t[c] - Math.log1p(-a / c)]);
+  checkServers(c);
+  const { logTermC, logHead } = logTerms(a, c);
+  const norm = new LogSum();
+  norm.add(logHead);
+  norm.add(logTermC - Math.log1p(-a / c));
+  const logNorm = norm.value;
   let acc = 0;
-  for (let n = 0; ; n++) {
-    acc += Math.exp(logPn(n, a, c, t) - logNorm);
+  for (let n = 0, logP = 0; ; n++) {
+    acc += Math.exp(logP - logNorm);
     if (acc >= u || n > 1e7) return n;
+    logP += n < c ? Math.log(a) - Math.log(n + 1) : Math.log(a / c);
   }
 }

@@ -86,4 +86,21 @@ describe('sched-core syscalls', () => {
     await expect(call(k, 'capacity_plan', { arrival_rate: 1, service_rate: 2, servers: 1.5 })).rejects.toThrow(/servers/);
     await expect(call(k, 'capacity_plan', { arrival_rate: 1, service_rate: 2 })).rejects.toMatchObject({ code: 'LLMOS_EINVAL' });
   });
+
+  it('capacity_plan bounds the work a call can ask for: huge λ/μ or c are answered, never allocated', async () => {
+    const k = await start();
+    const heap0 = process.memoryUsage().heapUsed;
+    // Once killed the server with a V8 out-of-memory error: arrays were sized by λ/μ and by c.
+    const u = (await call(k, 'capacity_plan', { arrival_rate: 1e9, service_rate: 1, servers: 2 })) as any;
+    expect(u.stable).toBe(false);
+    expect(u.servers_needed).toBeNull();
+    await expect(call(k, 'capacity_plan', { arrival_rate: 1e9, service_rate: 1, target_wait: 1 })).rejects.toMatchObject({ code: 'LLMOS_EINVAL', message: expect.stringMatching(/100,000/) });
+    await expect(call(k, 'capacity_plan', { arrival_rate: 1, service_rate: 1, servers: 1e9 })).rejects.toMatchObject({ code: 'LLMOS_EINVAL', message: expect.stringMatching(/servers/) });
+    // The largest allowed c still answers, in O(c) time and O(1) memory.
+    const big = (await call(k, 'capacity_plan', { arrival_rate: 99_000, service_rate: 1, servers: 100_000, max_n: 1000 })) as any;
+    expect(big.stable).toBe(true);
+    expect(big.pn).toHaveLength(1001);
+    expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(64 * 1024 * 1024);
+    expect(((await call(k, 'sys_info', {})) as any).version).toBeTypeOf('string');
+  });
 });

@@ -1,4 +1,4 @@
-import { LlmosError, TASK_TYPES, taskText, z, type Allocation, type Allocator, type ModelInfo, type Task } from '../../src/plugin-api/index.js';
+import { LlmosError, safeRegex, TASK_TYPES, taskText, z, type SafeRegex, type Allocation, type Allocator, type ModelInfo, type Task } from '../../src/plugin-api/index.js';
 
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]);
 
@@ -45,14 +45,22 @@ export function validateRules(cfg: RulesConfig, known: ReadonlySet<string>): voi
     if (r.group !== undefined && !cfg.groups[r.group]) throw new LlmosError('LLMOS_EPLUGIN', `alloc-rules: rule ${i} names unknown group "${r.group}"; define it under "groups".`);
     if (r.match.regex !== undefined)
       try {
-        new RegExp(r.match.regex, 'i');
+        compiled.set(r.match, safeRegex(r.match.regex, 'i', `rule ${i}'s regex`));
       } catch (e) {
-        throw new LlmosError('LLMOS_EPLUGIN', `alloc-rules: rule ${i} has an invalid regex: ${(e as Error).message}.`);
+        throw new LlmosError('LLMOS_EPLUGIN', `alloc-rules: ${(e as Error).message}`);
       }
     check(r.model ?? r.group!, `rule ${i}`);
   });
   if (cfg.default !== undefined) check(cfg.default, 'the default');
 }
+
+/** Each rule's regex, compiled once when the rules are validated. */
+const compiled = new WeakMap<Rule['match'], SafeRegex>();
+const regexOf = (m: Rule['match']): SafeRegex => {
+  let re = compiled.get(m);
+  if (!re) compiled.set(m, (re = safeRegex(m.regex!, 'i', 'rule regex')));
+  return re;
+};
 
 export function ruleMatches(r: Rule, task: Task): boolean {
   const m = r.match;
@@ -62,7 +70,7 @@ export function ruleMatches(r: Rule, task: Task): boolean {
   if (langs && !langs.includes(task.language ?? '')) return false;
   const doms = list(m.domain);
   if (doms && !doms.some((d) => task.domain?.includes(d))) return false;
-  if (m.regex !== undefined && !new RegExp(m.regex, 'i').test(taskText(task))) return false;
+  if (m.regex !== undefined && !regexOf(m).test(taskText(task))) return false;
   if (m.metadata && !Object.entries(m.metadata).every(([k, v]) => task.metadata[k] === v)) return false;
   return true;
 }

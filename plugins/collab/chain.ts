@@ -1,4 +1,4 @@
-import { LlmosError, defineSyscall, z, type ErrorCode, type KernelApi, type Process, type TaskInput } from '../../src/plugin-api/index.js';
+import { LlmosError, defineSyscall, safeRegex, z, type SafeRegex, type ErrorCode, type KernelApi, type Process, type TaskInput } from '../../src/plugin-api/index.js';
 import { launchGroup, type ChildRole, type Group } from './group.js';
 import type { KgBridge } from './kg-bridge.js';
 import { checkModels } from './pick-models.js';
@@ -45,17 +45,13 @@ export type ChainArgs = z.output<typeof ChainInput>;
 type StepSpec = z.output<typeof Step>;
 
 /** Checks templates and the stop regex before anything is spawned. */
-function validate(a: ChainArgs): RegExp | undefined {
+function validate(a: ChainArgs): SafeRegex | undefined {
   a.steps.forEach((s, i) => checkTemplate(s.template, STEP_VARS, `steps[${i}].template`));
   if (!a.loop) return undefined;
   checkTemplate(a.loop.evaluator.template, LOOP_VARS, 'loop.evaluator.template');
   checkTemplate(a.loop.optimizer.template, LOOP_VARS, 'loop.optimizer.template');
   if (a.loop.stop.regex === undefined) return undefined;
-  try {
-    return new RegExp(a.loop.stop.regex, 'i');
-  } catch (e) {
-    throw new LlmosError('LLMOS_EINVAL', `loop.stop.regex is not a valid regular expression (${(e as Error).message}); fix it or use loop.stop.contains.`);
-  }
+  return safeRegex(a.loop.stop.regex, 'i', 'loop.stop.regex');
 }
 
 /** Runs one step to its exit; a step that does not exit ok fails the chain. */
@@ -81,7 +77,7 @@ async function runStep(g: Group, a: ChainArgs, s: StepSpec, prompt: string, who:
   return { proc: p, text: p.result.text };
 }
 
-async function runChain(g: Group, a: ChainArgs, stopRe: RegExp | undefined): Promise<{ text: string }> {
+async function runChain(g: Group, a: ChainArgs, stopRe: SafeRegex | undefined): Promise<{ text: string }> {
   const steps: Array<{ index: number; pid: number; model: string | null; output: string }> = [];
   g.detail.steps = steps;
   let prev = a.input;

@@ -1,4 +1,4 @@
-import { LlmosError, MessageSchema, onePromptForm, TASK_TYPES, z } from '../../src/plugin-api/index.js';
+import { LlmosError, MessageSchema, safeRegex, onePromptForm, TASK_TYPES, z } from '../../src/plugin-api/index.js';
 
 export const SCORERS = ['exact', 'contains', 'regex', 'json-schema', 'numeric-tolerance'] as const;
 export type ScorerName = (typeof SCORERS)[number];
@@ -33,9 +33,9 @@ export const EvalItemSchema = z
     if (it.scorer === 'numeric-tolerance' && !(typeof e === 'number' || (typeof e === 'string' && Number.isFinite(Number(e))))) bad('a number');
     if (it.scorer === 'regex' && typeof e === 'string') {
       try {
-        new RegExp(e, it.flags);
+        safeRegex(e, it.flags, 'expected');
       } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `invalid regex: ${(err as Error).message}`, path: ['expected'] });
+        ctx.addIssue({ code: 'custom', message: (err as Error).message, path: ['expected'] });
       }
     }
   });

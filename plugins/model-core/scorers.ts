@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { EvalItem } from './eval-suite.js';
+import { safeRegex } from '../../src/plugin-api/index.js';
 
 export interface Score {
   pass: boolean;
@@ -43,7 +44,7 @@ export class Scorer {
       case 'contains':
         return { pass: fold(answer).includes(fold(String(item.expected))) };
       case 'regex':
-        return { pass: new RegExp(String(item.expected), `${item.flags ?? ''}${item.ignore_case ? 'i' : ''}`).test(answer) };
+        return { pass: safeRegex(String(item.expected), `${item.flags ?? ''}${item.ignore_case ? 'i' : ''}`, 'expected').test(answer) };
       case 'numeric-tolerance': {
         const got = lastNumber(answer);
         if (got === undefined) return { pass: false, detail: 'no number in the answer' };

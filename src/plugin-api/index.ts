@@ -31,3 +31,4 @@ export { Heap, RunQueue, queuedByClass, type QueueEntry } from './heap.js';
 export { JobSizePredictor, PredictorOptions } from './job-size.js';
 export { CapacityInput, CapacityOutput, capacityPlan } from './capacity.js';
 export { mmc, sampleStationary, smallestServers, type CapacityTarget, type MmcInput, type MmcResult } from './mmc.js';
+export { MAX_REGEX_LENGTH, safeRegex, type SafeRegex } from './safe-regex.js';

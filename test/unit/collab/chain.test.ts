@@ -65,11 +65,27 @@ describe('collab_chain', () => {
     expect(re.collab.loop.stop_reason).toBe('approved');
   });
 
+  it('a catastrophic stop regex runs in linear time: the critic answers, the loop ends, the server stays responsive', async () => {
+    const critic = new ScriptedBackend('critic', () => 'x'.repeat(20_000));
+    const writer = new ScriptedBackend('writer', () => 'draft');
+    const { call } = await start([writer, critic]);
+    const out = await call('collab_chain', {
+      input: 'x',
+      steps: [{ model: 'writer', template: '{{input}}' }],
+      loop: { evaluator: { model: 'critic' }, optimizer: { model: 'writer' }, max_rounds: 2, stop: { regex: '^([\\s\\S]+)+$Z' } },
+    });
+    expect(out.collab.loop.stop_reason).toBe('max_rounds'); // never matched, and never froze the event loop
+    expect(out.collab.loop.rounds).toHaveLength(2);
+    expect((await call('sys_info', {})).version).toBeTypeOf('string');
+  });
+
   it('rejects unknown placeholders and bad regexes before spawning anything', async () => {
     const { kernel, client } = await start([new EchoBackend('e')]);
     const before = kernel.procs.lastPid;
     expect((await callError(client, 'collab_chain', { input: 'x', steps: [{ template: '{{input}} {{nope}}' }] })).code).toBe('LLMOS_EINVAL');
     expect((await callError(client, 'collab_chain', { input: 'x', steps: [{ template: '{{input}}' }], loop: { stop: { regex: '(' } } })).code).toBe('LLMOS_EINVAL');
+    const backref = await callError(client, 'collab_chain', { input: 'x', steps: [{ template: '{{input}}' }], loop: { stop: { regex: '(a)\\1' } } });
+    expect(backref).toMatchObject({ code: 'LLMOS_EINVAL', message: expect.stringMatching(/linear time/) });
     expect((await callError(client, 'collab_chain', { input: 'x', steps: [{ model: 'nosuch', template: '{{input}}' }] })).code).toBe('LLMOS_ENOMODEL');
     expect(kernel.procs.lastPid).toBe(before);
   });

@@ -54,7 +54,19 @@ describe('suite parsing', () => {
     expect(() => parseSuite('{"prompt":"a","expected":"a","scorer":"fuzzy"}')).toThrow(/line 1: scorer/);
     expect(() => parseSuite('{"expected":"a","scorer":"exact"}')).toThrow(/exactly one of "prompt" or "messages"/);
     expect(() => parseSuite('{"prompt":"a","expected":5,"scorer":"contains"}')).toThrow(/needs "expected" to be a string/);
-    expect(() => parseSuite('{"prompt":"a","expected":"(","scorer":"regex"}')).toThrow(/invalid regex/);
+    expect(() => parseSuite('{"prompt":"a","expected":"(","scorer":"regex"}')).toThrow(/does not parse/);
+    expect(() => parseSuite('{"prompt":"a","expected":"(a)\\\\1","scorer":"regex"}')).toThrow(/no backreferences/);
+  });
+
+  it('matches a catastrophic pattern in linear time: a client regex cannot freeze the server', () => {
+    const s = new Scorer();
+    const text = 'a'.repeat(50_000);
+    // A backtracking engine takes exponential time here; RE2 answers after one pass.
+    const t0 = process.hrtime.bigint();
+    expect(s.score(item({ scorer: 'regex', expected: '^([\\s\\S]+)+$Z' }), text).pass).toBe(false);
+    expect(s.score(item({ scorer: 'regex', expected: '^(a|aa)+$' }), text + 'b').pass).toBe(false);
+    // Not a timing assertion: a bound no machine misses unless matching backtracks (which would take years).
+    expect(Number(process.hrtime.bigint() - t0) / 1e9).toBeLessThan(30);
   });
 });
 

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kernel } from './kernel/kernel.js';
 import type { Logger } from './core/log.js';
+import { checkEnvironment } from './kernel/params.js';
 import { registerCoreSyscalls } from './kernel/sys/index.js';
 import { readPluginConfig } from './loader/config.js';
 import { loadPlugins } from './loader/loader.js';
@@ -41,6 +42,7 @@ export interface BootOptions {
 
 /** The composition root: a kernel with its core syscalls and every configured plugin started. */
 export async function boot(opts: BootOptions = {}): Promise<{ kernel: Kernel; stop: () => Promise<void> }> {
+  checkEnvironment();
   const kernel = new Kernel({ dataDir: dataDir(opts.dataDir), logger: opts.logger, version: VERSION, admins: opts.admins });
   registerCoreSyscalls(kernel);
   const config = opts.config ? readPluginConfig(opts.config) : { plugins: [], dir: process.cwd() };

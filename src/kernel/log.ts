@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { params } from './params.js';
 
 export type Logger = pino.Logger;
 
@@ -24,7 +25,7 @@ const forward = new Writable({
  * The one root logger. Writes JSON to stderr (fd 2), never stdout: on stdio,
  * stdout is the MCP protocol. Level from LLMOS_LOG_LEVEL (default "info").
  */
-export function createLogger(level = process.env.LLMOS_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(level: string = params.logLevel): Logger {
   const stderrLevel = level === 'silent' ? 'fatal' : level;
   // The logger passes warnings through even when stderr wants less, so MCP clients still get them.
   const loggerLevel = pino.levels.values[stderrLevel] <= pino.levels.values.warn ? stderrLevel : 'warn';

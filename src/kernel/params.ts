@@ -1,13 +1,32 @@
+import { LlmosError } from '../core/errors.js';
 import { DEFAULT_MAX_TOKENS } from '../core/task.js';
 
 /** Limits and defaults, in one place (xv6's param.h). Env vars override where named. */
+
+/** Environment values that were set but cannot be used; checkEnvironment() refuses to start with them. */
+const problems: string[] = [];
+
 const envInt = (name: string, dflt: number, min = 1): number => {
   const v = process.env[name];
-  const n = v === undefined ? NaN : Number(v);
-  return Number.isFinite(n) && n >= min ? Math.floor(n) : dflt;
+  if (v === undefined || v.trim() === '') return dflt;
+  const n = Number(v);
+  if (Number.isSafeInteger(n) && n >= min) return n;
+  problems.push(`${name}=${JSON.stringify(v).slice(0, 40)} is not an integer ≥ ${min}; set one (default ${dflt}) or unset it.`);
+  return dflt;
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const envLogLevel = (): string => {
+  const v = process.env.LLMOS_LOG_LEVEL;
+  if (v === undefined || v.trim() === '') return 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(v)) return v;
+  problems.push(`LLMOS_LOG_LEVEL=${JSON.stringify(v).slice(0, 40)} is not a log level; use one of ${LOG_LEVELS.join(', ')}, or unset it.`);
+  return 'info';
 };
 
 export const params = {
+  /** pino level of the stderr log. */
+  logLevel: envLogLevel(),
   /** Finished processes kept for proc_get/proc_wait before the oldest is reaped. */
   maxFinished: envInt('LLMOS_MAX_FINISHED', 1000),
   /** Processes waiting in the run queue before proc_spawn answers LLMOS_EQUEUEFULL. */
@@ -28,3 +47,11 @@ export const params = {
   defaultListLimit: 50,
   maxListLimit: 1000,
 } as const;
+
+/**
+ * Throws LLMOS_EINVAL naming the first LLMOS_* variable whose value cannot be
+ * used, so a typo stops start-up instead of silently becoming a default.
+ */
+export function checkEnvironment(): void {
+  if (problems.length) throw new LlmosError('LLMOS_EINVAL', problems.length > 1 ? `${problems[0]} (and ${problems.length - 1} more: ${problems.slice(1).map((p) => p.split('=')[0]).join(', ')})` : problems[0]);
+}

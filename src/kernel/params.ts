@@ -33,6 +33,8 @@ export const params = {
   maxQueue: envInt('LLMOS_MAX_QUEUE', 100_000),
   /** Largest accepted syscall input, serialized as JSON. */
   maxInputBytes: envInt('LLMOS_MAX_INPUT_BYTES', 1024 * 1024),
+  /** Deepest nesting of objects and arrays in a syscall input. */
+  maxInputDepth: envInt('LLMOS_MAX_INPUT_DEPTH', 32),
   /** Default and maximum wait of proc_wait / proc_spawn {wait:true}. */
   defaultWaitMs: 60_000,
   maxWaitMs: 3_600_000,

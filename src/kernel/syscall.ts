@@ -1,5 +1,6 @@
 import { describeIssues, Errors, LlmosError, toLlmosError } from '../core/errors.js';
 import type { Syscall, SyscallContext } from '../core/syscall.js';
+import { checkInputShape } from './input-guard.js';
 import { params } from './params.js';
 import type { Permissions } from './permissions.js';
 
@@ -34,6 +35,7 @@ export class SyscallTable {
     const s = this.table.get(name);
     if (!s) throw Errors.noSyscall(name, [...this.table.keys()]);
     if (s.admin) this.perms.requireAdmin(ctx.owner, name);
+    checkInputShape(input, params.maxInputDepth, name);
     const bytes = Buffer.byteLength(JSON.stringify(input ?? {}) ?? '');
     if (bytes > params.maxInputBytes)
       throw new LlmosError('LLMOS_ETOOBIG', `input to ${name} is ${bytes} bytes, over the limit of ${params.maxInputBytes}; send less, or raise LLMOS_MAX_INPUT_BYTES.`, { bytes, limit: params.maxInputBytes });

@@ -84,6 +84,13 @@ describe('proc_* syscalls over MCP', () => {
   });
 });
 
+/** {a: {a: … {}}} `depth` levels deep. */
+const nested = (depth: number) => {
+  let v: Record<string, unknown> = {};
+  for (let i = 0; i < depth; i++) v = { a: v };
+  return v;
+};
+
 describe('bad input gets a coded error and the server keeps serving', () => {
   it.each([
     ['unknown tool', 'proc_frobnicate', {}, 'LLMOS_ENOSYS'],
@@ -93,6 +100,9 @@ describe('bad input gets a coded error and the server keeps serving', () => {
     ['over the size limit', 'proc_spawn', { prompt: 'x'.repeat(1024 * 1024 + 10) }, 'LLMOS_ETOOBIG'],
     ['kill of an unknown pid', 'proc_kill', { pid: 999_999 }, 'LLMOS_ENOPROC'],
     ['unknown model', 'proc_spawn', { prompt: 'a', model: 'nope' }, 'LLMOS_ENOMODEL'],
+    ['JSON nested 5,000 deep', 'proc_spawn', { prompt: 'a', metadata: { deep: nested(5000) } }, 'LLMOS_EINVAL'],
+    ['a lone surrogate in a string', 'proc_spawn', { prompt: 'bad \ud800 text' }, 'LLMOS_EINVAL'],
+    ['a lone surrogate in a key', 'proc_spawn', { prompt: 'a', metadata: { 'k\udc00': 1 } }, 'LLMOS_EINVAL'],
   ])('%s', async (_what, tool, args, code) => {
     const err = await callError(mcp.client, tool, args);
     expect(err.code).toBe(code);

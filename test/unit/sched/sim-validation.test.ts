@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Heap } from '../../../src/plugin-api/heap.js';
 import { lognormal } from '../../../src/sim/dists.js';
-import { simulate } from '../../../src/sim/engine.js';
+import { simulate as simulateWith, type SimConfig } from '../../../src/sim/engine.js';
+import { SCHEDULERS_CONFIG } from '../../helpers/schedulers.js';
 import { Rng } from '../../../src/plugin-api/rng.js';
+
+/** The scheduler plugins at their defaults, whatever llmos.plugins.json tunes. */
+const simulate = (cfg: SimConfig) => simulateWith({ config: SCHEDULERS_CONFIG, ...cfg });
 
 const max = (xs: ArrayLike<number>, keep: (i: number) => boolean = () => true) => {
   let m = -Infinity;

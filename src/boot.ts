@@ -57,6 +57,8 @@ export interface OfflineBootOptions {
   provides: readonly Provides[];
   /** Options laid over the config's, per plugin (see withOptionOverrides). */
   options?: PluginOptionOverrides;
+  /** false: options for plugins the config does not list are ignored rather than refused. */
+  strictOptions?: boolean;
   logger?: Logger;
 }
 
@@ -67,7 +69,7 @@ export interface OfflineBootOptions {
  * data dir is not touched. close() removes the data dir.
  */
 export async function bootOffline(opts: OfflineBootOptions): Promise<{ kernel: Kernel; close: () => Promise<void> }> {
-  const config = withOptionOverrides(readPluginConfig(opts.config), opts.options);
+  const config = withOptionOverrides(readPluginConfig(opts.config), opts.options, opts.strictOptions);
   const dir = mkdtempSync(join(tmpdir(), 'llmos-offline-'));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {

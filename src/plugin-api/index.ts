@@ -12,6 +12,7 @@ export type { Profiler, TaskProfile } from './profiler.js';
 export type { ClientSession, SessionHook } from './session.js';
 export type { HttpHandler, HttpRequest, HttpRouter, HttpRoutes } from './http.js';
 export { modelFactoryToken, type ModelConfig, type ModelFactory } from './model-factory.js';
+export { extractAnswer, lastNumber, majorityVote, normalizeAnswer, rankByAllocation, type AnswerFormat, type VoteResult } from './fusion.js';
 export { PERF_TABLE_TOKEN, type PerfTable, type PerfRow, type PerfSample, type PerfObservation } from './perf.js';
 export * from './knowledge.js';
 export type { SpawnHook } from './spawn.js';

@@ -1,15 +1,16 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kernel } from './kernel/kernel.js';
+import { createLogger } from './kernel/log.js';
 import type { Logger } from './core/log.js';
 import { checkEnvironment } from './kernel/params.js';
 import { registerCoreSyscalls } from './kernel/sys/index.js';
-import { readPluginConfig } from './loader/config.js';
+import { readPluginConfig, withOptionOverrides, type PluginConfig, type PluginOptionOverrides } from './loader/config.js';
 import { loadPlugins } from './loader/loader.js';
 import { packageRoot } from './loader/resolve.js';
-import type { PluginDefinition } from './plugin-api/plugin.js';
+import type { PluginDefinition, Provides } from './plugin-api/plugin.js';
 
 export const VERSION: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
 
@@ -28,8 +29,8 @@ export function configPath(explicit?: string): string {
 }
 
 export interface BootOptions {
-  /** A plugin config file; omitted means only `inline` plugins load. */
-  config?: string;
+  /** A plugin config file, or one already read; omitted means only `inline` plugins load. */
+  config?: string | Pick<PluginConfig, 'plugins' | 'dir'>;
   inline?: PluginDefinition[];
   dataDir?: string;
   logger?: Logger;
@@ -38,6 +39,8 @@ export interface BootOptions {
   start?: boolean;
   /** Admin owner patterns; default from LLMOS_ADMINS. */
   admins?: readonly string[];
+  /** Load only the plugins that provide one of these kinds (and their dependencies). */
+  provides?: readonly Provides[];
 }
 
 /** The composition root: a kernel with its core syscalls and every configured plugin started. */
@@ -45,7 +48,39 @@ export async function boot(opts: BootOptions = {}): Promise<{ kernel: Kernel; st
   checkEnvironment();
   const kernel = new Kernel({ dataDir: dataDir(opts.dataDir), logger: opts.logger, version: VERSION, admins: opts.admins });
   registerCoreSyscalls(kernel);
-  const config = opts.config ? readPluginConfig(opts.config) : { plugins: [], dir: process.cwd() };
-  const { stop } = await loadPlugins(kernel, config, { inline: opts.inline, startTimeoutMs: opts.startTimeoutMs, start: opts.start });
+  const config = typeof opts.config === 'string' ? readPluginConfig(opts.config) : (opts.config ?? { plugins: [], dir: process.cwd() });
+  const { stop } = await loadPlugins(kernel, config, { inline: opts.inline, startTimeoutMs: opts.startTimeoutMs, start: opts.start, provides: opts.provides });
   return { kernel, stop };
+}
+
+export interface OfflineBootOptions {
+  /** The plugin config file; offline tools default it to configPath(), the file serve reads. */
+  config: string;
+  /** The kinds of plugin the tool drives, e.g. ['scheduler']. */
+  provides: readonly Provides[];
+  /** Options laid over the config's, per plugin (see withOptionOverrides). */
+  options?: PluginOptionOverrides;
+  /** false: options for plugins the config does not list are ignored rather than refused. */
+  strictOptions?: boolean;
+  logger?: Logger;
+}
+
+/**
+ * A kernel for offline tools (simulate, route-eval): the config's plugins that
+ * provide one of `provides`, registered by the real loader but never started,
+ * in a throw-away data dir. So no model loads, nothing listens, and the user's
+ * data dir is not touched. close() removes the data dir.
+ */
+export async function bootOffline(opts: OfflineBootOptions): Promise<{ kernel: Kernel; close: () => Promise<void> }> {
+  const config = withOptionOverrides(readPluginConfig(opts.config), opts.options, opts.strictOptions);
+  const dir = mkdtempSync(join(tmpdir(), 'llmos-offline-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const logger = opts.logger ?? createLogger(process.env.LLMOS_LOG_LEVEL ?? 'warn');
+    const { kernel, stop } = await boot({ config, dataDir: dir, logger, start: false, provides: opts.provides });
+    return { kernel, close: async () => (await stop(), remove()) };
+  } catch (e) {
+    remove();
+    throw e;
+  }
 }

@@ -1,5 +1,4 @@
-import { LlmosError, defineSyscall, z, type KernelApi, type Process, type TaskInput } from '../../src/plugin-api/index.js';
-import { extractAnswer, majorityVote, type AnswerFormat } from './answer.js';
+import { LlmosError, defineSyscall, extractAnswer, majorityVote, z, type AnswerFormat, type KernelApi, type Process, type TaskInput } from '../../src/plugin-api/index.js';
 import { launchGroup, type Group } from './group.js';
 import type { KgBridge } from './kg-bridge.js';
 import { checkModels, rankModels, takeK } from './pick-models.js';

@@ -1,4 +1,4 @@
-import { LlmosError, type Allocation, type KernelApi, type Process } from '../../src/plugin-api/index.js';
+import { LlmosError, rankByAllocation, type KernelApi, type Process } from '../../src/plugin-api/index.js';
 
 export interface Ranking {
   /** Every available model id, best first: the allocator's choice, then by its scores. */
@@ -6,16 +6,6 @@ export interface Ranking {
   allocator: string;
   reason: string;
   scores: Record<string, number>;
-}
-
-/**
- * Orders candidates by one allocation: the chosen model first, then the rest
- * by score (higher first; unscored last), ties in candidate order.
- */
-export function rankByAllocation(candidates: readonly string[], a: Pick<Allocation, 'model' | 'scores'>): string[] {
-  const s = (id: string) => a.scores[id] ?? -Infinity;
-  const rest = candidates.filter((id) => id !== a.model).sort((x, y) => (s(x) === s(y) ? 0 : s(y) > s(x) ? 1 : -1));
-  return candidates.includes(a.model) ? [a.model, ...rest] : rest;
 }
 
 /** Asks the active allocator once, for the group's task, and ranks every available model. */

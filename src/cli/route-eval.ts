@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { configPath } from '../boot.js';
 import { isLlmosError } from '../core/errors.js';
 import { ensembleEval, formatEnsemble, type EnsembleReport } from '../route/ensemble.js';
 import { routeEval, type RouteEvalOptions } from '../route/evaluate.js';
@@ -33,13 +34,14 @@ export function routeEvalCommand(): Command {
     .description('Replay recorded LLM outcomes (RouterBench CSVs) through an allocator; print accuracy and cost per 1,000 prompts against every single model, the oracle and random choice.')
     .requiredOption('--data <file>', 'a RouterBench CSV to score (repeatable; prompts of all files are interleaved)', collect, [])
     .option('--warmup <file>', 'a RouterBench CSV replayed first to learn from, not scored (repeatable)', collect, [])
+    .option('-c, --config <file>', 'plugin config whose allocator and profiler plugins and options are replayed (default: as serve, $LLMOS_CONFIG or ./llmos.plugins.json)')
     .option('--allocator <name>', 'allocator to evaluate', 'bandit')
     .option('--lambda <x>', 'cost sensitivity, kept fixed: reward = quality − λ × dollars (default: λ paced to the bandit\'s budget_share)', num('--lambda'))
     .option('--budget-share <x>', 'bandit spend target: this share of what always choosing the best-rated model would cost (default 0.24; 0 = fixed λ)', num('--budget-share'))
     .option('--seed <n>', 'seed of the stream order, splits and tie-breaks', num('--seed'), 1)
     .option('--holdout <fraction>', 'score only this seeded share of each --data file; the rest joins the warm-up', num('--holdout'))
     .addOption(new Option('--warmup-feedback <mode>', 'warm-up feeds back every model\'s outcome (all, like eval results) or only the chosen one').choices(['all', 'chosen']).default('all'))
-    .option('--param <plugin.option=value>', 'plugin option for the replay kernel, e.g. alloc-bandit.budget_per_1k=1.2 (repeatable)', collect, [])
+    .option('--param <plugin.option=value>', 'plugin option over the config\'s for the replay kernel, e.g. alloc-bandit.budget_per_1k=1.2 (repeatable)', collect, [])
     .option('--ensemble <k>', 'replay majority-vote fusion of the k models the allocator ranks highest per prompt (see src/route/ensemble.ts)', num('--ensemble'))
     .option('--quorum <q>', 'with --ensemble: ask the ranked models one by one and stop once q agree', num('--quorum'))
     .option('--json', 'print one JSON object instead of a table')
@@ -53,6 +55,7 @@ export function routeEvalCommand(): Command {
         if (opts.budgetShare !== undefined && opts.lambda !== undefined) throw new InvalidArgumentError('give --lambda (a fixed λ) or --budget-share (λ paced to a spend share), not both');
         const o: RouteEvalOptions = {
           data: opts.data,
+          config: configPath(opts.config),
           warmup: opts.warmup,
           allocator: opts.allocator,
           lambda: opts.lambda,

@@ -59,3 +59,19 @@ export function readPluginConfig(file: string, env = process.env): PluginConfig 
 
 /** The JSON Schema shipped for editors ("$schema" in llmos.plugins.json). */
 export const pluginConfigJsonSchema = (): unknown => z.toJSONSchema(PluginConfigSchema, { io: 'input' });
+
+/** Per plugin name, options laid over the config's own, key by key (`--plugin-options`, `--param`). */
+export type PluginOptionOverrides = Record<string, Record<string, unknown>>;
+
+/**
+ * The config with `overrides` merged into its plugins' options. Strict (the
+ * default): an override naming a plugin the config does not list is an error;
+ * otherwise it is ignored.
+ */
+export function withOptionOverrides<C extends Pick<PluginConfig, 'plugins'>>(config: C, overrides: PluginOptionOverrides = {}, strict = true): C {
+  const listed = new Set(config.plugins.map((p) => p.name));
+  const unknown = Object.keys(overrides).filter((n) => !listed.has(n));
+  if (strict && unknown.length)
+    throw new LlmosError('LLMOS_EINVAL', `plugin options name ${unknown.map((n) => `"${n}"`).join(', ')}, which the config does not list; check the name or add the plugin to the config (listed: ${[...listed].join(', ')}).`);
+  return { ...config, plugins: config.plugins.map((p) => (overrides[p.name] ? { ...p, options: { ...p.options, ...overrides[p.name] } } : p)) };
+}

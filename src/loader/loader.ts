@@ -3,7 +3,7 @@ import { LlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
 import { describeIssues } from '../core/errors.js';
-import type { PluginDefinition } from '../plugin-api/plugin.js';
+import type { PluginDefinition, Provides } from '../plugin-api/plugin.js';
 import type { PluginConfig } from './config.js';
 import { resolvePluginModule } from './resolve.js';
 import { makeScope } from './scope.js';
@@ -27,6 +27,23 @@ async function importPlugin(name: string, spec: string, dir: string): Promise<Pl
   if (!def || typeof def.register !== 'function') throw fail(name, `module "${spec}" has no default export made with definePlugin().`);
   if (def.name !== name) throw fail(name, `module "${spec}" defines plugin "${def.name}"; set "name" to "${def.name}".`);
   return def;
+}
+
+/**
+ * The plugins that provide one of `kinds`, plus what they depend on (so the
+ * dependency check still holds), in their original order. Offline tools use
+ * it to load only policies: no model backend, journal or transport registers.
+ */
+export function onlyProviding<T extends { def: PluginDefinition }>(plugins: T[], kinds: readonly Provides[]): T[] {
+  const byName = new Map(plugins.map((p) => [p.def.name, p]));
+  const keep = new Set<string>();
+  const add = (p: T | undefined) => {
+    if (!p || keep.has(p.def.name)) return;
+    keep.add(p.def.name);
+    for (const d of p.def.dependsOn ?? []) add(byName.get(d));
+  };
+  for (const p of plugins) if (p.def.provides.some((k) => kinds.includes(k))) add(p);
+  return plugins.filter((p) => keep.has(p.def.name));
 }
 
 /** Orders plugins so each comes after its dependencies; config order breaks ties. */
@@ -69,7 +86,14 @@ async function withTimeout<T>(what: Promise<T>, ms: number, onTimeout: () => Err
 export async function loadPlugins(
   kernel: Kernel,
   config: Pick<PluginConfig, 'plugins' | 'dir'>,
-  opts: { startTimeoutMs?: number; inline?: PluginDefinition[]; /** false: register only (docs, validation without side effects). */ start?: boolean } = {},
+  opts: {
+    startTimeoutMs?: number;
+    inline?: PluginDefinition[];
+    /** false: register only (docs, validation without side effects). */
+    start?: boolean;
+    /** Load only the plugins that provide one of these kinds, and their dependencies (see onlyProviding). */
+    provides?: readonly Provides[];
+  } = {},
 ): Promise<{ plugins: LoadedPlugin[]; stop: () => Promise<void> }> {
   const entries = config.plugins.filter((p) => p.enabled);
   const seen = new Set<string>();
@@ -84,13 +108,14 @@ export async function loadPlugins(
     seen.add(def.name);
     loaded.push({ def, options: {}, module: '(inline)' });
   }
-  for (const p of loaded) {
+  const selected = opts.provides ? onlyProviding(loaded, opts.provides) : loaded;
+  for (const p of selected) {
     const schema = (p.def.options ?? z.object({}).passthrough()) as z.ZodType;
     const r = schema.safeParse(p.options ?? {});
     if (!r.success) throw fail(p.def.name, `invalid options: ${describeIssues(r.error).replace(/^/, 'options.')}`);
     p.options = r.data;
   }
-  const ordered = orderByDependencies(loaded);
+  const ordered = orderByDependencies(selected);
   const scopes = new Map(ordered.map((p) => [p.def.name, makeScope(kernel, p.def)]));
   for (const p of ordered) await p.def.register(scopes.get(p.def.name)!, p.options);
   const started: LoadedPlugin[] = [];

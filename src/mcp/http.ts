@@ -25,28 +25,16 @@ interface Live {
   close: () => Promise<void>;
 }
 
+type Sessions = Map<string, Live>;
+
 const rpcError = (res: Response, status: number, message: string) => res.status(status).json({ jsonrpc: '2.0', id: null, error: { code: -32000, message } });
 
-/**
- * Streamable HTTP at /mcp (one MCP server per session, as the SDK requires),
- * the legacy SSE transport at /sse + /messages, and /healthz. Refuses to bind
- * a non-loopback address without a bearer token.
- */
-export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: string; port: number; server: HttpServer; close: () => Promise<void> }> {
-  if (!LOOPBACK.has(o.host) && !o.token && !Object.keys(o.users ?? {}).length)
-    throw new LlmosError('LLMOS_EPERM', `refusing to serve on non-loopback address ${o.host} without LLMOS_AUTH_TOKEN or LLMOS_AUTH_TOKENS; set a token or bind 127.0.0.1.`);
-  /** A named user's sessions share one owner (so budgets and processes follow the user); others get one each. */
-  const ownerFor = (req: HttpRequest, transport: string, sessionId: string) => (req.user ? `user:${req.user}` : `${transport}:${sessionId.slice(0, 8)}`);
-  const sessions = new Map<string, Live>();
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(express.json({ limit: params.maxInputBytes * 4 }));
+/** A named user's sessions share one owner (so budgets and processes follow the user); others get one each. */
+const ownerFor = (req: HttpRequest, transport: string, sessionId: string) => (req.user ? `user:${req.user}` : `${transport}:${sessionId.slice(0, 8)}`);
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, version: kernel.version, uptime_ms: Date.now() - kernel.started, sessions: sessions.size });
-  });
-
-  app.all('/mcp', async (req, res) => {
+/** ALL /mcp: a request of a known Streamable HTTP session, or an initialize request that opens one (one MCP server per session). */
+function streamableHttp(kernel: Kernel, sessions: Sessions) {
+  return async (req: Request, res: Response) => {
     const id = req.headers['mcp-session-id'];
     const live = typeof id === 'string' ? sessions.get(id) : undefined;
     if (live) {
@@ -67,9 +55,12 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
     };
     await mcp.connect(transport);
     await transport.handleRequest(req, res, req.body);
-  });
+  };
+}
 
-  app.get('/sse', async (req, res) => {
+/** GET /sse: opens a legacy SSE session, closed when the response closes. */
+function openSse(kernel: Kernel, sessions: Sessions) {
+  return async (req: Request, res: Response) => {
     const transport = new SSEServerTransport('/messages', res);
     const { mcp, close } = createMcpServer(kernel, { id: `sse:${transport.sessionId.slice(0, 8)}`, owner: ownerFor(req, 'sse', transport.sessionId) });
     sessions.set(transport.sessionId, { transport, close });
@@ -78,31 +69,66 @@ export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: 
       void close();
     });
     await mcp.connect(transport);
-  });
+  };
+}
 
-  app.post('/messages', async (req, res) => {
+/** POST /messages: a message to an open SSE session. */
+function postSse(sessions: Sessions) {
+  return async (req: Request, res: Response) => {
     const live = sessions.get(String(req.query.sessionId ?? ''));
     if (!live || !(live.transport instanceof SSEServerTransport)) return rpcError(res, 404, 'unknown SSE session; open GET /sse first.');
     await live.transport.handlePostMessage(req, res, req.body);
-  });
+  };
+}
 
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+/** Body too large, unparsable JSON, or anything else a handler threw, as a JSON-RPC error. */
+function errorHandler(kernel: Kernel) {
+  return (err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (err.type === 'entity.too.large') return rpcError(res, 413, `LLMOS_ETOOBIG: request body over ${params.maxInputBytes * 4} bytes; send less.`);
     if (err.type === 'entity.parse.failed') return res.status(400).json({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
     kernel.log.error({ err }, 'http request failed');
     return rpcError(res, err.status ?? 500, 'LLMOS_EINTERNAL: request failed; check the server log.');
-  });
+  };
+}
 
+/** The Express app of the MCP transports and /healthz. */
+function mcpApp(kernel: Kernel, sessions: Sessions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: params.maxInputBytes * 4 }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, version: kernel.version, uptime_ms: Date.now() - kernel.started, sessions: sessions.size });
+  });
+  app.all('/mcp', streamableHttp(kernel, sessions));
+  app.get('/sse', openSse(kernel, sessions));
+  app.post('/messages', postSse(sessions));
+  app.use(errorHandler(kernel));
+  return app;
+}
+
+/** The HTTP server: every request passes the guard; plugin routes are served before Express, everything else by it. */
+function guardedServer(kernel: Kernel, o: HttpOptions, app: express.Express): HttpServer {
   const routes = new PluginRoutes(params.maxInputBytes * 4, kernel.log);
   for (const add of [...kernel.httpRoutes, ...(o.mount ? [o.mount] : [])]) add(routes);
   const guard = httpGuard(o);
-  // Every request passes the guard; plugin routes are served before Express, everything else by it.
-  const server = createServer((req, res) =>
+  return createServer((req, res) =>
     guard(req, res, (user) => {
       if (user) (req as HttpRequest).user = user;
       return routes.handle(req, res) || app(req, res);
     }),
   );
+}
+
+/**
+ * Streamable HTTP at /mcp (one MCP server per session, as the SDK requires),
+ * the legacy SSE transport at /sse + /messages, and /healthz. Refuses to bind
+ * a non-loopback address without a bearer token.
+ */
+export async function serveHttp(kernel: Kernel, o: HttpOptions): Promise<{ url: string; port: number; server: HttpServer; close: () => Promise<void> }> {
+  if (!LOOPBACK.has(o.host) && !o.token && !Object.keys(o.users ?? {}).length)
+    throw new LlmosError('LLMOS_EPERM', `refusing to serve on non-loopback address ${o.host} without LLMOS_AUTH_TOKEN or LLMOS_AUTH_TOKENS; set a token or bind 127.0.0.1.`);
+  const sessions: Sessions = new Map();
+  const server = guardedServer(kernel, o, mcpApp(kernel, sessions));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());

@@ -1,5 +1,5 @@
 import type { OutcomeRow } from './dataset.js';
-import type { Score } from './replay.js';
+import type { Score } from './tally.js';
 import { Rng } from '../plugin-api/rng.js';
 
 const score = (q: number, c: number, n: number): Score => ({ accuracy: n ? q / n : 0, cost_per_1k: n ? (1000 * c) / n : 0 });

@@ -15,6 +15,54 @@ export interface CsvRecord {
   error?: string;
 }
 
+/** One field read from `i`: its value, where reading stopped, the line reached, and the first grammar error. */
+interface Field {
+  value: string;
+  i: number;
+  line: number;
+  error?: string;
+}
+
+/** A field in double quotes, starting at the quote at `i`; `start` is its record's first line. */
+function quotedField(text: string, i: number, line: number, start: number): Field {
+  const n = text.length;
+  let value = '';
+  let closed = false;
+  i++;
+  while (i < n) {
+    const q = text.indexOf('"', i);
+    if (q < 0) {
+      value += text.slice(i);
+      line += countNewlines(text, i, n);
+      i = n;
+      break;
+    }
+    value += text.slice(i, q);
+    line += countNewlines(text, i, q);
+    if (text[q + 1] === '"') {
+      value += '"';
+      i = q + 2;
+    } else {
+      i = q + 1;
+      closed = true;
+      break;
+    }
+  }
+  if (!closed) return { value, i, line, error: `line ${start}: the file ends inside a quoted field` };
+  if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
+    const stop = nextDelimiter(text, i);
+    return { value: value + text.slice(i, stop), i: stop, line, error: `line ${line}: text after a closing quote` };
+  }
+  return { value, i, line };
+}
+
+/** A field without quotes, up to the next comma or line end. */
+function plainField(text: string, i: number, line: number): Field {
+  const stop = nextDelimiter(text, i);
+  const value = text.slice(i, stop);
+  return value.includes('"') ? { value, i: stop, line, error: `line ${line}: a quote inside an unquoted field` } : { value, i: stop, line };
+}
+
 /** Parses the whole text; the caller decides what to do with malformed records. */
 export function* parseCsv(text: string): Generator<CsvRecord> {
   let i = 0;
@@ -26,43 +74,10 @@ export function* parseCsv(text: string): Generator<CsvRecord> {
     const fields: string[] = [];
     let error: string | undefined;
     for (;;) {
-      let value = '';
-      if (text[i] === '"') {
-        i++;
-        let closed = false;
-        while (i < n) {
-          const q = text.indexOf('"', i);
-          if (q < 0) {
-            value += text.slice(i);
-            line += countNewlines(text, i, n);
-            i = n;
-            break;
-          }
-          value += text.slice(i, q);
-          line += countNewlines(text, i, q);
-          if (text[q + 1] === '"') {
-            value += '"';
-            i = q + 2;
-          } else {
-            i = q + 1;
-            closed = true;
-            break;
-          }
-        }
-        if (!closed) error ??= `line ${start}: the file ends inside a quoted field`;
-        else if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          error ??= `line ${line}: text after a closing quote`;
-          const stop = nextDelimiter(text, i);
-          value += text.slice(i, stop);
-          i = stop;
-        }
-      } else {
-        const stop = nextDelimiter(text, i);
-        value = text.slice(i, stop);
-        if (value.includes('"')) error ??= `line ${line}: a quote inside an unquoted field`;
-        i = stop;
-      }
-      fields.push(value);
+      const f = text[i] === '"' ? quotedField(text, i, line, start) : plainField(text, i, line);
+      ({ i, line } = f);
+      error ??= f.error;
+      fields.push(f.value);
       if (i >= n) break;
       if (text[i] === ',') {
         i++;

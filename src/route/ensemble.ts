@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { extractAnswer, majorityVote } from '../../plugins/collab/answer.js';
-import { rankByAllocation } from '../../plugins/collab/pick-models.js';
 import type { Allocator } from '../core/allocator.js';
+import { extractAnswer, majorityVote, rankByAllocation } from '../plugin-api/fusion.js';
 import { parseCsv } from './csv.js';
 import { routeEval, type RouteEvalOptions, type RouteEvalReport, type Streams } from './evaluate.js';
 import { ReplayHost, replayCandidates } from './host.js';
 import { decodePythonStringList } from './pylist.js';
-import { warmUp, type ReplayItem, type ReplayRun, type Score } from './replay.js';
+import { warmUp, type ReplayItem } from './replay.js';
+import type { ReplayRun, Score } from './tally.js';
 import { ScoreTally } from './tally.js';
 
 /**
@@ -181,7 +181,7 @@ export async function ensembleEval(o: EnsembleOptions): Promise<EnsembleReport &
   if (o.quorum !== undefined && (!Number.isInteger(o.quorum) || o.quorum < 1 || o.quorum > o.ensemble)) throw new Error('--quorum must be a whole number between 1 and --ensemble.');
   const plain = await routeEval(o);
   const answers = loadAnswers(o.data, plain.streams.models);
-  const host = await ReplayHost.open({ pluginOptions: hostOptions(o), logger: o.logger });
+  const host = await ReplayHost.open({ config: o.config, pluginOptions: hostOptions(o), logger: o.logger });
   const byAccuracy = Object.entries(plain.baselines).sort((x, y) => y[1].accuracy - x[1].accuracy || x[1].cost_per_1k - y[1].cost_per_1k);
   const [bestModel, bestScore] = byAccuracy[0];
   const fixedModels = byAccuracy.slice(0, o.ensemble).map(([m]) => m);

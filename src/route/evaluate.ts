@@ -2,7 +2,8 @@ import type { Logger } from '../core/log.js';
 import { oracleScore, randomScore, singleModelScores } from './baselines.js';
 import { loadRouterBench, type OutcomeRow, type Skipped } from './dataset.js';
 import { ReplayHost } from './host.js';
-import { scoreReplay, warmUp, type ReplayItem, type ReplayRun, type Score, type WarmupFeedback } from './replay.js';
+import { scoreReplay, warmUp, type ReplayItem, type WarmupFeedback } from './replay.js';
+import type { ReplayRun, Score } from './tally.js';
 import { shuffled, splitPerFile } from './shuffle.js';
 
 export interface RouteEvalOptions {
@@ -18,7 +19,9 @@ export interface RouteEvalOptions {
   /** Score only this seeded fraction of each --data file; the rest joins the warm-up. */
   holdout?: number;
   warmupFeedback?: WarmupFeedback;
-  /** Extra plugin options: { "alloc-bandit": { alpha: 0.1 } }. */
+  /** The plugin config whose allocator and profiler plugins are replayed; default: the file `llmos serve` reads. */
+  config?: string;
+  /** Extra plugin options over the config's: { "alloc-bandit": { alpha: 0.1 } }. */
   pluginOptions?: Record<string, Record<string, unknown>>;
   logger?: Logger;
 }
@@ -82,7 +85,7 @@ function hostOptions(o: RouteEvalOptions, lambda: number | undefined): RouteEval
 
 /** One replay of the allocator on prepared streams (a fresh kernel, so runs do not share state). */
 export async function runOnce(o: RouteEvalOptions, s: Streams, items: { warm: ReplayItem[]; score: ReplayItem[] }, lambda = o.lambda): Promise<ReplayRun & { lambda: number | null; lambda_final: number | null }> {
-  const host = await ReplayHost.open({ pluginOptions: hostOptions(o, lambda), logger: o.logger });
+  const host = await ReplayHost.open({ config: o.config, pluginOptions: hostOptions(o, lambda), logger: o.logger });
   try {
     const alloc = host.allocator(o.allocator ?? 'bandit');
     const lam = lambda ?? (alloc.snapshot?.().lambda as number | undefined) ?? null;
@@ -98,7 +101,7 @@ export async function runOnce(o: RouteEvalOptions, s: Streams, items: { warm: Re
 /** Everything route-eval prints: the allocator's run, every single model, the oracle and random choice. */
 export async function routeEval(o: RouteEvalOptions): Promise<RouteEvalReport & { items: { warm: ReplayItem[]; score: ReplayItem[] }; streams: Streams }> {
   const s = loadStreams(o);
-  const profiler = await ReplayHost.open({ pluginOptions: hostOptions(o, o.lambda), logger: o.logger });
+  const profiler = await ReplayHost.open({ config: o.config, pluginOptions: hostOptions(o, o.lambda), logger: o.logger });
   let items: { warm: ReplayItem[]; score: ReplayItem[] };
   try {
     profiler.allocator(o.allocator ?? 'bandit'); // fail fast, listing the names, on an unknown allocator

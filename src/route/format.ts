@@ -1,5 +1,5 @@
 import type { RouteEvalReport } from './evaluate.js';
-import type { Score } from './replay.js';
+import type { Score } from './tally.js';
 
 const row = (name: string, s: Score) => `${name.padEnd(40)} ${s.accuracy.toFixed(3).padStart(8)} ${`$${s.cost_per_1k.toFixed(3)}`.padStart(10)}`;
 

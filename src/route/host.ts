@@ -1,53 +1,36 @@
-import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { bootOffline, configPath } from '../boot.js';
 import { LlmosError } from '../core/errors.js';
-import { Kernel } from '../kernel/kernel.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { Logger } from '../core/log.js';
 import { TaskSchema, type Task } from '../core/task.js';
-import { loadPlugins } from '../loader/loader.js';
-import { packageRoot } from '../loader/resolve.js';
+import type { PluginOptionOverrides } from '../loader/config.js';
 import type { Allocator } from '../core/allocator.js';
 import type { ModelInfo } from '../core/model.js';
 
-/** The plugins replay loads, through the kernel's own loader, as `llmos serve` would. */
-export const REPLAY_PLUGINS = ['profile-basic', 'alloc-bandit', 'alloc-rules', 'alloc-perf'] as const;
-
 export interface HostOptions {
-  /** Options per plugin name, merged over the replay defaults. */
-  pluginOptions?: Record<string, Record<string, unknown>>;
+  /** The plugin config whose allocator and profiler plugins replay loads; default configPath(), the file `llmos serve` reads. */
+  config?: string;
+  /** Options per plugin name, laid over the config's; names the config does not list are ignored. */
+  pluginOptions?: PluginOptionOverrides;
   logger?: Logger;
 }
 
 /**
- * A kernel with the allocator plugins loaded from plugins/ by the real loader,
- * in a throw-away data dir (replay never touches the user's saved bandit state).
+ * A kernel with the config's allocator and profiler plugins, registered by the
+ * real loader and never started, in a throw-away data dir: replay never loads
+ * a model and never touches the user's saved bandit state (alloc-bandit runs
+ * with persist off).
  */
 export class ReplayHost {
   private constructor(
     readonly kernel: Kernel,
-    private readonly stop: () => Promise<void>,
-    private readonly dir: string,
+    readonly close: () => Promise<void>,
   ) {}
 
   static async open(opts: HostOptions = {}): Promise<ReplayHost> {
-    const dir = mkdtempSync(join(tmpdir(), 'llmos-route-'));
-    const kernel = new Kernel({ dataDir: dir, logger: opts.logger });
-    const defaults: Record<string, Record<string, unknown>> = { 'alloc-bandit': { persist: false } };
-    const plugins = REPLAY_PLUGINS.map((name) => ({
-      name,
-      module: `./plugins/${name}`,
-      enabled: true,
-      options: { ...defaults[name], ...opts.pluginOptions?.[name] },
-    }));
-    try {
-      const { stop } = await loadPlugins(kernel, { plugins, dir: packageRoot });
-      return new ReplayHost(kernel, stop, dir);
-    } catch (e) {
-      rmSync(dir, { recursive: true, force: true });
-      throw e;
-    }
+    const options = { ...opts.pluginOptions, 'alloc-bandit': { ...opts.pluginOptions?.['alloc-bandit'], persist: false } };
+    const { kernel, close } = await bootOffline({ config: opts.config ?? configPath(), provides: ['allocator', 'profiler'], options, strictOptions: false, logger: opts.logger });
+    return new ReplayHost(kernel, close);
   }
 
   /** A fresh instance of the named allocator, made active as alloc_set would. */
@@ -67,11 +50,6 @@ export class ReplayHost {
       task.domain ??= prof.domain;
     }
     return task;
-  }
-
-  async close(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -2,27 +2,12 @@ import type { Task } from '../core/task.js';
 import type { Allocator } from '../core/allocator.js';
 import type { OutcomeRow } from './dataset.js';
 import { replayCandidates, type ReplayHost } from './host.js';
-import { ScoreTally } from './tally.js';
+import { ScoreTally, type ReplayRun } from './tally.js';
 
 /** A prompt ready to replay: the task as the kernel would profile it, and its recorded outcomes. */
 export interface ReplayItem {
   task: Task;
   row: OutcomeRow;
-}
-
-export interface Score {
-  accuracy: number;
-  cost_per_1k: number;
-}
-
-export interface ReplayRun extends Score {
-  prompts: number;
-  /** How often each model was chosen. */
-  choices: Record<string, number>;
-  /** Cumulative regret against the per-prompt best reward (quality − λ·cost), at ~20 points. */
-  regret: Array<{ prompt: number; regret: number }>;
-  /** Per eval_name, scored after the fact. */
-  by_family: Record<string, Score & { prompts: number }>;
 }
 
 export type WarmupFeedback = 'all' | 'chosen';

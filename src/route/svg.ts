@@ -1,4 +1,4 @@
-import type { Score } from './replay.js';
+import type { Score } from './tally.js';
 
 export interface PlotPoint extends Score {
   label: string;

@@ -1,5 +1,6 @@
 import { runOnce, type RouteEvalOptions, type Streams } from './evaluate.js';
-import type { ReplayItem, Score } from './replay.js';
+import type { ReplayItem } from './replay.js';
+import type { Score } from './tally.js';
 
 /** λ values of the default sweep: from cost-blind to very cost-averse (quality points per dollar). */
 export const DEFAULT_LAMBDAS = [0, 2, 5, 10, 20, 30, 35, 40, 60, 100, 200, 500];

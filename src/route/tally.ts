@@ -1,5 +1,19 @@
 import type { OutcomeRow } from './dataset.js';
-import type { ReplayRun } from './replay.js';
+
+export interface Score {
+  accuracy: number;
+  cost_per_1k: number;
+}
+
+export interface ReplayRun extends Score {
+  prompts: number;
+  /** How often each model was chosen. */
+  choices: Record<string, number>;
+  /** Cumulative regret against the per-prompt best reward (quality − λ·cost), at ~20 points. */
+  regret: Array<{ prompt: number; regret: number }>;
+  /** Per eval_name, scored after the fact. */
+  by_family: Record<string, Score & { prompts: number }>;
+}
 
 /**
  * The running score of a replay: accuracy and cost per 1,000 prompts,

@@ -7,6 +7,8 @@
 const dist = process.env.LLMOS_DIST ?? new URL('../../dist/', import.meta.url).pathname;
 const { simulate } = await import(`${dist}/src/sim/engine.js`);
 const { lognormal, pareto } = await import(`${dist}/src/sim/dists.js`);
+// The scheduler plugins at their own defaults (not llmos.plugins.json's tuning), loaded by the real loader.
+const SCHEDULERS_CONFIG = new URL('../fixtures/schedulers.plugins.json', import.meta.url).pathname;
 const N = Number(process.argv[2] ?? 1_000_000);
 const SEED = Number(process.argv[3] ?? 7);
 
@@ -23,7 +25,7 @@ const variants = [
 ];
 console.log(`ρ=0.8, c=1, ${N} tasks, seed ${SEED}; sjf guarded = sched-sjf ${JSON.stringify(GUARDED)}`);
 for (const [label, service] of [['lognormal', lognormal(1)], ['pareto', pareto(1)]]) {
-  const base = { arrivalRate: 0.8, serviceRate: 1, servers: 1, tasks: N, seed: SEED, service };
+  const base = { config: SCHEDULERS_CONFIG, arrivalRate: 0.8, serviceRate: 1, servers: 1, tasks: N, seed: SEED, service };
   const fcfs = await simulate({ ...base, policy: 'fcfs' });
   console.log(`${label}: fcfs mean response ${fcfs.mean_response.toFixed(3)} s, longest-decile p99 response ${fcfs.longest_decile.p99_response.toFixed(2)} s`);
   for (const [policy, pluginOptions, name = policy] of variants) {
@@ -47,14 +49,14 @@ const PRIO = [
   ['priority', { aging_per_s: 0 }, 'priority'],
 ];
 const rate = (o, dflt) => `${o.aging_per_s ?? dflt}/s`;
-const sat = { arrivalRate: 4.8, serviceRate: 1, servers: 4, tasks: N, seed: 3, priorityMix: { 0: 0.05, 9: 0.95 } };
+const sat = { config: SCHEDULERS_CONFIG, arrivalRate: 4.8, serviceRate: 1, servers: 4, tasks: N, seed: 3, priorityMix: { 0: 0.05, 9: 0.95 } };
 for (const [policy, o, name] of PRIO) {
   const r = await simulate({ ...sat, policy, pluginOptions: { 'sched-priority': o } });
   const c0 = r.per_class['0'];
   console.log(`saturating class-9 load (ρ=1.2, c=4) ${`${name} ${policy === 'fcfs' ? '' : rate(o, 0.1)}`.padEnd(33)} class-0 wait p50 ${c0.p50_wait.toFixed(3)} s, p99 ${c0.p99_wait.toFixed(3)} s; class-9 p99 ${r.per_class['9'].p99_wait.toFixed(1)} s`);
 }
 // The other half of the trade-off: class 0 at ρ=0.95 (below capacity), class 9 at 0.03/s, c=1, aging 0.5/s.
-const below = { arrivalRate: 0.98, serviceRate: 1, servers: 1, tasks: Math.min(N, 200_000), seed: 8, priorityMix: { 0: 0.95, 9: 0.03 } };
+const below = { config: SCHEDULERS_CONFIG, arrivalRate: 0.98, serviceRate: 1, servers: 1, tasks: Math.min(N, 200_000), seed: 8, priorityMix: { 0: 0.95, 9: 0.03 } };
 for (const [policy, o, name] of PRIO) {
   const r = await simulate({ ...below, policy, pluginOptions: { 'sched-priority': { aging_per_s: 0.5, ...o } } });
   let worst = 0;

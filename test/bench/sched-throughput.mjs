@@ -6,7 +6,9 @@ const { schedulerFactories } = await import(`${dist}/src/sim/policies.js`);
 const { Process } = await import(`${dist}/src/kernel/proc.js`);
 
 const policies = (process.argv[2] ?? 'fcfs,sjf,priority,hrrn,fair').split(',');
-const factories = await schedulerFactories();
+// The scheduler plugins at their own defaults (not llmos.plugins.json's tuning), loaded by the real loader.
+const SCHEDULERS_CONFIG = new URL('../fixtures/schedulers.plugins.json', import.meta.url).pathname;
+const factories = await schedulerFactories({ config: SCHEDULERS_CONFIG });
 const OPS = 1_000_000; // enqueue+pick pairs timed per run
 
 for (const queued of [100_000, 1_000_000]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractAnswer, lastNumber, majorityVote, normalizeAnswer } from '../../../plugins/collab/answer.js';
-import { rankByAllocation, takeK } from '../../../plugins/collab/pick-models.js';
+import { extractAnswer, lastNumber, majorityVote, normalizeAnswer, rankByAllocation } from '../../../src/plugin-api/fusion.js';
+import { takeK } from '../../../plugins/collab/pick-models.js';
 import { parseJudgeChoice } from '../../../plugins/collab/prompts.js';
 import { checkTemplate, render } from '../../../plugins/collab/template.js';
 

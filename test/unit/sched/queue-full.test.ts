@@ -7,13 +7,13 @@ import { join } from 'node:path';
 process.env.LLMOS_MAX_QUEUE = '3';
 const { boot } = await import('../../../src/boot.js');
 const { EchoBackend, echoPlugin } = await import('../../fixtures/echo-backend.js');
-const { SCHEDULER_PLUGINS } = await import('../../../src/sim/policies.js');
+const { SCHEDULERS_CONFIG } = await import('../../helpers/schedulers.js');
 
 const ctx = { owner: 'tester', signal: new AbortController().signal, progress: () => {} };
 
 describe('a full run queue', () => {
   it('makes proc_spawn answer LLMOS_EQUEUEFULL with a retry hint, and drops nothing already accepted', async () => {
-    const { kernel, stop } = await boot({ inline: [...SCHEDULER_PLUGINS, echoPlugin([new EchoBackend('echo', { concurrency: 1 }, 0)])], dataDir: mkdtempSync(join(tmpdir(), 'llmos-qf-')) });
+    const { kernel, stop } = await boot({ config: SCHEDULERS_CONFIG, inline: [echoPlugin([new EchoBackend('echo', { concurrency: 1 }, 0)])], dataDir: mkdtempSync(join(tmpdir(), 'llmos-qf-')) });
     kernel.setAllocator('first');
     kernel.setScheduler('sjf');
     const spawn = (prompt: string) => kernel.syscalls.dispatch('proc_spawn', { prompt }, ctx) as Promise<{ pid: number }>;

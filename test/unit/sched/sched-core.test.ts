@@ -6,7 +6,7 @@ import { boot } from '../../../src/boot.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
 import schedCore from '../../../plugins/sched-core/index.js';
-import { SCHEDULER_PLUGINS } from '../../../src/sim/policies.js';
+import { SCHEDULERS_CONFIG } from '../../helpers/schedulers.js';
 
 const ctx = { owner: 'tester', signal: new AbortController().signal, progress: () => {} };
 let stops: Array<() => Promise<void>> = [];
@@ -17,7 +17,8 @@ afterEach(async () => {
 
 async function start(concurrency = 1): Promise<Kernel> {
   const { kernel, stop } = await boot({
-    inline: [...SCHEDULER_PLUGINS, schedCore, echoPlugin([new EchoBackend('echo', { concurrency }, 0)])],
+    config: SCHEDULERS_CONFIG,
+    inline: [schedCore, echoPlugin([new EchoBackend('echo', { concurrency }, 0)])],
     dataDir: mkdtempSync(join(tmpdir(), 'llmos-sched-')),
   });
   kernel.setAllocator('first');

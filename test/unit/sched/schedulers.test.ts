@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Process } from '../../../src/kernel/proc.js';
 import { TaskSchema, type Task } from '../../../src/core/task.js';
 import type { Scheduler } from '../../../src/core/scheduler.js';
-import { makeScheduler, schedulerFactories } from '../../../src/sim/policies.js';
+import { makeScheduler as make, schedulerFactories } from '../../../src/sim/policies.js';
+import { defaultPolicies, SCHEDULERS_CONFIG } from '../../helpers/schedulers.js';
 import { Rng } from '../../../src/plugin-api/rng.js';
+
+/** A scheduler from the scheduler plugins at their defaults, with `options` by plugin name over them. */
+const makeScheduler = (name: string, options?: Record<string, Record<string, unknown>>) => make(name, defaultPolicies(options));
 
 let nextPid = 1;
 const mk = (over: Partial<Task> = {}, owner = 'o', readyAt = 0) => {
@@ -25,7 +29,7 @@ const finish = (p: Process, tokens: number, ms: number) => {
 };
 
 describe('every scheduler plugin', async () => {
-  const names = [...(await schedulerFactories()).keys()];
+  const names = [...(await schedulerFactories({ config: SCHEDULERS_CONFIG })).keys()];
 
   it('loads the five policies', () => {
     expect(names.sort()).toEqual(['fair', 'fcfs', 'hrrn', 'priority', 'sjf']);

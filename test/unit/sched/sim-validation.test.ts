@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Heap } from '../../../src/plugin-api/heap.js';
 import { lognormal } from '../../../src/sim/dists.js';
-import { simulate } from '../../../src/sim/engine.js';
+import { simulate as simulateWith, type SimConfig } from '../../../src/sim/engine.js';
+import { SCHEDULERS_CONFIG } from '../../helpers/schedulers.js';
 import { Rng } from '../../../src/plugin-api/rng.js';
+
+/** The scheduler plugins at their defaults, whatever llmos.plugins.json tunes. */
+const simulate = (cfg: SimConfig) => simulateWith({ config: SCHEDULERS_CONFIG, ...cfg });
 
 const max = (xs: ArrayLike<number>, keep: (i: number) => boolean = () => true) => {
   let m = -Infinity;
@@ -65,7 +69,7 @@ describe('the simulator against queueing theory', () => {
     const base = { arrivalRate: 1.04, serviceRate: 1, servers: 1, tasks: 40_000, seed: 8, priorityMix: { 0: 0.99, 9: 0.05 }, detail: false };
     const fcfs = await simulate({ ...base, policy: 'fcfs' });
     const aging = 0.5;
-    const run = (o: object) => simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: aging, ...o } } });
+    const run = (o: Record<string, unknown>) => simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: aging, ...o } } });
     const bound = 9 / aging + max(fcfs.waits) + max(fcfs.services);
     const worst9 = (r: typeof fcfs) => max(r.waits, (i) => r.classes[i] === 9);
     expect(worst9(await run({}))).toBeLessThanOrEqual(bound);
@@ -82,7 +86,7 @@ describe('the simulator against queueing theory', () => {
   it('aging bounds the lowest class when the more urgent load is below capacity; max_boost 4 would not', async () => {
     const base = { arrivalRate: 0.98, serviceRate: 1, servers: 1, tasks: 40_000, seed: 8, priorityMix: { 0: 0.95, 9: 0.03 }, detail: false };
     const fcfs = await simulate({ ...base, policy: 'fcfs' });
-    const run = (o: object) => simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: 0.5, ...o } } });
+    const run = (o: Record<string, unknown>) => simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': { aging_per_s: 0.5, ...o } } });
     const bound = 9 / 0.5 + max(fcfs.waits) + max(fcfs.services);
     const worst9 = (r: typeof fcfs) => max(r.waits, (i) => r.classes[i] === 9);
     expect(worst9(await run({}))).toBeLessThanOrEqual(bound);
@@ -98,7 +102,7 @@ describe('the simulator against queueing theory', () => {
    */
   it('class 0 waits little under a saturating class-9 load with aging on', async () => {
     const base = { arrivalRate: 4.8, serviceRate: 1, servers: 4, tasks: 100_000, seed: 3, priorityMix: { 0: 0.05, 9: 0.95 } };
-    const p99 = async (o: object) => (await simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': o } })).per_class['0'].p99_wait;
+    const p99 = async (o: Record<string, unknown>) => (await simulate({ ...base, policy: 'priority', pluginOptions: { 'sched-priority': o } })).per_class['0'].p99_wait;
     const strict = await p99({ aging_per_s: 0 });
     expect(strict).toBeLessThan(3);
     expect(await p99({})).toBeLessThanOrEqual(strict * 1.05);

@@ -1,7 +1,10 @@
+import type { Allocation } from '../core/allocator.js';
+
 /**
- * Answers as votes: normalization, final-answer extraction and majority
- * vote. Pure functions with no imports, shared by the collab syscalls and
- * the offline replay (src/route/ensemble.ts).
+ * Fusion helpers: answers as votes (normalization, final-answer extraction,
+ * majority vote) and ranking models by one allocation. Pure functions, part
+ * of the plugin API so the collab plugin and the offline replay
+ * (src/route/ensemble.ts) share one copy without the replay importing a plugin.
  */
 
 /**
@@ -120,4 +123,14 @@ export function majorityVote(keys: readonly string[]): VoteResult {
   const top = votes[0];
   if (!top) return { winnerIndex: -1, votes, agreement: 0, tie: false };
   return { winner: top.key, winnerIndex: top.members[0], votes, agreement: top.count / keys.length, tie: votes.length > 1 && votes[1].count === top.count };
+}
+
+/**
+ * Orders candidates by one allocation: the chosen model first, then the rest
+ * by score (higher first; unscored last), ties in candidate order.
+ */
+export function rankByAllocation(candidates: readonly string[], a: Pick<Allocation, 'model' | 'scores'>): string[] {
+  const s = (id: string) => a.scores[id] ?? -Infinity;
+  const rest = candidates.filter((id) => id !== a.model).sort((x, y) => (s(x) === s(y) ? 0 : s(y) > s(x) ? 1 : -1));
+  return candidates.includes(a.model) ? [a.model, ...rest] : rest;
 }

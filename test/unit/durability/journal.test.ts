@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import journal from '../../../plugins/journal-sqlite/index.js';
-import { RESTART_ERROR } from '../../../plugins/journal-sqlite/journal.js';
+import { RESTART_ERROR } from '../../../src/plugin-api/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import type { ModelBackend, PluginDefinition } from '../../../src/plugin-api/index.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';

@@ -1,7 +1,5 @@
-// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
-import type { Kernel } from '../../src/kernel/kernel.js';
-import { definePlugin, TOKENS, type PluginScope, z } from '../../src/plugin-api/index.js';
-import { Journal } from './journal.js';
+import { definePlugin, z } from '../../src/plugin-api/index.js';
+import { SqliteJournal } from './journal.js';
 import { JournalDb } from './journal-db.js';
 
 const Options = z.object({
@@ -13,16 +11,17 @@ const Options = z.object({
 
 interface State {
   db: JournalDb;
-  journal: Journal;
+  journal: SqliteJournal;
 }
 /** This plugin's own state in the kernel container (no module-level singleton). */
 const STATE = Symbol.for('llmos.journal-sqlite.state');
 
 /**
- * Durability: the process table and run queue in SQLite (WAL) under the data
- * dir. On start, journaled processes come back under their old pids; ready,
- * blocked and running ones are queued again (running ones with their attempt
- * count raised: at-least-once), exited ones keep their one result.
+ * Durability: the process table in SQLite (WAL) under the data dir, as the
+ * kernel's Journal. At boot the kernel brings journaled processes back under
+ * their old pids: ready, blocked and running ones are queued again (running
+ * ones with their attempt count raised: at-least-once), exited ones keep
+ * their one result.
  */
 export default definePlugin({
   name: 'journal-sqlite',
@@ -32,16 +31,10 @@ export default definePlugin({
   options: Options,
   register(scope, o) {
     const db = new JournalDb(scope.dataDir, o.file, o.synchronous);
-    const journal = new Journal(db, o.maxFinished ?? kernelOf(scope).procs.maxFinished, scope.log);
+    const journal = new SqliteJournal(db, o.maxFinished, scope.log);
+    journal.attach(scope.kernel);
+    scope.journal(journal);
     scope.provide<State>(STATE, { db, journal });
-  },
-  /** Replays before any transport serves; list this plugin before plugins whose start() spawns processes. */
-  start(scope) {
-    const { journal } = scope.resolve<State>(STATE);
-    if (kernelOf(scope).procs.lastPid > 0) scope.log.warn({ last_pid: kernelOf(scope).procs.lastPid }, 'processes were spawned before the journal replayed; their pids may collide with journaled ones');
-    journal.attach(kernelOf(scope));
-    const counts = journal.replay(kernelOf(scope));
-    scope.log.info(counts, 'journal replayed');
   },
   stop(scope) {
     const { db, journal } = scope.resolve<State>(STATE);
@@ -49,5 +42,3 @@ export default definePlugin({
     db.close();
   },
 });
-
-const kernelOf = (scope: PluginScope): Kernel => scope.resolve<Kernel>(TOKENS.Kernel);

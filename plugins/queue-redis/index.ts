@@ -1,14 +1,12 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
-import type { Kernel } from '../../src/kernel/kernel.js';
-import { definePlugin, TOKENS, LlmosError, z, type PluginScope } from '../../src/plugin-api/index.js';
+import { definePlugin, LlmosError, z, type PluginScope, type RunHost } from '../../src/plugin-api/index.js';
 import { clusterKeys } from './keys.js';
 import { Lanes } from './lanes.js';
 import { PidLease } from './pid-lease.js';
 import { ProcStore } from './proc-store.js';
-import { RedisRunQueue } from './run-queue.js';
+import { RedisReadyQueue } from './ready-queue.js';
 import { clusterStatus } from './status-syscall.js';
 import { TableSync } from './table-sync.js';
 
@@ -24,7 +22,6 @@ const Options = z.object({
   closeGraceMs: z.number().int().min(0).default(10_000).describe('On stop, how long calls in flight may finish before other nodes take them over.'),
   feedMaxLen: z.number().int().min(100).default(10_000).describe('Approximate length of the process-change feed.'),
   retentionS: z.number().int().min(1).default(86_400).describe('Seconds an exited process stays in the shared table.'),
-  activate: z.boolean().default(true).describe('Make "redis" the active scheduler at start (cluster mode on).'),
 });
 type Options = z.output<typeof Options>;
 
@@ -36,8 +33,8 @@ interface Cluster {
   store: ProcStore;
   sync: TableSync;
   lanes: Lanes;
-  runQueue: RedisRunQueue;
-  onModels: () => void;
+  queue: RedisReadyQueue;
+  offModels?: () => void;
 }
 const STATE = Symbol.for('llmos.queue-redis.state');
 
@@ -46,10 +43,12 @@ const connect = (url: string, name: string) => new Redis(url, { maxRetriesPerReq
 
 /**
  * Scale-out: the run queue on BullMQ and the process table on Redis, so
- * several LLMOS nodes share one queue and one process table. See
- * lanes.ts (per-model queues, cluster-wide slots and rpm, dead-node
- * recovery), table-sync.ts (shared table, replicas, cross-node kill),
- * pid-lease.ts (cluster-unique pids) and run-queue.ts (the 'redis' scheduler).
+ * several LLMOS nodes share one queue and one process table. It fills three
+ * kernel extension points: the ready queue (ready-queue.ts), the pid source
+ * (pid-lease.ts: cluster-unique pids) and, through the ready queue's
+ * RunHost, replicas of other nodes' processes (table-sync.ts: shared table,
+ * cross-node kill). lanes.ts holds the per-model BullMQ queues, cluster-wide
+ * slots and rpm, and dead-node recovery.
  */
 function build<O extends z.ZodType<Options>>(options: O) {
   return definePlugin({
@@ -59,48 +58,55 @@ function build<O extends z.ZodType<Options>>(options: O) {
     provides: ['queue', 'scheduler', 'syscall'],
     options,
     register(scope, o: Options) {
-      const k = kernelOf(scope);
-      const node = o.node ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-      const keys = clusterKeys(o.prefix);
-      const redis = connect(o.url, `llmos:${node}`);
-      const reader = connect(o.url, `llmos:${node}:feed`);
-      for (const c of [redis, reader]) c.on('error', (err) => scope.log.warn({ err: err.message }, 'Redis connection error'));
-      const store = new ProcStore(redis, keys, node, { feedMaxLen: o.feedMaxLen, retentionS: o.retentionS });
-      const sync = new TableSync(k, store, scope.log);
-      const lanes = new Lanes(k, redis, keys, store, sync, o, scope.log);
-      const runQueue = new RedisRunQueue(k, lanes, sync, scope.log);
-      const pids = new PidLease(redis, keys.pidCounter, o.pidBlock);
-      scope.scheduler('redis', () => runQueue);
-      scope.syscall(clusterStatus(o.prefix, lanes, sync));
-      scope.provide<Cluster>(STATE, { redis, reader, pids, store, sync, lanes, runQueue, onModels: () => void lanes.reconcile().catch((err) => scope.log.warn({ err }, 'could not update model queues')) });
+      const c = cluster(scope, o);
+      scope.pidSource(() => c.pids.take());
+      scope.syscall(clusterStatus(o.prefix, c.lanes, c.sync));
+      scope.provide<Cluster>(STATE, c);
     },
     async start(scope, o: Options) {
       const c = scope.resolve<Cluster>(STATE);
-      const k = kernelOf(scope);
       await ping(c.redis, o).catch((e) => {
         c.redis.disconnect(); // stop ioredis reconnecting: a failed start gets no stop()
         c.reader.disconnect();
         throw e;
       });
       await c.pids.start();
-      k.procs.pidSource = () => c.pids.take();
       c.sync.start(c.reader);
       await c.lanes.reconcile();
-      k.models.on('change', c.onModels);
-      if (o.activate) k.setScheduler('redis');
+      c.offModels = scope.kernel.onModels(() => void c.lanes.reconcile().catch((err) => scope.log.warn({ err }, 'could not update model queues')));
+      c.queue.joined();
       scope.log.info({ node: c.store.node, prefix: o.prefix, models: c.lanes.models() }, 'joined the Redis cluster');
     },
     async stop(scope: PluginScope) {
       const c = scope.resolve<Cluster>(STATE);
-      const k = kernelOf(scope);
-      k.models.off('change', c.onModels);
+      c.offModels?.();
+      c.queue.left();
+      c.pids.stop();
       await c.lanes.close();
       await c.sync.stop();
-      k.procs.pidSource = undefined;
       // quit() lets queued writes finish; a client that never connected (start() did not run) just drops.
       await Promise.allSettled([c.redis, c.reader].map((r) => (r.status === 'ready' ? r.quit() : r.disconnect())));
     },
   });
+}
+
+/** Builds this node's cluster parts and makes their queue the kernel's ready queue; nothing connects yet. */
+function cluster(scope: PluginScope, o: Options): Cluster {
+  const node = o.node ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const keys = clusterKeys(o.prefix);
+  const redis = connect(o.url, `llmos:${node}`);
+  const reader = connect(o.url, `llmos:${node}:feed`);
+  for (const c of [redis, reader]) c.on('error', (err) => scope.log.warn({ err: err.message }, 'Redis connection error'));
+  const store = new ProcStore(redis, keys, node, { feedMaxLen: o.feedMaxLen, retentionS: o.retentionS });
+  const pids = new PidLease(redis, keys.pidCounter, o.pidBlock);
+  let parts: Pick<Cluster, 'sync' | 'lanes' | 'queue'> | undefined;
+  scope.readyQueue((host: RunHost) => {
+    const sync = new TableSync(scope.kernel, host, store, scope.log);
+    const lanes = new Lanes(scope.kernel, host, redis, keys, store, sync, o, scope.log);
+    parts = { sync, lanes, queue: new RedisReadyQueue(scope.kernel, host, lanes, sync, scope.log) };
+    return parts.queue;
+  });
+  return { redis, reader, pids, store, ...parts! };
 }
 
 export default build(Options);
@@ -116,5 +122,3 @@ async function ping(redis: Redis, o: Options): Promise<void> {
     throw new LlmosError('LLMOS_EPLUGIN', `queue-redis cannot reach Redis at ${o.url} (${e instanceof Error ? e.message : String(e)}); start redis-server or fix the "url" option.`);
   }
 }
-
-const kernelOf = (scope: PluginScope): Kernel => scope.resolve<Kernel>(TOKENS.Kernel);

@@ -1,9 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { exitFeedback, LlmosError, type Logger, type ModelInfo } from '../../src/plugin-api/index.js';
-// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
-import type { Kernel } from '../../src/kernel/kernel.js';
-import { Process } from '../../src/kernel/proc.js';
+import { LlmosError, type KernelApi, type Logger, type ModelInfo, type RunHost } from '../../src/plugin-api/index.js';
 import type { ClusterKeys } from './keys.js';
 import type { ProcStore } from './proc-store.js';
 import type { JobData, TableSync } from './table-sync.js';
@@ -32,8 +29,8 @@ interface Lane {
 /**
  * A lane per model: a BullMQ queue shared by the cluster, whose global
  * concurrency is the model's slots and whose global rate limit is its rpm,
- * and on every node that has the model a worker that runs the queue's jobs
- * through the local kernel executor. A job completes only once its exit is
+ * and on every node that has the model a worker that hands the queue's jobs
+ * to the local kernel (RunHost.run) to run. A job completes only once its exit is
  * in the shared table; a job whose process already exited does nothing, so a
  * job delivered twice (its node died after the exit) still gives one result.
  */
@@ -43,7 +40,8 @@ export class Lanes {
   private queued = false;
 
   constructor(
-    private readonly kernel: Kernel,
+    private readonly kernel: KernelApi,
+    private readonly host: RunHost,
     private readonly redis: Redis,
     private readonly keys: ClusterKeys,
     private readonly store: ProcStore,
@@ -87,7 +85,7 @@ export class Lanes {
   }
 
   private async reconcileNow(): Promise<void> {
-    const local = new Map<string, ModelInfo>(this.kernel.models.all().map((e) => [e.backend.info.id, e.backend.info]));
+    const local = new Map<string, ModelInfo>(this.kernel.models().map((m) => [m.info.id, m.info]));
     for (const [id, lane] of this.lanes)
       if (!local.has(id)) {
         this.lanes.delete(id);
@@ -144,36 +142,29 @@ export class Lanes {
     await l.queue.close();
   }
 
-  /** The job handler: runs one process here unless it already exited; resolves once its exit is shared. */
+  /**
+   * The job handler: has the kernel run one process here unless it already
+   * exited; resolves once its exit is shared. A preempted run fails the job,
+   * so BullMQ offers it again.
+   */
   private async run(job: Job<JobData>, model: string): Promise<string> {
     const d = job.data;
     if ((await this.store.state(d.pid)) === 'exited') return 'exited earlier';
-    const info = this.kernel.models.get(model)?.backend.info;
-    if (!info) throw new LlmosError('LLMOS_ENOMODEL', `model "${model}" left node ${this.store.node}; the job goes back to the queue.`);
+    if (!this.kernel.model(model)) throw new LlmosError('LLMOS_ENOMODEL', `model "${model}" left node ${this.store.node}; the job goes back to the queue.`);
     const p = this.sync.processFor(d);
     if (p.state === 'exited') {
       await this.sync.rewrite(p); // exited here (killed while queued) but the write had not landed
       return p.exit ?? 'exited';
     }
     this.sync.running.add(p.pid);
+    let outcome;
     try {
-      if (!this.kernel.procs.get(p.pid)) this.kernel.procs.adopt(p);
-      this.kernel.procs.setState(p, 'ready');
-      await this.kernel.exec.run(p, [info]);
+      outcome = await this.host.run(p.pid, model);
     } finally {
       this.sync.running.delete(p.pid);
     }
-    this.feedback(p);
     await this.sync.flush(p.pid);
+    if (outcome === 'preempted') throw new LlmosError('LLMOS_EPREEMPTED', `process ${p.pid} was preempted on node ${this.store.node}; the job goes back to the queue.`);
     return p.exit ?? 'exited';
-  }
-
-  /** What the dispatcher tells the allocator after an exit, for processes run from the cluster queue. */
-  private feedback(p: Process): void {
-    try {
-      if (p.model) this.kernel.allocators.active().feedback?.(exitFeedback(p));
-    } catch (err) {
-      this.log.error({ err, pid: p.pid }, 'allocator feedback failed');
-    }
   }
 }

@@ -12,6 +12,8 @@ export class PidLease {
   private last = 0;
   private spare?: [number, number];
   private fetching?: Promise<void>;
+  /** False before start() leased the first block and after stop(): no pid is handed out. */
+  private leased = false;
 
   constructor(
     private readonly redis: Redis,
@@ -22,10 +24,17 @@ export class PidLease {
   /** Leases the first block; call before the kernel spawns anything. */
   async start(): Promise<void> {
     [this.next, this.last] = await this.lease();
+    this.leased = true;
+  }
+
+  /** Hands out no more pids (the node left the cluster). */
+  stop(): void {
+    this.leased = false;
   }
 
   /** The next pid. Throws LLMOS_EUNAVAILABLE when spawns outran the Redis round trip for a new block. */
   take(): number {
+    if (!this.leased) throw new LlmosError('LLMOS_EUNAVAILABLE', 'this node is not in the Redis cluster (queue-redis has not started, or has stopped), so it has no cluster-unique pid to give; spawn again once it serves.');
     if (this.next > this.last) {
       if (!this.spare) {
         this.prefetch();

@@ -1,15 +1,13 @@
 import type { Redis } from 'ioredis';
-import { procRecord, type Task } from '../../src/plugin-api/index.js';
-// TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
-import { Process } from '../../src/kernel/proc.js';
+import { procSnapshot, type ProcSnapshot, type ProcState, type ProcView, type Task } from '../../src/plugin-api/index.js';
 import type { ClusterKeys } from './keys.js';
 
-/** One process as every node sees it: the kernel's record plus what a replica needs. */
-export type SharedRecord = ReturnType<typeof procRecord> & { allocation: Process['allocation'] | null };
+/** One process as every node sees it: its record without the task (stored apart, once), with its current priority. */
+export type SharedRecord = Omit<ProcSnapshot, 'task'> & { priority: number };
 
 /** The hash of one process. `node` is the node that wrote it last. */
 export interface SharedProc {
-  state: Process['state'];
+  state: ProcState;
   node: string;
   rec: SharedRecord;
   /** The full task (prompt included); written once, by the first writer. */
@@ -62,8 +60,9 @@ export class ProcStore {
   }
 
   /** Writes p as this node sees it now; false when the shared copy had already exited. */
-  async write(p: Process, withTask: boolean): Promise<boolean> {
-    const rec: SharedRecord = { ...procRecord(p), allocation: p.allocation ?? null };
+  async write(p: ProcView, withTask: boolean): Promise<boolean> {
+    const { task, ...rest } = procSnapshot(p);
+    const rec: SharedRecord = { ...rest, priority: task.priority };
     const n = await this.redis.llmosProcWrite(
       this.keys.proc(p.pid),
       this.keys.feed,
@@ -71,7 +70,7 @@ export class ProcStore {
       this.node,
       p.state,
       JSON.stringify(rec),
-      withTask ? JSON.stringify(p.task) : '',
+      withTask ? JSON.stringify(task) : '',
       String(this.opts.feedMaxLen),
       String(this.opts.retentionS),
     );
@@ -97,7 +96,7 @@ export class ProcStore {
     rows.forEach(([err, h], i) => {
       const row = h as Record<string, string> | null;
       if (err || !row?.rec) return;
-      out.set(pids[i], { state: row.state as Process['state'], node: row.node, rec: JSON.parse(row.rec), task: row.task ? JSON.parse(row.task) : undefined });
+      out.set(pids[i], { state: row.state as ProcState, node: row.node, rec: JSON.parse(row.rec), task: row.task ? JSON.parse(row.task) : undefined });
     });
     return out;
   }
@@ -119,4 +118,10 @@ export class ProcStore {
       return { id, pid: Number(f.pid), node: f.node, kill: f.kill === '1' };
     });
   }
+}
+
+/** The full record of a shared process; `fallback` is the task when none is stored yet (a known local copy's). */
+export function sharedSnapshot(s: SharedProc, fallback?: Task): ProcSnapshot | undefined {
+  const task = s.task ?? fallback;
+  return task && { ...s.rec, task: { ...task, priority: s.rec.priority } };
 }

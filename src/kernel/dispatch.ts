@@ -80,20 +80,49 @@ export class Dispatcher {
     throw e ? Errors.noModel(`model "${p.task.model}" is ${e.status}; retry later or use "auto"`) : Errors.noModel(`model "${p.task.model}" is not registered`);
   }
 
+  /**
+   * Chooses the model: the active allocator over the candidates. Records the
+   * choice on the process; resolves with the models to try, the chosen one
+   * first, then the rest by score. Throws LLMOS_ENOMODEL / LLMOS_EPERM.
+   */
+  async place(p: Process): Promise<ModelInfo[]> {
+    const candidates = this.candidates(p);
+    if (!candidates.length) throw Errors.noModel('no model is registered and healthy');
+    const alloc = await this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p });
+    const chosen = candidates.find((m) => m.id === alloc.model);
+    if (!chosen) throw Errors.noModel(`the allocator chose "${alloc.model}", which is not a candidate`);
+    p.allocation = alloc;
+    return [chosen, ...candidates.filter((m) => m !== chosen).sort((a, b) => (alloc.scores[b.id] ?? 0) - (alloc.scores[a.id] ?? 0))];
+  }
+
   private async start(p: Process, sched: Scheduler): Promise<void> {
+    if ((await this.execute(p, () => this.place(p), sched)) === 'preempted') this.requeue(p);
+  }
+
+  /**
+   * Runs a process a plugin ready queue placed (RunHost.run) on `ranked`,
+   * counted against capacity like a pick. Resolves 'preempted' when its call
+   * was cancelled to make room (the process is not queued again here).
+   */
+  async runPlaced(p: Process, ranked: ModelInfo[]): Promise<'done' | 'preempted'> {
+    this.active++;
     try {
-      const candidates = this.candidates(p);
-      if (!candidates.length) throw Errors.noModel('no model is registered and healthy');
-      const alloc = await this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p });
-      const chosen = candidates.find((m) => m.id === alloc.model);
-      if (!chosen) throw Errors.noModel(`the allocator chose "${alloc.model}", which is not a candidate`);
-      p.allocation = alloc;
-      const rest = candidates.filter((m) => m !== chosen).sort((a, b) => (alloc.scores[b.id] ?? 0) - (alloc.scores[a.id] ?? 0));
-      if ((await this.exec.run(p, [chosen, ...rest])) === 'preempted') return this.requeue(p);
+      return await this.execute(p, async () => ranked);
+    } finally {
+      this.active--;
+      this.kick();
+    }
+  }
+
+  /** The one path from a picked process to its exit: placement, the executor, a failed exit, feedback. */
+  private async execute(p: Process, placement: () => Promise<ModelInfo[]>, sched?: Scheduler): Promise<'done' | 'preempted'> {
+    try {
+      if ((await this.exec.run(p, await placement())) === 'preempted') return 'preempted';
     } catch (e) {
       this.procs.exit(p, p.signal.aborted ? 'killed' : 'failed', { error: toLlmosError(e) });
     }
     this.feedback(p, sched);
+    return 'done';
   }
 
   /** A preempted process goes back to the queue with its attempts and usage so far. */
@@ -114,9 +143,9 @@ export class Dispatcher {
     if (victim) this.procs.get(victim.pid)?.callController?.abort(new LlmosError('LLMOS_EPREEMPTED', `process ${victim.pid} was preempted by ${incoming.pid} and queued again.`));
   }
 
-  private feedback(p: Process, sched: Scheduler): void {
+  private feedback(p: Process, sched?: Scheduler): void {
     try {
-      sched.onExit(p);
+      sched?.onExit(p);
       if (p.model) this.policy.allocator().feedback?.(exitFeedback(p));
     } catch (e) {
       this.log.error({ err: e, pid: p.pid }, 'policy plugin failed in onExit/feedback');

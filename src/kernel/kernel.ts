@@ -24,6 +24,12 @@ import type { SessionHook } from '../core/session.js';
 import type { SpawnHook } from '../core/spawn.js';
 import type { Profiler } from '../core/profiler.js';
 import type { Scheduler } from '../core/scheduler.js';
+import type { Journal } from '../core/journal.js';
+import type { PidSource, ReadyQueue, ReadyQueueFactory } from '../core/ready-queue.js';
+import { replayJournal, type ReplayCounts } from './journal-replay.js';
+import { LocalReadyQueue } from './local-queue.js';
+import { runHost } from './run-host.js';
+import { Slot } from './slot.js';
 
 /** setTimeout's longest delay (2³¹ − 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -66,6 +72,11 @@ export class Kernel extends EventEmitter<KernelEvents> {
   readonly httpRoutes: HttpRoutes[] = [];
   readonly exec: Executor;
   readonly dispatcher: Dispatcher;
+  /** Where READY processes wait: a plugin's (readyQueues) or the local one. */
+  private readonly localQueue: LocalReadyQueue;
+  private readonly readyQueues = new Slot<ReadyQueue>('ready queue');
+  private readonly journals = new Slot<Journal>('journal');
+  private readonly pidSources = new Slot<PidSource>('pid source');
   readonly log: Logger;
   readonly container: DependencyContainer;
   readonly dataDir: string;
@@ -94,6 +105,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
       allocator: () => this.allocators.active(),
     };
     this.dispatcher = new Dispatcher(this.procs, this.models, this.res, this.exec, policies, this.log);
+    this.localQueue = new LocalReadyQueue(() => this.schedulers.active(), this.dispatcher);
     this.procs.on('state', (p) => this.emit('resource', `llmos://proc/${p.pid}`));
     this.procs.on('exit', (p) => this.rollUp(p));
     this.models.on('change', (id) => this.emit('resource', `llmos://models/${id}`));
@@ -114,9 +126,10 @@ export class Kernel extends EventEmitter<KernelEvents> {
    */
   spawn(input: TaskInput, owner: string, ppid = 0): Process {
     const task = TaskSchema.parse(input);
-    const sched = this.schedulers.active();
+    const queue = this.readyQueue();
+    const queued = queue.size(); // fails fast (LLMOS_EPLUGIN) when the local queue has no scheduler
     this.allocators.active(); // fails fast (LLMOS_EPLUGIN) when no allocator is loaded
-    if (sched.size() >= params.maxQueue) throw Errors.queueFull(params.maxQueue);
+    if (queued >= params.maxQueue) throw Errors.queueFull(params.maxQueue);
     if (!this.models.all().length) throw Errors.noModel('no model is registered');
     if (task.model !== 'auto' && this.models.must(task.model).status === 'draining')
       throw new LlmosError('LLMOS_EUNAVAILABLE', `model "${task.model}" is draining before removal; use another model or "auto".`, { model: task.model });
@@ -124,9 +137,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.attachContainer(p);
     if (task.deadline_ms) this.armDeadline(p, task.deadline_ms);
     this.procs.setState(p, 'ready');
-    sched.enqueue(p);
-    this.dispatcher.maybePreempt(p);
-    this.dispatcher.kick();
+    queue.push(p);
     return p;
   }
 
@@ -190,20 +201,58 @@ export class Kernel extends EventEmitter<KernelEvents> {
     }
   }
 
+  /** Where READY processes wait now: the plugin ready queue if one was provided, else the local one. */
+  readyQueue(): ReadyQueue {
+    return this.readyQueues.get() ?? this.localQueue;
+  }
+
+  /** A plugin's ready queue replaces the local one (at most one; LLMOS_EEXIST for a second). */
+  provideReadyQueue(plugin: string, make: ReadyQueueFactory): void {
+    this.readyQueues.provide(plugin, () => make(runHost(this)));
+  }
+
+  /** The process journal, replayed by restore() (at most one; LLMOS_EEXIST for a second). */
+  provideJournal(plugin: string, journal: Journal): void {
+    this.journals.provide(plugin, () => journal);
+  }
+
+  /** Where new pids come from (at most one; LLMOS_EEXIST for a second). */
+  providePidSource(plugin: string, next: PidSource): void {
+    this.pidSources.provide(plugin, () => next);
+    this.procs.pidSource = next;
+  }
+
   /**
-   * Brings back a process from a journal under its old pid. One that had not
-   * exited is queued again (at-least-once: a call that was running when the
-   * server died runs again).
+   * Brings back what the journal holds (see Journal), once at boot, after
+   * every plugin registered and before any starts. Undefined without a journal.
+   */
+  restore(): ReplayCounts | undefined {
+    const journal = this.journals.get();
+    if (!journal) return undefined;
+    if (this.procs.lastPid > 0) this.log.warn({ last_pid: this.procs.lastPid }, 'processes were spawned before the journal replayed; their pids may collide with journaled ones');
+    const counts = replayJournal(this, journal);
+    this.log.info({ ...counts, journal: journal.name }, 'journal replayed');
+    return counts;
+  }
+
+  /** Takes in a process rebuilt from a record (journal, shared table) under its old pid, linked to its parent. */
+  adopt(p: Process): void {
+    this.procs.adopt(p);
+    const parent = this.procs.get(p.ppid);
+    if (parent && !parent.children.includes(p.pid)) parent.children.push(p.pid);
+    if (p.state !== 'exited') this.attachContainer(p);
+  }
+
+  /**
+   * Queues a process rebuilt from the journal again, under its old pid
+   * (at-least-once: a call that was running when the server died runs again).
    */
   resume(p: Process): void {
-    this.procs.adopt(p);
-    if (p.state === 'exited') return;
-    this.attachContainer(p);
+    this.adopt(p);
     if (p.task.deadline_ms) this.armDeadline(p, p.task.deadline_ms);
     p.state = 'new';
     this.procs.setState(p, 'ready');
-    this.schedulers.active().enqueue(p);
-    this.dispatcher.kick();
+    this.readyQueue().push(p);
   }
 
   /** Kills the process at `at` unless it exits first; a deadline beyond setTimeout's range (~24.8 days) is reached in steps. */
@@ -250,7 +299,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     const why = reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed by proc_kill.`);
     const status = exitStatusOf(why);
     if (p.state === 'ready' || p.state === 'new' || p.kind === 'group') {
-      this.schedulers.active().remove(pid);
+      this.readyQueue().remove(pid);
       p.controller.abort(why);
       this.procs.exit(p, status, { error: why });
     } else {
@@ -263,7 +312,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     const p = this.procs.must(pid);
     if (p.state === 'exited') throw new LlmosError('LLMOS_EINVAL', `process ${pid} has exited; there is nothing to reprioritise.`, { pid });
     p.task = { ...p.task, priority };
-    if (p.state === 'ready') this.schedulers.active().reprioritize(pid);
+    if (p.state === 'ready') this.readyQueue().reprioritize(pid);
     this.procs.emit('change', p);
     this.emit('resource', `llmos://proc/${pid}`);
     return p;

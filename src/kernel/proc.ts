@@ -84,9 +84,9 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
   private maxPid = 0;
   private inPidOrder = true;
   /**
-   * Where new pids come from. Unset: a local counter. A cluster plugin
-   * (queue-redis) sets a source of cluster-unique pids. It must never return
-   * a pid twice; it may throw an LlmosError to refuse the spawn.
+   * Where new pids come from. Unset: a local counter. The kernel sets the
+   * PidSource a plugin provides (e.g. queue-redis: cluster-unique pids); see
+   * core/ready-queue.ts for its contract.
    */
   pidSource?: () => number;
   private readonly procs = new Map<number, Process>();

@@ -25,6 +25,9 @@ export function makeScope(kernel: Kernel, def: PluginDefinition, api: KernelApi 
     onSession: (hook) => kernel.sessionHooks.push(hook),
     spawnHook: (hook) => (must('syscall'), kernel.addSpawnHook(hook)),
     http: (routes) => (must('transport'), kernel.httpRoutes.push(routes)),
+    readyQueue: (make) => (must('queue'), kernel.provideReadyQueue(def.name, make)),
+    journal: (j) => (must('journal'), kernel.provideJournal(def.name, j)),
+    pidSource: (next) => (must('queue'), kernel.providePidSource(def.name, next)),
     provide: (token, value) => kernel.container.registerInstance(token, value),
     has: (token) => kernel.container.isRegistered(token, true),
     resolve: <T>(token: symbol): T => {

@@ -23,6 +23,9 @@ export { describeIssues, LlmosError, toLlmosError, type ErrorCode } from '../cor
 export { exitStatusOf, procRecord, ProcRecordSchema, type ProcView, type ProcView as Process, type ProcState, type ExitStatus, type ProcRecord, type ProcWatchEvent } from '../core/process.js';
 export { DOMAIN_TAGS, estimateTokens, MessageSchema, onePromptForm, TASK_TYPES, messagesText, taskMessages, taskText, type Task, type TaskInput, type TaskType, type DomainTag, type Message } from '../core/task.js';
 export type { KernelApi, ModelView, GroupHandle, Budget, BudgetState, Spend, ProcEventMap } from '../core/kernel-api.js';
+export type { ReadyQueue, ReadyQueueFactory, RunHost, RunOutcome, PidSource } from '../core/ready-queue.js';
+export { RESTART_ERROR, type Journal, type JournalContext, type JournalReplay } from '../core/journal.js';
+export { procSnapshot, type ProcSnapshot } from '../core/proc-snapshot.js';
 export type { Logger } from '../core/log.js';
 export { TOKENS } from '../core/tokens.js';
 // helpers

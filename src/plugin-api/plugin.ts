@@ -10,6 +10,8 @@ import type { SchedulerFactory } from '../core/scheduler.js';
 import type { HttpRoutes } from '../core/http.js';
 import type { SessionHook } from '../core/session.js';
 import type { SpawnHook } from '../core/spawn.js';
+import type { Journal } from '../core/journal.js';
+import type { PidSource, ReadyQueueFactory } from '../core/ready-queue.js';
 
 /** What a plugin may contribute; listed in sys_info and checked by the loader. */
 export type Provides = 'model' | 'scheduler' | 'allocator' | 'profiler' | 'knowledge' | 'syscall' | 'resource' | 'queue' | 'journal' | 'transport';
@@ -39,6 +41,16 @@ export interface PluginScope {
   spawnHook(hook: SpawnHook): void;
   /** Adds HTTP routes to the --http transport; the plugin must declare "transport". */
   http(routes: HttpRoutes): void;
+  /**
+   * Makes the queue `make` builds (given its RunHost) the place where this
+   * kernel's READY processes wait, instead of the local scheduler's queue.
+   * One per kernel (LLMOS_EEXIST for a second); the plugin must declare "queue".
+   */
+  readyQueue(make: ReadyQueueFactory): void;
+  /** Makes `journal` this kernel's process journal, replayed at boot. One per kernel; the plugin must declare "journal". */
+  journal(journal: Journal): void;
+  /** Makes `next` the source of new pids (e.g. cluster-unique ones). One per kernel; the plugin must declare "queue". */
+  pidSource(next: PidSource): void;
   /** Registers a service other plugins can resolve by token (credo-ts style). */
   provide<T>(token: symbol, value: T): void;
   /** Resolves a service; fails with LLMOS_EPLUGIN naming the token when nobody provides it. */

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import journal from '../../../plugins/journal-sqlite/index.js';
-import { RESTART_ERROR } from '../../../plugins/journal-sqlite/journal.js';
+import { RESTART_ERROR } from '../../../src/plugin-api/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
-import type { ModelBackend, PluginDefinition } from '../../../src/plugin-api/index.js';
+import { definePlugin, type ModelBackend, type PluginDefinition } from '../../../src/plugin-api/index.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
 import { tempDir, testKernel } from '../../helpers/kernel.js';
 
@@ -44,6 +44,22 @@ describe('journal-sqlite', () => {
 
     const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ maxFinished: 1 }), fcfs, models()] });
     expect(kernel.spawn({ prompt: 'after restart', model: 'fast' }, 'a').pid).toBe(newest.pid + 1);
+    await stop();
+  });
+
+  it('restores before any plugin starts: a process spawned in a start() gets a new pid, not a journaled one', async () => {
+    const dataDir = tempDir();
+    const first = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new InstantBackend('echo')])] });
+    const old = first.kernel.spawn({ prompt: 'before the restart' }, 'a');
+    await first.kernel.procs.wait(old.pid, 5000);
+    await first.stop();
+
+    let spawnedAtStart = 0;
+    const spawner = definePlugin({ name: 'spawner', version: '1.0.0', provides: [], register() {}, start: (scope) => void (spawnedAtStart = scope.kernel.spawn({ prompt: 'at start' }, 'b').pid) });
+    // Listed before the journal: its start() runs first.
+    const { kernel, stop } = await testKernel({ dataDir, inline: [spawner, journalWith({}), fcfs, echoPlugin([new InstantBackend('echo')])] });
+    expect(spawnedAtStart).toBe(old.pid + 1);
+    expect(kernel.procs.must(old.pid)).toMatchObject({ owner: 'a', result: { text: 'instant: before the restart' } });
     await stop();
   });
 

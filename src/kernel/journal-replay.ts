@@ -18,7 +18,7 @@ export interface ReplayCounts {
  * with RESTART_ERROR, live tasks queued again. Pids go on after the last
  * one the journal ever saw handed out.
  */
-export function replayJournal(k: Kernel, journal: Journal): ReplayCounts {
+function replayJournal(k: Kernel, journal: Journal): ReplayCounts {
   const counts: ReplayCounts = { exited: 0, requeued: 0, interrupted: 0, groups_failed: 0 };
   const { records, lastPid } = journal.replay({ maxFinished: k.procs.maxFinished });
   const now = Date.now();
@@ -49,4 +49,17 @@ function closeInterrupted(p: Process, now: number): void {
   const last = p.attempts.at(-1);
   if (last && last.finished === undefined) Object.assign(last, { finished: now, error: { ...RESTART_ERROR } });
   else p.attempts.push({ model: p.model ?? 'unknown', version: 'unknown', started: now, finished: now, error: { ...RESTART_ERROR } });
+}
+
+/**
+ * Brings back what the kernel's journal holds (see Journal), once at boot,
+ * after every plugin registered and before any starts. Undefined without a journal.
+ */
+export function restoreFromJournal(k: Kernel): ReplayCounts | undefined {
+  const journal = k.journal();
+  if (!journal) return undefined;
+  if (k.procs.lastPid > 0) k.log.warn({ last_pid: k.procs.lastPid }, 'processes were spawned before the journal replayed; their pids may collide with journaled ones');
+  const counts = replayJournal(k, journal);
+  k.log.info({ ...counts, journal: journal.name }, 'journal replayed');
+  return counts;
 }

@@ -25,10 +25,8 @@ import type { SpawnHook } from '../core/spawn.js';
 import type { Profiler } from '../core/profiler.js';
 import type { Scheduler } from '../core/scheduler.js';
 import type { Journal } from '../core/journal.js';
-import type { PidSource, ReadyQueue, ReadyQueueFactory } from '../core/ready-queue.js';
-import { replayJournal, type ReplayCounts } from './journal-replay.js';
+import type { PidSource, ReadyQueue } from '../core/ready-queue.js';
 import { LocalReadyQueue } from './local-queue.js';
-import { runHost } from './run-host.js';
 import { Slot } from './slot.js';
 
 /** setTimeout's longest delay (2³¹ − 1 ms); longer ones fire at once. */
@@ -206,33 +204,24 @@ export class Kernel extends EventEmitter<KernelEvents> {
     return this.readyQueues.get() ?? this.localQueue;
   }
 
-  /** A plugin's ready queue replaces the local one (at most one; LLMOS_EEXIST for a second). */
-  provideReadyQueue(plugin: string, make: ReadyQueueFactory): void {
-    this.readyQueues.provide(plugin, () => make(runHost(this)));
+  /** A plugin's ready queue replaces the local one (at most one; LLMOS_EEXIST for a second). `make` runs once, at the first use. */
+  provideReadyQueue(plugin: string, make: () => ReadyQueue): void {
+    this.readyQueues.provide(plugin, make);
   }
 
-  /** The process journal, replayed by restore() (at most one; LLMOS_EEXIST for a second). */
+  /** The process journal, replayed once at boot (see restoreFromJournal; at most one, LLMOS_EEXIST for a second). */
   provideJournal(plugin: string, journal: Journal): void {
     this.journals.provide(plugin, () => journal);
+  }
+
+  journal(): Journal | undefined {
+    return this.journals.get();
   }
 
   /** Where new pids come from (at most one; LLMOS_EEXIST for a second). */
   providePidSource(plugin: string, next: PidSource): void {
     this.pidSources.provide(plugin, () => next);
     this.procs.pidSource = next;
-  }
-
-  /**
-   * Brings back what the journal holds (see Journal), once at boot, after
-   * every plugin registered and before any starts. Undefined without a journal.
-   */
-  restore(): ReplayCounts | undefined {
-    const journal = this.journals.get();
-    if (!journal) return undefined;
-    if (this.procs.lastPid > 0) this.log.warn({ last_pid: this.procs.lastPid }, 'processes were spawned before the journal replayed; their pids may collide with journaled ones');
-    const counts = replayJournal(this, journal);
-    this.log.info({ ...counts, journal: journal.name }, 'journal replayed');
-    return counts;
   }
 
   /** Takes in a process rebuilt from a record (journal, shared table) under its old pid, linked to its parent. */

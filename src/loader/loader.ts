@@ -7,6 +7,7 @@ import type { PluginDefinition, Provides } from '../plugin-api/plugin.js';
 import type { PluginConfig } from './config.js';
 import { resolvePluginModule } from './resolve.js';
 import { makeScope } from './scope.js';
+import { restoreFromJournal } from '../kernel/journal-replay.js';
 
 export interface LoadedPlugin {
   def: PluginDefinition;
@@ -131,7 +132,7 @@ export async function loadPlugins(
   };
   const timeoutMs = opts.startTimeoutMs ?? params.pluginStartTimeoutMs;
   try {
-    if (opts.start !== false) kernel.restore(); // the journal's processes come back before any plugin starts
+    if (opts.start !== false) restoreFromJournal(kernel); // the journal's processes come back before any plugin starts
     for (const p of opts.start === false ? [] : ordered) {
       if (p.def.start)
         await withTimeout(Promise.resolve(p.def.start(scopes.get(p.def.name)!, p.options)), timeoutMs, () => fail(p.def.name, `start() ran past its timeout of ${timeoutMs} ms; check what it waits on or raise LLMOS_PLUGIN_START_TIMEOUT_MS.`));

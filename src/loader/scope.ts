@@ -1,6 +1,7 @@
 import { LlmosError } from '../core/errors.js';
 import type { KernelApi } from '../core/kernel-api.js';
 import { kernelApi } from '../kernel/api.js';
+import { runHost } from '../kernel/run-host.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { PluginDefinition, PluginScope, Provides } from '../plugin-api/plugin.js';
 
@@ -25,7 +26,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition, api: KernelApi 
     onSession: (hook) => kernel.sessionHooks.push(hook),
     spawnHook: (hook) => (must('syscall'), kernel.addSpawnHook(hook)),
     http: (routes) => (must('transport'), kernel.httpRoutes.push(routes)),
-    readyQueue: (make) => (must('queue'), kernel.provideReadyQueue(def.name, make)),
+    readyQueue: (make) => (must('queue'), kernel.provideReadyQueue(def.name, () => make(runHost(kernel)))),
     journal: (j) => (must('journal'), kernel.provideJournal(def.name, j)),
     pidSource: (next) => (must('queue'), kernel.providePidSource(def.name, next)),
     provide: (token, value) => kernel.container.registerInstance(token, value),

@@ -1,11 +1,11 @@
 /**
  * The KnowledgeStore contract (src/plugin-api/knowledge.ts), as one suite
- * every store runs: test/unit/kg/embedded.test.ts and
- * test/integration/kg/neo4j-store.test.ts call kgStoreContract().
+ * every store runs: kg-embedded (test/unit/kg/embedded.test.ts), kg-neo4j
+ * (test/integration/kg/neo4j-store.test.ts) and third-party stores.
  * The factory must return an EMPTY store each time.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KgEntity, KnowledgeStore } from '../../../src/plugin-api/knowledge.js';
+import type { KgEntity, KnowledgeStore } from '../index.js';
 
 export type StoreFactory = () => Promise<{ store: KnowledgeStore; cleanup: () => Promise<void> }>;
 

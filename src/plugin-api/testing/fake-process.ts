@@ -1,0 +1,68 @@
+import type { Process, Task } from '../index.js';
+import { contractTask } from './tasks.js';
+
+export interface FakeProcessInit {
+  pid: number;
+  owner?: string;
+  /** 0 is most urgent, 9 least; overrides task.priority. */
+  priority?: number;
+  /** When it became ready (ms); also its creation time. */
+  readyAt?: number;
+  /** Task fields over a one-prompt default ({prompt: 'hello', max_tokens: 256, model: 'auto'}). */
+  task?: Partial<Task>;
+}
+
+/**
+ * A stand-in for a kernel process, holding the fields schedulers and
+ * allocators read: pid, ppid, owner, kind, state, task (and priority from
+ * it), created, readyAt, started, finished, exit, model, usage, attempts,
+ * signal. Typed as Process by a cast until the plugin API offers a read-only
+ * process view; code under test must only read it, as it would a kernel one.
+ */
+export function fakeProcess(init: FakeProcessInit): Process {
+  const task: Task = contractTask(init.task);
+  if (init.priority !== undefined) task.priority = init.priority;
+  const at = init.readyAt ?? 0;
+  const view = {
+    pid: init.pid,
+    ppid: 0,
+    owner: init.owner ?? 'owner',
+    kind: 'task',
+    state: 'ready',
+    task,
+    created: at,
+    readyAt: at,
+    attempts: [],
+    usage: { prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 },
+    streamed: 0,
+    children: [],
+    controller: new AbortController(),
+    get priority(): number {
+      return this.task.priority;
+    },
+    get signal(): AbortSignal {
+      return this.controller.signal;
+    },
+  };
+  return view as unknown as Process;
+}
+
+export interface FakeExit {
+  /** The model it ran on. */
+  model: string;
+  ok: boolean;
+  completion_tokens: number;
+  started: number;
+  finished: number;
+}
+
+/** Records an exit on a fake process the way the kernel does before Scheduler.onExit and Allocator.feedback. */
+export function fakeExit(p: Process, e: FakeExit): void {
+  p.state = 'exited';
+  p.exit = e.ok ? 'ok' : 'failed';
+  p.model = e.model;
+  p.started = e.started;
+  p.finished = e.finished;
+  p.usage.completion_tokens = e.completion_tokens;
+  p.usage.prompt_tokens = Math.ceil((p.task.prompt ?? '').length / 4);
+}

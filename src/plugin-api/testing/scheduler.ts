@@ -117,62 +117,67 @@ class SequenceCheck {
   }
 }
 
+/** Cases on one queue built by hand: empty, drain, remove, pick, reprioritize, snapshot. */
+function queueCases(make: () => Scheduler, workConserving: boolean): void {
+  it('starts empty: size 0, nothing to pick or drain, remove() is false', () => {
+    const s = make();
+    expect(typeof s.name).toBe('string');
+    expect([s.size(), s.pickNext(1, 0), s.drain(), s.remove(1)]).toEqual([0, undefined, [], false]);
+  });
+
+  it('drains every queued process in arrival order and is empty after', () => {
+    const s = make();
+    const rng = new Rng(7);
+    const ps = Array.from({ length: 60 }, (_, i) => randomProcess(rng, i + 1, i));
+    ps.forEach((p) => s.enqueue(p));
+    expect(s.size()).toBe(60);
+    expect(pids(s.drain())).toEqual(pids(ps));
+    expect([s.size(), s.pickNext(1, 1e6)]).toEqual([0, undefined]);
+  });
+
+  it('removes a queued process once; it never comes back', () => {
+    const s = make();
+    const rng = new Rng(8);
+    const ps = Array.from({ length: 10 }, (_, i) => randomProcess(rng, i + 1, i));
+    ps.forEach((p) => s.enqueue(p));
+    expect([s.remove(4), s.remove(4), s.remove(99)]).toEqual([true, false, false]);
+    expect(s.size()).toBe(9);
+    expect(pids(s.drain())).toEqual(pids(ps).filter((pid) => pid !== 4));
+  });
+
+  it.runIf(workConserving)('picks every queued process exactly once', () => {
+    const s = make();
+    const rng = new Rng(9);
+    const ps = Array.from({ length: 40 }, (_, i) => randomProcess(rng, i + 1, i));
+    ps.forEach((p) => s.enqueue(p));
+    const picked: Process[] = [];
+    for (let p = s.pickNext(1, 1e6); p; p = s.pickNext(1, 1e6)) picked.push(p);
+    expect(pids(picked).sort((a, b) => a - b)).toEqual(pids(ps));
+    expect(s.size()).toBe(0);
+  });
+
+  it('keeps a reprioritized process queued, in its arrival place for drain()', () => {
+    const s = make();
+    const ps = [0, 5, 9].map((priority, i) => fakeProcess({ pid: i + 1, priority, readyAt: i }));
+    ps.forEach((p) => s.enqueue(p));
+    ps[2].task = { ...ps[2].task, priority: 0 };
+    s.reprioritize(3);
+    expect(pids(s.drain())).toEqual([1, 2, 3]);
+  });
+
+  it('gives a JSON snapshot', () => {
+    const s = make();
+    s.enqueue(fakeProcess({ pid: 1 }));
+    const snap = s.snapshot();
+    expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
+  });
+}
+
 /** Runs the Scheduler contract against fresh schedulers from `make`. */
 export function schedulerContract(label: string, make: () => Scheduler, opts: SchedulerContractOptions = {}): void {
   const { seeds = [1, 2, 3], operations = 1500, workConserving = true } = opts;
   describe(`Scheduler contract: ${label}`, () => {
-    it('starts empty: size 0, nothing to pick or drain, remove() is false', () => {
-      const s = make();
-      expect(typeof s.name).toBe('string');
-      expect([s.size(), s.pickNext(1, 0), s.drain(), s.remove(1)]).toEqual([0, undefined, [], false]);
-    });
-
-    it('drains every queued process in arrival order and is empty after', () => {
-      const s = make();
-      const rng = new Rng(7);
-      const ps = Array.from({ length: 60 }, (_, i) => randomProcess(rng, i + 1, i));
-      ps.forEach((p) => s.enqueue(p));
-      expect(s.size()).toBe(60);
-      expect(pids(s.drain())).toEqual(pids(ps));
-      expect([s.size(), s.pickNext(1, 1e6)]).toEqual([0, undefined]);
-    });
-
-    it('removes a queued process once; it never comes back', () => {
-      const s = make();
-      const rng = new Rng(8);
-      const ps = Array.from({ length: 10 }, (_, i) => randomProcess(rng, i + 1, i));
-      ps.forEach((p) => s.enqueue(p));
-      expect([s.remove(4), s.remove(4), s.remove(99)]).toEqual([true, false, false]);
-      expect(s.size()).toBe(9);
-      expect(pids(s.drain())).toEqual(pids(ps).filter((pid) => pid !== 4));
-    });
-
-    it.runIf(workConserving)('picks every queued process exactly once', () => {
-      const s = make();
-      const rng = new Rng(9);
-      const ps = Array.from({ length: 40 }, (_, i) => randomProcess(rng, i + 1, i));
-      ps.forEach((p) => s.enqueue(p));
-      const picked: Process[] = [];
-      for (let p = s.pickNext(1, 1e6); p; p = s.pickNext(1, 1e6)) picked.push(p);
-      expect(pids(picked).sort((a, b) => a - b)).toEqual(pids(ps));
-      expect(s.size()).toBe(0);
-    });
-
-    it('keeps a reprioritized process queued, in its arrival place for drain()', () => {
-      const s = make();
-      const ps = [0, 5, 9].map((priority, i) => fakeProcess({ pid: i + 1, priority, readyAt: i }));
-      ps.forEach((p) => s.enqueue(p));
-      ps[2].task = { ...ps[2].task, priority: 0 };
-      s.reprioritize(3);
-      expect(pids(s.drain())).toEqual([1, 2, 3]);
-    });
-
-    it('gives a JSON snapshot', () => {
-      const s = make();
-      s.enqueue(fakeProcess({ pid: 1 }));
-      const snap = s.snapshot();
-      expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
-    });
+    queueCases(make, workConserving);
 
     it.each(seeds)('loses, duplicates and invents nothing over a random sequence (seed %i)', (seed) => {
       const run = new SequenceCheck(make(), new Rng(seed), workConserving);

@@ -6,6 +6,7 @@ import { isLlmosError } from './core/errors.js';
 import { capacityCommand } from './cli/capacity.js';
 import { docsCommand } from './cli/docs.js';
 import { modelPullCommand } from './cli/model-pull.js';
+import { pluginCommand } from './cli/plugin-new.js';
 import { pluginsCommand } from './cli/plugins.js';
 import { routeEvalCommand } from './cli/route-eval.js';
 import { serveCommand } from './cli/serve.js';
@@ -17,6 +18,7 @@ const program = new Command('llmos')
   .version(VERSION)
   .addCommand(serveCommand())
   .addCommand(pluginsCommand())
+  .addCommand(pluginCommand())
   .addCommand(new Command('model').description('Manage local models').addCommand(modelPullCommand()))
   .addCommand(capacityCommand())
   .addCommand(simulateCommand())

@@ -62,6 +62,12 @@ export interface PluginScope {
 export interface PluginDefinition<O extends z.ZodType = z.ZodType> {
   name: string;
   version: string;
+  /**
+   * The plugin API versions this plugin was built for, as a semver range
+   * (e.g. "^1.0.0", what `llmos plugin new` writes). The loader is to refuse
+   * a plugin whose range excludes the running plugin API's version.
+   */
+  apiVersion?: string;
   description?: string;
   provides: Provides[];
   /** Plugin names that must be loaded (and started) before this one. */

@@ -1,4 +1,4 @@
-import { kgStoreContract } from '../../unit/kg/contract.js';
+import { kgStoreContract } from '../../../src/plugin-api/testing/index.js';
 import { emptyNeo4jStore } from './neo4j-helpers.js';
 
 kgStoreContract('kg-neo4j (real Neo4j)', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteKnowledgeStore } from '../../../plugins/kg-embedded/sqlite-store.js';
-import { kgStoreContract } from './contract.js';
+import { kgStoreContract } from '../../../src/plugin-api/testing/index.js';
 
 kgStoreContract('kg-embedded (SQLite)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'llmos-kg-'));

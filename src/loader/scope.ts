@@ -4,8 +4,12 @@ import { kernelApi } from '../kernel/api.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { PluginDefinition, PluginScope, Provides } from '../plugin-api/plugin.js';
 
-/** Builds one plugin's scope; every contribution is checked against its declared `provides`. */
-export function makeScope(kernel: Kernel, def: PluginDefinition, api: KernelApi = kernelApi(kernel)): PluginScope {
+/**
+ * Builds one plugin's scope; every contribution is checked against its
+ * declared `provides`. `onClose` receives the plugin's close hooks (the
+ * loader runs them; see PluginScope.onClose).
+ */
+export function makeScope(kernel: Kernel, def: PluginDefinition, onClose: PluginScope['onClose'], api: KernelApi = kernelApi(kernel)): PluginScope {
   const must = (what: Provides) => {
     if (!def.provides.includes(what))
       throw new LlmosError('LLMOS_EPLUGIN', `plugin "${def.name}": adds a ${what} but does not declare "${what}" in provides.`);
@@ -26,6 +30,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition, api: KernelApi 
     spawnHook: (hook) => (must('syscall'), kernel.addSpawnHook(hook)),
     http: (routes) => (must('transport'), kernel.httpRoutes.push(routes)),
     provide: (token, value) => kernel.container.registerInstance(token, value),
+    onClose,
     has: (token) => kernel.container.isRegistered(token, true),
     resolve: <T>(token: symbol): T => {
       if (!kernel.container.isRegistered(token, true))

@@ -1,15 +1,17 @@
 // TODO(issue 12): transitional reach into the kernel, replaced by the RunQueue/Journal extension points.
 import type { Kernel } from '../../src/kernel/kernel.js';
-import { definePlugin, TOKENS, type PluginScope, z } from '../../src/plugin-api/index.js';
+import { definePlugin, renamedOptions, TOKENS, type PluginScope, z } from '../../src/plugin-api/index.js';
 import { Journal } from './journal.js';
 import { JournalDb } from './journal-db.js';
 
-const Options = z.object({
+const OptionsObject = z.object({
   file: z.string().min(1).default('journal.sqlite').describe('SQLite file under LLMOS_DATA_DIR.'),
   /** The process table's own retention unless set. */
-  maxFinished: z.number().int().positive().optional().describe('Exited processes kept; default the process table\'s (LLMOS_MAX_FINISHED, 1000).'),
+  max_finished: z.number().int().positive().optional().describe('Exited processes kept; default the process table\'s (LLMOS_MAX_FINISHED, 1000).'),
   synchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL').describe('NORMAL survives a crashed server; FULL also a power loss.'),
 });
+/** The plugin's options; the older name maxFinished is accepted (deprecated). */
+const Options = renamedOptions(OptionsObject, { maxFinished: 'max_finished' });
 
 interface State {
   db: JournalDb;
@@ -27,12 +29,13 @@ const STATE = Symbol.for('llmos.journal-sqlite.state');
 export default definePlugin({
   name: 'journal-sqlite',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Persists the process table and run queue in SQLite (WAL) and replays it on restart.',
   provides: ['journal'],
   options: Options,
   register(scope, o) {
     const db = new JournalDb(scope.dataDir, o.file, o.synchronous);
-    const journal = new Journal(db, o.maxFinished ?? kernelOf(scope).procs.maxFinished, scope.log);
+    const journal = new Journal(db, o.max_finished ?? kernelOf(scope).procs.maxFinished, scope.log);
     scope.provide<State>(STATE, { db, journal });
   },
   /** Replays before any transport serves; list this plugin before plugins whose start() spawns processes. */

@@ -39,7 +39,7 @@ export interface PluginScope {
   spawnHook(hook: SpawnHook): void;
   /** Adds HTTP routes to the --http transport; the plugin must declare "transport". */
   http(routes: HttpRoutes): void;
-  /** Registers a service other plugins can resolve by token (credo-ts style). */
+  /** Registers a service other plugins can resolve by token (credo-ts style). A plugin's own state between phases stays in register()'s closure instead. */
   provide<T>(token: symbol, value: T): void;
   /** Resolves a service; fails with LLMOS_EPLUGIN naming the token when nobody provides it. */
   resolve<T>(token: symbol): T;

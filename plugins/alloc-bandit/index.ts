@@ -24,9 +24,6 @@ const Options = z.object({
 /** What the state file holds: the learned state, and λ as budget pacing left it (restored only while pacing is on). */
 type SavedBandit = BanditStateJson & { paced_lambda?: Partial<Record<Policy, number>> };
 
-/** This kernel's state file, so stop() can write it once more. */
-const STORE = Symbol.for('llmos.alloc-bandit.store');
-
 const POLICIES: Policy[] = ['linucb', 'thompson', 'ucb1'];
 
 /**
@@ -37,6 +34,7 @@ const POLICIES: Policy[] = ['linucb', 'thompson', 'ucb1'];
 export default definePlugin({
   name: 'alloc-bandit',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Thompson sampling, UCB1 and LinUCB allocators; reward = quality − λ·cost; state persists across restarts.',
   provides: ['allocator', 'resource'],
   options: Options,
@@ -63,7 +61,6 @@ export default definePlugin({
       const name = p === 'linucb' ? 'bandit' : `bandit-${p}`;
       scope.allocator(name, () => new BanditAllocator(p, state, params[p], rng));
     }
-    if (opts.persist) scope.provide(STORE, store);
     scope.resource({
       name: 'alloc',
       title: 'Allocator state',
@@ -82,8 +79,6 @@ export default definePlugin({
         ),
       }),
     });
-  },
-  stop(scope) {
-    if (scope.has(STORE)) scope.resolve<JsonStore<SavedBandit>>(STORE).flush();
+    return { stop: () => void (opts.persist && store.flush()) };
   },
 });

@@ -5,6 +5,7 @@ import { allocSyscalls } from './syscalls.js';
 export default definePlugin({
   name: 'alloc-core',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Syscalls to inspect, switch and teach the allocator, and to explain any allocation.',
   provides: ['syscall'],
   register(scope) {

@@ -13,6 +13,7 @@ export { MemoryPerfTable } from './perf-table.js';
 export default definePlugin({
   name: 'alloc-perf',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Weighted accuracy, latency and cost from the performance table, with budget, latency-SLO and context-window constraints.',
   provides: ['allocator'],
   options: PerfOptions,

@@ -11,13 +11,12 @@ export { RulesAllocator, validateRules } from './rules.js';
 export default definePlugin({
   name: 'alloc-rules',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Ordered rules (type, language, domain, regex, metadata → model or group); the first match wins, then the default.',
   provides: ['allocator'],
   options: RulesOptions,
   register(scope, opts) {
     scope.allocator('rules', () => new RulesAllocator(opts));
-  },
-  start(scope, opts) {
-    validateRules(opts, new Set(scope.kernel.models().map((e) => e.info.id)));
+    return { start: () => validateRules(opts, new Set(scope.kernel.models().map((e) => e.info.id))) };
   },
 });

@@ -14,6 +14,7 @@ import { KgBridge } from './kg-bridge.js';
 export default definePlugin({
   name: 'collab',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Ensembles with vote/judge/synthesis fusion, pipelines with an evaluator-optimizer loop, and debates, as process trees.',
   provides: ['syscall'],
   options: z.object({}),
@@ -23,10 +24,9 @@ export default definePlugin({
     scope.syscall(ensembleSyscall(k, kg));
     scope.syscall(chainSyscall(k, kg));
     scope.syscall(debateSyscall(k, kg));
-  },
-  stop(scope) {
-    const k = scope.kernel;
-    for (const p of k.procs())
-      if (p.kind === 'group' && p.state !== 'exited' && p.task.metadata.collab !== undefined) k.kill(p.pid);
+    const stop = () => {
+      for (const p of k.procs()) if (p.kind === 'group' && p.state !== 'exited' && p.task.metadata.collab !== undefined) k.kill(p.pid);
+    };
+    return { stop };
   },
 });

@@ -10,6 +10,7 @@ export { mountOpenAiRoutes } from './routes.js';
 export default definePlugin({
   name: 'gateway-openai',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'OpenAI-compatible /v1/chat/completions and /v1/models on the HTTP transport; every request is a process.',
   provides: ['transport'],
   options: z.object({

@@ -1,13 +1,15 @@
-import { definePlugin, z } from '../../src/plugin-api/index.js';
+import { definePlugin, renamedOptions, z } from '../../src/plugin-api/index.js';
 import { SqliteJournal } from './journal.js';
 import { JournalDb } from './journal-db.js';
 
-const Options = z.object({
+const OptionsObject = z.object({
   file: z.string().min(1).default('journal.sqlite').describe('SQLite file under LLMOS_DATA_DIR.'),
   /** The process table's own retention unless set. */
-  maxFinished: z.number().int().positive().optional().describe('Exited processes kept; default the process table\'s (LLMOS_MAX_FINISHED, 1000).'),
+  max_finished: z.number().int().positive().optional().describe('Exited processes kept; default the process table\'s (LLMOS_MAX_FINISHED, 1000).'),
   synchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL').describe('NORMAL survives a crashed server; FULL also a power loss.'),
 });
+/** The plugin's options; the older name maxFinished is accepted (deprecated). */
+const Options = renamedOptions(OptionsObject, { maxFinished: 'max_finished' });
 
 interface State {
   db: JournalDb;
@@ -26,12 +28,13 @@ const STATE = Symbol.for('llmos.journal-sqlite.state');
 export default definePlugin({
   name: 'journal-sqlite',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Persists the process table and run queue in SQLite (WAL) and replays it on restart.',
   provides: ['journal'],
   options: Options,
   register(scope, o) {
     const db = new JournalDb(scope.dataDir, o.file, o.synchronous);
-    const journal = new SqliteJournal(db, o.maxFinished, scope.log);
+    const journal = new SqliteJournal(db, o.max_finished, scope.log);
     journal.attach(scope.kernel);
     scope.journal(journal);
     scope.provide<State>(STATE, { db, journal });

@@ -17,6 +17,7 @@ const MAX_ENTITY_NOTIFICATIONS = 100;
 export default definePlugin({
   name: 'kg-core',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Knowledge graph tools (kg_*), llmos://kg resources, JSONL import/export and proc_spawn context_from_kg/remember, on the active knowledge store.',
   provides: ['syscall', 'resource'],
   options: z.object({}),
@@ -31,10 +32,10 @@ export default definePlugin({
     for (const s of [...kgSyscalls(deps), ...ioSyscalls(deps, scope.dataDir)]) scope.syscall(s);
     for (const r of kgResources(get)) scope.resource(r);
     scope.spawnHook(kgSpawnHook(get, changed, scope.log));
-  },
-  start(scope) {
-    const store = scope.resolve<KnowledgeStore>(KG_STORE_TOKEN);
-    for (const s of nativeSyscalls(store)) scope.syscall(s);
-    scope.log.info({ store: store.kind }, 'knowledge graph ready');
+    const start = () => {
+      for (const s of nativeSyscalls(get())) scope.syscall(s);
+      scope.log.info({ store: get().kind }, 'knowledge graph ready');
+    };
+    return { start };
   },
 });

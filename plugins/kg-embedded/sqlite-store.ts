@@ -46,7 +46,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   private mapError(e: unknown): unknown {
     const code = (e as { code?: string }).code ?? '';
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
-      return new LlmosError('LLMOS_EKGUNAVAILABLE', `the knowledge store ${this.file} stayed locked by another writer past the busy timeout; retry, or raise the kg-embedded option busyTimeoutMs.`);
+      return new LlmosError('LLMOS_EKGUNAVAILABLE', `the knowledge store ${this.file} stayed locked by another writer past the busy timeout; retry, or raise the kg-embedded option busy_timeout_ms.`);
     if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY')
       return new LlmosError('LLMOS_EKGUNAVAILABLE', `the knowledge store ${this.file} cannot be written (${code}); check the file and LLMOS_DATA_DIR permissions.`);
     return e;

@@ -1,5 +1,5 @@
 import { definePlugin, PERF_TABLE_TOKEN, z } from '../../src/plugin-api/index.js';
-import { openDb, type Db } from './db.js';
+import { openDb } from './db.js';
 import { EvalLog } from './eval-log.js';
 import { EvalRunner } from './eval-runner.js';
 import { ModelManager } from './manager.js';
@@ -20,14 +20,6 @@ const Options = z.object({
   perf_window: z.number().int().min(10).max(100_000).default(1000),
 });
 
-/** This plugin's per-kernel state, kept in the kernel container (no module globals). */
-const STATE = Symbol('model-core/state');
-interface State {
-  db: Db;
-  mgr: ModelManager;
-  perf: SqlitePerfTable;
-}
-
 /**
  * The model manager: model_* and budget_* syscalls, the llmos://models
  * resources, the eval runner and the performance table (provided to other
@@ -36,29 +28,24 @@ interface State {
 export default definePlugin({
   name: 'model-core',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Model manager: runtime register/update/remove with health probes, evals, the performance table, budgets.',
   provides: ['syscall', 'resource'],
   options: Options,
   register(scope, o) {
     const k = scope.kernel;
     const db = openDb(scope.dataDir, o.file);
+    scope.onClose(() => void db.close());
     const perf = new SqlitePerfTable(db, o.perf_window);
+    scope.onClose(() => perf.close());
     const mgr = new ModelManager(k, scope, db, scope.log, o.probe_timeout_ms);
     const log = new EvalLog(db);
     scope.provide(PERF_TABLE_TOKEN, perf);
-    scope.provide<State>(STATE, { db, mgr, perf });
     const changed = (id: string) => ['llmos://models', modelUri(id), modelUri(id, '/eval')].forEach((u) => k.notify(u));
     perf.onChange((pairs) => new Set(pairs.map((p) => p.model)).forEach(changed));
     k.onModels(() => k.notify('llmos://models'));
     for (const s of [...modelSyscalls(k, mgr, perf), ...evalSyscalls(new EvalRunner(k, perf), perf, log), ...budgetSyscalls(k)]) scope.syscall(s);
     for (const r of modelResources(k, mgr, perf, log)) scope.resource(r);
-  },
-  async start(scope, o) {
-    if (o.restore) await scope.resolve<State>(STATE).mgr.restore();
-  },
-  stop(scope) {
-    const { db, perf } = scope.resolve<State>(STATE);
-    perf.close();
-    db.close();
+    return { start: async () => void (o.restore && (await mgr.restore())) };
   },
 });

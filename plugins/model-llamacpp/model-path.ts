@@ -36,7 +36,7 @@ export function resolveModelPath(explicit: string | undefined, dataDir: string, 
   if (hit) return hit;
   throw new LlmosError(
     'LLMOS_EPLUGIN',
-    `model-llamacpp: no GGUF at ${candidates.join(' or ')}; run \`llmos model pull\` to fetch SmolLM2-135M-Instruct, or point options.modelPath / LLMOS_MODEL_PATH at any GGUF file.`,
+    `model-llamacpp: no GGUF at ${candidates.join(' or ')}; run \`llmos model pull\` to fetch SmolLM2-135M-Instruct, or point options.model_path / LLMOS_MODEL_PATH at any GGUF file.`,
     { candidates },
   );
 }

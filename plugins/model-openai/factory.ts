@@ -27,8 +27,8 @@ export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOpt
         throw new LlmosError('LLMOS_EINVAL', `openai model config: ${i.path.join('.') || 'config'}: ${i.message}.`, { field: i.path.join('.') });
       }
       const c = r.data;
-      const connection = makeClient({ ...defaults, baseURL: c.baseURL ?? defaults.baseURL, apiKeyEnv: c.api_key_env ?? defaults.apiKeyEnv }, log);
-      return new OpenAIBackend(modelInfo(c), c.model ?? c.id, connection, defaults.healthTimeoutMs);
+      const connection = makeClient({ ...defaults, base_url: c.baseURL ?? defaults.base_url, api_key_env: c.api_key_env ?? defaults.api_key_env }, log);
+      return new OpenAIBackend(modelInfo(c), c.model ?? c.id, connection, defaults.health_timeout_ms);
     },
   };
 }

@@ -1,30 +1,39 @@
 import OpenAI from 'openai';
-import { definePlugin, LlmosError, modelFactoryToken, z, type Logger } from '../../src/plugin-api/index.js';
+import { definePlugin, LlmosError, modelFactoryToken, renamedOptions, z, type Logger } from '../../src/plugin-api/index.js';
 import { OpenAIBackend } from './backend.js';
 import { openaiFactory } from './factory.js';
 import { createHttpFetch } from './http-fetch.js';
 import { modelInfo, OpenAIModelOptions } from './model-options.js';
 
-export const OpenAIOptions = z.object({
-  baseURL: z.string().url().default('https://api.openai.com/v1').describe('Any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter.'),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('OPENAI_API_KEY').describe('Name of the environment variable holding the API key (never the key itself).'),
+/** The plugin's options; OpenAIOptions also accepts their older camelCase names (deprecated). */
+const OpenAIOptionsObject = z.object({
+  base_url: z.string().url().default('https://api.openai.com/v1').describe('Any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter.'),
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('OPENAI_API_KEY').describe('Name of the environment variable holding the API key (never the key itself).'),
   models: z.array(OpenAIModelOptions).default([]).describe('Models loaded at boot; more can be deployed at runtime with model_register kind "openai".'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers, e.g. OpenRouter\'s HTTP-Referer.'),
-  requestTimeoutMs: z.number().int().positive().default(600_000).describe('The HTTP client\'s own limit; the kernel\'s per-call timeout normally ends a call first.'),
-  healthTimeoutMs: z.number().int().positive().default(5_000),
-  probeOnStart: z.boolean().default(true).describe('Probe the endpoint in start() and log a warning when it does not answer.'),
-  httpClient: z.enum(['node-http', 'fetch']).default('node-http').describe('How the openai client talks HTTP: "node-http" (keep-alive node:http/https, ~0.4 ms CPU cheaper per call) or "fetch" (Node\'s built-in fetch).'),
+  request_timeout_ms: z.number().int().positive().default(600_000).describe('The HTTP client\'s own limit; the kernel\'s per-call timeout normally ends a call first.'),
+  health_timeout_ms: z.number().int().positive().default(5_000),
+  probe_on_start: z.boolean().default(true).describe('Probe the endpoint in start() and log a warning when it does not answer.'),
+  http_client: z.enum(['node-http', 'fetch']).default('node-http').describe('How the openai client talks HTTP: "node-http" (keep-alive node:http/https, ~0.4 ms CPU cheaper per call) or "fetch" (Node\'s built-in fetch).'),
 });
-export type OpenAIOptions = z.output<typeof OpenAIOptions>;
+export const OpenAIOptions = renamedOptions(OpenAIOptionsObject, {
+  baseURL: 'base_url',
+  apiKeyEnv: 'api_key_env',
+  requestTimeoutMs: 'request_timeout_ms',
+  healthTimeoutMs: 'health_timeout_ms',
+  probeOnStart: 'probe_on_start',
+  httpClient: 'http_client',
+});
+export type OpenAIOptions = z.output<typeof OpenAIOptionsObject>;
 
 const OFFICIAL = 'api.openai.com';
 
-/** The API key from options.apiKeyEnv; local endpoints without one get a placeholder. */
+/** The API key from options.api_key_env; local endpoints without one get a placeholder. */
 function apiKey(o: OpenAIOptions, env: NodeJS.ProcessEnv): string {
-  const key = env[o.apiKeyEnv];
+  const key = env[o.api_key_env];
   if (key) return key;
-  if (new URL(o.baseURL).hostname === OFFICIAL)
-    throw new LlmosError('LLMOS_EPLUGIN', `model-openai: environment variable ${o.apiKeyEnv} is not set; export your API key in it, or set options.apiKeyEnv to the variable that holds it.`);
+  if (new URL(o.base_url).hostname === OFFICIAL)
+    throw new LlmosError('LLMOS_EPLUGIN', `model-openai: environment variable ${o.api_key_env} is not set; export your API key in it, or set options.api_key_env to the variable that holds it.`);
   return 'no-key';
 }
 
@@ -45,15 +54,15 @@ export interface OpenAIConnection {
 /**
  * Builds one model's client: maxRetries is 0 because the kernel's executor
  * retries; HTTP goes through the keep-alive node:http adapter unless
- * options.httpClient is "fetch".
+ * options.http_client is "fetch".
  */
 export function makeClient(o: OpenAIOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): OpenAIConnection {
-  const http = o.httpClient === 'node-http' ? createHttpFetch() : undefined;
+  const http = o.http_client === 'node-http' ? createHttpFetch() : undefined;
   const client = new OpenAI({
-    baseURL: o.baseURL,
+    baseURL: o.base_url,
     apiKey: apiKey(o, env),
     maxRetries: 0,
-    timeout: o.requestTimeoutMs,
+    timeout: o.request_timeout_ms,
     defaultHeaders: o.headers,
     logger: openaiLogger(log),
     ...(http && { fetch: http.fetch }),
@@ -69,18 +78,19 @@ export function makeClient(o: OpenAIOptions, log: Logger, env: NodeJS.ProcessEnv
 export default definePlugin({
   name: 'model-openai',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Models behind the OpenAI API or any OpenAI-compatible endpoint, through the openai package.',
   provides: ['model'],
   options: OpenAIOptions,
   register(scope, o) {
     scope.provide(modelFactoryToken('openai'), openaiFactory(o, makeClient));
-    for (const m of o.models) scope.model(new OpenAIBackend(modelInfo(m), m.model ?? m.id, makeClient(o, scope.log), o.healthTimeoutMs));
-  },
-  async start(scope, o) {
-    if (!o.probeOnStart) return;
-    for (const m of o.models) {
-      const h = await scope.kernel.probeModel(m.id);
-      if (!h.ok) scope.log.warn({ model: m.id, baseURL: o.baseURL, detail: h.detail }, 'endpoint does not answer; calls will fail until it does');
-    }
+    for (const m of o.models) scope.model(new OpenAIBackend(modelInfo(m), m.model ?? m.id, makeClient(o, scope.log), o.health_timeout_ms));
+    const probe = async () => {
+      for (const m of o.models) {
+        const h = await scope.kernel.probeModel(m.id);
+        if (!h.ok) scope.log.warn({ model: m.id, base_url: o.base_url, detail: h.detail }, 'endpoint does not answer; calls will fail until it does');
+      }
+    };
+    return { start: o.probe_on_start ? probe : undefined };
   },
 });

@@ -1,17 +1,18 @@
 import type { ModelPreferences } from '@modelcontextprotocol/sdk/types.js';
-import { definePlugin, z, type ClientSession, type KernelApi, type Logger, type ModelInfo } from '../../src/plugin-api/index.js';
+import { definePlugin, renamedOptions, z, type ClientSession, type KernelApi, type Logger, type ModelInfo } from '../../src/plugin-api/index.js';
 import { clientCanSample, SamplingBackend, type SamplingPeer } from './backend.js';
 
 export { SamplingBackend, clientCanSample, type SamplingPeer } from './backend.js';
 
-export const SamplingOptions = z.object({
-  idPrefix: z.string().min(1).default('client/').describe('A session\'s model id is idPrefix + session id.'),
-  contextWindow: z.number().int().positive().default(128_000).describe('Assumed; the protocol does not say.'),
-  maxOutputTokens: z.number().int().positive().default(4096),
-  expectedTokensPerS: z.number().positive().default(30),
+/** The plugin's options; SamplingOptions also accepts their older camelCase names (deprecated). model_preferences is MCP's ModelPreferences object, so its fields keep the protocol's names. */
+const SamplingOptionsObject = z.object({
+  id_prefix: z.string().min(1).default('client/').describe('A session\'s model id is id_prefix + session id.'),
+  context_window: z.number().int().positive().default(128_000).describe('Assumed; the protocol does not say.'),
+  max_output_tokens: z.number().int().positive().default(4096),
+  expected_tokens_per_s: z.number().positive().default(30),
   concurrency: z.number().int().min(1).default(2),
-  timeoutMs: z.number().int().positive().default(600_000),
-  modelPreferences: z
+  timeout_ms: z.number().int().positive().default(600_000),
+  model_preferences: z
     .object({
       hints: z.array(z.object({ name: z.string().optional() })).optional(),
       costPriority: z.number().min(0).max(1).optional(),
@@ -21,7 +22,15 @@ export const SamplingOptions = z.object({
     .optional()
     .describe('Default MCP ModelPreferences; a task\'s metadata.model_preferences overrides fields.'),
 });
-export type SamplingOptions = z.output<typeof SamplingOptions>;
+export const SamplingOptions = renamedOptions(SamplingOptionsObject, {
+  idPrefix: 'id_prefix',
+  contextWindow: 'context_window',
+  maxOutputTokens: 'max_output_tokens',
+  expectedTokensPerS: 'expected_tokens_per_s',
+  timeoutMs: 'timeout_ms',
+  modelPreferences: 'model_preferences',
+});
+export type SamplingOptions = z.output<typeof SamplingOptionsObject>;
 
 /**
  * What the MCP adapter calls once per session, after initialize (when the
@@ -47,16 +56,16 @@ export const SAMPLING_SESSION_HOOK = Symbol.for('llmos.sampling.sessionHook');
 export function samplingBackendFor(server: SamplingPeer, sessionId: string, o: SamplingOptions = SamplingOptions.parse({}), owner?: string): SamplingBackend | undefined {
   if (!clientCanSample(server)) return undefined;
   const info: ModelInfo = {
-    id: `${o.idPrefix}${sessionId}`,
+    id: `${o.id_prefix}${sessionId}`,
     version: '1',
     backend: 'model-sampling',
-    capabilities: { context_window: o.contextWindow, max_output_tokens: o.maxOutputTokens, streaming: false, tool_calling: false },
+    capabilities: { context_window: o.context_window, max_output_tokens: o.max_output_tokens, streaming: false, tool_calling: false },
     pricing: { input_per_1k: 0, output_per_1k: 0 },
-    expected_tokens_per_s: o.expectedTokensPerS,
+    expected_tokens_per_s: o.expected_tokens_per_s,
     concurrency: o.concurrency,
     ...(owner !== undefined ? { owner } : {}),
   };
-  return new SamplingBackend(info, server, { modelPreferences: o.modelPreferences as ModelPreferences | undefined, timeoutMs: o.timeoutMs });
+  return new SamplingBackend(info, server, { modelPreferences: o.model_preferences as ModelPreferences | undefined, timeoutMs: o.timeout_ms });
 }
 
 /** A client session as the sampling backend sees it. */
@@ -93,6 +102,7 @@ export function samplingSessionHook(kernel: KernelApi, o: SamplingOptions, log: 
 export default definePlugin({
   name: 'model-sampling',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: "The MCP client's own model, through sampling/createMessage, for sessions whose client declared sampling.",
   provides: ['model'],
   options: SamplingOptions,

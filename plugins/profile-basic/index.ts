@@ -7,6 +7,7 @@ export { BasicProfiler } from './profiler.js';
 export default definePlugin({
   name: 'profile-basic',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Profiles tasks at spawn: type by ordered rules, language with eld, domain tags by keywords, size in tokens.',
   provides: ['profiler'],
   options: z.object({

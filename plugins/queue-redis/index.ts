@@ -1,29 +1,40 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { definePlugin, LlmosError, z, type PluginScope, type RunHost } from '../../src/plugin-api/index.js';
+import { definePlugin, LlmosError, renamedOptions, z, type PluginScope, type RunHost } from '../../src/plugin-api/index.js';
 import { clusterKeys } from './keys.js';
-import { Lanes } from './lanes.js';
+import { Lanes, type LaneOptions } from './lanes.js';
 import { PidLease } from './pid-lease.js';
 import { ProcStore } from './proc-store.js';
 import { RedisReadyQueue } from './ready-queue.js';
 import { clusterStatus } from './status-syscall.js';
 import { TableSync } from './table-sync.js';
 
-const Options = z.object({
+/** The plugin's options; Options also accepts their older camelCase names (deprecated). */
+const OptionsObject = z.object({
   url: z.string().min(1).default('redis://127.0.0.1:6379').describe('Redis URL shared by every node of the cluster.'),
   prefix: z.string().min(1).default('llmos').describe('Key prefix; nodes with the same Redis and prefix form one cluster.'),
   node: z.string().min(1).optional().describe('This node\'s name in the cluster; default host:pid:random.'),
-  pidBlock: z.number().int().min(1).max(1_000_000).default(1000).describe('Pids leased from Redis at a time.'),
-  lockDurationMs: z.number().int().min(200).default(30_000).describe('A dead node\'s running jobs return to the queue after this long.'),
-  stalledIntervalMs: z.number().int().min(100).default(15_000).describe('How often workers look for jobs of dead nodes.'),
-  maxStalledCount: z.number().int().min(1).default(10).describe('Times one job may come back from dead nodes before it fails.'),
-  nodeSlots: z.number().int().min(1).optional().describe('At most this many of each model\'s cluster-wide slots taken by this node; default all (the first node to ask keeps its slots busy).'),
-  closeGraceMs: z.number().int().min(0).default(10_000).describe('On stop, how long calls in flight may finish before other nodes take them over.'),
-  feedMaxLen: z.number().int().min(100).default(10_000).describe('Approximate length of the process-change feed.'),
-  retentionS: z.number().int().min(1).default(86_400).describe('Seconds an exited process stays in the shared table.'),
+  pid_block: z.number().int().min(1).max(1_000_000).default(1000).describe('Pids leased from Redis at a time.'),
+  lock_duration_ms: z.number().int().min(200).default(30_000).describe('A dead node\'s running jobs return to the queue after this long.'),
+  stalled_interval_ms: z.number().int().min(100).default(15_000).describe('How often workers look for jobs of dead nodes.'),
+  max_stalled_count: z.number().int().min(1).default(10).describe('Times one job may come back from dead nodes before it fails.'),
+  node_slots: z.number().int().min(1).optional().describe('At most this many of each model\'s cluster-wide slots taken by this node; default all (the first node to ask keeps its slots busy).'),
+  close_grace_ms: z.number().int().min(0).default(10_000).describe('On stop, how long calls in flight may finish before other nodes take them over.'),
+  feed_max_len: z.number().int().min(100).default(10_000).describe('Approximate length of the process-change feed.'),
+  retention_s: z.number().int().min(1).default(86_400).describe('Seconds an exited process stays in the shared table.'),
 });
-type Options = z.output<typeof Options>;
+const Options = renamedOptions(OptionsObject, {
+  pidBlock: 'pid_block',
+  lockDurationMs: 'lock_duration_ms',
+  stalledIntervalMs: 'stalled_interval_ms',
+  maxStalledCount: 'max_stalled_count',
+  nodeSlots: 'node_slots',
+  closeGraceMs: 'close_grace_ms',
+  feedMaxLen: 'feed_max_len',
+  retentionS: 'retention_s',
+});
+type Options = z.output<typeof OptionsObject>;
 
 /** This plugin's state for one kernel, kept in the kernel container (no module-level singleton). */
 interface Cluster {
@@ -54,6 +65,7 @@ function build<O extends z.ZodType<Options>>(options: O) {
   return definePlugin({
     name: 'queue-redis',
     version: '1.0.0',
+    apiVersion: '^1.0.0',
     description: 'Cluster mode: run queue on BullMQ (Redis), shared process table, cluster-wide per-model slots and rate limits.',
     provides: ['queue', 'scheduler', 'syscall'],
     options,
@@ -97,12 +109,12 @@ function cluster(scope: PluginScope, o: Options): Cluster {
   const redis = connect(o.url, `llmos:${node}`);
   const reader = connect(o.url, `llmos:${node}:feed`);
   for (const c of [redis, reader]) c.on('error', (err) => scope.log.warn({ err: err.message }, 'Redis connection error'));
-  const store = new ProcStore(redis, keys, node, { feedMaxLen: o.feedMaxLen, retentionS: o.retentionS });
-  const pids = new PidLease(redis, keys.pidCounter, o.pidBlock);
+  const store = new ProcStore(redis, keys, node, { feedMaxLen: o.feed_max_len, retentionS: o.retention_s });
+  const pids = new PidLease(redis, keys.pidCounter, o.pid_block);
   let parts: Pick<Cluster, 'sync' | 'lanes' | 'queue'> | undefined;
   scope.readyQueue((host: RunHost) => {
     const sync = new TableSync(scope.kernel, host, store, scope.log);
-    const lanes = new Lanes(scope.kernel, host, redis, keys, store, sync, o, scope.log);
+    const lanes = new Lanes(scope.kernel, host, redis, keys, store, sync, laneOptions(o), scope.log);
     parts = { sync, lanes, queue: new RedisReadyQueue(scope.kernel, host, lanes, sync, scope.log) };
     return parts.queue;
   });
@@ -112,7 +124,7 @@ function cluster(scope: PluginScope, o: Options): Cluster {
 export default build(Options);
 
 /** The plugin with other option defaults (tests, embedding); options given in the config still win. */
-export const queueRedis = (defaults: Partial<z.input<typeof Options>>) =>
+export const queueRedis = (defaults: Partial<z.input<typeof OptionsObject>>) =>
   build(z.preprocess((v) => ({ ...defaults, ...(v && typeof v === 'object' ? v : {}) }), Options));
 
 async function ping(redis: Redis, o: Options): Promise<void> {
@@ -122,3 +134,11 @@ async function ping(redis: Redis, o: Options): Promise<void> {
     throw new LlmosError('LLMOS_EPLUGIN', `queue-redis cannot reach Redis at ${o.url} (${e instanceof Error ? e.message : String(e)}); start redis-server or fix the "url" option.`);
   }
 }
+
+const laneOptions = (o: Options): LaneOptions => ({
+  lockDurationMs: o.lock_duration_ms,
+  stalledIntervalMs: o.stalled_interval_ms,
+  maxStalledCount: o.max_stalled_count,
+  closeGraceMs: o.close_grace_ms,
+  nodeSlots: o.node_slots,
+});

@@ -17,6 +17,7 @@ export type FairOptions = z.output<typeof FairOptions>;
 export default definePlugin({
   name: 'sched-fair',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Weighted fair queueing across owners, each owner ordered by an inner policy (fcfs, sjf, priority, hrrn).',
   provides: ['scheduler'],
   options: FairOptions,

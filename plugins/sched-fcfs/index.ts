@@ -67,6 +67,7 @@ export class FcfsScheduler implements Scheduler {
 export default definePlugin({
   name: 'sched-fcfs',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'First come, first served.',
   provides: ['scheduler'],
   register(scope) {

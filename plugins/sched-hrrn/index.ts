@@ -147,6 +147,7 @@ export class HrrnScheduler implements Scheduler {
 export default definePlugin({
   name: 'sched-hrrn',
   version: '1.0.0',
+  apiVersion: '^1.0.0',
   description: 'Highest response ratio next: SJF-like means with a bounded tail for long jobs.',
   provides: ['scheduler'],
   options: HrrnOptions,

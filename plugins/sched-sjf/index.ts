@@ -149,6 +149,7 @@ export class SjfScheduler implements Scheduler {
 export default definePlugin({
   name: 'sched-sjf',
   version: '1.1.0',
+  apiVersion: '^1.0.0',
   description: 'Shortest predicted job first with an optional starvation guard; job sizes learned online per model and task type.',
   provides: ['scheduler'],
   options: SjfOptions,

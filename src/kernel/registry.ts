@@ -4,6 +4,7 @@ import { LlmosError } from '../core/errors.js';
 export class PolicyRegistry<T extends { name: string }> {
   private readonly factories = new Map<string, { plugin: string; make: () => T }>();
   private current?: T;
+  private currentName?: string;
 
   constructor(private readonly what: string) {}
 
@@ -31,9 +32,11 @@ export class PolicyRegistry<T extends { name: string }> {
     if (!f) throw new LlmosError('LLMOS_EINVAL', `no ${this.what} named "${name}"; available: ${this.names().join(', ') || 'none (load a plugin that provides one)'}.`);
     const previous = this.current;
     this.current = f.make();
+    this.currentName = name;
     return { next: this.current, previous };
   }
 
+  /** The active one; when none was activated, the first registered becomes active (the default when the config names none). */
   active(): T {
     if (!this.current) {
       const first = this.names()[0];
@@ -41,6 +44,11 @@ export class PolicyRegistry<T extends { name: string }> {
       this.activate(first);
     }
     return this.current!;
+  }
+
+  /** The name of the active one, or of the one active() would make active (the first registered); undefined when none is registered. */
+  activeName(): string | undefined {
+    return this.currentName ?? this.names()[0];
   }
 
   isActive(): boolean {

@@ -17,6 +17,8 @@ export type PluginEntry = z.infer<typeof PluginEntrySchema>;
 export const PluginConfigSchema = z
   .object({
     $schema: z.string().optional(),
+    scheduler: z.string().min(1).optional().describe('The active scheduler, by the name a plugin registered it under (e.g. "fcfs", "sjf"); default: the first one registered.'),
+    allocator: z.string().min(1).optional().describe('The active allocator, by the name a plugin registered it under (e.g. "bandit", "rules"); default: the first one registered.'),
     plugins: z.array(PluginEntrySchema).describe('Plugins in load order; dependsOn may reorder them.'),
   })
   .strict();

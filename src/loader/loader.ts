@@ -1,10 +1,11 @@
-import { z } from 'zod';
-import { LlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
-import { describeIssues } from '../core/errors.js';
 import type { PluginDefinition, Provides } from '../plugin-api/plugin.js';
+import { checkApiVersion, parseOptions } from './checks.js';
 import type { PluginConfig } from './config.js';
+import { PluginLives } from './lifecycle.js';
+import { pluginError as fail } from './plugin-error.js';
+import { activatePolicies, type ActivePolicies } from './policies.js';
 import { resolvePluginModule } from './resolve.js';
 import { makeScope } from './scope.js';
 import { restoreFromJournal } from '../kernel/journal-replay.js';
@@ -14,8 +15,6 @@ export interface LoadedPlugin {
   options: unknown;
   module: string;
 }
-
-const fail = (plugin: string, msg: string) => new LlmosError('LLMOS_EPLUGIN', `plugin "${plugin}": ${msg}`);
 
 async function importPlugin(name: string, spec: string, dir: string): Promise<PluginDefinition> {
   let mod: { default?: PluginDefinition };
@@ -69,79 +68,81 @@ export function orderByDependencies<T extends { def: PluginDefinition }>(plugins
   return out;
 }
 
-async function withTimeout<T>(what: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([what, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onTimeout()), ms)))]);
-  } finally {
-    clearTimeout(timer);
+/** Imports the enabled plugins of the config, then appends the inline ones; names must be unique. */
+async function collect(config: Pick<PluginConfig, 'plugins' | 'dir'>, inline: PluginDefinition[]): Promise<LoadedPlugin[]> {
+  const seen = new Set<string>();
+  const unique = (name: string) => {
+    if (seen.has(name)) throw fail(name, 'is listed twice; plugin names must be unique.');
+    seen.add(name);
+  };
+  const loaded: LoadedPlugin[] = [];
+  for (const e of config.plugins.filter((p) => p.enabled)) {
+    unique(e.name);
+    loaded.push({ def: await importPlugin(e.name, e.module, config.dir), options: e.options, module: e.module });
   }
+  for (const def of inline) {
+    unique(def.name);
+    loaded.push({ def, options: {}, module: '(inline)' });
+  }
+  return loaded;
 }
 
+export interface LoadOptions {
+  startTimeoutMs?: number;
+  /** Definitions loaded after the config's (tests, embedding). */
+  inline?: PluginDefinition[];
+  /** false: register only (docs, validation without side effects). */
+  start?: boolean;
+  /** Load only the plugins that provide one of these kinds, and their dependencies (see onlyProviding). */
+  provides?: readonly Provides[];
+}
+
+/** The policies to activate: those the config names, less the kinds a `provides` filter left out. */
+const wanted = (config: ActivePolicies, provides?: readonly Provides[]): ActivePolicies => ({
+  scheduler: !provides || provides.includes('scheduler') ? config.scheduler : undefined,
+  allocator: !provides || provides.includes('allocator') ? config.allocator : undefined,
+});
+
 /**
- * Fail-fast pipeline: import, check names, dependencies and options, then
- * register and start in dependency order. Returns stop(), which stops the
- * started plugins in reverse order. Plugins may also be passed as definitions
- * (tests, embedding).
+ * Fail-fast pipeline: import, check names, plugin API versions, dependencies
+ * and options; register in dependency order; activate the configured
+ * scheduler and allocator; start in dependency order. Returns stop(), which
+ * closes the plugins in reverse order. Whatever fails after the first
+ * register() closes every plugin that registered before rethrowing. Plugins
+ * may also be passed as definitions (tests, embedding).
  */
 export async function loadPlugins(
   kernel: Kernel,
-  config: Pick<PluginConfig, 'plugins' | 'dir'>,
-  opts: {
-    startTimeoutMs?: number;
-    inline?: PluginDefinition[];
-    /** false: register only (docs, validation without side effects). */
-    start?: boolean;
-    /** Load only the plugins that provide one of these kinds, and their dependencies (see onlyProviding). */
-    provides?: readonly Provides[];
-  } = {},
+  config: Pick<PluginConfig, 'plugins' | 'dir' | 'scheduler' | 'allocator'>,
+  opts: LoadOptions = {},
 ): Promise<{ plugins: LoadedPlugin[]; stop: () => Promise<void> }> {
-  const entries = config.plugins.filter((p) => p.enabled);
-  const seen = new Set<string>();
-  const loaded: LoadedPlugin[] = [];
-  for (const e of entries) {
-    if (seen.has(e.name)) throw fail(e.name, 'is listed twice; plugin names must be unique.');
-    seen.add(e.name);
-    loaded.push({ def: await importPlugin(e.name, e.module, config.dir), options: e.options, module: e.module });
+  const all = await collect(config, opts.inline ?? []);
+  const loaded = opts.provides ? onlyProviding(all, opts.provides) : all;
+  const deprecated = new Map<string, Array<[string, string]>>();
+  for (const p of loaded) {
+    checkApiVersion(p.def);
+    const parsed = parseOptions(p.def, p.options);
+    p.options = parsed.options;
+    deprecated.set(p.def.name, parsed.deprecated);
   }
-  for (const def of opts.inline ?? []) {
-    if (seen.has(def.name)) throw fail(def.name, 'is listed twice; plugin names must be unique.');
-    seen.add(def.name);
-    loaded.push({ def, options: {}, module: '(inline)' });
-  }
-  const selected = opts.provides ? onlyProviding(loaded, opts.provides) : loaded;
-  for (const p of selected) {
-    const schema = (p.def.options ?? z.object({}).passthrough()) as z.ZodType;
-    const r = schema.safeParse(p.options ?? {});
-    if (!r.success) throw fail(p.def.name, `invalid options: ${describeIssues(r.error).replace(/^/, 'options.')}`);
-    p.options = r.data;
-  }
-  const ordered = orderByDependencies(selected);
-  const scopes = new Map(ordered.map((p) => [p.def.name, makeScope(kernel, p.def)]));
-  for (const p of ordered) await p.def.register(scopes.get(p.def.name)!, p.options);
-  const started: LoadedPlugin[] = [];
-  const stop = async () => {
-    for (const p of [...started].reverse()) {
-      try {
-        await p.def.stop?.(scopes.get(p.def.name)!);
-      } catch (e) {
-        kernel.log.error({ err: e, plugin: p.def.name }, 'plugin stop failed');
-      }
-    }
-    started.length = 0;
-  };
-  const timeoutMs = opts.startTimeoutMs ?? params.pluginStartTimeoutMs;
+  const ordered = orderByDependencies(loaded);
+  const lives = new PluginLives(kernel.log);
   try {
-    if (opts.start !== false) restoreFromJournal(kernel); // the journal's processes come back before any plugin starts
-    for (const p of opts.start === false ? [] : ordered) {
-      if (p.def.start)
-        await withTimeout(Promise.resolve(p.def.start(scopes.get(p.def.name)!, p.options)), timeoutMs, () => fail(p.def.name, `start() ran past its timeout of ${timeoutMs} ms; check what it waits on or raise LLMOS_PLUGIN_START_TIMEOUT_MS.`));
-      started.push(p);
+    for (const p of ordered)
+      await lives.register(p.def, p.options, (onClose) => {
+        const scope = makeScope(kernel, p.def, onClose);
+        for (const [old, now] of deprecated.get(p.def.name) ?? []) scope.log.warn({ option: old, use: now }, `option "${old}" is deprecated; rename it to "${now}" in llmos.plugins.json`);
+        return scope;
+      });
+    activatePolicies(kernel, wanted(config, opts.provides));
+    if (opts.start !== false) {
+      restoreFromJournal(kernel); // the journal's processes come back before any plugin starts
+      await lives.start(opts.startTimeoutMs ?? params.pluginStartTimeoutMs);
     }
   } catch (e) {
-    await stop();
-    throw e instanceof LlmosError ? e : fail('?', String(e));
+    await lives.stop();
+    throw e;
   }
   kernel.plugins = ordered.map((p) => ({ name: p.def.name, version: p.def.version, provides: p.def.provides, module: p.module }));
-  return { plugins: ordered, stop };
+  return { plugins: ordered, stop: () => lives.stop() };
 }

@@ -5,8 +5,12 @@ import { runHost } from '../kernel/run-host.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { PluginDefinition, PluginScope, Provides } from '../plugin-api/plugin.js';
 
-/** Builds one plugin's scope; every contribution is checked against its declared `provides`. */
-export function makeScope(kernel: Kernel, def: PluginDefinition, api: KernelApi = kernelApi(kernel)): PluginScope {
+/**
+ * Builds one plugin's scope; every contribution is checked against its
+ * declared `provides`. `onClose` receives the plugin's close hooks (the
+ * loader runs them; see PluginScope.onClose).
+ */
+export function makeScope(kernel: Kernel, def: PluginDefinition, onClose: PluginScope['onClose'], api: KernelApi = kernelApi(kernel)): PluginScope {
   const must = (what: Provides) => {
     if (!def.provides.includes(what))
       throw new LlmosError('LLMOS_EPLUGIN', `plugin "${def.name}": adds a ${what} but does not declare "${what}" in provides.`);
@@ -30,6 +34,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition, api: KernelApi 
     journal: (j) => (must('journal'), kernel.provideJournal(def.name, j)),
     pidSource: (next) => (must('queue'), kernel.providePidSource(def.name, next)),
     provide: (token, value) => kernel.container.registerInstance(token, value),
+    onClose,
     has: (token) => kernel.container.isRegistered(token, true),
     resolve: <T>(token: symbol): T => {
       if (!kernel.container.isRegistered(token, true))

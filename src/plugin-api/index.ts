@@ -5,7 +5,9 @@
  */
 import 'reflect-metadata';
 export { z } from 'zod';
-export { definePlugin, type PluginDefinition, type PluginScope, type Provides } from './plugin.js';
+export { definePlugin, type PluginDefinition, type PluginLifecycle, type PluginScope, type Provides } from './plugin.js';
+export { PLUGIN_API_VERSION } from './version.js';
+export { renamedOptions, type OptionRenames } from './renamed-options.js';
 // contracts
 export { costOf, type ModelBackend, type ModelInfo, type ModelHealth, type Completion, type CompletionRequest, type CompleteOptions } from '../core/model.js';
 export type { Scheduler, SchedulerFactory } from '../core/scheduler.js';

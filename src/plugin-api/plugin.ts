@@ -51,12 +51,36 @@ export interface PluginScope {
   journal(journal: Journal): void;
   /** Makes `next` the source of new pids (e.g. cluster-unique ones). One per kernel; the plugin must declare "queue". */
   pidSource(next: PidSource): void;
-  /** Registers a service other plugins can resolve by token (credo-ts style). */
+  /** Registers a service other plugins can resolve by token (credo-ts style). A plugin's own state between phases stays in register()'s closure instead. */
   provide<T>(token: symbol, value: T): void;
   /** Resolves a service; fails with LLMOS_EPLUGIN naming the token when nobody provides it. */
   resolve<T>(token: symbol): T;
   /** Whether a loaded plugin provides the service. */
   has(token: symbol): boolean;
+  /**
+   * Runs `fn` when the kernel stops, or when the boot fails after this call
+   * (also when this plugin's own register() throws after it). Hooks run in
+   * reverse order of their onClose calls, after the plugin's returned stop(),
+   * and plugins close in reverse dependency order. Call it right after
+   * opening what it closes.
+   */
+  onClose(fn: () => void | Promise<void>): void;
+}
+
+/**
+ * What register() may return: the rest of the plugin's life as closures over
+ * register's own state (avvio/Fastify style), so no state travels through
+ * private DI tokens.
+ */
+export interface PluginLifecycle {
+  /** Runs after every plugin registered, in dependency order. Bounded by a timeout (LLMOS_PLUGIN_START_TIMEOUT_MS). */
+  start?(): void | Promise<void>;
+  /**
+   * Runs in reverse dependency order on shutdown, and when the boot fails
+   * after this plugin registered: also when start() did not run or threw.
+   * Undo what register() and start() did; tolerate a start that never ran.
+   */
+  stop?(): void | Promise<void>;
 }
 
 export interface PluginDefinition<O extends z.ZodType = z.ZodType> {
@@ -64,8 +88,8 @@ export interface PluginDefinition<O extends z.ZodType = z.ZodType> {
   version: string;
   /**
    * The plugin API versions this plugin was built for, as a semver range
-   * (e.g. "^1.0.0", what `llmos plugin new` writes). The loader is to refuse
-   * a plugin whose range excludes the running plugin API's version.
+   * (e.g. "^1.0.0"); the loader refuses the plugin when PLUGIN_API_VERSION is
+   * outside it. Optional for now; every plugin in plugins/ declares it.
    */
   apiVersion?: string;
   description?: string;
@@ -73,10 +97,19 @@ export interface PluginDefinition<O extends z.ZodType = z.ZodType> {
   /** Plugin names that must be loaded (and started) before this one. */
   dependsOn?: string[];
   options?: O;
-  register(scope: PluginScope, options: z.output<O>): void | Promise<void>;
-  /** Runs after every plugin registered, in dependency order. Bounded by a timeout. */
+  /** Adds the plugin's contributions; may return its start/stop as closures (PluginLifecycle). */
+  register(scope: PluginScope, options: z.output<O>): void | PluginLifecycle | Promise<void | PluginLifecycle>;
+  /**
+   * The older, separate form of PluginLifecycle.start, kept so existing
+   * third-party plugins load unchanged; new plugins return start from
+   * register(). Runs right after the returned start, if both are given.
+   */
   start?(scope: PluginScope, options: z.output<O>): void | Promise<void>;
-  /** Runs in reverse dependency order on shutdown. */
+  /**
+   * The older, separate form of PluginLifecycle.stop (see there: it also runs
+   * when the boot fails after this plugin registered). Runs after the
+   * returned stop, before the onClose hooks.
+   */
   stop?(scope: PluginScope): void | Promise<void>;
 }
 

@@ -109,7 +109,7 @@ const fmt = (name, a) => `${name.padEnd(34)} ${String(a.tokens).padStart(5)} tok
 const server = await llamaServer();
 const client = new OpenAI({ baseURL: server.baseURL, apiKey: 'none', maxRetries: 0 });
 const upstream = (await client.models.list()).data[0].id;
-const os = await bootWith('model-openai', { baseURL: server.baseURL, apiKeyEnv: 'LLMOS_BENCH_NO_KEY', probeOnStart: false, models: [{ id: 'bench/smollm2', model: upstream, context_window: 4096, max_output_tokens: 2048, concurrency: 1 }] });
+const os = await bootWith('model-openai', { base_url: server.baseURL, api_key_env: 'LLMOS_BENCH_NO_KEY', probe_on_start: false, models: [{ id: 'bench/smollm2', model: upstream, context_window: 4096, max_output_tokens: 2048, concurrency: 1 }] });
 // Follow every process's tokens, so LLMOS streams from the server exactly as the direct
 // calls do (without a listener the kernel asks for one JSON answer, which is faster).
 let streamed = 0;
@@ -143,7 +143,7 @@ try {
 
 if (INPROCESS) {
   const t0 = performance.now();
-  const local = await bootWith('model-llamacpp', { modelPath: MODEL, threads: 2, concurrency: 1 });
+  const local = await bootWith('model-llamacpp', { model_path: MODEL, threads: 2, concurrency: 1 });
   const loadMs = performance.now() - t0;
   try {
     await viaKernel(local.kernel, 'Hi.');

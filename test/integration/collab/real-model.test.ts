@@ -12,7 +12,7 @@ const noProgress = { owner: 'tester', signal: new AbortController().signal, prog
 describe('collab with the real local model', () => {
   let os: Booted;
   beforeAll(async () => {
-    os = await bootPlugins({ 'model-llamacpp': { modelPath: inject('modelPath'), threads: 2, concurrency: 1 }, collab: {} }, { callTimeoutMs: 120_000 });
+    os = await bootPlugins({ 'model-llamacpp': { model_path: inject('modelPath'), threads: 2, concurrency: 1 }, collab: {} }, { callTimeoutMs: 120_000 });
   });
   afterAll(async () => os?.stop());
   const sys = (name: string, args: Record<string, unknown>) => os.kernel.syscalls.dispatch(name, args, noProgress) as Promise<Record<string, any>>;

@@ -84,7 +84,7 @@ describe('durability: kill -9 during a run of 1,000 processes', () => {
           {
             name: 'model-openai',
             module: join(ROOT, 'plugins/model-openai'),
-            options: { baseURL: upstream.baseURL, probeOnStart: false, models: [{ id: 'instant', concurrency: CONCURRENCY }] },
+            options: { base_url: upstream.baseURL, probe_on_start: false, models: [{ id: 'instant', concurrency: CONCURRENCY }] },
           },
         ],
       }),

@@ -7,7 +7,7 @@ describe('model-llamacpp with the real SmolLM2 GGUF', () => {
   let os: Booted;
   let backend: LlamaCppBackend;
   beforeAll(async () => {
-    os = await bootPlugins({ 'model-llamacpp': { modelPath: inject('modelPath'), threads: 2, concurrency: 1 } }, { callTimeoutMs: 120_000 });
+    os = await bootPlugins({ 'model-llamacpp': { model_path: inject('modelPath'), threads: 2, concurrency: 1 } }, { callTimeoutMs: 120_000 });
     backend = os.kernel.models.must('smollm2-135m').backend as LlamaCppBackend;
     process.stderr.write(`[llamacpp] SmolLM2 load time: ${backend.loadMs} ms\n`);
   });

@@ -10,7 +10,7 @@ describe('model-openai against the real llama.cpp server', () => {
     const baseURL = inject('llamaBaseURL');
     upstream = (await new OpenAI({ baseURL, apiKey: 'none' }).models.list()).data[0].id;
     os = await bootPlugins(
-      { 'model-openai': { baseURL, apiKeyEnv: 'LLMOS_TEST_NO_KEY', models: [{ id: 'llama-server/smollm2', model: upstream, context_window: 4096, max_output_tokens: 2048, concurrency: 1 }] } },
+      { 'model-openai': { base_url: baseURL, api_key_env: 'LLMOS_TEST_NO_KEY', models: [{ id: 'llama-server/smollm2', model: upstream, context_window: 4096, max_output_tokens: 2048, concurrency: 1 }] } },
       { callTimeoutMs: 120_000 },
     );
   });

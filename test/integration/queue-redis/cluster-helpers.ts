@@ -42,14 +42,14 @@ export class CountingEcho extends EchoBackend {
 }
 
 /** Fast failure detection, so a dead node's jobs come back within about a second. */
-export const fastRecovery = { lockDurationMs: 1000, stalledIntervalMs: 300, closeGraceMs: 2000 };
+export const fastRecovery = { lock_duration_ms: 1000, stalled_interval_ms: 300, close_grace_ms: 2000 };
 
 /** A fresh key prefix: each test is its own cluster on the shared Redis. */
 export const freshPrefix = () => `llmos-test-${randomBytes(4).toString('hex')}`;
 
 /** Boots one in-process cluster node. */
 export async function clusterNode<B extends EchoBackend>(url: string, prefix: string, node: string, backend: B, nodeSlots?: number) {
-  const { kernel, stop } = await testKernel({ inline: [queueRedis({ url, prefix, node, nodeSlots, ...fastRecovery }), echoPlugin([backend])] });
+  const { kernel, stop } = await testKernel({ inline: [queueRedis({ url, prefix, node, node_slots: nodeSlots, ...fastRecovery }), echoPlugin([backend])] });
   return { kernel, stop, backend };
 }
 

@@ -30,7 +30,7 @@ describe('queue-redis: two nodes, one run queue and one process table', () => {
   it('shares work, hands out cluster-unique pids, and shows every process on every node', async () => {
     const prefix = freshPrefix();
     const gauge = new Gauge();
-    // nodeSlots 1: each node holds one of the model's two cluster slots, so both must take work.
+    // node_slots 1: each node holds one of the model's two cluster slots, so both must take work.
     const a = await node(prefix, 'A', new CountingEcho(gauge, { concurrency: 2 }, 15), 1);
     const b = await node(prefix, 'B', new CountingEcho(gauge, { concurrency: 2 }, 15), 1);
 
@@ -71,7 +71,7 @@ describe('queue-redis: two nodes, one run queue and one process table', () => {
     const prefix = freshPrefix();
     const gauge = new Gauge();
     const nodes = await Promise.all(['A', 'B'].map(async (name) => {
-      const { kernel, stop } = await testKernel({ inline: [queueRedis({ url, prefix, node: name, pidBlock: 4, ...fastRecovery }), echoPlugin([new CountingEcho(gauge)])] });
+      const { kernel, stop } = await testKernel({ inline: [queueRedis({ url, prefix, node: name, pid_block: 4, ...fastRecovery }), echoPlugin([new CountingEcho(gauge)])] });
       stops.push(stop);
       return kernel;
     }));

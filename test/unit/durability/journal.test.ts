@@ -33,7 +33,7 @@ describe('journal-sqlite', () => {
   it('never hands out a pid again after a restart, even when its row was reaped', async () => {
     const dataDir = tempDir();
     const models = () => echoPlugin([new EchoBackend('slow', { concurrency: 2 }, 30), new InstantBackend('fast', { concurrency: 2 })]);
-    const first = await testKernel({ dataDir, inline: [journalWith({ maxFinished: 1 }), fcfs, models()] });
+    const first = await testKernel({ dataDir, inline: [journalWith({ max_finished: 1 }), fcfs, models()] });
     const older = first.kernel.spawn({ prompt: 'one two three four', model: 'slow' }, 'a');
     const newest = first.kernel.spawn({ prompt: 'quick', model: 'fast' }, 'a');
     await first.kernel.procs.wait(newest.pid, 5000);
@@ -42,7 +42,7 @@ describe('journal-sqlite', () => {
     expect(rows(dataDir).map((r) => r.pid)).toEqual([older.pid]);
     await first.stop();
 
-    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ maxFinished: 1 }), fcfs, models()] });
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ max_finished: 1 }), fcfs, models()] });
     expect(kernel.spawn({ prompt: 'after restart', model: 'fast' }, 'a').pid).toBe(newest.pid + 1);
     await stop();
   });
@@ -122,9 +122,9 @@ describe('journal-sqlite', () => {
     await stop();
   });
 
-  it('deletes exited rows beyond maxFinished', async () => {
+  it('deletes exited rows beyond max_finished', async () => {
     const dataDir = tempDir();
-    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ maxFinished: 3 }), fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 4 })])] });
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ max_finished: 3 }), fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 4 })])] });
     const ps = Array.from({ length: 10 }, (_, i) => kernel.spawn({ prompt: `p${i}` }, 'a'));
     for (const p of ps) await kernel.procs.wait(p.pid, 5000);
     await new Promise((r) => setImmediate(r));

@@ -2,11 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPluginConfig, interpolate } from '../../../src/loader/config.js';
-import { definePlugin, z, type PluginDefinition } from '../../../src/plugin-api/index.js';
+import { z, type PluginDefinition } from '../../../src/plugin-api/index.js';
 import { tempDir, testKernel } from '../../helpers/kernel.js';
-
-const plugin = (name: string, extra: Partial<PluginDefinition> = {}) =>
-  definePlugin({ name, version: '1.0.0', provides: [], register() {}, ...extra } as PluginDefinition);
+import { plugin } from './helpers.js';
 
 const boots = (inline: PluginDefinition[], startTimeoutMs?: number) => testKernel({ inline, startTimeoutMs });
 

@@ -48,7 +48,7 @@ export async function bootPlugins(plugins: Record<string, Record<string, unknown
 /** model-openai pointed at `baseURL`, one entry per model id. */
 export const bootOpenAI = (baseURL: string, models: string[], resilience: Partial<Resilience> = {}, cooldown?: CooldownPolicy): Promise<Booted> =>
   bootPlugins(
-    { 'model-openai': { baseURL, apiKeyEnv: 'LLMOS_TEST_NO_KEY', models: models.map((id) => ({ id, context_window: 4096, max_output_tokens: 256, concurrency: 2 })) } },
+    { 'model-openai': { base_url: baseURL, api_key_env: 'LLMOS_TEST_NO_KEY', models: models.map((id) => ({ id, context_window: 4096, max_output_tokens: 256, concurrency: 2 })) } },
     resilience,
     cooldown,
   );

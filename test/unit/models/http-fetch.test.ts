@@ -168,7 +168,7 @@ describe('OpenAIBackend over the adapter: streamed with onToken, one JSON answer
   let srv: FaultServer;
   afterEach(() => srv?.close());
   const backend = (baseURL: string) => {
-    const o = OpenAIOptions.parse({ baseURL, apiKeyEnv: 'LLMOS_TEST_NO_KEY', probeOnStart: false });
+    const o = OpenAIOptions.parse({ base_url: baseURL, api_key_env: 'LLMOS_TEST_NO_KEY', probe_on_start: false });
     const info = { id: 'm', version: '1', backend: 'model-openai', capabilities: { context_window: 4096, max_output_tokens: 64, streaming: true, tool_calling: false }, pricing: { input_per_1k: 0, output_per_1k: 0 }, expected_tokens_per_s: 50, concurrency: 2 };
     return new OpenAIBackend(info as never, 'm', makeClient(o, createLogger('silent')), 1000);
   };

@@ -1,9 +1,10 @@
-import { Errors, LlmosError, toLlmosError } from '../core/errors.js';
+import { Errors, LlmosError } from '../core/errors.js';
 import type { Executor } from './exec.js';
 import type { Logger } from '../core/log.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import type { ResourceManager } from './resources.js';
+import { untilAborted } from './signal.js';
 import { exitFeedback, type Allocator } from '../core/allocator.js';
 import type { ModelInfo } from '../core/model.js';
 import type { Scheduler } from '../core/scheduler.js';
@@ -80,18 +81,24 @@ export class Dispatcher {
     throw e ? Errors.noModel(`model "${p.task.model}" is ${e.status}; retry later or use "auto"`) : Errors.noModel(`model "${p.task.model}" is not registered`);
   }
 
+  /**
+   * Runs a picked process. It leaves READY here, synchronously (BLOCKED until
+   * admitted), so a kill from now on only aborts its signal and the run path
+   * records the exit; every await below checks that signal.
+   */
   private async start(p: Process, sched: Scheduler): Promise<void> {
+    this.procs.setState(p, 'blocked');
     try {
       const candidates = this.candidates(p);
       if (!candidates.length) throw Errors.noModel('no model is registered and healthy');
-      const alloc = await this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p });
+      const alloc = await untilAborted(p.signal, Promise.resolve(this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p })));
       const chosen = candidates.find((m) => m.id === alloc.model);
       if (!chosen) throw Errors.noModel(`the allocator chose "${alloc.model}", which is not a candidate`);
       p.allocation = alloc;
       const rest = candidates.filter((m) => m !== chosen).sort((a, b) => (alloc.scores[b.id] ?? 0) - (alloc.scores[a.id] ?? 0));
       if ((await this.exec.run(p, [chosen, ...rest])) === 'preempted') return this.requeue(p);
     } catch (e) {
-      this.procs.exit(p, p.signal.aborted ? 'killed' : 'failed', { error: toLlmosError(e) });
+      this.procs.end(p, e);
     }
     this.feedback(p, sched);
   }

@@ -115,8 +115,7 @@ export class Executor {
   /**
    * The model call, under one controller aborted by a kill (p.signal),
    * preemption or the call timeout. A call that throws is charged here for
-   * what it used: its prompt (the model was called) and the completion
-   * tokens the backend reports on the error (data.usage) or that streamed.
+   * what it used (see usedBy).
    */
   private async call(p: Process, backend: ModelBackend, admission: Admission): Promise<Completion> {
     // Cheaper than AbortSignal.any + AbortSignal.timeout, whose timers outlive the call.
@@ -131,7 +130,7 @@ export class Executor {
       // Only stream when someone listens: an unstreamed call is cheaper for most backends.
       const onToken = this.procs.wantsTokens(p) ? (text: string) => (p.streamed++, this.procs.emit('token', p, text)) : undefined;
       return await backend.complete(req, { signal: call.signal, onToken }).catch((e: unknown) => {
-        admission.release(usedBy(e, admission.promptTokens, p.streamed), backend.info);
+        admission.release(usedBy(e, admission.promptTokens, p.streamed, call.signal.aborted), backend.info);
         throw p.signal.aborted ? p.signal.reason : call.signal.aborted ? call.signal.reason : e;
       });
     } finally {
@@ -142,8 +141,15 @@ export class Executor {
   }
 }
 
-/** What a call that threw had used: the backend's figures on the error (data.usage) when it gives them, else its prompt and the tokens streamed. */
-function usedBy(e: unknown, promptTokens: number, streamed: number): TokenUsage {
+/**
+ * What a call that threw had used: the backend's figures on the error
+ * (data.usage) when it gives them; else its prompt and the tokens streamed
+ * when it had started answering or was cancelled by us (kill, deadline,
+ * timeout, preemption: the model had the prompt); else nothing (an upstream
+ * that answered with an error, e.g. 429 or 500, did no billable work).
+ */
+function usedBy(e: unknown, promptTokens: number, streamed: number, cancelled: boolean): TokenUsage {
   const u = e instanceof LlmosError ? (e.data.usage as Partial<TokenUsage> | undefined) : undefined;
-  return { prompt_tokens: u?.prompt_tokens ?? promptTokens, completion_tokens: u?.completion_tokens ?? streamed };
+  if (u) return { prompt_tokens: u.prompt_tokens ?? 0, completion_tokens: u.completion_tokens ?? 0 };
+  return streamed > 0 || cancelled ? { prompt_tokens: promptTokens, completion_tokens: streamed } : { prompt_tokens: 0, completion_tokens: 0 };
 }

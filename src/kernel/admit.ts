@@ -45,7 +45,8 @@ export class Admitter {
 
   /** Throws LLMOS_ECONTEXT, LLMOS_EBUDGET, LLMOS_ENOMODEL, or the signal's reason. */
   async admit(p: Process, m: ModelInfo): Promise<Admission> {
-    const { budget, signal, log } = this.services(p);
+    const services = this.services(p);
+    const { budget, signal } = services;
     if (p.state !== 'blocked') this.procs.setState(p, 'blocked');
     const promptTokens = await this.countPrompt(p, m, signal);
     const maxTokens = Math.min(p.task.max_tokens, m.capabilities.max_output_tokens);
@@ -54,7 +55,7 @@ export class Admitter {
     const settle = budget.reserve({ tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) });
     try {
       for (let d = this.res.rateDelay(m, need); d > 0; d = this.res.rateDelay(m, need)) {
-        log.debug({ model: m.id, wait: d }, 'blocked by a rate limit');
+        services.log.debug({ model: m.id, wait: d }, 'blocked by a rate limit');
         await sleep(d, undefined, { signal });
       }
       const giveSlot = await this.res.acquire(m.id, signal);

@@ -91,7 +91,8 @@ export class Dispatcher {
     try {
       const candidates = this.candidates(p);
       if (!candidates.length) throw Errors.noModel('no model is registered and healthy');
-      const alloc = await untilAborted(p.signal, Promise.resolve(this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p })));
+      const choice = this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p });
+      const alloc = choice instanceof Promise ? await untilAborted(p.signal, choice) : choice;
       const chosen = candidates.find((m) => m.id === alloc.model);
       if (!chosen) throw Errors.noModel(`the allocator chose "${alloc.model}", which is not a candidate`);
       p.allocation = alloc;

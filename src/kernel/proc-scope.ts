@@ -1,4 +1,4 @@
-import type { DependencyContainer } from 'tsyringe';
+import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { Logger } from '../core/log.js';
 import { TOKENS } from '../core/tokens.js';
 import type { Process } from './proc.js';
@@ -23,12 +23,19 @@ export function procContainer(parent: DependencyContainer, res: ResourceManager,
   if (p.container) return p.container;
   const c = parent.createChildContainer();
   c.registerInstance(TOKENS.ProcBudget, res.handle(p.owner));
-  c.registerInstance(TOKENS.ProcLogger, log.child({ pid: p.pid, owner: p.owner }));
+  // Built on first resolve: most processes never log.
+  c.register(TOKENS.ProcLogger, { useFactory: instanceCachingFactory(() => log.child({ pid: p.pid, owner: p.owner })) });
   c.registerInstance(TOKENS.ProcSignal, p.signal);
   return (p.container = c);
 }
 
-/** The services a process's container holds. */
+/** The services a process's container holds; the logger is resolved when first read. */
 export function procServices(c: DependencyContainer): ProcServices {
-  return { budget: c.resolve(TOKENS.ProcBudget), log: c.resolve(TOKENS.ProcLogger), signal: c.resolve(TOKENS.ProcSignal) };
+  return {
+    budget: c.resolve(TOKENS.ProcBudget),
+    signal: c.resolve(TOKENS.ProcSignal),
+    get log() {
+      return c.resolve<Logger>(TOKENS.ProcLogger);
+    },
+  };
 }

@@ -34,15 +34,11 @@ export class Process implements ProcView {
   allocation?: ProcAllocation;
   /**
    * This process's child container (its budget handle, logger and signal; see
-   * proc-scope.ts). Built by the kernel on first use, at admission, so spawn
-   * never pays for it; freed on reap.
+   * proc-scope.ts) while it lives. Built by the kernel on first use, at
+   * admission, so spawn never pays for it; dropped at exit. It holds plain
+   * instances only, so there is nothing to dispose.
    */
   container?: DependencyContainer;
-  /** Frees the container (on reap). */
-  dropContainer(): void {
-    void this.container?.dispose();
-    this.container = undefined;
-  }
 
   constructor(
     readonly pid: number,
@@ -230,6 +226,7 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
       const { code, message, data } = outcome.error;
       p.error = data && Object.keys(data).length ? { code, message, data } : { code, message };
     }
+    p.container = undefined;
     this.remember(p.pid);
     this.emit('state', p, from);
     this.emit('exit', p);
@@ -305,6 +302,5 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
     const p = this.procs.get(pid);
     if (!p || p.state !== 'exited') return;
     this.procs.delete(pid);
-    p.dropContainer();
   }
 }

@@ -49,8 +49,11 @@ describe('per-process container', () => {
     const settled: Spend[] = [];
     const spy: BudgetHandle = { owner: 'dana', reserve: (worst) => { const settle = real.reserve(worst); return (s) => (settled.push(s), settle(s)); } };
     c.registerInstance(TOKENS.ProcBudget, spy);
+    let during: unknown;
+    kernel.procs.on('state', (q) => q === p && q.state === 'running' && (during = q.container));
     await kernel.procs.wait(p.pid, 2000);
-    expect(p.container).toBe(c);
+    expect(during).toBe(c); // the container admission used
+    expect(p.container).toBeUndefined(); // dropped at exit
     expect(settled).toEqual([{ tokens: p.usage.prompt_tokens + p.usage.completion_tokens, cost_usd: p.usage.cost_usd }]);
     expect(kernel.res.budget('dana').spent.tokens).toBe(p.usage.prompt_tokens + p.usage.completion_tokens);
     expect(c.resolve(TOKENS.ProcSignal)).toBe(p.signal);

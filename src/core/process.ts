@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { Task } from './task.js';
 
-/** The whole lifecycle: new → ready → running ⇄ blocked → exited. */
+/**
+ * The whole lifecycle: new → ready → blocked ⇄ running → exited. A process
+ * leaves READY when the dispatcher picks it, before any await: BLOCKED while
+ * it waits for admission (allocator, context, budget, rate, slot), RUNNING on
+ * a model, BLOCKED again before a retry; a preempted one goes back to READY.
+ * Any live state may exit.
+ */
 export type ProcState = 'new' | 'ready' | 'running' | 'blocked' | 'exited';
 export type ExitStatus = 'ok' | 'failed' | 'killed' | 'timeout';
 

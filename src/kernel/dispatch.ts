@@ -1,9 +1,10 @@
-import { Errors, LlmosError, toLlmosError } from '../core/errors.js';
+import { Errors, LlmosError } from '../core/errors.js';
 import type { Executor } from './exec.js';
 import type { Logger } from '../core/log.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import type { ResourceManager } from './resources.js';
+import { untilAborted } from './signal.js';
 import { exitFeedback, type Allocator } from '../core/allocator.js';
 import type { ModelInfo } from '../core/model.js';
 import type { Scheduler } from '../core/scheduler.js';
@@ -88,7 +89,8 @@ export class Dispatcher {
   async place(p: Process): Promise<ModelInfo[]> {
     const candidates = this.candidates(p);
     if (!candidates.length) throw Errors.noModel('no model is registered and healthy');
-    const alloc = await this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p });
+    const choice = this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p });
+    const alloc = choice instanceof Promise ? await untilAborted(p.signal, choice) : choice;
     const chosen = candidates.find((m) => m.id === alloc.model);
     if (!chosen) throw Errors.noModel(`the allocator chose "${alloc.model}", which is not a candidate`);
     p.allocation = alloc;
@@ -114,12 +116,18 @@ export class Dispatcher {
     }
   }
 
-  /** The one path from a picked process to its exit: placement, the executor, a failed exit, feedback. */
+  /**
+   * The one path from a picked process to its exit: placement, the executor,
+   * a failed exit, feedback. The process leaves READY here, synchronously
+   * (BLOCKED until admitted), so a kill from now on only aborts its signal
+   * and this path records the exit; every await below checks that signal.
+   */
   private async execute(p: Process, placement: () => Promise<ModelInfo[]>, sched?: Scheduler): Promise<'done' | 'preempted'> {
+    this.procs.setState(p, 'blocked');
     try {
       if ((await this.exec.run(p, await placement())) === 'preempted') return 'preempted';
     } catch (e) {
-      this.procs.exit(p, p.signal.aborted ? 'killed' : 'failed', { error: toLlmosError(e) });
+      this.procs.end(p, e);
     }
     this.feedback(p, sched);
     return 'done';

@@ -1,13 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Errors, LlmosError, toLlmosError } from '../core/errors.js';
-import type { Logger } from '../core/log.js';
+import type { Admission, Admitter, TokenUsage } from './admit.js';
 import { params } from './params.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
-import { costOf } from '../core/model.js';
-import type { ResourceManager } from './resources.js';
-import { estimateTokens, taskMessages, taskText } from '../core/task.js';
-import type { ModelInfo } from '../core/model.js';
+import type { ProcServices } from './proc-scope.js';
+import { taskMessages } from '../core/task.js';
+import type { Completion, ModelBackend, ModelInfo } from '../core/model.js';
 
 export interface Resilience {
   /** Per-call timeout. */
@@ -30,17 +29,19 @@ export function backoffMs(r: Resilience, attempt: number, retryAfterMs?: number)
 }
 
 /**
- * Runs one process on a ranked list of models: admission (context window,
- * budget, rate limits, a slot), the call, retries with backoff, cooldown
- * accounting and fallback. Every attempt is recorded on the process.
- * Resolves when the process has exited; never throws.
+ * Runs one process on a ranked list of models: for each attempt the
+ * admission step (see admit.ts), the call, retries with backoff, cooldown
+ * accounting and fallback. Every attempt is recorded on the process, and
+ * charged through its Admission for what it used.
+ * Resolves when the process has exited (or was preempted); never throws.
  */
 export class Executor {
   constructor(
     private readonly procs: ProcessTable,
     private readonly models: ModelTable,
-    private readonly res: ResourceManager,
-    private readonly log: Logger,
+    private readonly admitter: Admitter,
+    /** The process's services, from its container (see proc-scope.ts). */
+    private readonly services: (p: Process) => ProcServices,
     public resilience: Resilience = defaultResilience,
   ) {}
 
@@ -50,100 +51,54 @@ export class Executor {
     const order = this.resilience.fallback ? ranked : ranked.slice(0, 1);
     for (const model of order) {
       for (let retry = 0; retry <= this.resilience.retries; retry++) {
-        if (p.signal.aborted) return this.aborted(p);
+        if (p.signal.aborted) return this.stopped(p);
         try {
           await this.attempt(p, model);
           return 'done';
         } catch (e) {
           last = toLlmosError(e);
-          if (p.signal.aborted) return this.aborted(p);
+          if (p.signal.aborted) return this.stopped(p);
           if (last.code === 'LLMOS_EPREEMPTED') return 'preempted';
           if (['LLMOS_ECONTEXT', 'LLMOS_EBUDGET'].includes(last.code) && ranked.length === 1) break;
           if (last.code !== 'LLMOS_EUPSTREAM' && last.code !== 'LLMOS_ETIMEDOUT') break;
           this.models.recordFailure(model.id);
           if (!last.data.retryable || this.models.get(model.id)?.status !== 'ready') break;
-          if (retry < this.resilience.retries) {
-            const wait = backoffMs(this.resilience, retry, last.data.retry_after_ms as number | undefined);
-            this.log.warn({ pid: p.pid, model: model.id, code: last.code, wait }, 'retrying model call');
-            await sleep(wait, undefined, { signal: p.signal }).catch(() => undefined);
-          }
+          if (retry < this.resilience.retries) await this.backoff(p, model, retry, last);
         }
       }
     }
-    if (p.signal.aborted) return this.aborted(p);
+    if (p.signal.aborted) return this.stopped(p);
     this.procs.exit(p, 'failed', { error: last ?? Errors.noModel('no candidate model could be tried') });
     return 'done';
   }
 
-  private aborted(p: Process): 'done' {
-    const reason = p.signal.reason;
-    const status = reason instanceof LlmosError && reason.code === 'LLMOS_ETIMEDOUT' ? 'timeout' : 'killed';
-    this.procs.exit(p, status, { error: reason instanceof LlmosError ? reason : new LlmosError('LLMOS_EKILLED', `process ${p.pid} was killed.`) });
+  private stopped(p: Process): 'done' {
+    this.procs.end(p, p.signal.reason);
     return 'done';
   }
 
-  /** One call on one model. Throws on failure; exits the process on success. */
+  /** Waits before the next try on the same model; a kill ends the wait early (run checks the signal next). */
+  private async backoff(p: Process, model: ModelInfo, retry: number, last: LlmosError): Promise<void> {
+    const wait = backoffMs(this.resilience, retry, last.data.retry_after_ms as number | undefined);
+    this.services(p).log.warn({ model: model.id, code: last.code, wait }, 'retrying model call');
+    await sleep(wait, undefined, { signal: p.signal }).catch(() => undefined);
+  }
+
+  /** One admitted call on one model. Throws on failure; exits the process on success. */
   private async attempt(p: Process, m: ModelInfo): Promise<void> {
-    const messages = taskMessages(p.task);
-    const lease0 = this.models.must(m.id).backend;
-    const promptTokens = (await lease0.countTokens?.(taskText(p.task))) ?? estimateTokens(taskText(p.task)) + 4 * messages.length;
-    const maxTokens = Math.min(p.task.max_tokens, m.capabilities.max_output_tokens);
-    this.res.checkContext(m, promptTokens, maxTokens);
-    const settle = this.res.reserve(p.owner, { tokens: promptTokens + maxTokens, cost_usd: costOf(m, promptTokens, maxTokens) });
-    let release: (() => void) | undefined;
-    let lease: ReturnType<ModelTable['lease']> | undefined;
+    const admission = await this.admitter.admit(p, m);
     const attempt: Process['attempts'][number] = { model: m.id, version: m.version, started: Date.now() };
-    let actual = { tokens: 0, cost_usd: 0 };
-    let stopCall = () => {};
+    let lease: ReturnType<ModelTable['lease']> | undefined;
     try {
-      this.procs.setState(p, 'blocked');
-      for (let d = this.res.rateDelay(m, promptTokens + maxTokens); d > 0; d = this.res.rateDelay(m, promptTokens + maxTokens))
-        await sleep(d, undefined, { signal: p.signal });
-      release = await this.res.acquire(m.id, p.signal);
-      this.res.recordRate(m, promptTokens + maxTokens);
       lease = this.models.lease(m.id);
       attempt.version = lease.backend.info.version;
       p.attempts.push(attempt);
       p.model = m.id;
       p.streamed = 0;
       this.procs.setState(p, 'running');
-      // One controller per call, aborted by a kill (p.signal), preemption or the timeout.
-      // Cheaper than AbortSignal.any + AbortSignal.timeout, whose timers outlive the call.
-      const call = (p.callController = new AbortController());
-      const signal = call.signal;
-      const onKill = () => call.abort(p.signal.reason);
-      p.signal.addEventListener('abort', onKill, { once: true });
-      const timer = setTimeout(() => call.abort(new LlmosError('LLMOS_ETIMEDOUT', `model ${m.id} did not answer within ${this.resilience.callTimeoutMs} ms; retrying or falling back.`, { retryable: true })), this.resilience.callTimeoutMs);
-      timer.unref();
-      stopCall = () => {
-        clearTimeout(timer);
-        p.signal.removeEventListener('abort', onKill);
-      };
-      const out = await lease.backend
-        .complete(
-          { messages, max_tokens: maxTokens, temperature: p.task.temperature, seed: p.task.seed, metadata: p.task.metadata },
-          {
-            signal,
-            // Only stream when someone listens: an unstreamed call is cheaper for most backends.
-            onToken: this.procs.wantsTokens(p)
-              ? (text) => {
-                  p.streamed++;
-                  this.procs.emit('token', p, text);
-                }
-              : undefined,
-          },
-        )
-        .catch((e: unknown) => {
-          if (p.signal.aborted) throw p.signal.reason;
-          if (signal.aborted) throw signal.reason;
-          throw e;
-        });
-      const cost = costOf(lease.backend.info, out.usage.prompt_tokens, out.usage.completion_tokens);
-      actual = { tokens: out.usage.prompt_tokens + out.usage.completion_tokens, cost_usd: cost };
-      p.usage.prompt_tokens += out.usage.prompt_tokens;
-      p.usage.completion_tokens += out.usage.completion_tokens;
-      p.usage.cost_usd += cost;
+      const out = await this.call(p, lease.backend, admission);
       attempt.finished = Date.now();
+      admission.release(out.usage, lease.backend.info);
       this.models.recordSuccess(m.id);
       this.procs.exit(p, 'ok', { result: { text: out.text, finish_reason: out.finish_reason } });
     } catch (e) {
@@ -152,11 +107,49 @@ export class Executor {
       attempt.error = { code: err.code, message: err.message };
       throw e;
     } finally {
-      stopCall();
-      p.callController = undefined;
-      settle(actual);
+      admission.release({ prompt_tokens: 0, completion_tokens: 0 }); // no-op unless lease() threw
       lease?.release();
-      release?.();
     }
   }
+
+  /**
+   * The model call, under one controller aborted by a kill (p.signal),
+   * preemption or the call timeout. A call that throws is charged here for
+   * what it used (see usedBy).
+   */
+  private async call(p: Process, backend: ModelBackend, admission: Admission): Promise<Completion> {
+    // Cheaper than AbortSignal.any + AbortSignal.timeout, whose timers outlive the call.
+    const call = (p.callController = new AbortController());
+    const onKill = () => call.abort(p.signal.reason);
+    p.signal.addEventListener('abort', onKill, { once: true });
+    const timer = setTimeout(() => call.abort(new LlmosError('LLMOS_ETIMEDOUT', `model ${admission.model.id} did not answer within ${this.resilience.callTimeoutMs} ms; retrying or falling back.`, { retryable: true })), this.resilience.callTimeoutMs);
+    timer.unref();
+    try {
+      if (p.signal.aborted) throw p.signal.reason; // killed between admission and here: the model is not called
+      const req = { messages: taskMessages(p.task), max_tokens: admission.maxTokens, temperature: p.task.temperature, seed: p.task.seed, metadata: p.task.metadata };
+      // Only stream when someone listens: an unstreamed call is cheaper for most backends.
+      const onToken = this.procs.wantsTokens(p) ? (text: string) => (p.streamed++, this.procs.emit('token', p, text)) : undefined;
+      return await backend.complete(req, { signal: call.signal, onToken }).catch((e: unknown) => {
+        admission.release(usedBy(e, admission.promptTokens, p.streamed, call.signal.aborted), backend.info);
+        throw p.signal.aborted ? p.signal.reason : call.signal.aborted ? call.signal.reason : e;
+      });
+    } finally {
+      clearTimeout(timer);
+      p.signal.removeEventListener('abort', onKill);
+      p.callController = undefined;
+    }
+  }
+}
+
+/**
+ * What a call that threw had used: the backend's figures on the error
+ * (data.usage) when it gives them; else its prompt and the tokens streamed
+ * when it had started answering or was cancelled by us (kill, deadline,
+ * timeout, preemption: the model had the prompt); else nothing (an upstream
+ * that answered with an error, e.g. 429 or 500, did no billable work).
+ */
+function usedBy(e: unknown, promptTokens: number, streamed: number, cancelled: boolean): TokenUsage {
+  const u = e instanceof LlmosError ? (e.data.usage as Partial<TokenUsage> | undefined) : undefined;
+  if (u) return { prompt_tokens: u.prompt_tokens ?? 0, completion_tokens: u.completion_tokens ?? 0 };
+  return streamed > 0 || cancelled ? { prompt_tokens: promptTokens, completion_tokens: streamed } : { prompt_tokens: 0, completion_tokens: 0 };
 }

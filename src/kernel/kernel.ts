@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Dispatcher } from './dispatch.js';
 import { Errors, LlmosError } from '../core/errors.js';
+import { Admitter } from './admit.js';
 import { Executor } from './exec.js';
+import { procContainer, procServices } from './proc-scope.js';
 import type { Logger } from '../core/log.js';
 import { createLogger } from './log.js';
 import { ModelTable } from './models.js';
@@ -15,7 +17,6 @@ import { Permissions } from './permissions.js';
 import { SyscallTable } from './syscall.js';
 import { TaskFields, TaskSchema, type Task, type TaskInput } from '../core/task.js';
 import type { GroupHandle } from '../core/kernel-api.js';
-import { exitStatusOf } from '../core/process.js';
 import { TOKENS } from '../core/tokens.js';
 import type { Allocator } from '../core/allocator.js';
 import type { ModelBackend } from '../core/model.js';
@@ -96,7 +97,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.container.registerInstance(TOKENS.Kernel, this);
     this.container.registerInstance(TOKENS.Logger, this.log);
     this.container.registerInstance(TOKENS.DataDir, this.dataDir);
-    this.exec = new Executor(this.procs, this.models, this.res, this.log);
+    const services = (p: Process) => procServices(procContainer(this.container, this.res, this.log, p));
+    this.exec = new Executor(this.procs, this.models, new Admitter(this.procs, this.models, this.res, services), services);
     const policies = {
       ready: () => this.schedulers.names().length > 0 && this.allocators.names().length > 0,
       scheduler: () => this.schedulers.active(),
@@ -132,7 +134,6 @@ export class Kernel extends EventEmitter<KernelEvents> {
     if (task.model !== 'auto' && this.models.must(task.model).status === 'draining')
       throw new LlmosError('LLMOS_EUNAVAILABLE', `model "${task.model}" is draining before removal; use another model or "auto".`, { model: task.model });
     const p = this.procs.alloc(this.profile(task), owner, ppid);
-    this.attachContainer(p);
     if (task.deadline_ms) this.armDeadline(p, task.deadline_ms);
     this.procs.setState(p, 'ready');
     queue.push(p);
@@ -154,14 +155,13 @@ export class Kernel extends EventEmitter<KernelEvents> {
   spawnGroup(input: TaskInput, owner: string, ppid = 0): GroupHandle {
     const p = this.procs.alloc(this.profile(TaskSchema.parse(input)), owner, ppid);
     p.kind = 'group';
-    this.attachContainer(p);
     if (p.task.deadline_ms) this.armDeadline(p, p.task.deadline_ms);
     this.procs.setState(p, 'running');
     return {
       proc: p,
       exit: (outcome) => {
         if ('result' in outcome) this.procs.exit(p, 'ok', outcome);
-        else this.procs.exit(p, p.signal.aborted ? exitStatusOf(outcome.error) : 'failed', outcome);
+        else this.procs.end(p, outcome.error);
       },
     };
   }
@@ -175,18 +175,6 @@ export class Kernel extends EventEmitter<KernelEvents> {
     p.rating = rating;
     this.procs.emit('change', p);
     return p;
-  }
-
-  /** The per-process child container: its signal, budget and logger. */
-  private attachContainer(p: Process): void {
-    p.makeContainer = () => {
-      const c = this.container.createChildContainer();
-      c.registerInstance(TOKENS.Proc, p);
-      c.registerInstance(TOKENS.ProcSignal, p.signal);
-      c.registerInstance(TOKENS.ProcBudget, this.res.budget(p.owner));
-      c.registerInstance(TOKENS.ProcLogger, this.log.child({ pid: p.pid, owner: p.owner }));
-      return c;
-    };
   }
 
   /** Adds an exited child's usage to every ancestor, so a tree's cost shows at its root. */
@@ -229,7 +217,6 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.procs.adopt(p);
     const parent = this.procs.get(p.ppid);
     if (parent && !parent.children.includes(p.pid)) parent.children.push(p.pid);
-    if (p.state !== 'exited') this.attachContainer(p);
   }
 
   /**
@@ -285,15 +272,11 @@ export class Kernel extends EventEmitter<KernelEvents> {
     const p = this.procs.must(pid);
     for (const c of p.children) if (this.procs.get(c)?.state !== 'exited') this.kill(c, reason);
     if (p.state === 'exited') return p;
-    const why = reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed by proc_kill.`);
-    const status = exitStatusOf(why);
-    if (p.state === 'ready' || p.state === 'new' || p.kind === 'group') {
-      this.readyQueue().remove(pid);
-      p.controller.abort(why);
-      this.procs.exit(p, status, { error: why });
-    } else {
-      p.controller.abort(why);
-    }
+    // A queued process (or a group) exits here; a picked one when its run path sees the abort.
+    const queued = p.state === 'ready' || p.state === 'new' || p.kind === 'group';
+    if (queued) this.readyQueue().remove(pid);
+    p.controller.abort(reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed by proc_kill.`));
+    if (queued) this.procs.end(p, p.signal.reason);
     return p;
   }
 

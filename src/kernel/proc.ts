@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { DependencyContainer } from 'tsyringe';
-import { Errors, LlmosError } from '../core/errors.js';
+import { Errors, LlmosError, toLlmosError } from '../core/errors.js';
 import { params } from './params.js';
-import type { Attempt, ExitStatus, ProcAllocation, ProcError, ProcResult, ProcState, ProcView, Usage } from '../core/process.js';
+import { exitStatusOf, type Attempt, type ExitStatus, type ProcAllocation, type ProcError, type ProcResult, type ProcState, type ProcView, type Usage } from '../core/process.js';
 import type { Task } from '../core/task.js';
 
 /** The kernel's process: the one mutable form of a ProcView; only the kernel holds it. */
@@ -32,19 +32,13 @@ export class Process implements ProcView {
   rating?: number;
   /** Why the allocator chose the model; read by alloc_explain. */
   allocation?: ProcAllocation;
-  /** Builds this process's child container; set by the kernel, run on first use. */
-  makeContainer?: () => DependencyContainer;
-  private ownContainer?: DependencyContainer;
-  /** Child container holding this process's signal, budget and logger; built lazily, off the hot path. */
-  get container(): DependencyContainer | undefined {
-    return (this.ownContainer ??= this.makeContainer?.());
-  }
-  /** Frees the container (on reap). */
-  dropContainer(): void {
-    void this.ownContainer?.dispose();
-    this.ownContainer = undefined;
-    this.makeContainer = undefined;
-  }
+  /**
+   * This process's child container (its budget handle, logger and signal; see
+   * proc-scope.ts) while it lives. Built by the kernel on first use, at
+   * admission, so spawn never pays for it; dropped at exit. It holds plain
+   * instances only, so there is nothing to dispose.
+   */
+  container?: DependencyContainer;
 
   constructor(
     readonly pid: number,
@@ -232,6 +226,7 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
       const { code, message, data } = outcome.error;
       p.error = data && Object.keys(data).length ? { code, message, data } : { code, message };
     }
+    p.container = undefined;
     this.remember(p.pid);
     this.emit('state', p, from);
     this.emit('exit', p);
@@ -240,11 +235,29 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
     return true;
   }
 
-  /** Resolves when the process exits, or rejects with LLMOS_ETIMEDOUT / the signal's reason. */
+  /**
+   * Records the exit of a process stopped by `e`. When its signal was aborted
+   * (kill, deadline, cancelled request) the abort reason is the cause:
+   * 'killed' or 'timeout' (exitStatusOf). Otherwise it 'failed' with `e` as
+   * a coded error. The one place a stop becomes an exit status.
+   */
+  end(p: Process, e: unknown): boolean {
+    if (!p.signal.aborted) return this.exit(p, 'failed', { error: toLlmosError(e) });
+    const reason: unknown = p.signal.reason;
+    const why = reason instanceof LlmosError ? reason : new LlmosError('LLMOS_EKILLED', `process ${p.pid} was killed.`);
+    return this.exit(p, exitStatusOf(why), { error: why });
+  }
+
+  /**
+   * Resolves when the process exits (at once if it has), or rejects with
+   * LLMOS_ETIMEDOUT after timeoutMs, or with the signal's reason when it is
+   * aborted (at once if it already is).
+   */
   wait(pid: number, timeoutMs: number, signal?: AbortSignal): Promise<Process> {
     const p = this.procs.get(pid);
     if (!p) return Promise.reject(Errors.noProc(pid));
     if (p.state === 'exited') return Promise.resolve(p);
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
@@ -289,6 +302,5 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
     const p = this.procs.get(pid);
     if (!p || p.state !== 'exited') return;
     this.procs.delete(pid);
-    p.dropContainer();
   }
 }

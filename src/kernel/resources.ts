@@ -5,9 +5,16 @@ export interface Budget {
   tokens?: number;
   cost_usd?: number;
 }
-interface Spend {
+export interface Spend {
   tokens: number;
   cost_usd: number;
+}
+
+/** One owner's budget, bound to that owner: what the admission step reserves against and settles. */
+export interface BudgetHandle {
+  readonly owner: string;
+  /** Reserves a call's worst case or throws LLMOS_EBUDGET; returns settle(actual), which acts once. */
+  reserve(worst: Spend): (actual: Spend) => void;
 }
 
 /** Per-model slot pool; waiters are served first come, first served. */
@@ -23,7 +30,9 @@ class Slots {
     this.inUse++;
     return true;
   }
+  /** Takes a slot, waiting in line for one; rejects with the signal's reason when it is aborted, at once if it already is. */
   take(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
     if (this.tryTake()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const wake = () => {
@@ -154,6 +163,11 @@ export class ResourceManager {
       spent: { ...(this.spent.get(owner) ?? { tokens: 0, cost_usd: 0 }) },
       reserved: { ...(this.reserved.get(owner) ?? { tokens: 0, cost_usd: 0 }) },
     };
+  }
+
+  /** The owner's budget as a handle (registered in each process's container). */
+  handle(owner: string): BudgetHandle {
+    return { owner, reserve: (worst) => this.reserve(owner, worst) };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProcessTable } from '../../../src/kernel/proc.js';
 import { TaskSchema } from '../../../src/core/task.js';
+import { LlmosError } from '../../../src/core/errors.js';
 
 const task = TaskSchema.parse({ prompt: 'x' });
 
@@ -52,6 +53,29 @@ describe('process table', () => {
     const q = t.alloc(task, 'o');
     await expect(t.wait(q.pid, 10)).rejects.toMatchObject({ code: 'LLMOS_ETIMEDOUT' });
     await expect(t.wait(999, 10)).rejects.toMatchObject({ code: 'LLMOS_ENOPROC' });
+  });
+
+  it('wait with an already-aborted signal rejects at once with its reason', async () => {
+    const t = new ProcessTable();
+    const p = t.alloc(task, 'o');
+    const gone = new AbortController();
+    const why = new Error('request cancelled');
+    gone.abort(why);
+    const started = Date.now();
+    await expect(t.wait(p.pid, 60_000, gone.signal)).rejects.toBe(why);
+    expect(Date.now() - started).toBeLessThan(1000); // not the 60 s timeout
+    t.exit(p, 'ok'); // the rejected wait left no waiter behind
+  });
+
+  it('end records the abort reason as the cause: timeout for ETIMEDOUT, killed otherwise, failed when not aborted', () => {
+    const t = new ProcessTable();
+    const [a, b, c] = [t.alloc(task, 'o'), t.alloc(task, 'o'), t.alloc(task, 'o')];
+    a.controller.abort(new LlmosError('LLMOS_ETIMEDOUT', 'deadline'));
+    t.end(a, new Error('whatever the run path saw'));
+    b.controller.abort();
+    t.end(b, undefined);
+    t.end(c, new LlmosError('LLMOS_EUPSTREAM', 'down'));
+    expect([a, b, c].map((p) => [p.exit, p.error?.code])).toEqual([['timeout', 'LLMOS_ETIMEDOUT'], ['killed', 'LLMOS_EKILLED'], ['failed', 'LLMOS_EUPSTREAM']]);
   });
 
   it('takes pids from a pidSource (cluster mode) and keeps scan() in pid order when they arrive out of order', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { EchoBackend } from '../../fixtures/echo-backend.js';
 import { testKernel } from '../../helpers/kernel.js';
+import type { BudgetHandle, Spend } from '../../../src/kernel/resources.js';
 
 describe('process trees', () => {
   it('children roll their usage up to the group parent, which exits when its owner says', async () => {
@@ -34,17 +35,29 @@ describe('process trees', () => {
 });
 
 describe('per-process container', () => {
-  it('holds the process, its signal, budget and logger', async () => {
+  it('is built at admission, not at spawn, and holds the budget handle, logger and signal the admission step resolves', async () => {
     const { TOKENS } = await import('../../../src/core/tokens.js');
+    const { procContainer } = await import('../../../src/kernel/proc-scope.js');
     const { kernel, stop } = await testKernel();
     onTestFinished(stop); // even when an assertion fails
     const p = kernel.spawn({ prompt: 'x' }, 'dana');
-    const c = p.container!;
-    expect(c.resolve(TOKENS.Proc)).toBe(p);
+    expect(p.container).toBeUndefined(); // spawn stays cheap
+    // Swap in a spying budget handle before the dispatcher admits p (it runs after this tick).
+    const c = procContainer(kernel.container, kernel.res, kernel.log, p);
+    const real = c.resolve<BudgetHandle>(TOKENS.ProcBudget);
+    expect(real.owner).toBe('dana');
+    const settled: Spend[] = [];
+    const spy: BudgetHandle = { owner: 'dana', reserve: (worst) => { const settle = real.reserve(worst); return (s) => (settled.push(s), settle(s)); } };
+    c.registerInstance(TOKENS.ProcBudget, spy);
+    let during: unknown;
+    kernel.procs.on('state', (q) => q === p && q.state === 'running' && (during = q.container));
+    await kernel.procs.wait(p.pid, 2000);
+    expect(during).toBe(c); // the container admission used
+    expect(p.container).toBeUndefined(); // dropped at exit
+    expect(settled).toEqual([{ tokens: p.usage.prompt_tokens + p.usage.completion_tokens, cost_usd: p.usage.cost_usd }]);
+    expect(kernel.res.budget('dana').spent.tokens).toBe(p.usage.prompt_tokens + p.usage.completion_tokens);
     expect(c.resolve(TOKENS.ProcSignal)).toBe(p.signal);
-    expect(c.resolve<{ limit: unknown }>(TOKENS.ProcBudget)).toHaveProperty('limit');
     expect(typeof c.resolve<{ info: unknown }>(TOKENS.ProcLogger).info).toBe('function');
     expect(c.resolve(TOKENS.Kernel)).toBe(kernel); // inherited from the kernel's container
-    await kernel.procs.wait(p.pid, 2000);
   });
 });

@@ -1,0 +1,95 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { costOf, type ModelInfo } from '../core/model.js';
+import { estimateTokens, taskMessages, taskText } from '../core/task.js';
+import type { ModelTable } from './models.js';
+import type { Process, ProcessTable } from './proc.js';
+import type { ProcServices } from './proc-scope.js';
+import type { ResourceManager } from './resources.js';
+import { untilAborted } from './signal.js';
+
+/** Tokens a call actually used (for a call that stopped early: what it used so far). */
+export interface TokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+/** One admitted call: its sizes, a slot, and the owner's budget reserved at the worst case. */
+export interface Admission {
+  readonly model: ModelInfo;
+  readonly promptTokens: number;
+  readonly maxTokens: number;
+  /**
+   * Charges `used` to the process's usage and the owner's budget (settling
+   * the reservation) at `pricing`'s prices, and gives the slot back. The one
+   * place usage is charged. Acts once; later calls do nothing.
+   */
+  release(used: TokenUsage, pricing?: Pick<ModelInfo, 'pricing'>): void;
+}
+
+const NOTHING: TokenUsage = { prompt_tokens: 0, completion_tokens: 0 };
+
+/**
+ * The admission step: context window, budget, rate limits and a slot, in
+ * that order, for one call of a process on one model. The process is BLOCKED
+ * while it waits. Every await checks the process's signal: a kill rejects
+ * with its reason, and nothing stays reserved or held.
+ */
+export class Admitter {
+  constructor(
+    private readonly procs: ProcessTable,
+    private readonly models: ModelTable,
+    private readonly res: ResourceManager,
+    /** The process's services, from its container (see proc-scope.ts). */
+    private readonly services: (p: Process) => ProcServices,
+  ) {}
+
+  /** Throws LLMOS_ECONTEXT, LLMOS_EBUDGET, LLMOS_ENOMODEL, or the signal's reason. */
+  async admit(p: Process, m: ModelInfo): Promise<Admission> {
+    const services = this.services(p);
+    const { budget, signal } = services;
+    if (p.state !== 'blocked') this.procs.setState(p, 'blocked');
+    const promptTokens = await this.countPrompt(p, m, signal);
+    const maxTokens = Math.min(p.task.max_tokens, m.capabilities.max_output_tokens);
+    this.res.checkContext(m, promptTokens, maxTokens);
+    const need = promptTokens + maxTokens;
+    const settle = budget.reserve({ tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) });
+    try {
+      for (let d = this.res.rateDelay(m, need); d > 0; d = this.res.rateDelay(m, need)) {
+        services.log.debug({ model: m.id, wait: d }, 'blocked by a rate limit');
+        await sleep(d, undefined, { signal });
+      }
+      const giveSlot = await this.res.acquire(m.id, signal);
+      this.res.recordRate(m, need);
+      return this.grant(p, m, promptTokens, maxTokens, (spend) => (settle(spend), giveSlot()));
+    } catch (e) {
+      settle({ tokens: 0, cost_usd: 0 });
+      throw signal.aborted ? signal.reason : e;
+    }
+  }
+
+  /** The prompt's size in the model's tokenizer, or estimated; awaits only a backend that counts. */
+  private async countPrompt(p: Process, m: ModelInfo, signal: AbortSignal): Promise<number> {
+    const text = taskText(p.task);
+    const counted = this.models.must(m.id).backend.countTokens?.(text);
+    if (counted === undefined) return estimateTokens(text) + 4 * taskMessages(p.task).length;
+    return typeof counted === 'number' ? counted : untilAborted(signal, counted);
+  }
+
+  private grant(p: Process, m: ModelInfo, promptTokens: number, maxTokens: number, free: (spend: { tokens: number; cost_usd: number }) => void): Admission {
+    let released = false;
+    return {
+      model: m,
+      promptTokens,
+      maxTokens,
+      release: (used = NOTHING, pricing = m) => {
+        if (released) return;
+        released = true;
+        const cost = costOf(pricing, used.prompt_tokens, used.completion_tokens);
+        p.usage.prompt_tokens += used.prompt_tokens;
+        p.usage.completion_tokens += used.completion_tokens;
+        p.usage.cost_usd += cost;
+        free({ tokens: used.prompt_tokens + used.completion_tokens, cost_usd: cost });
+      },
+    };
+  }
+}

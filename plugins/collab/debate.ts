@@ -33,60 +33,71 @@ async function runDebate(g: Group, a: DebateArgs): Promise<{ text: string }> {
     g.detail.allocation = { allocator: r.allocator, reason: r.reason, scores: r.scores, ranked: r.ranked };
   }
   g.detail.debaters = debaters;
-  const format = a.answer_format as AnswerFormat;
-  const math = g.parent.task.type === 'math';
-  const base = (prompt: string, model: string, i: number, role: string, round: number): TaskInput => ({
-    ...childTaskFields(a),
-    prompt,
-    model,
-    seed: a.seed === undefined ? undefined : a.seed + i,
-    metadata: { ...a.metadata, collab: { group: g.parent.pid, role, index: i, round } },
-  });
   const rounds: Turn[][] = [];
   g.detail.rounds = rounds;
   /** Last ok answer per debater; a debater whose call fails drops out. */
   let last: Array<string | undefined> = debaters.map(() => undefined);
   let consensus = false;
-  for (let r = 1; r <= a.rounds; r++) {
-    const live = debaters.map((_, i) => i).filter((i) => r === 1 || last[i] !== undefined);
-    const procs: Array<[number, Process]> = [];
-    for (const i of live) {
-      const others = live.filter((j) => j !== i && last[j] !== undefined).map((j) => last[j]!);
-      const prompt = r === 1 || !others.length ? a.prompt + ANSWER_LINE : debatePrompt(a.prompt, last[i], others);
-      procs.push([i, await g.spawn(base(prompt, debaters[i], i, 'debater', r), { role: 'debater', index: i, round: r, kg: a.kg })]);
-    }
-    g.started();
-    g.note(`round ${r} of ${a.rounds}: ${procs.length} debaters`);
-    const turns: Turn[] = [];
-    const next: Array<string | undefined> = debaters.map(() => undefined);
-    for (const [i, p] of procs) {
-      const q = await g.exited(p);
-      const text = q.exit === 'ok' && q.result ? q.result.text : null;
-      const key = text === null ? null : extractAnswer(text, format, math);
-      if (key !== null) g.setKey(q.pid, key);
-      next[i] = text ?? undefined;
-      turns.push({ debater: i, pid: q.pid, model: q.model ?? null, exit: q.exit ?? null, answer: text, key });
-    }
+  for (let r = 1; r <= a.rounds && !consensus; r++) {
+    const turns = await debateRound(g, a, debaters, last, r);
     rounds.push(turns);
-    last = next;
+    last = debaters.map((_, i) => turns.find((t) => t.debater === i)?.answer ?? undefined);
     const keys = turns.map((t) => t.key).filter((k): k is string => k !== null);
     if (!keys.length) throw new LlmosError('LLMOS_EUPSTREAM', `every debater failed in round ${r}; see collab.children for the errors.`);
-    if (a.stop_on_consensus && keys.length >= 2 && keys.every((k) => k === keys[0])) {
-      consensus = true;
-      g.note(`consensus after round ${r}`);
-      break;
-    }
+    consensus = a.stop_on_consensus && keys.length >= 2 && keys.every((k) => k === keys[0]);
+    if (consensus) g.note(`consensus after round ${r}`);
   }
+  g.detail.stopped_after_round = rounds.length;
+  return conclude(g, a, rounds, consensus);
+}
+
+/** A debater's child task: the prompt on its model, seeded per debater, tagged with its role and round. */
+const childTask = (g: Group, a: DebateArgs, prompt: string, model: string, i: number, role: string, round: number): TaskInput => ({
+  ...childTaskFields(a),
+  prompt,
+  model,
+  seed: a.seed === undefined ? undefined : a.seed + i,
+  metadata: { ...a.metadata, collab: { group: g.parent.pid, role, index: i, round } },
+});
+
+/** One round: every debater still in sees the others' previous answers and answers again. */
+async function debateRound(g: Group, a: DebateArgs, debaters: readonly string[], last: ReadonlyArray<string | undefined>, r: number): Promise<Turn[]> {
+  const format = a.answer_format as AnswerFormat;
+  const math = g.parent.task.type === 'math';
+  const live = debaters.map((_, i) => i).filter((i) => r === 1 || last[i] !== undefined);
+  const procs: Array<[number, Process]> = [];
+  for (const i of live) {
+    const others = live.filter((j) => j !== i && last[j] !== undefined).map((j) => last[j]!);
+    const prompt = r === 1 || !others.length ? a.prompt + ANSWER_LINE : debatePrompt(a.prompt, last[i], others);
+    procs.push([i, await g.spawn(childTask(g, a, prompt, debaters[i], i, 'debater', r), { role: 'debater', index: i, round: r, kg: a.kg })]);
+  }
+  g.started();
+  g.note(`round ${r} of ${a.rounds}: ${procs.length} debaters`);
+  const turns: Turn[] = [];
+  for (const [i, p] of procs) {
+    const q = await g.exited(p);
+    const text = q.exit === 'ok' && q.result ? q.result.text : null;
+    const key = text === null ? null : extractAnswer(text, format, math);
+    if (key !== null) g.setKey(q.pid, key);
+    turns.push({ debater: i, pid: q.pid, model: q.model ?? null, exit: q.exit ?? null, answer: text, key });
+  }
+  return turns;
+}
+
+/** The conclusion: consensus or a single survivor as is, else the judge's answer (the vote when the judge fails). */
+async function conclude(g: Group, a: DebateArgs, rounds: Turn[][], consensus: boolean): Promise<{ text: string }> {
+  const format = a.answer_format as AnswerFormat;
+  const math = g.parent.task.type === 'math';
   const finals = rounds[rounds.length - 1].filter((t) => t.answer !== null);
   const vote = majorityVote(finals.map((t) => t.key!));
   const votes = vote.votes.map((v) => ({ key: v.key, count: v.count, pids: v.members.map((i) => finals[i].pid) }));
   const voted = finals[vote.winnerIndex];
-  g.detail.stopped_after_round = rounds.length;
   if (consensus || finals.length === 1) {
     g.detail.conclusion = { method: consensus ? 'consensus' : 'single', answer: voted.key, chosen_pid: voted.pid, votes };
     return { text: voted.answer! };
   }
-  const judge = await g.exited(await g.spawn(base(debateJudgePrompt(a.prompt, finals.map((t) => t.answer!)), a.judge_model, 0, 'judge', rounds.length + 1), { role: 'judge' }));
+  const judgeTask = childTask(g, a, debateJudgePrompt(a.prompt, finals.map((t) => t.answer!)), a.judge_model, 0, 'judge', rounds.length + 1);
+  const judge = await g.exited(await g.spawn(judgeTask, { role: 'judge' }));
   if (judge.exit !== 'ok' || !judge.result) {
     g.detail.conclusion = { method: 'vote', fallback_reason: `the judge (pid ${judge.pid}) exited ${judge.exit}`, judge_pid: judge.pid, answer: voted.key, chosen_pid: voted.pid, votes };
     return { text: voted.answer! };

@@ -35,16 +35,30 @@ const voteDetail = (v: VoteResult, bs: Ballot[]) => ({
 
 /** The ensemble body: members, optional early stop, then fusion. */
 async function runEnsemble(g: Group, a: EnsembleArgs): Promise<{ text: string }> {
-  const kernel = g.kernel;
+  const { procs, members } = await spawnMembers(g, a);
+  const { ballots, quorumHit } = await collectBallots(g, a, procs, members);
+  if (quorumHit) await stopEarly(g, a, ballots);
+  if (!ballots.length) {
+    const first = procs.map((p) => p.error).find(Boolean);
+    throw new LlmosError(((first?.code ?? 'LLMOS_EUPSTREAM') as ErrorCode), `all ${procs.length} ensemble members failed (first error: ${first?.message ?? 'none recorded'}); see collab.children for each error.`);
+  }
+  const bs = byMember(ballots);
+  const vote = quorumHit ?? majorityVote(bs.map((b) => b.key));
+  const voted = { text: bs[vote.winnerIndex].text, ...voteDetail(vote, bs), chosen_pid: bs[vote.winnerIndex].pid };
+  if (quorumHit) return fuse(g, { method: 'quorum', ...voted });
+  if (a.fusion === 'vote' || bs.length === 1) return fuse(g, { method: bs.length === 1 && a.fusion !== 'vote' ? 'single' : 'vote', ...voted });
+  return fuseByModel(g, a, bs, vote, voted);
+}
+
+/** Picks the members (listed, or the allocator's top k) and spawns one child each. */
+async function spawnMembers(g: Group, a: EnsembleArgs): Promise<{ procs: Process[]; members: string[] }> {
   let members = a.models;
   if (!members) {
-    const r = await rankModels(kernel, g.parent);
+    const r = await rankModels(g.kernel, g.parent);
     members = takeK(r.ranked, a.k);
     g.detail.allocation = { allocator: r.allocator, reason: r.reason, scores: r.scores, ranked: r.ranked };
   }
   g.detail.members = members;
-  const format = a.answer_format as AnswerFormat;
-  const math = g.parent.task.type === 'math';
   const procs: Process[] = [];
   for (const [i, model] of members.entries()) {
     const seed = a.seed === undefined ? undefined : a.seed + i;
@@ -53,10 +67,15 @@ async function runEnsemble(g: Group, a: EnsembleArgs): Promise<{ text: string }>
   }
   g.started();
   g.note(`ensemble of ${procs.length}: pids ${procs.map((p) => p.pid).join(', ')}`);
+  return { procs, members };
+}
 
+/** Ballots in exit order; with a quorum, stops as soon as that many agree. */
+async function collectBallots(g: Group, a: EnsembleArgs, procs: Process[], members: readonly string[]): Promise<{ ballots: Ballot[]; quorumHit?: VoteResult }> {
+  const format = a.answer_format as AnswerFormat;
+  const math = g.parent.task.type === 'math';
   const ballots: Ballot[] = [];
   const pending = new Set(procs);
-  let quorumHit: VoteResult | undefined;
   while (pending.size) {
     const done = await g.firstExit([...pending]);
     pending.delete(done);
@@ -69,40 +88,33 @@ async function runEnsemble(g: Group, a: EnsembleArgs): Promise<{ text: string }>
     g.note(`member ${i} (pid ${done.pid}, ${done.model ?? members[i]}) ${done.exit}`);
     if (a.quorum !== undefined && pending.size) {
       const v = majorityVote(byMember(ballots).map((b) => b.key));
-      if (v.votes[0] && v.votes[0].count >= a.quorum) {
-        quorumHit = v;
-        break;
-      }
+      if (v.votes[0] && v.votes[0].count >= a.quorum) return { ballots, quorumHit: v };
     }
   }
-  if (quorumHit) {
-    const killed = g.killLive(new LlmosError('LLMOS_EKILLED', `stopped early: ${a.quorum} members of group ${g.parent.pid} agreed.`));
-    await g.unwind();
-    const okCost = ballots.map((b) => kernel.proc(b.pid)?.usage).filter((u) => u !== undefined);
-    const avg = (f: (u: (typeof okCost)[number]) => number) => (okCost.length ? okCost.reduce((s, u) => s + f(u), 0) / okCost.length : 0);
-    const spent = killed.reduce((s, p) => s + p.usage.cost_usd, 0);
-    g.detail.early_stop = {
-      quorum: a.quorum,
-      after_members: ballots.length,
-      killed: killed.map((p) => p.pid),
-      spent_by_killed_usd: spent,
-      est_saved_usd: Math.max(0, avg((u) => u.cost_usd) * killed.length - spent),
-      est_saved_tokens: Math.round(avg((u) => u.prompt_tokens + u.completion_tokens) * killed.length),
-      skipped_fusion_call: a.fusion !== 'vote',
-    };
-    g.note(`quorum of ${a.quorum} reached; killed ${killed.length} member(s)`);
-  }
+  return { ballots };
+}
 
-  if (!ballots.length) {
-    const first = procs.map((p) => p.error).find(Boolean);
-    throw new LlmosError(((first?.code ?? 'LLMOS_EUPSTREAM') as ErrorCode), `all ${procs.length} ensemble members failed (first error: ${first?.message ?? 'none recorded'}); see collab.children for each error.`);
-  }
-  const bs = byMember(ballots);
-  const vote = quorumHit ?? majorityVote(bs.map((b) => b.key));
-  const voted = { text: bs[vote.winnerIndex].text, ...voteDetail(vote, bs), chosen_pid: bs[vote.winnerIndex].pid };
-  if (quorumHit) return fuse(g, { method: 'quorum', ...voted });
-  if (a.fusion === 'vote' || bs.length === 1) return fuse(g, { method: bs.length === 1 && a.fusion !== 'vote' ? 'single' : 'vote', ...voted });
+/** Kills the members still running once a quorum agreed, and records what that saved. */
+async function stopEarly(g: Group, a: EnsembleArgs, ballots: Ballot[]): Promise<void> {
+  const killed = g.killLive(new LlmosError('LLMOS_EKILLED', `stopped early: ${a.quorum} members of group ${g.parent.pid} agreed.`));
+  await g.unwind();
+  const okCost = ballots.map((b) => g.kernel.proc(b.pid)?.usage).filter((u) => u !== undefined);
+  const avg = (f: (u: (typeof okCost)[number]) => number) => (okCost.length ? okCost.reduce((s, u) => s + f(u), 0) / okCost.length : 0);
+  const spent = killed.reduce((s, p) => s + p.usage.cost_usd, 0);
+  g.detail.early_stop = {
+    quorum: a.quorum,
+    after_members: ballots.length,
+    killed: killed.map((p) => p.pid),
+    spent_by_killed_usd: spent,
+    est_saved_usd: Math.max(0, avg((u) => u.cost_usd) * killed.length - spent),
+    est_saved_tokens: Math.round(avg((u) => u.prompt_tokens + u.completion_tokens) * killed.length),
+    skipped_fusion_call: a.fusion !== 'vote',
+  };
+  g.note(`quorum of ${a.quorum} reached; killed ${killed.length} member(s)`);
+}
 
+/** Judge or synthesize with a model; falls back to the vote when that call fails or its reply names no answer. */
+async function fuseByModel(g: Group, a: EnsembleArgs, bs: Ballot[], vote: VoteResult, voted: { text: string } & Record<string, unknown>): Promise<{ text: string }> {
   const texts = bs.map((b) => b.text);
   const prompt = a.fusion === 'judge' ? judgePrompt(a.prompt, texts) : synthesizePrompt(a.prompt, texts);
   const role = a.fusion === 'judge' ? 'judge' : 'synthesizer';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { exitFeedback, LlmosError, toLlmosError, type KernelApi, type PerfSample, type PerfTable, type Process, type TaskType } from '../../src/plugin-api/index.js';
+import { exitFeedback, LlmosError, toLlmosError, type KernelApi, type PerfSample, type PerfTable, type Process, type TaskInput, type TaskType } from '../../src/plugin-api/index.js';
 import type { EvalItem } from './eval-suite.js';
 import { Scorer } from './scorers.js';
 import { mapLimit, percentile, tokensPerSecond } from './stats.js';
@@ -172,20 +172,7 @@ export class EvalRunner {
     };
     let p: Process;
     try {
-      p = this.kernel.spawn(
-        {
-          ...(it.prompt !== undefined ? { prompt: it.prompt } : { messages: it.messages }),
-          system: it.system,
-          type: it.type ?? o.task_type,
-          model: o.model,
-          max_tokens: it.max_tokens ?? o.max_tokens,
-          temperature: 0,
-          seed: o.seed,
-          priority: 4,
-          metadata: { eval_run: run_id, eval_item: index },
-        },
-        o.owner,
-      );
+      p = this.kernel.spawn(itemTask(run_id, it, index, o), o.owner);
     } catch (e) {
       const err = toLlmosError(e);
       return { ...base, error: { code: err.code, message: err.message } };
@@ -233,3 +220,16 @@ export class EvalRunner {
     }
   }
 }
+
+/** An eval item as a task: pinned to the evaluated model, temperature 0, tagged with its run and index. */
+const itemTask = (run_id: string, it: EvalItem, index: number, o: EvalOptions): TaskInput => ({
+  ...(it.prompt !== undefined ? { prompt: it.prompt } : { messages: it.messages }),
+  system: it.system,
+  type: it.type ?? o.task_type,
+  model: o.model,
+  max_tokens: it.max_tokens ?? o.max_tokens,
+  temperature: 0,
+  seed: o.seed,
+  priority: 4,
+  metadata: { eval_run: run_id, eval_item: index },
+});

@@ -127,85 +127,94 @@ function bodyStream(res: http.IncomingMessage, src: NodeJS.ReadableStream, onSet
   return { stream, fail };
 }
 
+interface Settle {
+  resolve: (r: Response) => void;
+  reject: (reason: unknown) => void;
+}
+
+/** The options of one pooled request for `url`. */
+function requestOptions(url: URL, init: RequestInit, body: string | Uint8Array | undefined, agent: http.Agent): http.RequestOptions {
+  return {
+    agent,
+    protocol: url.protocol,
+    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port || undefined,
+    path: url.pathname + url.search,
+    method: init.method ?? 'GET',
+    headers: headersOf(init.headers, body, init.body),
+    ...(url.username && { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }),
+  };
+}
+
+/** Settles with the Response once the status line and headers arrive; returns how to fail its body later, if it has one. */
+function respond(res: http.IncomingMessage, method: string | undefined, settle: Settle, done: () => void): ((reason: unknown) => void) | undefined {
+  const status = res.statusCode ?? 0;
+  try {
+    const init = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) };
+    if (NULL_BODY_STATUS.has(status) || method === 'HEAD') {
+      res.resume();
+      done();
+      settle.resolve(new Response(null, init));
+      return undefined;
+    }
+    const decoder = decoderFor(res.headers['content-encoding']);
+    const src = decoder ? res.pipe(decoder) : res;
+    if (decoder) res.on('error', (e) => decoder.emit('error', e));
+    const b = bodyStream(res, src, done);
+    settle.resolve(new Response(b.stream, init));
+    return b.fail;
+  } catch (e) {
+    // A status outside 200-599 or a header value fetch refuses: no answer fetch could give.
+    res.destroy();
+    done();
+    settle.reject(new TypeError('fetch failed', { cause: e }));
+    return undefined;
+  }
+}
+
+/**
+ * One request. A keep-alive socket the server closed while it sat in the
+ * pool fails at once with ECONNRESET/EPIPE before any answer; such a
+ * request (almost always) never reached the server, so it is sent once
+ * more on a fresh connection, as Node's docs advise for
+ * request.reusedSocket. A reset on a fresh connection is the server's
+ * answer and goes to the kernel's retry policy.
+ */
+function send(mod: typeof http | typeof https, options: http.RequestOptions, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, settle: Settle): void {
+  const req = mod.request(options);
+  let failBody: ((reason: unknown) => void) | undefined;
+  const onAbort = () => {
+    const reason = abortReason(signal!);
+    req.destroy();
+    if (failBody) failBody(reason);
+    else settle.reject(reason);
+  };
+  const done = () => signal?.removeEventListener('abort', onAbort);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  req.on('error', (e: NodeJS.ErrnoException) => {
+    if (failBody || signal?.aborted) return; // reported through the body, or as the abort
+    done();
+    if (req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE') && options.agent !== false) return send(mod, { ...options, agent: false }, body, signal, settle);
+    settle.reject(new TypeError('fetch failed', { cause: e }));
+  });
+  req.once('response', (res) => (failBody = respond(res, options.method, settle, done)));
+  req.end(body);
+}
+
 /** Builds the adapter; one per openai client, holding its own socket pools. */
 export function createHttpFetch(opts: HttpFetchOptions = {}): HttpFetch {
   const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 256, scheduling: 'lifo' as const };
   const agents = { 'http:': new http.Agent(agentOpts), 'https:': new https.Agent(agentOpts) };
-
   const httpFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const body = bodyOf(init.body);
     const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
     if (!url || body === false || (url.protocol !== 'http:' && url.protocol !== 'https:')) return fetch(input, init);
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-
-    return new Promise<Response>((resolve, reject) => {
-      const mod = url.protocol === 'https:' ? https : http;
-      const pooled: http.RequestOptions = {
-        agent: agents[url.protocol as 'http:' | 'https:'],
-        protocol: url.protocol,
-        hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-        port: url.port || undefined,
-        path: url.pathname + url.search,
-        method: init.method ?? 'GET',
-        headers: headersOf(init.headers, body, init.body),
-        ...(url.username && { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }),
-      };
-      send(pooled);
-
-      /**
-       * One request. A keep-alive socket the server closed while it sat in the
-       * pool fails at once with ECONNRESET/EPIPE before any answer; such a
-       * request (almost always) never reached the server, so it is sent once
-       * more on a fresh connection, as Node's docs advise for
-       * request.reusedSocket. A reset on a fresh connection is the server's
-       * answer and goes to the kernel's retry policy.
-       */
-      function send(options: http.RequestOptions): void {
-        const req = mod.request(options);
-        let failBody: ((reason: unknown) => void) | undefined;
-        const onAbort = () => {
-          const reason = abortReason(signal!);
-          req.destroy();
-          if (failBody) failBody(reason);
-          else reject(reason);
-        };
-        const done = () => signal?.removeEventListener('abort', onAbort);
-        signal?.addEventListener('abort', onAbort, { once: true });
-
-        req.on('error', (e: NodeJS.ErrnoException) => {
-          if (failBody || signal?.aborted) return; // reported through the body, or as the abort
-          done();
-          if (req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE') && options.agent !== false) return send({ ...options, agent: false });
-          reject(new TypeError('fetch failed', { cause: e }));
-        });
-        req.once('response', (res) => {
-          const status = res.statusCode ?? 0;
-          try {
-            const init = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.rawHeaders) };
-            if (NULL_BODY_STATUS.has(status) || options.method === 'HEAD') {
-              res.resume();
-              done();
-              return resolve(new Response(null, init));
-            }
-            const decoder = decoderFor(res.headers['content-encoding']);
-            const src = decoder ? res.pipe(decoder) : res;
-            if (decoder) res.on('error', (e) => decoder.emit('error', e));
-            const b = bodyStream(res, src, done);
-            resolve(new Response(b.stream, init));
-            failBody = b.fail;
-          } catch (e) {
-            // A status outside 200-599 or a header value fetch refuses: no answer fetch could give.
-            res.destroy();
-            done();
-            reject(new TypeError('fetch failed', { cause: e }));
-          }
-        });
-        req.end(body);
-      }
-    });
+    const mod = url.protocol === 'https:' ? https : http;
+    const options = requestOptions(url, init, body, agents[url.protocol as 'http:' | 'https:']);
+    return new Promise<Response>((resolve, reject) => send(mod, options, body, signal, { resolve, reject }));
   };
-
   return {
     fetch: httpFetch as typeof fetch,
     close() {

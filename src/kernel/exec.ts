@@ -4,7 +4,8 @@ import type { Logger } from '../core/log.js';
 import { params } from './params.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
-import { costOf } from '../core/model.js';
+import { completionRequest, costOf } from '../core/model.js';
+import { resultOf } from '../core/process.js';
 import type { ResourceManager } from './resources.js';
 import { estimateTokens, taskMessages, taskText } from '../core/task.js';
 import type { ModelInfo } from '../core/model.js';
@@ -121,7 +122,7 @@ export class Executor {
       };
       const out = await lease.backend
         .complete(
-          { messages, max_tokens: maxTokens, temperature: p.task.temperature, seed: p.task.seed, metadata: p.task.metadata },
+          completionRequest(p.task, messages, maxTokens),
           {
             signal,
             // Only stream when someone listens: an unstreamed call is cheaper for most backends.
@@ -145,7 +146,7 @@ export class Executor {
       p.usage.cost_usd += cost;
       attempt.finished = Date.now();
       this.models.recordSuccess(m.id);
-      this.procs.exit(p, 'ok', { result: { text: out.text, finish_reason: out.finish_reason } });
+      this.procs.exit(p, 'ok', { result: resultOf(out) });
     } catch (e) {
       attempt.finished = Date.now();
       const err = toLlmosError(e);

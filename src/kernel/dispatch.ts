@@ -81,6 +81,8 @@ export class Dispatcher {
     const all = this.models.available().filter((m) => !m.owner || m.owner === p.owner);
     if (p.task.model === 'auto') return needsTools(p.task) ? toolCallers(all) : all;
     const m = all.find((x) => x.id === p.task.model);
+    if (m && needsTools(p.task) && !m.capabilities.tool_calling)
+      throw new LlmosError('LLMOS_EINVAL', `model "${m.id}" does not support tool calling; use a model with capabilities.tool_calling, "auto", or spawn without tools.`);
     if (m) return [m];
     const e = this.models.get(p.task.model);
     if (e?.backend.info.owner && e.backend.info.owner !== p.owner)

@@ -6,10 +6,11 @@ import {
   type ChatHistoryItem,
   type ChatWrapper,
   type Llama,
+  type LlamaGrammar,
   type LlamaContext,
   type LlamaModel,
 } from 'node-llama-cpp';
-import { LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
+import { blocksOf, contentText, LlmosError, needsTools, type Completion, type CompleteOptions, type CompletionRequest, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type ResponseFormat } from '../../src/plugin-api/index.js';
 
 export interface LlamaCppSettings {
   /** Finds the GGUF when start() runs; throws an LlmosError naming the fix when there is none. */
@@ -39,14 +40,28 @@ const LEVELS: Partial<Record<LlamaLogLevel, 'error' | 'warn' | 'info' | 'debug'>
   [LlamaLogLevel.debug]: 'debug',
 };
 
-/** LLMOS roles to node-llama-cpp chat history; ends with an empty model turn to be generated. */
-export function toChatHistory(messages: readonly Message[]): ChatHistoryItem[] {
-  const out: ChatHistoryItem[] = messages.map((m) =>
-    m.role === 'system' ? { type: 'system', text: m.content } : m.role === 'user' ? { type: 'user', text: m.content } : { type: 'model', response: [m.content] },
-  );
+/** A message's text for a text-only model: text blocks, and tool calls and results written out; images are refused. */
+function flatText(m: Message, model: string): string {
+  if (blocksOf(m.content).some((b) => b.type === 'image' || (b.type === 'tool_result' && blocksOf(b.content).some((x) => x.type === 'image'))))
+    throw new LlmosError('LLMOS_EINVAL', `model ${model} reads text only; send the task without image blocks, or to a model that takes images.`);
+  return contentText(m.content);
+}
+
+/**
+ * LLMOS messages to node-llama-cpp chat history, text only (a tool message
+ * is a user turn); ends with an empty model turn to be generated.
+ */
+export function toChatHistory(messages: readonly Message[], model = 'llama.cpp'): ChatHistoryItem[] {
+  const out: ChatHistoryItem[] = messages.map((m) => {
+    const text = flatText(m, model);
+    return m.role === 'system' ? { type: 'system', text } : m.role === 'assistant' ? { type: 'model', response: [text] } : { type: 'user', text };
+  });
   out.push({ type: 'model', response: [] });
   return out;
 }
+
+/** Grammars built for response formats, by their JSON; building one compiles the schema, so a few are kept. */
+const GRAMMARS_KEPT = 32;
 
 /**
  * A GGUF model run in-process by node-llama-cpp, CPU only. start() loads it
@@ -61,6 +76,7 @@ export class LlamaCppBackend implements ModelBackend {
   private context?: LlamaContext;
   private wrapper?: ChatWrapper;
   private lanes: Lane[] = [];
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private readonly waiting: Array<() => void> = [];
   private loading?: Promise<void>;
   private modelPath = '(not located yet)';
@@ -103,11 +119,14 @@ export class LlamaCppBackend implements ModelBackend {
   }
 
   async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
+    if (needsTools(request) && !this.info.capabilities.tool_calling)
+      throw new LlmosError('LLMOS_EINVAL', `model ${this.info.id} does not support tool calling; use a model with capabilities.tool_calling, or spawn without tools.`);
+    const history = toChatHistory(request.messages, this.info.id);
     await this.start();
+    const grammar = request.response_format && (await this.grammarFor(request.response_format));
     signal.throwIfAborted();
     const lane = await this.borrow(signal);
     try {
-      const history = toChatHistory(request.messages);
       const promptTokens = lane.chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model!.tokenizer).length;
       let completionTokens = 0;
       const res = await lane.chat.generateResponse(history, {
@@ -116,6 +135,7 @@ export class LlamaCppBackend implements ModelBackend {
         seed: request.seed,
         customStopTriggers: request.stop?.length ? request.stop : undefined,
         signal,
+        ...(grammar && { grammar }),
         onToken: (tokens) => void (completionTokens += tokens.length),
         onTextChunk: onToken,
       });
@@ -131,6 +151,22 @@ export class LlamaCppBackend implements ModelBackend {
     } finally {
       this.giveBack(lane);
     }
+  }
+
+  /** node-llama-cpp's grammar for a response format: any JSON, or JSON matching the schema; LLMOS_EINVAL when it cannot express the schema. */
+  private grammarFor(format: ResponseFormat): Promise<LlamaGrammar> {
+    const key = format.type === 'json_schema' ? JSON.stringify(format.schema) : '';
+    let g = this.grammars.get(key);
+    if (!g) {
+      const llama = this.llama!;
+      g = (format.type === 'json_schema' ? llama.createGrammarForJsonSchema(format.schema as never) : llama.getGrammarFor('json')).catch((e: unknown) => {
+        this.grammars.delete(key);
+        throw new LlmosError('LLMOS_EINVAL', `model ${this.info.id} cannot constrain output to this JSON schema (${(e as Error).message}); simplify the schema or use {type:"json_object"}.`);
+      });
+      if (this.grammars.size >= GRAMMARS_KEPT) this.grammars.delete(this.grammars.keys().next().value!);
+      this.grammars.set(key, g);
+    }
+    return g;
   }
 
   /** Tokens of `text` in the model's own tokenizer (no chat template). */

@@ -1,5 +1,6 @@
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
-import { estimateTokens, messagesText, LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
+import { estimateTokens, messagesText, LlmosError, type Completion, type ContentBlock, type CompleteOptions, type CompletionRequest, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
+import { answerBlocks, toOpenAiExtras, toOpenAiMessages, toolUseOf } from './chat-format.js';
 import { upstreamError } from './errors.js';
 import type { OpenAIConnection } from './index.js';
 
@@ -26,9 +27,12 @@ export class OpenAIBackend implements ModelBackend {
 
   async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
     signal.throwIfAborted();
+    if (request.tools?.length && !this.info.capabilities.tool_calling)
+      throw new LlmosError('LLMOS_EINVAL', `model ${this.info.id} does not support tool calling; use a model with capabilities.tool_calling, or spawn without tools.`);
     const params: ChatCompletionCreateParamsBase = {
       model: this.upstreamModel,
-      messages: request.messages,
+      messages: toOpenAiMessages(request.messages),
+      ...toOpenAiExtras(request),
       max_tokens: request.max_tokens,
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
@@ -47,6 +51,7 @@ export class OpenAIBackend implements ModelBackend {
     let chunks = 0;
     let finish: string | undefined;
     let usage: Completion['usage'] | undefined;
+    const calls: Array<{ id?: string; name?: string; arguments: string }> = [];
     const stream = await this.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal });
     for await (const chunk of stream) {
       if (chunk.usage) usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
@@ -58,6 +63,12 @@ export class OpenAIBackend implements ModelBackend {
         chunks++;
         onToken(piece);
       }
+      for (const d of choice.delta?.tool_calls ?? []) {
+        const c = (calls[d.index] ??= { arguments: '' });
+        c.id ??= d.id;
+        c.name ??= d.function?.name;
+        c.arguments += d.function?.arguments ?? '';
+      }
       if (choice.finish_reason) finish = choice.finish_reason;
     }
     // The openai stream ends quietly when its signal aborts; a partial answer is not a result.
@@ -65,7 +76,8 @@ export class OpenAIBackend implements ModelBackend {
     if (finish === undefined)
       throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id}: the stream ended without a finish_reason (truncated or not an OpenAI chat stream); retrying.`, { retryable: true });
     // Servers that ignore include_usage get the kernel's estimate for the prompt and one token per streamed chunk.
-    return { text, usage: usage ?? { prompt_tokens: promptEstimate(request), completion_tokens: chunks }, finish_reason: finish };
+    const content = answerBlocks(text, calls.filter(Boolean).map((c) => toolUseOf(this.info.id, c)));
+    return { text, ...(content && { content }), usage: usage ?? { prompt_tokens: promptEstimate(request), completion_tokens: chunks }, finish_reason: finish };
   }
 
   private async whole(params: ChatCompletionCreateParamsBase, request: CompletionRequest, signal: AbortSignal): Promise<Completion> {
@@ -74,8 +86,11 @@ export class OpenAIBackend implements ModelBackend {
     if (!choice?.finish_reason)
       throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id}: the answer has no choice with a finish_reason (not an OpenAI chat completion); retrying.`, { retryable: true });
     const text = choice.message?.content ?? '';
+    const uses: ContentBlock[] = (choice.message?.tool_calls ?? []).flatMap((c) => (c.type === 'function' ? [toolUseOf(this.info.id, { id: c.id, ...c.function })] : []));
+    const content = answerBlocks(text, uses);
     return {
       text,
+      ...(content && { content }),
       usage: r.usage ? { prompt_tokens: r.usage.prompt_tokens, completion_tokens: r.usage.completion_tokens } : { prompt_tokens: promptEstimate(request), completion_tokens: estimateTokens(text) },
       finish_reason: choice.finish_reason,
     };

@@ -1,6 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, McpError, type CreateMessageRequest, type ModelPreferences } from '@modelcontextprotocol/sdk/types.js';
-import { estimateTokens, messagesText, LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
+import { contentText, estimateTokens, messagesText, needsTools, LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
 
 /** The part of an MCP server session this backend uses; the SDK's Server satisfies it. */
 export type SamplingPeer = Pick<Server, 'createMessage' | 'getClientCapabilities'>;
@@ -12,8 +12,12 @@ export interface SamplingDefaults {
   timeoutMs: number;
 }
 
+import { fromSamplingContent, samplingTools, systemPrompt, toSamplingMessages } from './sampling-format.js';
+
 /** True when the client declared the sampling capability in initialize. */
 export const clientCanSample = (peer: SamplingPeer): boolean => Boolean(peer.getClientCapabilities()?.sampling);
+/** True when the client declared sampling with tools (sampling.tools), so createMessage may offer tools. */
+export const clientCanSampleTools = (peer: SamplingPeer): boolean => Boolean(peer.getClientCapabilities()?.sampling?.tools);
 
 /** The task's metadata.model_preferences over the defaults, field by field. */
 function preferences(defaults: ModelPreferences | undefined, req: CompletionRequest): ModelPreferences | undefined {
@@ -22,7 +26,8 @@ function preferences(defaults: ModelPreferences | undefined, req: CompletionRequ
   return { ...defaults, ...mine };
 }
 
-const finishReason = (stop: string | undefined): string => (stop === 'maxTokens' ? 'length' : stop === 'endTurn' || stop === 'stopSequence' || !stop ? 'stop' : stop);
+const finishReason = (stop: string | undefined): string =>
+  stop === 'maxTokens' ? 'length' : stop === 'toolUse' ? 'tool_calls' : stop === 'endTurn' || stop === 'stopSequence' || !stop ? 'stop' : stop;
 
 /**
  * The connected MCP client's own model, reached with sampling/createMessage
@@ -42,12 +47,16 @@ export class SamplingBackend implements ModelBackend {
   async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
     signal.throwIfAborted();
     if (this.closing.signal.aborted) throw this.gone();
-    const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content);
+    const tools = needsTools(request);
+    if (tools && !this.info.capabilities.tool_calling)
+      throw new LlmosError('LLMOS_EINVAL', `model ${this.info.id} does not support tool calling: its client did not declare sampling.tools; spawn without tools or on another model.`);
+    const system = systemPrompt(request);
     const modelPreferences = preferences(this.defaults.modelPreferences, request);
     const params: CreateMessageRequest['params'] = {
-      messages: request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role as 'user' | 'assistant', content: { type: 'text', text: m.content } })),
+      messages: toSamplingMessages(request.messages, this.info.id),
       maxTokens: request.max_tokens,
-      ...(system.length ? { systemPrompt: system.join('\n\n') } : {}),
+      ...(tools ? samplingTools(request) : {}),
+      ...(system ? { systemPrompt: system } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.stop?.length ? { stopSequences: request.stop } : {}),
       ...(modelPreferences ? { modelPreferences } : {}),
@@ -61,13 +70,15 @@ export class SamplingBackend implements ModelBackend {
       if (this.closing.signal.aborted) throw this.gone();
       throw this.mapError(e);
     }
-    const block = Array.isArray(res.content) ? res.content.find((c) => c.type === 'text') : res.content;
-    if (!block || block.type !== 'text')
-      throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id}: the client answered with ${block?.type ?? 'no'} content instead of text; ask for a text answer or use another model.`, { retryable: false });
-    onToken?.(block.text);
+    const content = fromSamplingContent(res.content, this.info.id);
+    const text = content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
+    const rich = content.some((b) => b.type !== 'text');
+    if (!text && !rich) throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id}: the client answered with no content; ask again or use another model.`, { retryable: false });
+    if (text) onToken?.(text);
     return {
-      text: block.text,
-      usage: { prompt_tokens: estimateTokens(messagesText(request.messages)), completion_tokens: estimateTokens(block.text) },
+      text,
+      ...(rich && { content }),
+      usage: { prompt_tokens: estimateTokens(messagesText(request.messages)), completion_tokens: estimateTokens(contentText(content)) },
       finish_reason: finishReason(res.stopReason),
     };
   }

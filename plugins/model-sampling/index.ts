@@ -1,8 +1,8 @@
 import type { ModelPreferences } from '@modelcontextprotocol/sdk/types.js';
 import { definePlugin, renamedOptions, z, type ClientSession, type KernelApi, type Logger, type ModelInfo } from '../../src/plugin-api/index.js';
-import { clientCanSample, SamplingBackend, type SamplingPeer } from './backend.js';
+import { clientCanSample, clientCanSampleTools, SamplingBackend, type SamplingPeer } from './backend.js';
 
-export { SamplingBackend, clientCanSample, type SamplingPeer } from './backend.js';
+export { SamplingBackend, clientCanSample, clientCanSampleTools, type SamplingPeer } from './backend.js';
 
 /** The plugin's options; SamplingOptions also accepts their older camelCase names (deprecated). model_preferences is MCP's ModelPreferences object, so its fields keep the protocol's names. */
 const SamplingOptionsObject = z.object({
@@ -59,7 +59,7 @@ export function samplingBackendFor(server: SamplingPeer, sessionId: string, o: S
     id: `${o.id_prefix}${sessionId}`,
     version: '1',
     backend: 'model-sampling',
-    capabilities: { context_window: o.context_window, max_output_tokens: o.max_output_tokens, streaming: false, tool_calling: false },
+    capabilities: { context_window: o.context_window, max_output_tokens: o.max_output_tokens, streaming: false, tool_calling: clientCanSampleTools(server) },
     pricing: { input_per_1k: 0, output_per_1k: 0 },
     expected_tokens_per_s: o.expected_tokens_per_s,
     concurrency: o.concurrency,
@@ -71,7 +71,7 @@ export function samplingBackendFor(server: SamplingPeer, sessionId: string, o: S
 /** A client session as the sampling backend sees it. */
 const peerOf = (s: ClientSession): SamplingPeer => ({
   createMessage: ((params: Parameters<ClientSession['createMessage']>[0], options?: { signal?: AbortSignal; timeout?: number }) => s.createMessage(params, options ?? {})) as SamplingPeer['createMessage'],
-  getClientCapabilities: () => (s.canSample ? { sampling: {} } : {}),
+  getClientCapabilities: () => (s.canSample ? { sampling: s.canSampleTools ? { tools: {} } : {} } : {}),
 });
 
 /** The hook over one kernel: add on attach, remove (closing the backend) on detach. */

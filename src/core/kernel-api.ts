@@ -5,6 +5,7 @@ import type { ModelBackend, ModelHealth, ModelInfo } from './model.js';
 import type { ProcResult, ProcState, ProcView, ProcWatchEvent } from './process.js';
 import type { Scheduler } from './scheduler.js';
 import type { SpawnHook } from './spawn.js';
+import type { SyscallContext } from './syscall.js';
 import type { Task, TaskInput } from './task.js';
 
 /** A registered model as plugins see it: its info and state, never its backend. */
@@ -98,6 +99,18 @@ export interface KernelApi {
   nice(pid: number, priority: number): ProcView;
   /** Records the quality of an exited process in [0, 1], once (LLMOS_EEXIST on a second rating). */
   rate(pid: number, rating: number): ProcView;
+  /**
+   * Calls a syscall by name through the kernel's syscall table, exactly as an
+   * MCP client's tools/call does: the input size limit, admin and owner
+   * permission checks for `ctx.owner`, input validation, the handler (with
+   * every plugin's hooks, e.g. proc_spawn's spawn hooks) and output
+   * validation. Resolves with the syscall's output; fails with the
+   * LlmosError a client would get (LLMOS_ENOSYS for an unknown name). A
+   * surface that spawns for its clients (the OpenAI gateway) uses
+   * syscall('proc_spawn', …) rather than spawn(), so it cannot bypass what
+   * proc_spawn enforces. `ctx.owner` is the client the plugin acts for.
+   */
+  syscall(name: string, input: unknown, ctx: SyscallContext): Promise<Record<string, unknown>>;
   /** The proc_spawn extensions (SpawnHook) plugins registered, in registration order. */
   spawnHooks(): readonly SpawnHook[];
   /** The profiled form of a task (type, language, domain filled where the caller left them out). */

@@ -1,4 +1,5 @@
-import type { Message, TaskType } from './task.js';
+import type { ContentBlock, Message, ResponseFormat, ToolChoice, ToolDefinition } from './message.js';
+import type { Task, TaskType } from './task.js';
 
 /** What a model can do and what it costs; the allocator and resource manager read it. */
 export interface ModelInfo {
@@ -14,6 +15,7 @@ export interface ModelInfo {
     languages?: string[];
     domains?: string[];
     streaming: boolean;
+    /** It takes `tools` and answers with tool_use blocks; tasks with tools are placed only on such models. */
     tool_calling: boolean;
   };
   /** US dollars per 1,000 tokens. */
@@ -27,20 +29,47 @@ export interface ModelInfo {
   limits?: { rpm?: number; tpm?: number };
 }
 
+/**
+ * One call, in the core message model (see message.ts). A backend
+ * translates it to its own format and refuses, with LLMOS_EINVAL naming what
+ * to change, what it cannot honour (tools on a model without tool_calling,
+ * images on a text-only model); it never drops such a field silently.
+ */
 export interface CompletionRequest {
   messages: Message[];
   max_tokens: number;
   temperature?: number;
   seed?: number;
   stop?: string[];
+  /** Tools the model may call; set only when the task has tools. */
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  response_format?: ResponseFormat;
   /** The task's metadata (e.g. model_preferences for the sampling backend). */
   metadata?: Record<string, unknown>;
 }
 
 export interface Completion {
+  /** The answer's text (its text blocks joined). */
   text: string;
+  /** The whole answer as blocks, when it has more than text (tool_use); absent means [{type:'text', text}]. */
+  content?: ContentBlock[];
   usage: { prompt_tokens: number; completion_tokens: number };
-  finish_reason: 'stop' | 'length' | string;
+  /** 'tool_calls' when the answer holds tool_use blocks the caller should run. */
+  finish_reason: 'stop' | 'length' | 'tool_calls' | string;
+}
+
+/** The request a task makes of a model, with max_tokens already capped for that model. */
+export function completionRequest(task: Task, messages: Message[], maxTokens: number): CompletionRequest {
+  return {
+    messages,
+    max_tokens: maxTokens,
+    temperature: task.temperature,
+    seed: task.seed,
+    metadata: task.metadata,
+    ...(task.tools?.length ? { tools: task.tools, ...(task.tool_choice && { tool_choice: task.tool_choice }) } : {}),
+    ...(task.response_format && { response_format: task.response_format }),
+  };
 }
 
 export interface CompleteOptions {

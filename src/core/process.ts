@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ContentBlockSchema, type ContentBlock } from './message.js';
+import type { Completion } from './model.js';
 import type { Task } from './task.js';
 
 /**
@@ -31,8 +33,13 @@ export interface ProcError {
 }
 export interface ProcResult {
   text: string;
+  /** The answer as blocks when it has more than text (tool_use); see Completion.content. */
+  content?: ContentBlock[];
   finish_reason: string;
 }
+
+/** What a successful call leaves on its process. */
+export const resultOf = (c: Completion): ProcResult => ({ text: c.text, ...(c.content && { content: c.content }), finish_reason: c.finish_reason });
 
 /**
  * A process as everything outside the kernel sees it: read-only. The kernel
@@ -92,6 +99,8 @@ export function procRecord(p: ProcView) {
     task: {
       type: p.task.type ?? null,
       language: p.task.language ?? null,
+      target_language: p.task.target_language ?? null,
+      code_language: p.task.code_language ?? null,
       domain: p.task.domain ?? [],
       model: p.task.model,
       max_tokens: p.task.max_tokens,
@@ -122,6 +131,8 @@ export const ProcRecordSchema = z.object({
   task: z.object({
     type: z.string().nullable(),
     language: z.string().nullable(),
+    target_language: z.string().nullable(),
+    code_language: z.string().nullable(),
     domain: z.array(z.string()),
     model: z.string(),
     max_tokens: z.number().int(),
@@ -141,7 +152,7 @@ export const ProcRecordSchema = z.object({
     }),
   ),
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), cost_usd: z.number() }),
-  result: z.object({ text: z.string(), finish_reason: z.string() }).nullable(),
+  result: z.object({ text: z.string(), content: z.array(ContentBlockSchema).optional(), finish_reason: z.string() }).nullable(),
   error: z.object({ code: z.string(), message: z.string(), data: z.record(z.string(), z.unknown()).optional() }).nullable(),
   children: z.array(z.number().int()),
 });

@@ -1,4 +1,4 @@
-import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CreateMessageRequest, CreateMessageResult, CreateMessageResultWithTools } from '@modelcontextprotocol/sdk/types.js';
 
 /**
  * A connected client, as plugins see it. The MCP layer builds one per
@@ -12,8 +12,10 @@ export interface ClientSession {
   readonly owner: string;
   /** Whether the client declared the sampling capability. */
   readonly canSample: boolean;
-  /** sampling/createMessage on the client; only when canSample. Params, options and result are the MCP SDK's. */
-  createMessage(params: CreateMessageRequest['params'], options: { signal?: AbortSignal; timeout?: number }): Promise<CreateMessageResult>;
+  /** Whether it declared sampling with tools (sampling.tools): createMessage may then offer tools. */
+  readonly canSampleTools?: boolean;
+  /** sampling/createMessage on the client; only when canSample. Params, options and result are the MCP SDK's (with tool_use content when tools were offered). */
+  createMessage(params: CreateMessageRequest['params'], options: { signal?: AbortSignal; timeout?: number }): Promise<CreateMessageResult | CreateMessageResultWithTools>;
 }
 
 /** Runs when a session starts; the returned function runs when it ends. */

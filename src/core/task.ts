@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { contentText, MAX_TOOLS, MessageSchema, ResponseFormatSchema, ToolChoiceSchema, ToolDefinitionSchema, toolsText, type Message } from './message.js';
 
-/** What a process runs: one model call, described independently of any model. */
-export const MessageSchema = z.object({
-  role: z.enum(['system', 'user', 'assistant']),
-  content: z.string(),
-});
-export type Message = z.infer<typeof MessageSchema>;
+export { MessageSchema, type Message } from './message.js';
 
 export const TASK_TYPES = ['chat', 'qa', 'code', 'translation', 'math', 'summarization', 'extraction', 'classification'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
@@ -14,22 +10,27 @@ export type TaskType = (typeof TASK_TYPES)[number];
 export const DOMAIN_TAGS = ['programming', 'mathematics', 'science', 'medicine', 'law', 'finance', 'commonsense'] as const;
 export type DomainTag = (typeof DOMAIN_TAGS)[number];
 
-/** Task fields without the prompt/messages rule, for schemas that extend them. */
 /** max_tokens of a task that names none. */
 export const DEFAULT_MAX_TOKENS = 256;
 
+/** What a process runs: one model call, described independently of any model. Task fields without the refinements, for schemas that extend them. */
 export const TaskFields = z.object({
   prompt: z.string().optional().describe('A single user prompt. Give prompt or messages.'),
-  messages: z.array(MessageSchema).min(1).optional().describe('A chat transcript. Give prompt or messages.'),
+  messages: z.array(MessageSchema).min(1).optional().describe('A chat transcript; content is a string or content blocks (text, image, tool_use, tool_result). Give prompt or messages.'),
   system: z.string().optional().describe('A system prompt put before prompt/messages.'),
   type: z.enum(TASK_TYPES).optional().describe('Task type; profiled from the prompt when omitted.'),
-  language: z.string().min(2).max(16).optional().describe('ISO 639-1 language; detected when omitted.'),
+  language: z.string().min(2).max(16).optional().describe('ISO 639-1 language of the text; detected when omitted.'),
+  target_language: z.string().min(2).max(16).optional().describe('ISO 639-1 language a translation is into; detected when omitted.'),
+  code_language: z.string().min(1).max(32).optional().describe('Programming language of the code asked for or given, lower case (e.g. "python"); detected when omitted.'),
   domain: z.array(z.string().min(1)).max(16).optional().describe(`Domain tags, e.g. ["medicine"]; the profiler gives ${DOMAIN_TAGS.join(', ')}.`),
   priority: z.number().int().min(0).max(9).default(4).describe('0 is most urgent, 9 least.'),
   deadline_ms: z.number().int().positive().optional().describe('Unix time in ms after which the process is killed with exit "timeout".'),
   max_tokens: z.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_TOKENS),
   temperature: z.number().min(0).max(2).optional(),
   seed: z.number().int().optional(),
+  tools: z.array(ToolDefinitionSchema).max(MAX_TOOLS).optional().describe(`Tools the model may call (at most ${MAX_TOOLS}); its calls come back as tool_use blocks in result.content.`),
+  tool_choice: ToolChoiceSchema.optional().describe('"auto" (default with tools), "none", "required", or {type:"tool", name} for one tool.'),
+  response_format: ResponseFormatSchema.optional().describe('Structured output: {type:"json_object"} or {type:"json_schema", name, schema, strict}.'),
   model: z.string().min(1).default('auto').describe('A model id from model_list, or "auto" to let the allocator choose.'),
   metadata: z.record(z.string(), z.unknown()).default({}),
 });
@@ -38,7 +39,12 @@ export const TaskFields = z.object({
 export const onePromptForm = (t: { prompt?: string; messages?: unknown[] }) => (t.prompt === undefined) !== (t.messages === undefined);
 export const onePromptFormError = { message: 'give exactly one of "prompt" or "messages"', path: ['prompt'] };
 
-export const TaskSchema = TaskFields.refine(onePromptForm, onePromptFormError);
+/** A tool_choice that names a tool names one of `tools`; any other choice but "none" needs tools. */
+export const toolChoiceFits = (t: { tools?: Array<{ name: string }>; tool_choice?: z.infer<typeof ToolChoiceSchema> }) =>
+  t.tool_choice === undefined || t.tool_choice === 'none' || (typeof t.tool_choice === 'string' ? !!t.tools?.length : !!t.tools?.some((x) => x.name === (t.tool_choice as { name: string }).name));
+export const toolChoiceFitsError = { message: 'tool_choice needs tools, and a named tool_choice must name one of "tools"; add the tool or drop tool_choice', path: ['tool_choice'] };
+
+export const TaskSchema = TaskFields.refine(onePromptForm, onePromptFormError).refine(toolChoiceFits, toolChoiceFitsError);
 export type Task = z.infer<typeof TaskSchema>;
 /** A task as callers write it: defaults may be left out. */
 export type TaskInput = z.input<typeof TaskSchema>;
@@ -49,11 +55,19 @@ export function taskMessages(task: Task): Message[] {
   return task.system ? [{ role: 'system', content: task.system }, ...body] : body;
 }
 
-/** The text of a transcript, one message a line: what token estimates count. */
-export const messagesText = (messages: readonly Message[]): string => messages.map((m) => m.content).join('\n');
+/** The text of a transcript, one message a line: what token estimates count (every block's text, tool calls and results; not images). */
+export const messagesText = (messages: readonly Message[]): string => messages.map((m) => contentText(m.content)).join('\n');
 
-/** The text of a task, for profiling and size estimates. */
-export const taskText = (task: Task): string => messagesText(taskMessages(task));
+/** The text of a task for size estimates: its transcript, tool definitions and response schema. */
+export function taskText(task: Task): string {
+  const text = messagesText(taskMessages(task));
+  const tools = task.tools?.length ? `\n${toolsText(task.tools)}` : '';
+  const format = task.response_format?.type === 'json_schema' ? `\n${JSON.stringify(task.response_format.schema)}` : '';
+  return text + tools + format;
+}
+
+/** Whether the task offers the model tools it may call (so only tool_calling models can run it). */
+export const needsTools = (task: Pick<Task, 'tools' | 'tool_choice'>): boolean => !!task.tools?.length && task.tool_choice !== 'none';
 
 /** Estimated tokens when a backend has no tokenizer: ~4 characters a token. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

@@ -43,6 +43,7 @@ export function kernelApi(k: Kernel): KernelApi {
     kill: (pid, reason) => k.kill(pid, reason),
     nice: (pid, priority) => k.nice(pid, priority),
     rate: (pid, rating) => k.rate(pid, rating),
+    syscall: (name, input, ctx) => k.syscalls.dispatch(name, input, ctx),
     spawnHooks: () => k.spawnHooks,
     profile: (task) => k.profile(task),
     model: (id) => {

@@ -8,6 +8,14 @@ import { untilAborted } from './signal.js';
 import { exitFeedback, type Allocator } from '../core/allocator.js';
 import type { ModelInfo } from '../core/model.js';
 import type { Scheduler } from '../core/scheduler.js';
+import { needsTools } from '../core/task.js';
+
+/** The models that take tools; fails when there are models but none does. */
+function toolCallers(all: ModelInfo[]): ModelInfo[] {
+  const ok = all.filter((m) => m.capabilities.tool_calling);
+  if (all.length && !ok.length) throw Errors.noModel('no ready model supports tool calling; register one with capabilities.tool_calling, or spawn without tools');
+  return ok;
+}
 
 /** The active policies; swapped at runtime by sched_set / alloc_set. */
 export interface Policies {
@@ -69,11 +77,13 @@ export class Dispatcher {
     }
   }
 
-  /** Candidates for a task: healthy models, or the one it asked for. */
+  /** Candidates for a task: healthy models (with tool_calling when it offers tools), or the one it asked for. */
   candidates(p: Process): ModelInfo[] {
     const all = this.models.available().filter((m) => !m.owner || m.owner === p.owner);
-    if (p.task.model === 'auto') return all;
+    if (p.task.model === 'auto') return needsTools(p.task) ? toolCallers(all) : all;
     const m = all.find((x) => x.id === p.task.model);
+    if (m && needsTools(p.task) && !m.capabilities.tool_calling)
+      throw new LlmosError('LLMOS_EINVAL', `model "${m.id}" does not support tool calling; use a model with capabilities.tool_calling, "auto", or spawn without tools.`);
     if (m) return [m];
     const e = this.models.get(p.task.model);
     if (e?.backend.info.owner && e.backend.info.owner !== p.owner)

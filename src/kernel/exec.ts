@@ -6,7 +6,8 @@ import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import type { ProcServices } from './proc-scope.js';
 import { taskMessages } from '../core/task.js';
-import type { Completion, ModelBackend, ModelInfo } from '../core/model.js';
+import { completionRequest, type Completion, type ModelBackend, type ModelInfo } from '../core/model.js';
+import { resultOf } from '../core/process.js';
 
 export interface Resilience {
   /** Per-call timeout. */
@@ -100,7 +101,7 @@ export class Executor {
       attempt.finished = Date.now();
       admission.release(out.usage, lease.backend.info);
       this.models.recordSuccess(m.id);
-      this.procs.exit(p, 'ok', { result: { text: out.text, finish_reason: out.finish_reason } });
+      this.procs.exit(p, 'ok', { result: resultOf(out) });
     } catch (e) {
       attempt.finished = Date.now();
       const err = toLlmosError(e);
@@ -126,7 +127,7 @@ export class Executor {
     timer.unref();
     try {
       if (p.signal.aborted) throw p.signal.reason; // killed between admission and here: the model is not called
-      const req = { messages: taskMessages(p.task), max_tokens: admission.maxTokens, temperature: p.task.temperature, seed: p.task.seed, metadata: p.task.metadata };
+      const req = completionRequest(p.task, taskMessages(p.task), admission.maxTokens);
       // Only stream when someone listens: an unstreamed call is cheaper for most backends.
       const onToken = this.procs.wantsTokens(p) ? (text: string) => (p.streamed++, this.procs.emit('token', p, text)) : undefined;
       return await backend.complete(req, { signal: call.signal, onToken }).catch((e: unknown) => {

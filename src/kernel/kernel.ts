@@ -140,11 +140,13 @@ export class Kernel extends EventEmitter<KernelEvents> {
     return p;
   }
 
-  /** The task with what the caller left out (type, language, domain) filled in by the profiler. */
+  /** The task with what the caller left out (type, language, target_language, code_language, domain) filled in by the profiler. */
   profile(task: Task): Task {
     if (!this.profiler) return task;
     const prof = this.profiler.profile(task);
-    return { ...task, type: task.type ?? prof.type, language: task.language ?? prof.language, domain: task.domain ?? prof.domain };
+    const target = task.target_language ?? prof.target_language;
+    const code = task.code_language ?? prof.code_language;
+    return { ...task, type: task.type ?? prof.type, language: task.language ?? prof.language, domain: task.domain ?? prof.domain, ...(target && { target_language: target }), ...(code && { code_language: code }) };
   }
 
   /**

@@ -38,7 +38,8 @@ export function createMcpServer(kernel: Kernel, session: Session): { mcp: McpSer
       id: session.id ?? session.owner,
       owner: session.owner,
       canSample: !!mcp.server.getClientCapabilities()?.sampling,
-      createMessage: (params, options) => mcp.server.createMessage(params, options) as Promise<CreateMessageResult>,
+      canSampleTools: !!mcp.server.getClientCapabilities()?.sampling?.tools,
+      createMessage: (params, options) => mcp.server.createMessage(params, options),
     };
     for (const hook of kernel.sessionHooks) {
       const u = hook(client);

@@ -178,6 +178,7 @@ if (process.argv[2] === '--serve-upstream') {
   const { boot } = await import(join(dist, 'src/boot.js'));
   const { serveHttp } = await import(join(dist, 'src/mcp/http.js'));
   const { mountOpenAiRoutes } = await import(join(dist, 'plugins/gateway-openai/index.js'));
+  const { kernelApi } = await import(join(dist, 'src/kernel/api.js')); // the gateway sees KernelApi, as a plugin does
   const plugin = async (name) => (await import(join(dist, `plugins/${name}/index.js`))).default;
   const openai = await plugin('model-openai');
   const models =
@@ -188,7 +189,7 @@ if (process.argv[2] === '--serve-upstream') {
         : { ...openai, register: (s) => openai.register(s, openai.options.parse({ baseURL, probeOnStart: false, httpClient: process.env.LLMOS_BENCH_HTTP ?? 'node-http', models: [{ id: model, concurrency: 1024 }] })) };
   const inline = [await plugin('sched-fcfs'), await plugin('alloc-rules'), models];
   const { kernel } = await boot({ inline });
-  await serveHttp(kernel, { host: '127.0.0.1', port: Number(port), token: TOKEN, mount: (app) => mountOpenAiRoutes(app, kernel) });
+  await serveHttp(kernel, { host: '127.0.0.1', port: Number(port), token: TOKEN, mount: (app) => mountOpenAiRoutes(app, kernelApi(kernel)) });
   process.once('SIGTERM', () => process.exit(0)); // lets --cpu-prof write its profile
   process.stdout.write(`ready ${port}\n`);
 } else {

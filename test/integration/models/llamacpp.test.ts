@@ -53,4 +53,18 @@ describe('model-llamacpp with the real SmolLM2 GGUF', () => {
     expect(next.exit).toBe('ok');
     expect(await backend.health()).toMatchObject({ ok: true });
   });
+
+  it('constrains the answer to a response_format JSON schema with llama.cpp grammar, and refuses tools', async () => {
+    const schema = { type: 'object', properties: { colour: { type: 'string' }, count: { type: 'integer' } }, required: ['colour', 'count'] };
+    const p = await run(os.kernel, { prompt: 'Name one colour and a small number.', temperature: 0, max_tokens: 48, response_format: { type: 'json_schema', name: 'pick', schema } }, 120_000);
+    expect(p.exit, JSON.stringify(p.error)).toBe('ok');
+    const answer = JSON.parse(p.result!.text);
+    expect(typeof answer.colour).toBe('string');
+    expect(Number.isInteger(answer.count)).toBe(true);
+
+    const tools = [{ name: 'lookup', input_schema: { type: 'object' } }];
+    const refused = await run(os.kernel, { prompt: 'Look it up.', model: 'smollm2-135m', tools, max_tokens: 8 }, 120_000);
+    expect(refused.exit).toBe('failed');
+    expect(refused.error).toMatchObject({ code: 'LLMOS_EINVAL', message: expect.stringContaining('does not support tool calling') });
+  });
 });

@@ -53,4 +53,11 @@ describe('model-openai against the real llama.cpp server', () => {
     expect(next.exit).toBe('ok');
     expect(performance.now() - t0).toBeLessThan(20_000);
   });
+
+  it('passes a response_format JSON schema through to the server, which constrains the answer', async () => {
+    const schema = { type: 'object', properties: { colour: { type: 'string' } }, required: ['colour'] };
+    const p = await run(os.kernel, { prompt: 'Name one colour.', temperature: 0, max_tokens: 32, response_format: { type: 'json_schema', name: 'pick', schema, strict: true } }, 120_000);
+    expect(p.exit, JSON.stringify(p.error)).toBe('ok');
+    expect(typeof JSON.parse(p.result!.text).colour).toBe('string');
+  });
 });

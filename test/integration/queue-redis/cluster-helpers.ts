@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { queueRedis } from '../../../plugins/queue-redis/index.js';
-import type { ModelBackend, ModelInfo, Process } from '../../../src/plugin-api/index.js';
+import { plainText, type ModelBackend, type ModelInfo, type Process } from '../../../src/plugin-api/index.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
 import { testKernel } from '../../helpers/kernel.js';
@@ -33,7 +33,7 @@ export class CountingEcho extends EchoBackend {
     this.gauge.enter();
     try {
       const out = await super.complete(...args);
-      this.completed.push(args[0].messages.at(-1)!.content);
+      this.completed.push(plainText(args[0].messages.at(-1)!.content));
       return out;
     } finally {
       this.gauge.leave();

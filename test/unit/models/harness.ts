@@ -7,7 +7,7 @@ import type { CooldownPolicy } from '../../../src/kernel/models.js';
 import type { Resilience } from '../../../src/kernel/exec.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import { createLogger } from '../../../src/kernel/log.js';
-import type { Process } from '../../../src/plugin-api/index.js';
+import type { Process, TaskInput } from '../../../src/plugin-api/index.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -54,7 +54,7 @@ export const bootOpenAI = (baseURL: string, models: string[], resilience: Partia
   );
 
 /** Spawns a task and waits for its exit. */
-export async function run(kernel: Kernel, task: { prompt: string; model?: string; max_tokens?: number; temperature?: number; seed?: number }, waitMs = 15_000): Promise<Process> {
+export async function run(kernel: Kernel, task: TaskInput, waitMs = 15_000): Promise<Process> {
   const p = kernel.spawn({ max_tokens: 16, ...task } as never, 'tester');
   return kernel.procs.wait(p.pid, waitMs);
 }

@@ -2,7 +2,7 @@ import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/compl
 import { estimateTokens, messagesText, LlmosError, type Completion, type ContentBlock, type CompleteOptions, type CompletionRequest, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
 import { answerBlocks, toOpenAiExtras, toOpenAiMessages, toolUseOf } from './chat-format.js';
 import { upstreamError } from './errors.js';
-import type { OpenAIConnection } from './index.js';
+import type { OpenAIConnection } from './connection.js';
 
 /**
  * One model behind an OpenAI-compatible endpoint. A call with onToken streams

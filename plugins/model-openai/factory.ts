@@ -1,6 +1,6 @@
 import { LlmosError, z, type Logger, type ModelFactory } from '../../src/plugin-api/index.js';
 import { OpenAIBackend } from './backend.js';
-import type { OpenAIConnection, OpenAIOptions } from './index.js';
+import type { OpenAIConnection, OpenAIOptions } from './connection.js';
 import { modelInfo, OpenAIModelOptions } from './model-options.js';
 
 /** The config model_register passes: a model's options plus where its endpoint is; field names follow model-core's syscall schema. */

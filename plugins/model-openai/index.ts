@@ -1,74 +1,8 @@
-import OpenAI from 'openai';
-import { definePlugin, LlmosError, modelFactoryToken, renamedOptions, z, type Logger } from '../../src/plugin-api/index.js';
+import { definePlugin, modelFactoryToken } from '../../src/plugin-api/index.js';
 import { OpenAIBackend } from './backend.js';
 import { openaiFactory } from './factory.js';
-import { createHttpFetch } from './http-fetch.js';
-import { modelInfo, OpenAIModelOptions } from './model-options.js';
-
-/** The plugin's options; OpenAIOptions also accepts their older camelCase names (deprecated). */
-const OpenAIOptionsObject = z.object({
-  base_url: z.string().url().default('https://api.openai.com/v1').describe('Any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter.'),
-  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('OPENAI_API_KEY').describe('Name of the environment variable holding the API key (never the key itself).'),
-  models: z.array(OpenAIModelOptions).default([]).describe('Models loaded at boot; more can be deployed at runtime with model_register kind "openai".'),
-  headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers, e.g. OpenRouter\'s HTTP-Referer.'),
-  request_timeout_ms: z.number().int().positive().default(600_000).describe('The HTTP client\'s own limit; the kernel\'s per-call timeout normally ends a call first.'),
-  health_timeout_ms: z.number().int().positive().default(5_000),
-  probe_on_start: z.boolean().default(true).describe('Probe the endpoint in start() and log a warning when it does not answer.'),
-  http_client: z.enum(['node-http', 'fetch']).default('node-http').describe('How the openai client talks HTTP: "node-http" (keep-alive node:http/https, ~0.4 ms CPU cheaper per call) or "fetch" (Node\'s built-in fetch).'),
-});
-export const OpenAIOptions = renamedOptions(OpenAIOptionsObject, {
-  baseURL: 'base_url',
-  apiKeyEnv: 'api_key_env',
-  requestTimeoutMs: 'request_timeout_ms',
-  healthTimeoutMs: 'health_timeout_ms',
-  probeOnStart: 'probe_on_start',
-  httpClient: 'http_client',
-});
-export type OpenAIOptions = z.output<typeof OpenAIOptionsObject>;
-
-const OFFICIAL = 'api.openai.com';
-
-/** The API key from options.api_key_env; local endpoints without one get a placeholder. */
-function apiKey(o: OpenAIOptions, env: NodeJS.ProcessEnv): string {
-  const key = env[o.api_key_env];
-  if (key) return key;
-  if (new URL(o.base_url).hostname === OFFICIAL)
-    throw new LlmosError('LLMOS_EPLUGIN', `model-openai: environment variable ${o.api_key_env} is not set; export your API key in it, or set options.api_key_env to the variable that holds it.`);
-  return 'no-key';
-}
-
-/** openai's logger interface on top of the plugin's pino logger. */
-const openaiLogger = (log: Logger) => ({
-  error: (msg: string, ...rest: unknown[]) => log.error({ detail: rest }, msg),
-  warn: (msg: string, ...rest: unknown[]) => log.warn({ detail: rest }, msg),
-  info: (msg: string, ...rest: unknown[]) => log.debug({ detail: rest }, msg),
-  debug: (msg: string, ...rest: unknown[]) => log.debug({ detail: rest }, msg),
-});
-
-/** An openai client and the way to free its sockets. */
-export interface OpenAIConnection {
-  client: OpenAI;
-  close(): void;
-}
-
-/**
- * Builds one model's client: maxRetries is 0 because the kernel's executor
- * retries; HTTP goes through the keep-alive node:http adapter unless
- * options.http_client is "fetch".
- */
-export function makeClient(o: OpenAIOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): OpenAIConnection {
-  const http = o.http_client === 'node-http' ? createHttpFetch() : undefined;
-  const client = new OpenAI({
-    baseURL: o.base_url,
-    apiKey: apiKey(o, env),
-    maxRetries: 0,
-    timeout: o.request_timeout_ms,
-    defaultHeaders: o.headers,
-    logger: openaiLogger(log),
-    ...(http && { fetch: http.fetch }),
-  });
-  return { client, close: () => http?.close() };
-}
+import { makeClient, OpenAIOptions } from './connection.js';
+import { modelInfo } from './model-options.js';
 
 /**
  * Any OpenAI-compatible endpoint: one model-table entry per configured

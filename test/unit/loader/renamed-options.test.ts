@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OpenAIOptions } from '../../../plugins/model-openai/index.js';
+import { OpenAIOptions } from '../../../plugins/model-openai/connection.js';
 import { renamedOptions, z } from '../../../src/plugin-api/index.js';
 import { readPluginConfig } from '../../../src/loader/config.js';
 import { packageRoot, resolvePluginModule } from '../../../src/loader/resolve.js';

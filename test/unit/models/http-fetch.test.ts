@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAIBackend } from '../../../plugins/model-openai/backend.js';
 import { upstreamError } from '../../../plugins/model-openai/errors.js';
 import { createHttpFetch, type HttpFetch } from '../../../plugins/model-openai/http-fetch.js';
-import { makeClient, OpenAIOptions } from '../../../plugins/model-openai/index.js';
+import { makeClient, OpenAIOptions } from '../../../plugins/model-openai/connection.js';
 import { createLogger } from '../../../src/kernel/log.js';
 import { startFaultServer, type FaultServer } from '../../fault-server.js';
 

@@ -1,65 +1,69 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { defineSyscall, LlmosError, z } from '../../src/plugin-api/index.js';
+import { confinedFolder, defineSyscall, LlmosError, z } from '../../src/plugin-api/index.js';
 import { exportJsonl, importJsonl } from './jsonl.js';
 import type { KgDeps } from './syscalls.js';
 
-/** Paths are absolute, or relative to the data directory. */
-const where = (dataDir: string, p: string) => (isAbsolute(p) ? p : resolve(dataDir, p));
+/** The folder under the data dir that kg_import reads from and kg_export writes to. */
+export const KG_FILES_FOLDER = 'files';
+/** Largest file kg_import reads (inline jsonl is bounded by the syscall input limit). */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
-/** kg_import and kg_export: JSONL in the reference memory server's format (see jsonl.ts). */
-export const ioSyscalls = ({ store, changed }: KgDeps, dataDir: string) => [
-  defineSyscall({
-    name: 'kg_import',
-    title: 'Import JSONL',
-    description:
-      'Imports a knowledge graph in the reference MCP memory server\'s JSONL format (e.g. its memory.jsonl), given inline as jsonl or as a file path on the server (relative paths are under the data directory). New entities and relations are created, existing entities get the observations added; bad lines are reported, not fatal.',
-    input: z
-      .object({
-        jsonl: z.string().optional().describe('The file content.'),
-        path: z.string().min(1).optional().describe('A file on the server.'),
-      })
-      .refine((a) => (a.jsonl === undefined) !== (a.path === undefined), { message: 'give exactly one of "jsonl" or "path"', path: ['jsonl'] }),
-    output: z.object({
-      entities_created: z.number().int(),
-      observations_added: z.number().int(),
-      relations_created: z.number().int(),
-      relations_skipped: z.number().int(),
-      types_renamed: z.number().int(),
-      bad_lines: z.array(z.object({ line: z.number().int(), message: z.string() })),
-      bad_line_count: z.number().int(),
+/**
+ * kg_import and kg_export: JSONL in the reference memory server's format (see
+ * jsonl.ts), with file paths confined to <dataDir>/files (see confinedFolder).
+ */
+export const ioSyscalls = ({ store, changed }: KgDeps, dataDir: string) => {
+  const files = confinedFolder(dataDir, KG_FILES_FOLDER);
+  return [
+    defineSyscall({
+      name: 'kg_import',
+      title: 'Import JSONL',
+      description:
+        `Imports a knowledge graph in the reference MCP memory server's JSONL format (e.g. its memory.jsonl), given inline as jsonl or as the name of a file in the server's files folder (<data dir>/files; a path relative to it, regular files only, at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). New entities and relations are created, existing entities get the observations added; bad lines are reported by number, not fatal.`,
+      input: z
+        .object({
+          jsonl: z.string().optional().describe('The file content.'),
+          path: z.string().min(1).max(1024).optional().describe('A file in the server\'s files folder, relative to it.'),
+        })
+        .refine((a) => (a.jsonl === undefined) !== (a.path === undefined), { message: 'give exactly one of "jsonl" or "path"', path: ['jsonl'] }),
+      output: z.object({
+        entities_created: z.number().int(),
+        observations_added: z.number().int(),
+        relations_created: z.number().int(),
+        relations_skipped: z.number().int(),
+        types_renamed: z.number().int(),
+        bad_lines: z.array(z.object({ line: z.number().int(), message: z.string() })),
+        bad_line_count: z.number().int(),
+      }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+      admin: true, // changes the shared graph
+      async handler({ jsonl, path }) {
+        const text = path === undefined ? jsonl : await files.readText(path, MAX_IMPORT_BYTES).catch((e: unknown) => rethrow(e, `cannot read "${path}"`));
+        const report = await importJsonl(store(), text ?? '');
+        changed([]);
+        return report;
+      },
     }),
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    admin: true, // reads or writes any path the server can
-    async handler({ jsonl, path }) {
-      let text = jsonl;
-      if (path !== undefined) {
-        const file = where(dataDir, path);
-        text = await readFile(file, 'utf8').catch((e: Error) => {
-          throw new LlmosError('LLMOS_EINVAL', `cannot read ${file}: ${e.message}; give a readable file path, or the content as jsonl.`);
-        });
-      }
-      const report = await importJsonl(store(), text ?? '');
-      changed([]);
-      return report;
-    },
-  }),
-  defineSyscall({
-    name: 'kg_export',
-    title: 'Export JSONL',
-    description:
-      'Writes the whole knowledge graph to a file on the server in the reference MCP memory server\'s JSONL format (relative paths are under the data directory). The file is replaced atomically.',
-    input: z.object({ path: z.string().min(1) }),
-    output: z.object({ path: z.string(), entities: z.number().int(), relations: z.number().int(), bytes: z.number().int() }),
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
-    admin: true, // reads or writes any path the server can
-    async handler({ path }) {
-      const file = where(dataDir, path);
-      const counts = await exportJsonl(store(), file).catch((e: unknown) => {
-        if (e instanceof LlmosError) throw e;
-        throw new LlmosError('LLMOS_EINVAL', `cannot write ${file}: ${(e as Error).message}; give a writable path.`);
-      });
-      return { path: file, ...counts };
-    },
-  }),
-];
+    defineSyscall({
+      name: 'kg_export',
+      title: 'Export JSONL',
+      description:
+        'Writes the whole knowledge graph in the reference MCP memory server\'s JSONL format to a file in the server\'s files folder (<data dir>/files; the path is relative to it). The file is replaced atomically.',
+      input: z.object({ path: z.string().min(1).max(1024).describe('A file in the server\'s files folder, relative to it.') }),
+      output: z.object({ path: z.string(), entities: z.number().int(), relations: z.number().int(), bytes: z.number().int() }),
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+      admin: true, // reads the whole graph, writes a server file
+      async handler({ path }) {
+        const file = await files.forWrite(path);
+        const counts = await exportJsonl(store(), file).catch((e: unknown) => rethrow(e, `cannot write "${path}"`));
+        return { path: file, ...counts };
+      },
+    }),
+  ];
+};
+
+/** LlmosErrors pass; a file-system error is reported by its code only (its message could carry a path or text we do not show). */
+function rethrow(e: unknown, what: string): never {
+  if (e instanceof LlmosError) throw e;
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  throw new LlmosError('LLMOS_EINVAL', `${what} (${code}); give a path to a regular file inside the files folder, or the content inline as jsonl.`, { cause: code });
+}

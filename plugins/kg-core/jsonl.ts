@@ -19,7 +19,7 @@ export interface ImportReport {
   relations_skipped: number;
   /** Types that were not identifiers, renamed (e.g. "Project Idea" → "Project_Idea"). */
   types_renamed: number;
-  /** Lines that were not valid entity/relation objects: first 20, 1-based. */
+  /** Lines that were not valid entity/relation objects: first 20, 1-based, with the reason only (never the line's text). */
   bad_lines: Array<{ line: number; message: string }>;
   bad_line_count: number;
 }
@@ -53,8 +53,8 @@ export function parseJsonl(text: string, report: ImportReport): { entities: KgEn
     let o: Record<string, unknown>;
     try {
       o = JSON.parse(raw);
-    } catch (e) {
-      return bad(i + 1, `not JSON: ${(e as Error).message}`);
+    } catch {
+      return bad(i + 1, 'not JSON; each line must be one JSON object'); // the parser's message would quote the line
     }
     if (o?.type === 'entity' && isName(o.name) && isStr(o.entityType)) {
       const obs = Array.isArray(o.observations) ? o.observations.filter(isStr) : [];
@@ -101,7 +101,8 @@ export async function importJsonl(store: KnowledgeStore, text: string): Promise<
  */
 export async function exportJsonl(store: KnowledgeStore, path: string): Promise<{ entities: number; relations: number; bytes: number }> {
   const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
+  await rm(tmp, { force: true }); // a leftover, or a planted symlink: removed, never followed
+  const fh = await open(tmp, 'wx');
   const counts = { entities: 0, relations: 0, bytes: 0 };
   const put = async (o: unknown) => {
     const line = `${JSON.stringify(o)}\n`;

@@ -84,8 +84,10 @@ function summarize(rs: EvalItemResult[]): Summary {
 /**
  * Runs a suite against one model. Every item is a real process spawned
  * through the kernel with the model pinned, so scheduling, admission,
- * budgets and usage accounting apply to evals as to any other call. Scores
- * go into the performance table (model × task type).
+ * budgets and usage accounting apply to evals as to any other call. An
+ * admin's scores go into the performance table (model × task type) and
+ * teach the allocator; anyone else's are only reported, since both steer
+ * every user's routing.
  */
 export class EvalRunner {
   private readonly scorer = new Scorer();
@@ -140,7 +142,7 @@ export class EvalRunner {
         source: `eval:${run_id}`,
         at: finished,
       }));
-    this.perf.recordMany(samples);
+    if (this.kernel.isAdmin(o.owner)) this.perf.recordMany(samples); // the table routes everyone: only admins' evals write it
     const types = [...new Set(items.map((r) => r.task_type))].sort();
     return {
       run_id,

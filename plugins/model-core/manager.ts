@@ -1,4 +1,4 @@
-import { LlmosError, type KernelApi, type Logger, type ModelBackend, type ModelConfig, type PluginScope, type Process } from '../../src/plugin-api/index.js';
+import { LlmosError, unreachableEndpoint, type KernelApi, type Logger, type ModelBackend, type ModelConfig, type PluginScope, type Process } from '../../src/plugin-api/index.js';
 import type { Db } from './db.js';
 import { findFactory } from './factories.js';
 
@@ -167,7 +167,7 @@ export class ModelManager {
     this.db.prepare('INSERT INTO registrations (id, config, updated) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET config = excluded.config, updated = excluded.updated').run(cfg.id, JSON.stringify(cfg), Date.now());
   }
 
-  /** Factory, identity check, then the admission probe (LLMOS_EUNAVAILABLE when it fails). */
+  /** Factory, identity check, then the admission probe (the same LLMOS_EUNAVAILABLE whatever made it fail). */
   private async build(cfg: ModelConfig): Promise<ModelBackend> {
     const k = this.kernel;
     const factory = findFactory((t) => this.services.resolve(t), (t) => this.services.has(t), cfg.kind);
@@ -183,13 +183,11 @@ export class ModelManager {
       new Promise<{ ok: false; detail: string }>((r) => (timer = setTimeout(() => r({ ok: false, detail: `no answer within ${this.probeTimeoutMs} ms` }), this.probeTimeoutMs))),
     ]);
     clearTimeout(timer);
-    if (!health.ok)
-      throw await fail(
-        new LlmosError('LLMOS_EUNAVAILABLE', `model "${cfg.id}" failed its health probe (${health.detail ?? 'not ok'}); check that the endpoint is up and the config (baseURL, model, api_key_env) is right, then register again.`, {
-          model: cfg.id,
-          health,
-        }),
-      );
+    if (!health.ok) {
+      // The cause (status, body, socket error) stays in the server log: the caller gets one answer for every failure.
+      this.log.info({ model: cfg.id, kind: cfg.kind, detail: health.detail }, 'model refused: health probe failed');
+      throw await fail(unreachableEndpoint(cfg.id));
+    }
     return b;
   }
 }

@@ -58,10 +58,14 @@ export const budgetSyscalls = (k: KernelApi) => [
   defineSyscall({
     name: 'budget_get',
     title: 'Get a budget',
-    description: 'An owner\'s budget limits, what it has spent, what calls in flight have reserved, and what remains.',
+    description: 'An owner\'s budget limits, what it has spent, what calls in flight have reserved, and what remains. Other owners\' budgets are for admins only.',
     input: z.object({ owner: Owner }),
     output: BudgetSchema,
     annotations: { readOnlyHint: true, idempotentHint: true },
-    handler: ({ owner }, ctx) => budgetRecord(k, who(owner, ctx)),
+    handler({ owner }, ctx) {
+      const o = who(owner, ctx);
+      if (o !== ctx.owner) k.requireAdmin(ctx.owner, `budget_get for "${o}"`);
+      return budgetRecord(k, o);
+    },
   }),
 ];

@@ -61,7 +61,7 @@ export function evalSyscalls(runner: EvalRunner, perf: PerfTable, log: EvalLog) 
     defineSyscall({
       name: 'model_eval',
       title: 'Evaluate a model',
-      description: `Runs an eval suite against one model and stores the scores in the performance table (model × task type) that allocators read. suite is JSONL, one {prompt | messages, expected, scorer, type?} per line, scorer one of ${SCORERS.join(', ')}. Each item runs as a real process (temperature 0) owned by the caller, so budgets and usage apply. Reports accuracy, latency p50/p95, tokens/s and cost, overall and per task type.`,
+      description: `Runs an eval suite against one model and reports its scores; an admin's run also stores them in the performance table (model × task type) that allocators read (other users' runs leave it unchanged). suite is JSONL, one {prompt | messages, expected, scorer, type?} per line, scorer one of ${SCORERS.join(', ')}. Each item runs as a real process (temperature 0) owned by the caller, so budgets and usage apply. Reports accuracy, latency p50/p95, tokens/s and cost, overall and per task type.`,
       input: z.object({
         model: z.string().min(1).describe('A model id from model_list.'),
         suite: z.string().optional().describe('JSONL text, one item per line. Give suite or items.'),

@@ -96,11 +96,13 @@ export class OpenAIBackend implements ModelBackend {
     };
   }
 
-  /** The endpoint answers GET /models within the health timeout. */
+  /** The endpoint answers GET /models with a JSON model list within the health timeout. */
   async health(): Promise<ModelHealth> {
     const t0 = Date.now();
     try {
-      const page = await this.client.models.list({ signal: AbortSignal.timeout(this.healthTimeoutMs) });
+      const { data: page, response } = await this.client.models.list({ signal: AbortSignal.timeout(this.healthTimeoutMs) }).withResponse();
+      // A 200 that is not JSON (an HTML page, another service) is not an OpenAI-compatible endpoint.
+      if (!/json/i.test(response.headers.get('content-type') ?? '')) return { ok: false, latency_ms: Date.now() - t0, detail: 'GET /models did not answer with JSON' };
       const ids = page.data.map((m) => m.id);
       const listed = ids.includes(this.upstreamModel);
       return { ok: true, latency_ms: Date.now() - t0, detail: listed ? `serves ${this.upstreamModel}` : `reachable; ${this.upstreamModel} not in its model list (${ids.slice(0, 5).join(', ')})` };

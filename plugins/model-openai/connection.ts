@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { LlmosError, renamedOptions, z, type Logger } from '../../src/plugin-api/index.js';
+import { EgressPolicy, KEY_ENV_PREFIX, LlmosError, renamedOptions, z, type Logger } from '../../src/plugin-api/index.js';
 import { createHttpFetch } from './http-fetch.js';
 import { OpenAIModelOptions } from './model-options.js';
 
@@ -7,6 +7,11 @@ import { OpenAIModelOptions } from './model-options.js';
 const OpenAIOptionsObject = z.object({
   base_url: z.string().url().default('https://api.openai.com/v1').describe('Any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter.'),
   api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('OPENAI_API_KEY').describe('Name of the environment variable holding the API key (never the key itself).'),
+  api_key_envs: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
+    .default([])
+    .describe(`Environment variables a model_register config may name as api_key_env, besides ${KEY_ENV_PREFIX}*; other LLMOS_ variables are never admitted.`),
+  egress: EgressPolicy.default({ allow: [], deny: [] }),
   models: z.array(OpenAIModelOptions).default([]).describe('Models loaded at boot; more can be deployed at runtime with model_register kind "openai".'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers, e.g. OpenRouter\'s HTTP-Referer.'),
   request_timeout_ms: z.number().int().positive().default(600_000).describe('The HTTP client\'s own limit; the kernel\'s per-call timeout normally ends a call first.'),
@@ -26,10 +31,12 @@ export type OpenAIOptions = z.output<typeof OpenAIOptionsObject>;
 
 const OFFICIAL = 'api.openai.com';
 
-/** The API key from options.api_key_env; local endpoints without one get a placeholder. */
+/** The API key from options.api_key_env ("" for none); local endpoints without one get a placeholder. */
 function apiKey(o: OpenAIOptions, env: NodeJS.ProcessEnv): string {
-  const key = env[o.api_key_env];
+  const key = o.api_key_env ? env[o.api_key_env] : undefined;
   if (key) return key;
+  if (new URL(o.base_url).hostname === OFFICIAL && !o.api_key_env)
+    throw new LlmosError('LLMOS_EINVAL', `model-openai: ${OFFICIAL} needs an API key; give api_key_env naming the variable that holds it.`);
   if (new URL(o.base_url).hostname === OFFICIAL)
     throw new LlmosError('LLMOS_EPLUGIN', `model-openai: environment variable ${o.api_key_env} is not set; export your API key in it, or set options.api_key_env to the variable that holds it.`);
   return 'no-key';

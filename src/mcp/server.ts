@@ -3,6 +3,7 @@ import type { CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { warnings } from '../kernel/log.js';
 import type { ClientSession } from '../core/session.js';
+import { clientLogData } from './client-log.js';
 import { INSTRUCTIONS } from './instructions.js';
 import { registerResources } from './resources.js';
 import { registerTools } from './tools.js';
@@ -28,11 +29,14 @@ export function createMcpServer(kernel: Kernel, session: Session): { mcp: McpSer
   );
   registerTools(mcp, kernel, session);
   const undo: Array<() => void | Promise<void>> = [registerResources(mcp, kernel, { owner: session.owner })];
-  const onWarn = (level: 'warning' | 'error', data: Record<string, unknown>) => {
-    if (mcp.isConnected()) void mcp.server.sendLoggingMessage({ level, logger: 'llmos', data }).catch(() => undefined);
-  };
-  warnings.on('log', onWarn);
-  undo.push(() => void warnings.off('log', onWarn));
+  // Server warnings describe everyone's work: only admin sessions get them, and no session gets a stack trace.
+  if (kernel.perms.isAdmin(session.owner)) {
+    const onWarn = (level: 'warning' | 'error', data: Record<string, unknown>) => {
+      if (mcp.isConnected()) void mcp.server.sendLoggingMessage({ level, logger: 'llmos', data: clientLogData(data) }).catch(() => undefined);
+    };
+    warnings.on('log', onWarn);
+    undo.push(() => void warnings.off('log', onWarn));
+  }
   mcp.server.oninitialized = () => {
     const client: ClientSession = {
       id: session.id ?? session.owner,

@@ -39,3 +39,6 @@ export { CapacityInput, CapacityOutput, capacityPlan } from './capacity.js';
 export { mmc, sampleStationary, smallestServers, type CapacityTarget, type MmcInput, type MmcResult } from './mmc.js';
 export { MAX_REGEX_LENGTH, safeRegex, type SafeRegex } from './safe-regex.js';
 export { extractAnswer, lastNumber, majorityVote, normalizeAnswer, rankByAllocation, type AnswerFormat, type VoteResult } from './fusion.js';
+export { confinedFolder, type ConfinedFolder } from './confined-path.js';
+export { checkEgress, EgressPolicy, unreachableEndpoint, type LookupAll } from './egress.js';
+export { isAllowedKeyEnv, KEY_ENV_PREFIX } from './key-env.js';

@@ -155,23 +155,23 @@ describe('kg-core on kg-embedded', () => {
     expect(again).toMatchObject({ entities_created: 0, observations_added: 1 });
 
     const out = await call('kg_export', { path: 'memory.jsonl' });
-    expect(out).toMatchObject({ path: join(dir, 'memory.jsonl'), entities: 2, relations: 1 });
-    const lines = readFileSync(join(dir, 'memory.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(out).toMatchObject({ path: join(dir, 'files', 'memory.jsonl'), entities: 2, relations: 1 });
+    const lines = readFileSync(join(dir, 'files', 'memory.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { type: 'entity', name: 'Acme', entityType: 'Big_Company', observations: [] },
       { type: 'entity', name: 'Alice', entityType: 'person', observations: ['likes tea', 'plays go'] },
       { type: 'relation', from: 'Alice', to: 'Acme', relationType: 'works_at' },
     ]);
     await call('kg_delete_entities', { entityNames: ['Alice', 'Acme'] });
-    await call('kg_import', { path: join(dir, 'memory.jsonl') });
+    await call('kg_import', { path: 'memory.jsonl' });
     expect(await call('kg_stats', {})).toMatchObject({ entities: 2, relations: 1, observations: 2 });
   });
 
-  it('kg_export that cannot replace its target fails with LLMOS_EINVAL and leaves no temporary file', async () => {
+  it('kg_export onto a directory fails with LLMOS_EPERM and leaves no temporary file', async () => {
     await call('kg_create_entities', { entities: [{ name: 'Alice', entityType: 'person' }] });
-    mkdirSync(join(dir, 'taken'));
-    await expect(call('kg_export', { path: 'taken' })).rejects.toMatchObject({ code: 'LLMOS_EINVAL' });
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    mkdirSync(join(dir, 'files', 'taken'), { recursive: true });
+    await expect(call('kg_export', { path: 'taken' })).rejects.toMatchObject({ code: 'LLMOS_EPERM' }); // a directory is not a regular file
+    expect(readdirSync(join(dir, 'files')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 

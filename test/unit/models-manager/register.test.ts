@@ -26,7 +26,7 @@ describe('model_register', () => {
 
   it('refuses a model whose health probe fails with LLMOS_EUNAVAILABLE and leaves nothing behind', async () => {
     h = await bootManager();
-    await expect(h.call('model_register', echo('sick', { healthy: false }))).rejects.toMatchObject({ code: 'LLMOS_EUNAVAILABLE', message: expect.stringContaining('connection refused') });
+    await expect(h.call('model_register', echo('sick', { healthy: false }))).rejects.toMatchObject({ code: 'LLMOS_EUNAVAILABLE', message: expect.stringContaining('failed its health probe') });
     expect(h.kernel.models.get('sick')).toBeUndefined();
     expect(built.at(-1)!.closed).toBe(true);
     await expect(h.call('proc_spawn', { prompt: 'x', model: 'sick' })).rejects.toMatchObject({ code: 'LLMOS_ENOMODEL' });

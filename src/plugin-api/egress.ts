@@ -1,0 +1,94 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { z } from 'zod';
+import { LlmosError } from '../core/errors.js';
+
+/**
+ * Where a URL from a client (a model endpoint) may point. Link-local and
+ * cloud metadata addresses are always refused; the operator's lists decide
+ * the rest. Entries are host names ("api.example.com", "*.example.com", "*")
+ * or addresses and CIDRs ("10.0.0.0/8", "fd00::/8").
+ */
+export const EgressPolicy = z
+  .object({
+    allow: z.array(z.string().min(1)).default([]).describe('When not empty, only these hosts or address ranges may be reached.'),
+    deny: z.array(z.string().min(1)).default([]).describe('Hosts or address ranges never reached, whatever allow says.'),
+  })
+  .describe('Egress of client-given endpoints (model_register baseURL): host names, "*.domain" patterns, IPs and CIDRs.');
+export type EgressPolicy = z.output<typeof EgressPolicy>;
+
+/** Every address a host name resolves to. */
+export type LookupAll = (host: string) => Promise<string[]>;
+const lookupAll: LookupAll = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal']);
+
+/** Link-local ranges and metadata services, in every form a socket accepts (IPv4-mapped IPv6 is matched by BlockList). */
+const ALWAYS_REFUSED = (() => {
+  const b = new BlockList();
+  b.addSubnet('169.254.0.0', 16, 'ipv4'); // IPv4 link-local, incl. 169.254.169.254 (AWS, Azure, GCP, Oracle metadata)
+  b.addSubnet('fe80::', 10, 'ipv6'); // IPv6 link-local
+  b.addAddress('fd00:ec2::254', 'ipv6'); // AWS metadata over IPv6
+  b.addAddress('100.100.100.200', 'ipv4'); // Alibaba Cloud metadata
+  b.addSubnet('64:ff9b::a9fe:0', 112, 'ipv6'); // 169.254.0.0/16 through NAT64
+  return b;
+})();
+
+const family = (ip: string) => (isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+
+/** An operator list split into host patterns and address ranges. */
+function compile(entries: readonly string[]): { hosts: string[]; ranges: BlockList } {
+  const ranges = new BlockList();
+  const hosts: string[] = [];
+  for (const raw of entries) {
+    const e = raw.trim().toLowerCase();
+    const [ip, bits] = e.split('/');
+    if (isIP(ip)) {
+      if (bits === undefined) ranges.addAddress(ip, family(ip));
+      else ranges.addSubnet(ip, Number(bits), family(ip));
+    } else hosts.push(e.replace(/\.$/, ''));
+  }
+  return { hosts, ranges };
+}
+
+const hostMatches = (host: string, patterns: readonly string[]) =>
+  patterns.some((p) => p === '*' || p === host || (p.startsWith('*.') && host.endsWith(p.slice(1))));
+
+/**
+ * The same LLMOS_EUNAVAILABLE for every endpoint that cannot be used,
+ * whatever the cause (refused, timed out, unknown host, an error status, not
+ * JSON), quoting nothing from upstream, so registration cannot be used to
+ * probe ports. The cause goes to the server log only.
+ */
+export function unreachableEndpoint(modelId: string): LlmosError {
+  return new LlmosError(
+    'LLMOS_EUNAVAILABLE',
+    `model "${modelId}" failed its health probe: the endpoint is unreachable, too slow, or does not answer as its kind expects; check that it is up and that the config (baseURL, model, api_key_env) is right, then try again. The cause is in the server log.`,
+    { model: modelId },
+  );
+}
+
+/**
+ * Checks a client-given URL against the policy, after DNS resolution (every
+ * address the host resolves to must pass). Throws LLMOS_EPERM for a refused
+ * destination, LLMOS_EINVAL for a scheme other than http(s), and
+ * unreachableEndpoint(modelId) when the name does not resolve.
+ */
+export async function checkEgress(url: string, policy: EgressPolicy, modelId: string, resolveHost: LookupAll = lookupAll): Promise<void> {
+  const u = new URL(url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new LlmosError('LLMOS_EINVAL', `baseURL must be http or https, not "${u.protocol}"; give the endpoint's http(s) URL.`, { field: 'baseURL' });
+  const host = u.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const refuse = (why: string) =>
+    new LlmosError('LLMOS_EPERM', `baseURL host "${host}" ${why}; the server does not connect there. Use another endpoint; the operator lists the allowed ones in model-openai's options.egress.`, { host });
+  if (METADATA_HOSTS.has(host)) throw refuse('is a cloud metadata service');
+  const allow = compile(policy.allow);
+  const deny = compile(policy.deny);
+  if (hostMatches(host, deny.hosts)) throw refuse('is on the egress deny list');
+  const addresses = isIP(host) ? [host] : await resolveHost(host).catch(() => [] as string[]);
+  if (!addresses.length) throw unreachableEndpoint(modelId);
+  for (const a of addresses) {
+    if (ALWAYS_REFUSED.check(a, family(a))) throw refuse(`resolves to ${a}, a link-local or metadata address`);
+    if (deny.ranges.check(a, family(a))) throw refuse(`resolves to ${a}, on the egress deny list`);
+    if (policy.allow.length && !hostMatches(host, allow.hosts) && !allow.ranges.check(a, family(a))) throw refuse(`resolves to ${a}, not on the egress allow list`);
+  }
+}

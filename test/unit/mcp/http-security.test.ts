@@ -190,7 +190,8 @@ describe('connection bounds', () => {
   it('refuses connections over the per-address cap with 503, and serves again once one closes', async () => {
     const http = await serve({ limits: { maxConnectionsPerClient: 2 } });
     const held = [slowClient(http.port, ''), slowClient(http.port, '')];
-    await new Promise((r) => setTimeout(r, 0));
+    const open = () => new Promise<number>((r, j) => http.server.getConnections((e, n) => (e ? j(e) : r(n))));
+    await expect.poll(open).toBe(2); // both held connections accepted before the next one
     const refused = slowClient(http.port, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     await refused.closed;
     expect(refused.received()).toMatch(/^HTTP\/1\.1 503 /);

@@ -5,6 +5,12 @@ import { parseUserTokens } from '../mcp/http-guard.js';
 import { createMcpServer } from '../mcp/server.js';
 import { StdioLineTransport } from '../mcp/stdio.js';
 
+/** Who is an admin, for the start-up line: LLMOS_ADMINS's patterns, or "nobody" over HTTP when it names only stdio. */
+const adminsLine = (patterns: readonly string[], http: boolean) => {
+  const shown = http ? patterns.filter((p) => p !== 'stdio') : patterns;
+  return shown.length ? shown.join(', ') : 'nobody (set LLMOS_ADMINS to name admin owners, e.g. user:alice)';
+};
+
 const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
 
 /** `llmos serve`: stdio by default, Streamable HTTP + SSE with --http. Stops plugins in reverse order on SIGINT, SIGTERM or end of stdin. */
@@ -39,7 +45,8 @@ export function serveCommand(): Command {
           allowedOrigins: list(process.env.LLMOS_ALLOWED_ORIGINS),
         });
         closers.push(http.close);
-        kernel.log.info({ url: `${http.url}/mcp`, sse: `${http.url}/sse` }, 'serving MCP over HTTP');
+        const admins = adminsLine(kernel.perms.patterns, true);
+        kernel.log.info({ url: `${http.url}/mcp`, sse: `${http.url}/sse`, admins }, `serving MCP over HTTP; admins: ${admins}`);
       } else {
         const { mcp, close } = createMcpServer(kernel, { owner: 'stdio' });
         const transport = new StdioLineTransport();
@@ -47,7 +54,8 @@ export function serveCommand(): Command {
         closers.push(close);
         kernel.transports.add('stdio');
         await mcp.connect(transport);
-        kernel.log.info('serving MCP on stdio');
+        const admins = adminsLine(kernel.perms.patterns, false);
+        kernel.log.info({ admins }, `serving MCP on stdio; admins: ${admins}`);
       }
     });
 }

@@ -24,6 +24,9 @@ const envLogLevel = (): string => {
   return 'info';
 };
 
+/** Largest accepted syscall input, serialized as JSON; other byte limits derive from it. */
+const maxInputBytes = envInt('LLMOS_MAX_INPUT_BYTES', 1024 * 1024);
+
 export const params = {
   /** pino level of the stderr log. */
   logLevel: envLogLevel(),
@@ -31,8 +34,9 @@ export const params = {
   maxFinished: envInt('LLMOS_MAX_FINISHED', 1000),
   /** Processes waiting in the run queue before proc_spawn answers LLMOS_EQUEUEFULL. */
   maxQueue: envInt('LLMOS_MAX_QUEUE', 100_000),
-  /** Largest accepted syscall input, serialized as JSON. */
-  maxInputBytes: envInt('LLMOS_MAX_INPUT_BYTES', 1024 * 1024),
+  maxInputBytes,
+  /** Longest stdio line (one JSON-RPC message); a longer one is discarded and answered with -32600. */
+  maxLineBytes: envInt('LLMOS_MAX_LINE_BYTES', maxInputBytes * 2),
   /** Deepest nesting of objects and arrays in a syscall input. */
   maxInputDepth: envInt('LLMOS_MAX_INPUT_DEPTH', 32),
   /** Default and maximum wait of proc_wait / proc_spawn {wait:true}. */
@@ -45,6 +49,22 @@ export const params = {
   /** A model call's timeout, and retries on the same model before falling back. */
   callTimeoutMs: envInt('LLMOS_CALL_TIMEOUT_MS', 120_000),
   retries: envInt('LLMOS_RETRIES', 2, 0),
+  /** HTTP: time to receive a request's headers, its whole body, and an idle keep-alive connection's next request. */
+  httpHeadersTimeoutMs: envInt('LLMOS_HTTP_HEADERS_TIMEOUT_MS', 10_000),
+  httpRequestTimeoutMs: envInt('LLMOS_HTTP_REQUEST_TIMEOUT_MS', 30_000),
+  httpKeepAliveTimeoutMs: envInt('LLMOS_HTTP_KEEPALIVE_TIMEOUT_MS', 5_000),
+  /** HTTP: open connections one client address may hold; more are answered 503 and closed. */
+  maxConnectionsPerClient: envInt('LLMOS_MAX_CONNECTIONS_PER_CLIENT', 64),
+  /** HTTP: failed bearer-token attempts one client address may make per window before it gets 429. */
+  authMaxFailures: envInt('LLMOS_AUTH_MAX_FAILURES', 10),
+  authFailureWindowMs: envInt('LLMOS_AUTH_FAILURE_WINDOW_MS', 60_000),
+  /** HTTP: an MCP session with no request for this long is closed. */
+  sessionIdleMs: envInt('LLMOS_SESSION_IDLE_MS', 30 * 60_000),
+  /** HTTP: open MCP sessions, overall and per principal (a named user, or the shared/anonymous one). */
+  maxSessions: envInt('LLMOS_MAX_SESSIONS', 1000),
+  maxSessionsPerUser: envInt('LLMOS_MAX_SESSIONS_PER_USER', 50),
+  /** Largest clientInfo + capabilities of an initialize request, serialized as JSON (kept for the session's life). */
+  maxClientInfoBytes: envInt('LLMOS_MAX_CLIENT_INFO_BYTES', 8 * 1024),
   /** proc_list page size. */
   defaultListLimit: 50,
   maxListLimit: 1000,

@@ -4,22 +4,27 @@ import { LlmosError } from '../core/errors.js';
  * Who may do what. Admin owners may change server-wide settings (syscalls
  * marked `admin`) and act on any process; other owners only on their own.
  * Patterns are owner names, or prefixes ending in "*" ("http:*"); "*" alone
- * makes every session an admin, the single-user default.
+ * makes every session an admin. The default is "stdio" only: the local user
+ * is one person on one machine, while over HTTP nobody is an admin unless
+ * LLMOS_ADMINS names them.
  */
 export class Permissions {
   private readonly exact = new Set<string>();
   private readonly prefixes: string[] = [];
+  /** The patterns as given, for the start-up line that says who is an admin. */
+  readonly patterns: readonly string[];
 
   constructor(patterns: readonly string[]) {
-    for (const p of patterns.map((s) => s.trim()).filter(Boolean)) {
+    this.patterns = patterns.map((s) => s.trim()).filter(Boolean);
+    for (const p of this.patterns) {
       if (p.endsWith('*')) this.prefixes.push(p.slice(0, -1));
       else this.exact.add(p);
     }
   }
 
-  /** From LLMOS_ADMINS, comma-separated; unset or blank means "*". */
+  /** From LLMOS_ADMINS, comma-separated; unset or blank means "stdio" (the local user only). */
   static fromEnv(value = process.env.LLMOS_ADMINS): Permissions {
-    return new Permissions((value?.trim() ? value : '*').split(','));
+    return new Permissions((value?.trim() ? value : 'stdio').split(','));
   }
 
   isAdmin(owner: string): boolean {

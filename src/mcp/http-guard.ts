@@ -1,6 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LlmosError } from '../core/errors.js';
+import { AuthFailures } from './auth-failures.js';
 
 export const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -16,13 +17,20 @@ export interface GuardOptions {
   allowedOrigins?: string[];
 }
 
+/** Who a request is: the named user of its token, and whether it presented a valid token at all. */
+export interface Caller {
+  user?: string;
+  authenticated: boolean;
+}
+
 const deny = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
   void res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message } }));
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** Compares HMAC digests under a per-process key: constant time, and the same work whatever the tokens' lengths. */
+function tokenMatcher(): (given: string, expected: string) => boolean {
+  const key = randomBytes(32);
+  const digest = (s: string) => createHmac('sha256', key).update(s, 'utf8').digest();
+  return (given, expected) => timingSafeEqual(digest(given), digest(expected));
 }
 
 /** Parses LLMOS_AUTH_TOKENS, "alice:tok1,bob:tok2", into name → token; LLMOS_EINVAL on a malformed entry. */
@@ -37,44 +45,66 @@ export function parseUserTokens(value: string | undefined): Record<string, strin
   return users;
 }
 
-/**
- * DNS-rebinding and auth guard, in front of every route but /healthz:
- * the Host header must name this server, a browser Origin must be allowed
- * (403 otherwise), and with a token or users set the request must carry one
- * of their tokens (401). next() gets the user a named token belongs to.
- */
-export function httpGuard(o: GuardOptions) {
-  const hosts = new Set([...LOOPBACK, o.host, ...(o.allowedHosts ?? [])]);
-  const origins = new Set(o.allowedOrigins ?? []);
-  const originOk = (origin: string) => {
-    if (origins.has(origin)) return true;
+/** Whether a browser Origin is loopback or listed. */
+function originCheck(allowed: readonly string[]): (origin: string) => boolean {
+  const origins = new Set(allowed.map((s) => s.toLowerCase()));
+  return (origin) => {
+    if (origins.has(origin.toLowerCase())) return true;
     try {
-      return LOOPBACK.has(new URL(origin).hostname) || LOOPBACK.has(`[${new URL(origin).hostname}]`);
+      const { hostname } = new URL(origin);
+      return LOOPBACK.has(hostname) || LOOPBACK.has(`[${hostname}]`);
     } catch {
       return false;
     }
   };
+}
+
+/** The user a bearer token belongs to (null for the shared token), or undefined when it is no known token. */
+function tokenOwner(o: GuardOptions): (given: string) => string | null | undefined {
+  const same = tokenMatcher();
   const users = Object.entries(o.users ?? {});
-  /** The user a bearer token belongs to (null for the shared token), or undefined when it is no known token. */
-  const whose = (given: string): string | null | undefined => {
+  return (given) => {
     let found: string | null | undefined;
-    for (const [name, token] of users) if (sameToken(given, token)) found = name; // no early exit: constant work per user
-    if (found === undefined && o.token && sameToken(given, o.token)) found = null;
+    for (const [name, token] of users) if (same(given, token)) found = name; // no early exit: constant work per user
+    if (o.token && same(given, o.token) && found === undefined) found = null;
     return found;
   };
-  /** Calls next() when the request may pass; answers 401/403 itself otherwise. */
-  return (req: IncomingMessage, res: ServerResponse, next: (user?: string) => void) => {
-    if (req.url === '/healthz' || req.url?.startsWith('/healthz?')) return next();
-    const hostname = (req.headers.host ?? '').replace(/:\d+$/, '');
-    if (!hosts.has(hostname)) return deny(res, 403, `LLMOS_EPERM: Host "${hostname}" is not allowed; add it to LLMOS_ALLOWED_HOSTS.`);
-    const origin = req.headers.origin;
-    if (origin && !originOk(origin)) return deny(res, 403, `LLMOS_EPERM: Origin "${origin}" is not allowed; add it to LLMOS_ALLOWED_ORIGINS.`);
-    if (o.token || users.length) {
-      const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-      const user = m ? whose(m[1]) : undefined;
-      if (user === undefined) return deny(res, 401, 'LLMOS_EPERM: missing or wrong bearer token; send "Authorization: Bearer <token>" with $LLMOS_AUTH_TOKEN or your token from LLMOS_AUTH_TOKENS.', { 'www-authenticate': 'Bearer' });
-      return next(user ?? undefined);
+}
+
+/**
+ * DNS-rebinding and auth guard, in front of every route. The Host header
+ * (case-insensitive) must name this server and a browser Origin must be
+ * allowed (403 otherwise); with a token or users set, a request must carry
+ * one of their tokens ("Bearer", any case; 401 otherwise). An address with
+ * too many wrong tokens in a window gets 429 with Retry-After, even for a
+ * right one. /healthz passes without a token (but not with a wrong one).
+ * next() gets the caller.
+ */
+export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_000)) {
+  const hosts = new Set([...LOOPBACK, o.host, ...(o.allowedHosts ?? [])].map((h) => h.toLowerCase()));
+  const originOk = originCheck(o.allowedOrigins ?? []);
+  const whose = tokenOwner(o);
+  const needsToken = !!o.token || Object.keys(o.users ?? {}).length > 0;
+  return (req: IncomingMessage, res: ServerResponse, next: (caller: Caller) => void) => {
+    const healthz = req.url === '/healthz' || !!req.url?.startsWith('/healthz?');
+    if (!healthz) {
+      const hostname = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+      if (!hosts.has(hostname)) return deny(res, 403, `LLMOS_EPERM: Host "${hostname.slice(0, 100)}" is not allowed; add it to LLMOS_ALLOWED_HOSTS.`);
+      const origin = req.headers.origin;
+      if (origin && !originOk(origin)) return deny(res, 403, `LLMOS_EPERM: Origin "${origin.slice(0, 100)}" is not allowed; add it to LLMOS_ALLOWED_ORIGINS.`);
     }
-    next();
+    if (!needsToken) return next({ authenticated: false });
+    const header = req.headers.authorization;
+    if (healthz && header === undefined) return next({ authenticated: false });
+    const addr = req.socket.remoteAddress ?? '?';
+    const wait = failures.retryAfter(addr);
+    if (wait) return deny(res, 429, `LLMOS_ERATELIMIT: too many wrong bearer tokens from your address; retry after ${wait} s with the right one.`, { 'retry-after': String(wait) });
+    const m = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+    const user = m ? whose(m[1]) : undefined;
+    if (user === undefined) {
+      if (header !== undefined) failures.fail(addr);
+      return deny(res, 401, 'LLMOS_EPERM: missing or wrong bearer token; send "Authorization: Bearer <token>" with $LLMOS_AUTH_TOKEN or your token from LLMOS_AUTH_TOKENS.', { 'www-authenticate': 'Bearer' });
+    }
+    next({ user: user ?? undefined, authenticated: true });
   };
 }

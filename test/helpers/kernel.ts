@@ -15,10 +15,16 @@ export const tempDir = (prefix = 'llmos-test-') => mkdtempSync(join(tmpdir(), pr
 /** A quiet logger for tests (errors only, to stderr). */
 export const quietLogger = () => pino({ level: process.env.LLMOS_LOG_LEVEL ?? 'error' }, pino.destination(2));
 
-/** A started kernel with the FCFS scheduler and echo backends, unless `inline` says otherwise. */
+/**
+ * A started kernel with the FCFS scheduler and echo backends, unless `inline`
+ * says otherwise. Every owner is an admin unless `admins` is given (a test of a
+ * feature acts as the operator); `admins: undefined` keeps the server's own
+ * default (LLMOS_ADMINS, else "stdio" only).
+ */
 export async function testKernel(opts: BootOptions & { backends?: EchoBackend[] } = {}) {
   const inline = opts.inline ?? [fcfs, echoPlugin(opts.backends)];
-  return boot({ dataDir: tempDir(), logger: quietLogger(), ...opts, inline });
+  const admins = 'admins' in opts ? opts.admins : ['*'];
+  return boot({ dataDir: tempDir(), logger: quietLogger(), ...opts, admins, inline });
 }
 
 /** A real MCP client connected to the kernel over InMemoryTransport. */

@@ -27,7 +27,7 @@ let upstream: string;
 beforeAll(async () => {
   upstream = (await new OpenAI({ baseURL, apiKey: 'none' }).models.list()).data[0].id;
   // echoPlugin([]) only contributes the "first" allocator; it registers no model.
-  ({ kernel, stop } = await boot({ inline: [fcfs, echoPlugin([]), modelOpenai, modelCore], dataDir, logger: createLogger('error') }));
+  ({ kernel, stop } = await boot({ inline: [fcfs, echoPlugin([]), modelOpenai, modelCore], dataDir, logger: createLogger('error'), admins: ['*'] })); // model_register is for admins
 });
 afterAll(async () => {
   await stop?.();

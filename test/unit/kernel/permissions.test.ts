@@ -22,9 +22,14 @@ describe('Permissions', () => {
   it('matches owner names exactly or by a prefix ending in *', () => {
     const p = new Permissions(['stdio', 'http:ops*']);
     expect([p.isAdmin('stdio'), p.isAdmin('http:ops-1'), p.isAdmin('http:abc'), p.isAdmin('stdio2')]).toEqual([true, true, false, false]);
-    expect(Permissions.fromEnv(undefined).isAdmin('anyone')).toBe(true); // single-user default
+    // the default: the local stdio user only; over HTTP nobody unless LLMOS_ADMINS names them
+    const dflt = Permissions.fromEnv(undefined);
+    expect([dflt.isAdmin('stdio'), dflt.isAdmin('user:bob'), dflt.isAdmin('http:abc'), dflt.isAdmin('sse:abc')]).toEqual([true, false, false, false]);
+    expect(dflt.patterns).toEqual(['stdio']);
     expect(Permissions.fromEnv('stdio').isAdmin('http:x')).toBe(false);
     expect(Permissions.fromEnv('  ').isAdmin('stdio')).toBe(true); // blank is unset, not "nobody"
+    expect(Permissions.fromEnv('  ').isAdmin('user:bob')).toBe(false);
+    expect(Permissions.fromEnv('*').isAdmin('user:bob')).toBe(true); // every session, only when asked for
   });
 
   it('lets only a process owner or an admin kill, renice or rate it', async () => {

@@ -18,7 +18,7 @@ describe('kg-core on kg-embedded', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'llmos-kgcore-'));
-    ({ kernel, stop } = await boot({ inline: [kgCore, kgEmbedded], dataDir: dir }));
+    ({ kernel, stop } = await boot({ inline: [kgCore, kgEmbedded], dataDir: dir, admins: ['*'] })); // kg_import/kg_export are for admins
   });
   afterEach(async () => {
     await stop();

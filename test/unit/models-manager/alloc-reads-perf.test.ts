@@ -19,7 +19,7 @@ afterEach(async () => {
 describe('the performance table feeds allocation', () => {
   it('alloc-perf picks the model model_eval measured as more accurate on the task type', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'llmos-perf-alloc-'));
-    const { kernel, stop } = await boot({ inline: [fcfs, allocPerf, echoFactoryPlugin, modelCore], dataDir, logger: createLogger('silent') });
+    const { kernel, stop } = await boot({ inline: [fcfs, allocPerf, echoFactoryPlugin, modelCore], dataDir, logger: createLogger('silent'), admins: ['*'] });
     cleanup = async () => (await stop(), removeDir(dataDir));
     const call = (name: string, input: unknown) => kernel.syscalls.dispatch(name, input, { owner: 't', signal: new AbortController().signal, progress: () => undefined }) as Promise<any>;
     await call('model_register', { kind: 'echo', id: 'alpha' });
@@ -37,7 +37,7 @@ describe('the performance table feeds allocation', () => {
 
   it('the bandit learns from model_eval results as ratings, and routes by them', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'llmos-eval-bandit-'));
-    const { kernel, stop } = await boot({ inline: [fcfs, allocBandit, echoFactoryPlugin, modelCore], dataDir, logger: createLogger('silent') });
+    const { kernel, stop } = await boot({ inline: [fcfs, allocBandit, echoFactoryPlugin, modelCore], dataDir, logger: createLogger('silent'), admins: ['*'] });
     cleanup = async () => (await stop(), removeDir(dataDir));
     const call = (name: string, input: unknown) => kernel.syscalls.dispatch(name, input, { owner: 't', signal: new AbortController().signal, progress: () => undefined }) as Promise<any>;
     await call('model_register', { kind: 'echo', id: 'alpha' });

@@ -73,6 +73,7 @@ export async function bootManager(opts: { backends?: ModelBackend[]; dataDir?: s
     inline: [fcfs, echoPlugin(opts.backends ?? []), echoFactoryPlugin, modelCore],
     dataDir,
     logger: createLogger('silent'),
+    admins: ['*'], // callers here act as the operator; permissions.test.ts covers who is not one
   });
   return {
     kernel,

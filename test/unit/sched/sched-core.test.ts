@@ -20,6 +20,7 @@ async function start(concurrency = 1): Promise<Kernel> {
     config: SCHEDULERS_CONFIG,
     inline: [schedCore, echoPlugin([new EchoBackend('echo', { concurrency }, 0)])],
     dataDir: mkdtempSync(join(tmpdir(), 'llmos-sched-')),
+    admins: ['*'], // sched_set is an admin syscall; the caller here is the operator
   });
   kernel.setAllocator('first');
   stops.push(async () => {

@@ -1,7 +1,8 @@
 import neo4j, { type Driver, type ManagedTransaction, type Session } from 'neo4j-driver';
 import { LlmosError, assertKgType, type KgCypherOptions, type KgCypherResult, type KgEntity, type KgObservations, type KgReadOptions, type KgRelation, type KgSchema, type KgStats, type KgSubgraph, type KgTypeCount, type KnowledgeStore } from '../../src/plugin-api/index.js';
 import { readCapped } from './capped-read.js';
-import { assertNotDenied, assertReadOnlyType } from './cypher-guard.js';
+import { assertQuerySize, assertReadOnlyType } from './cypher-guard.js';
+import { assertReadOnlyPlan } from './cypher-plan.js';
 import { luceneQuery } from './lucene.js';
 import { mapNeo4jError } from './neo4j-errors.js';
 
@@ -288,21 +289,23 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
   }
 
   /**
-   * Runs a read-only query behind three independent layers: the deny-list
-   * (cypher-guard.ts), EXPLAIN's query type, and a READ-mode session and
-   * transaction. Stops reading after maxRows rows or maxBytes of JSON.
+   * Runs a read-only query behind the layers of cypher-guard.ts: a size cap,
+   * then Neo4j's own EXPLAIN (query type "r" and an allowlisted plan), then a
+   * READ-mode session and transaction with a timeout. Stops reading after
+   * maxRows rows or maxBytes of JSON.
    */
   async cypherRead(query: string, opts: KgCypherOptions): Promise<KgCypherResult> {
-    assertNotDenied(query);
+    assertQuerySize(query);
     await this.ensureSchema();
     return this.withSession('READ', async (s) => {
-      const plan = await s.run(`EXPLAIN ${query}`, opts.params ?? {}, { timeout: opts.timeoutMs });
-      assertReadOnlyType(plan.summary.queryType);
+      const { summary } = await s.run(`EXPLAIN ${query}`, opts.params ?? {}, { timeout: opts.timeoutMs });
+      assertReadOnlyType(summary.queryType);
+      assertReadOnlyPlan(summary.plan, summary.database.name ?? undefined);
       return readCapped(s, query, opts);
     });
   }
 
-  /** Layer 2 alone: runs `query` in a READ session without the other layers (exported for the layer tests). */
+  /** The READ-session layer alone: runs `query` without the EXPLAIN layers (exported for the layer tests). */
   runInReadSession(query: string, opts: KgCypherOptions): Promise<KgCypherResult> {
     return this.withSession('READ', (s) => readCapped(s, query, opts));
   }

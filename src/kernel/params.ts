@@ -42,9 +42,11 @@ export const params = {
   defaultMaxTokens: DEFAULT_MAX_TOKENS,
   /** Time a plugin's start() may take. */
   pluginStartTimeoutMs: envInt('LLMOS_PLUGIN_START_TIMEOUT_MS', 120_000),
-  /** A model call's timeout, and retries on the same model before falling back. */
+  /** A model call's timeout, and retries on the same model before the next candidate (if the task has one) is tried. */
   callTimeoutMs: envInt('LLMOS_CALL_TIMEOUT_MS', 120_000),
   retries: envInt('LLMOS_RETRIES', 2, 0),
+  /** On SIGTERM/SIGINT, how long processes already running may take to finish before they are put back. */
+  shutdownGraceMs: envInt('LLMOS_SHUTDOWN_GRACE_MS', 10_000, 0),
   /** proc_list page size. */
   defaultListLimit: 50,
   maxListLimit: 1000,

@@ -22,6 +22,11 @@ export class Permissions {
     return new Permissions((value?.trim() ? value : '*').split(','));
   }
 
+  /** The admin patterns, as configured (a trailing * matches a prefix). */
+  patterns(): string[] {
+    return [...this.exact, ...this.prefixes.map((p) => `${p}*`)];
+  }
+
   isAdmin(owner: string): boolean {
     return this.exact.has(owner) || this.prefixes.some((p) => owner.startsWith(p));
   }

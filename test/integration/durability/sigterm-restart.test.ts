@@ -1,10 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerFor, startInstantUpstream } from '../../fixtures/instant-upstream.mjs';
-import { ROOT, requireBuild } from '../../helpers/cli.js';
+import { journaledUpstreamConfig, requireBuild } from '../../helpers/cli.js';
 import { call, tempDir } from '../../helpers/kernel.js';
 
 /** The built CLI on stdio, started as an MCP client starts it. */
@@ -40,18 +38,7 @@ describe('durability: SIGTERM during a long call, then a restart', () => {
   it('the detached process is put back, not failed, and completes exactly once after the restart', async () => {
     upstream = await startInstantUpstream({ delayMs: 2_000 });
     const dataDir = tempDir('llmos-sigterm-');
-    const config = join(tempDir(), 'llmos.plugins.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        plugins: [
-          { name: 'journal-sqlite', module: join(ROOT, 'plugins/journal-sqlite') },
-          { name: 'sched-fcfs', module: join(ROOT, 'plugins/sched-fcfs') },
-          { name: 'alloc-rules', module: join(ROOT, 'plugins/alloc-rules') },
-          { name: 'model-openai', module: join(ROOT, 'plugins/model-openai'), options: { base_url: upstream.baseURL, probe_on_start: false, models: [{ id: 'slow' }] } },
-        ],
-      }),
-    );
+    const config = journaledUpstreamConfig(upstream.baseURL, [{ id: 'slow' }]);
 
     const a = await startStdio(config, dataDir);
     pids.push(a.pid);

@@ -40,22 +40,22 @@ export function upstreamError(model: string, e: unknown): LlmosError {
   if (e instanceof APIConnectionError) {
     const code = socketCode(e);
     const cause = (e.cause as { message?: string } | undefined) ?? {};
-    return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: cannot reach the endpoint (${code ?? cause.message ?? e.message}); retrying, then falling back to another model.`, { retryable: true, cause: code ?? e.message });
+    return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: cannot reach the endpoint (${code ?? cause.message ?? e.message}); this is usually transient.`, { retryable: true, detail: code ?? e.message });
   }
   if (e instanceof APIError && e.status !== undefined) {
     const retryable = retryableStatus(e.status);
     const after = retryAfterMs(e.headers);
-    const hint = retryable ? 'retrying, then falling back to another model' : 'fix the request, the model name or the API key; a retry will not help';
+    const hint = retryable ? 'this is usually transient' : 'fix the request, the model name or the API key; a retry will not help';
     return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint answered ${e.status} (${e.message.slice(0, 200)}); ${hint}.`, {
       retryable,
       status: e.status,
       ...(after !== undefined ? { retry_after_ms: after } : {}),
     });
   }
-  if (e instanceof APIError) return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint reported an error inside the stream (${e.message.slice(0, 200)}); retrying.`, { retryable: true });
-  if (e instanceof SyntaxError) return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint sent malformed JSON (${e.message.slice(0, 120)}); retrying.`, { retryable: true, cause: 'malformed_json' });
+  if (e instanceof APIError) return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint reported an error inside the stream (${e.message.slice(0, 200)}); this is usually transient.`, { retryable: true });
+  if (e instanceof SyntaxError) return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint sent malformed JSON (${e.message.slice(0, 120)}); this is usually transient.`, { retryable: true, detail: 'malformed_json' });
   const code = socketCode(e);
   const msg = e instanceof Error ? `${e.message}${(e.cause as Error | undefined)?.message ? `: ${(e.cause as Error).message}` : ''}${code ? ` (${code})` : ''}` : String(e);
   // A body cut short (socket reset mid-stream) surfaces from fetch as a TypeError such as "terminated".
-  return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the call failed (${msg.slice(0, 200)}); retrying, then falling back to another model.`, { retryable: true });
+  return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the call failed (${msg.slice(0, 200)}); this is usually transient.`, { retryable: true });
 }

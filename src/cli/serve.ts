@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { boot, configPath } from '../boot.js';
+import type { Kernel } from '../kernel/kernel.js';
+import { params } from '../kernel/params.js';
 import { serveHttp } from '../mcp/http.js';
 import { parseUserTokens } from '../mcp/http-guard.js';
 import { createMcpServer } from '../mcp/server.js';
@@ -13,7 +15,37 @@ const adminsLine = (patterns: readonly string[], http: boolean) => {
 
 const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
 
-/** `llmos serve`: stdio by default, Streamable HTTP + SSE with --http. Stops plugins in reverse order on SIGINT, SIGTERM or end of stdin. */
+/** The one line saying the server is serving: where, on what data, with how many plugins, and who is admin. */
+function logReady(kernel: Kernel, transport: string, http: boolean): void {
+  const admins = adminsLine(kernel.perms.patterns, http);
+  kernel.log.info(
+    { transport, data_dir: kernel.dataDir, plugins: kernel.plugins.length, admins },
+    `ready: serving MCP on ${transport}; admins: ${admins}; data dir ${kernel.dataDir}, ${kernel.plugins.length} plugins`,
+  );
+}
+
+/**
+ * The graceful stop, once: no new work, running processes get
+ * LLMOS_SHUTDOWN_GRACE_MS to finish, the rest are put back (a journal
+ * queues them again at the next start); then transports close and plugins
+ * stop in reverse order. A second signal exits at once.
+ */
+function stopper(kernel: Kernel, stop: () => Promise<void>, closers: Array<() => Promise<void>>): (why: string) => Promise<void> {
+  let stopping = false;
+  return async (why) => {
+    if (stopping) return;
+    stopping = true;
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+    kernel.log.info({ why, grace_ms: params.shutdownGraceMs }, 'shutting down: taking no new work, letting running processes finish');
+    const settled = await kernel.shutdown(params.shutdownGraceMs);
+    kernel.log.info(settled, 'processes settled');
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    await stop();
+    process.exit(0);
+  };
+}
+
+/** `llmos serve`: stdio by default, Streamable HTTP + SSE with --http. Stops gracefully on SIGINT, SIGTERM or end of stdin. */
 export function serveCommand(): Command {
   return new Command('serve')
     .description('Run the MCP server (stdio by default)')
@@ -24,15 +56,7 @@ export function serveCommand(): Command {
     .action(async (o: { config?: string; http?: boolean; port: number; host: string }) => {
       const { kernel, stop } = await boot({ config: configPath(o.config) });
       const closers: Array<() => Promise<void>> = [];
-      let stopping = false;
-      const shutdown = async (why: string) => {
-        if (stopping) return;
-        stopping = true;
-        kernel.log.info({ why }, 'shutting down');
-        for (const c of closers.reverse()) await c().catch(() => undefined);
-        await stop();
-        process.exit(0);
-      };
+      const shutdown = stopper(kernel, stop, closers);
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       if (o.http) {
@@ -45,8 +69,8 @@ export function serveCommand(): Command {
           allowedOrigins: list(process.env.LLMOS_ALLOWED_ORIGINS),
         });
         closers.push(http.close);
-        const admins = adminsLine(kernel.perms.patterns, true);
-        kernel.log.info({ url: `${http.url}/mcp`, sse: `${http.url}/sse`, admins }, `serving MCP over HTTP; admins: ${admins}`);
+        kernel.log.info({ url: `${http.url}/mcp`, sse: `${http.url}/sse` }, 'serving MCP over HTTP');
+        logReady(kernel, `http ${http.url}/mcp`, true);
       } else {
         const { mcp, close } = createMcpServer(kernel, { owner: 'stdio' });
         const transport = new StdioLineTransport();
@@ -54,8 +78,7 @@ export function serveCommand(): Command {
         closers.push(close);
         kernel.transports.add('stdio');
         await mcp.connect(transport);
-        const admins = adminsLine(kernel.perms.patterns, false);
-        kernel.log.info({ admins }, `serving MCP on stdio; admins: ${admins}`);
+        logReady(kernel, 'stdio', false);
       }
     });
 }

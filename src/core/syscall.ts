@@ -11,7 +11,11 @@ export interface SyscallAnnotations {
 export interface SyscallContext {
   /** The MCP session or client the call came from; processes are owned by it. */
   owner: string;
-  /** Aborted when the client cancels the request or disconnects. */
+  /**
+   * Aborted when the client cancels the request or disconnects; the reason,
+   * when the transport can tell, is an LlmosError whose data.cause is
+   * 'cancel' or 'disconnect' (see exit-cause.ts requestEnded).
+   */
   signal: AbortSignal;
   /** Reports progress when the client asked for it; a no-op otherwise. */
   progress(update: { progress: number; total?: number; message?: string }): void;
@@ -35,6 +39,12 @@ export interface Syscall<I extends ObjectSchema = ObjectSchema, O extends Object
   /** Changes server-wide settings: only admin owners may call it (LLMOS_EPERM otherwise). */
   admin?: boolean;
   handler(args: z.output<I>, ctx: SyscallContext): z.input<O> | Promise<z.input<O>>;
+  /**
+   * When an output reports a failure (e.g. a process that exited failed),
+   * the error the call is reported as: the client sees a tool error whose
+   * text starts with its code, with the output still attached.
+   */
+  failure?(out: z.output<O>): { code: string; message: string } | undefined;
 }
 
 /** Identity helper that infers handler types from the schemas. */

@@ -34,6 +34,10 @@ export class Dispatcher {
   /** Processes picked from the queue and not yet exited. */
   private active = 0;
   private pumping = false;
+  /** Set by pause(): nothing more is picked (shutdown). */
+  private paused = false;
+  /** Resolved when no picked process is left (whenIdle). */
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly procs: ProcessTable,
@@ -61,8 +65,24 @@ export class Dispatcher {
     });
   }
 
+  /** Picks nothing more from the queue from now on (shutdown); queued processes stay queued. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Resolves once every picked process has exited or was put back (at once when none is). */
+  whenIdle(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** One picked process is done with; wakes idle waiters when it was the last, then looks for more work. */
+  private unpick(): void {
+    if (--this.active === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    this.kick();
+  }
+
   private pump(): void {
-    if (!this.policy.ready()) return; // plugins still registering
+    if (this.paused || !this.policy.ready()) return; // shutting down, or plugins still registering
     const sched = this.policy.scheduler();
     for (let free = this.capacity() - this.active; free > 0; free--) {
       const picked = sched.pickNext(Math.min(free, this.res.freeSlots()), Date.now());
@@ -70,10 +90,7 @@ export class Dispatcher {
       const p = this.procs.get(picked.pid);
       if (p?.state !== 'ready') continue; // killed while queued, or not a process of this table
       this.active++;
-      void this.start(p, sched).finally(() => {
-        this.active--;
-        this.kick();
-      });
+      void this.start(p, sched).finally(() => this.unpick());
     }
   }
 
@@ -121,8 +138,7 @@ export class Dispatcher {
     try {
       return await this.execute(p, async () => ranked);
     } finally {
-      this.active--;
-      this.kick();
+      this.unpick();
     }
   }
 

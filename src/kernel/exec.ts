@@ -46,6 +46,14 @@ export class Executor {
     public resilience: Resilience = defaultResilience,
   ) {}
 
+  /** Set by halt(): no further attempt starts, and a run that would make one is put back ('preempted'). */
+  private halted = false;
+
+  /** Starts no more model calls (shutdown); calls in flight are cancelled by the caller through callController. */
+  halt(): void {
+    this.halted = true;
+  }
+
   /** Resolves 'preempted' when the call was cancelled to make room: the process has not exited and must be queued again. */
   async run(p: Process, ranked: ModelInfo[]): Promise<'done' | 'preempted'> {
     let last: LlmosError | undefined;
@@ -53,6 +61,7 @@ export class Executor {
     for (const model of order) {
       for (let retry = 0; retry <= this.resilience.retries; retry++) {
         if (p.signal.aborted) return this.stopped(p);
+        if (this.halted) return 'preempted';
         try {
           await this.attempt(p, model);
           return 'done';
@@ -69,7 +78,7 @@ export class Executor {
       }
     }
     if (p.signal.aborted) return this.stopped(p);
-    this.procs.exit(p, 'failed', { error: last ?? Errors.noModel('no candidate model could be tried') });
+    this.procs.exit(p, 'failed', { error: last ? gaveUp(p, last) : Errors.noModel('no candidate model could be tried') });
     return 'done';
   }
 
@@ -91,6 +100,7 @@ export class Executor {
     const attempt: Process['attempts'][number] = { model: m.id, version: m.version, started: Date.now() };
     let lease: ReturnType<ModelTable['lease']> | undefined;
     try {
+      if (this.halted) throw new LlmosError('LLMOS_EPREEMPTED', `the server is shutting down; process ${p.pid} was put back before its call started.`, { pid: p.pid, cause: 'shutdown' });
       lease = this.models.lease(m.id);
       attempt.version = lease.backend.info.version;
       p.attempts.push(attempt);
@@ -123,7 +133,7 @@ export class Executor {
     const call = (p.callController = new AbortController());
     const onKill = () => call.abort(p.signal.reason);
     p.signal.addEventListener('abort', onKill, { once: true });
-    const timer = setTimeout(() => call.abort(new LlmosError('LLMOS_ETIMEDOUT', `model ${admission.model.id} did not answer within ${this.resilience.callTimeoutMs} ms; retrying or falling back.`, { retryable: true })), this.resilience.callTimeoutMs);
+    const timer = setTimeout(() => call.abort(new LlmosError('LLMOS_ETIMEDOUT', `model ${admission.model.id} did not answer within ${this.resilience.callTimeoutMs} ms.`, { retryable: true, cause: 'timeout' })), this.resilience.callTimeoutMs);
     timer.unref();
     try {
       if (p.signal.aborted) throw p.signal.reason; // killed between admission and here: the model is not called
@@ -140,6 +150,23 @@ export class Executor {
       p.callController = undefined;
     }
   }
+}
+
+/** Failures a later try may not meet: the kernel retries them, and the advice says what else to do. */
+const TRANSIENT = new Set(['LLMOS_EUPSTREAM', 'LLMOS_ETIMEDOUT', 'LLMOS_EUNAVAILABLE']);
+
+/**
+ * The error a process exits with once every try failed: the last failure,
+ * and for a transient one what was tried and what is left to do — another
+ * model only when the task could not use one (it named its model).
+ */
+function gaveUp(p: Process, last: LlmosError): LlmosError {
+  if (!TRANSIENT.has(last.code)) return last;
+  const tried = [...new Set(p.attempts.map((a) => a.model))];
+  const on = tried.length ? ` on ${tried.length === 1 ? `model ${tried[0]}` : `models ${tried.join(', ')}`}` : '';
+  const next = p.task.model === 'auto' ? 'retry later, or register another model' : `retry later, or spawn with model "auto" so that another model can take it`;
+  const n = p.attempts.length;
+  return new LlmosError(last.code, `${last.message.replace(/\.$/, '')}; gave up after ${n} attempt${n === 1 ? '' : 's'}${on}: ${next}.`, last.data);
 }
 
 /**

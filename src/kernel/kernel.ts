@@ -29,6 +29,8 @@ import type { Journal } from '../core/journal.js';
 import type { PidSource, ReadyQueue } from '../core/ready-queue.js';
 import { LocalReadyQueue } from './local-queue.js';
 import { Slot } from './slot.js';
+import { Stops } from '../core/exit-cause.js';
+import { drainAndHalt, type ShutdownCounts } from './shutdown.js';
 
 /** setTimeout's longest delay (2³¹ − 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -82,6 +84,10 @@ export class Kernel extends EventEmitter<KernelEvents> {
   readonly version: string;
   /** Names of transports serving this kernel, for sys_info. */
   readonly transports = new Set<string>();
+  /** Aborted once the server has stopped taking work and put unfinished processes back (see shutdown). */
+  private readonly stopper = new AbortController();
+  /** True from the start of shutdown: spawn refuses new work. */
+  private draining = false;
   /** Plugins as loaded, for sys_info and llmos://plugins. */
   plugins: Array<{ name: string; version: string; provides: string[]; module: string }> = [];
 
@@ -125,6 +131,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
    * is never dropped.
    */
   spawn(input: TaskInput, owner: string, ppid = 0): Process {
+    this.refuseWhenDraining();
     const task = TaskSchema.parse(input);
     const queue = this.readyQueue();
     const queued = queue.size(); // fails fast (LLMOS_EPLUGIN) when the local queue has no scheduler
@@ -138,6 +145,26 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.procs.setState(p, 'ready');
     queue.push(p);
     return p;
+  }
+
+  private refuseWhenDraining(): void {
+    if (this.draining) throw new LlmosError('LLMOS_EUNAVAILABLE', 'the server is shutting down and takes no new work; spawn again once it has restarted.', { cause: 'shutdown' });
+  }
+
+  /** Aborted when shutdown has put unfinished processes back; its reason is what waiters on them are told. */
+  get stopping(): AbortSignal {
+    return this.stopper.signal;
+  }
+
+  /**
+   * Graceful stop: refuses new work, lets picked processes finish for up to
+   * graceMs, then stops the rest without recording an exit, so a journal
+   * keeps them live and the next start queues them again (see shutdown.ts).
+   * Call once, before the plugins stop.
+   */
+  async shutdown(graceMs = params.shutdownGraceMs): Promise<ShutdownCounts> {
+    this.draining = true;
+    return drainAndHalt({ procs: this.procs, dispatcher: this.dispatcher, exec: this.exec, stopper: this.stopper, journaled: !!this.journal() }, graceMs);
   }
 
   /** The task with what the caller left out (type, language, target_language, code_language, domain) filled in by the profiler. */
@@ -155,6 +182,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
    * the handle; usage of its children rolls up into it. Its deadline is armed here.
    */
   spawnGroup(input: TaskInput, owner: string, ppid = 0): GroupHandle {
+    this.refuseWhenDraining();
     const p = this.procs.alloc(this.profile(TaskSchema.parse(input)), owner, ppid);
     p.kind = 'group';
     if (p.task.deadline_ms) this.armDeadline(p, p.task.deadline_ms);
@@ -238,7 +266,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     let t: NodeJS.Timeout;
     const arm = () => {
       const left = at - Date.now();
-      t = setTimeout(left > MAX_TIMER_MS ? arm : () => this.kill(p.pid, new LlmosError('LLMOS_ETIMEDOUT', `process ${p.pid} passed its deadline; give a later deadline_ms.`)), Math.max(0, Math.min(left, MAX_TIMER_MS)));
+      t = setTimeout(left > MAX_TIMER_MS ? arm : () => this.kill(p.pid, Stops.deadline(p.pid)), Math.max(0, Math.min(left, MAX_TIMER_MS)));
       t.unref();
     };
     arm();
@@ -277,7 +305,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     // A queued process (or a group) exits here; a picked one when its run path sees the abort.
     const queued = p.state === 'ready' || p.state === 'new' || p.kind === 'group';
     if (queued) this.readyQueue().remove(pid);
-    p.controller.abort(reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed by proc_kill.`));
+    p.controller.abort(reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed.`, { pid, cause: 'kill' }));
     if (queued) this.procs.end(p, p.signal.reason);
     return p;
   }

@@ -21,9 +21,35 @@ const forward = new Writable({
   },
 });
 
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const OMIT = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
+
+/** One JSON log record as a line for people: "12:00:00 INFO  message key=value …". */
+export function humanLine(rec: Record<string, unknown>): string {
+  const time = new Date(typeof rec.time === 'number' ? rec.time : Date.now()).toTimeString().slice(0, 8);
+  const level = (LEVEL_NAMES[rec.level as number] ?? String(rec.level)).padEnd(5);
+  const fields = Object.entries(rec).filter(([k]) => !OMIT.has(k)).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return `${time} ${level} ${String(rec.msg ?? '')}${fields.length ? `  ${fields.join(' ')}` : ''}\n`;
+}
+
+/** stderr as people read it on a terminal (humanLine); JSON lines that fail to parse pass through. */
+const humanStderr = (): Writable =>
+  new Writable({
+    write(chunk, _enc, done) {
+      let line: string;
+      try {
+        line = humanLine(JSON.parse(String(chunk)) as Record<string, unknown>);
+      } catch {
+        line = String(chunk);
+      }
+      process.stderr.write(line, () => done());
+    },
+  });
+
 /**
- * The one root logger. Writes JSON to stderr (fd 2), never stdout: on stdio,
- * stdout is the MCP protocol. Level from LLMOS_LOG_LEVEL (default "info").
+ * The one root logger. Writes to stderr (fd 2), never stdout: on stdio,
+ * stdout is the MCP protocol. JSON lines, or human lines when stderr is a
+ * terminal. Level from LLMOS_LOG_LEVEL (default "info").
  */
 export function createLogger(level: string = params.logLevel): Logger {
   const stderrLevel = level === 'silent' ? 'fatal' : level;
@@ -32,7 +58,7 @@ export function createLogger(level: string = params.logLevel): Logger {
   return pino(
     { level: loggerLevel, base: { name: 'llmos' } },
     pino.multistream([
-      { level: stderrLevel as pino.Level, stream: pino.destination({ fd: 2, sync: true }) },
+      { level: stderrLevel as pino.Level, stream: process.stderr.isTTY ? humanStderr() : pino.destination({ fd: 2, sync: true }) },
       { level: 'warn', stream: forward },
     ]),
   );

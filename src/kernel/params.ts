@@ -46,7 +46,7 @@ export const params = {
   defaultMaxTokens: DEFAULT_MAX_TOKENS,
   /** Time a plugin's start() may take. */
   pluginStartTimeoutMs: envInt('LLMOS_PLUGIN_START_TIMEOUT_MS', 120_000),
-  /** A model call's timeout, and retries on the same model before falling back. */
+  /** A model call's timeout, and retries on the same model before the next candidate (if the task has one) is tried. */
   callTimeoutMs: envInt('LLMOS_CALL_TIMEOUT_MS', 120_000),
   retries: envInt('LLMOS_RETRIES', 2, 0),
   /** HTTP: time to receive a request's headers, its whole body, and an idle keep-alive connection's next request. */
@@ -65,6 +65,8 @@ export const params = {
   maxSessionsPerUser: envInt('LLMOS_MAX_SESSIONS_PER_USER', 50),
   /** Largest clientInfo + capabilities of an initialize request, serialized as JSON (kept for the session's life). */
   maxClientInfoBytes: envInt('LLMOS_MAX_CLIENT_INFO_BYTES', 8 * 1024),
+  /** On SIGTERM/SIGINT, how long processes already running may take to finish before they are put back. */
+  shutdownGraceMs: envInt('LLMOS_SHUTDOWN_GRACE_MS', 10_000, 0),
   /** proc_list page size. */
   defaultListLimit: 50,
   maxListLimit: 1000,

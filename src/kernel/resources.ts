@@ -77,6 +77,12 @@ class MinuteWindow {
   }
 }
 
+/** A spend as people read it: tokens as a whole number, money in dollars to three significant digits (cents from $1). */
+export function formatSpend(k: keyof Spend, v: number): string {
+  if (k === 'tokens') return String(Math.round(v));
+  return `$${Math.abs(v) >= 1 ? v.toFixed(2) : String(+v.toPrecision(3))}`;
+}
+
 /**
  * Slots, rate limits, token and cost budgets, and context-window admission.
  * Budgets are reserved at their worst case BEFORE a call and settled after,
@@ -181,7 +187,7 @@ export class ResourceManager {
       if (over(k))
         throw new LlmosError(
           'LLMOS_EBUDGET',
-          `owner "${owner}" would exceed its ${k} budget of ${limit[k]} (spent ${spent[k].toFixed(6)}, in flight ${reserved[k].toFixed(6)}, this call up to ${worst[k].toFixed(6)}); lower max_tokens, pick a cheaper model, or raise the budget.`,
+          `owner "${owner}" would exceed its ${k} budget of ${formatSpend(k, limit[k]!)} (spent ${formatSpend(k, spent[k])}, in flight ${formatSpend(k, reserved[k])}, this call up to ${formatSpend(k, worst[k])}); lower max_tokens, pick a cheaper model, or raise the budget.`,
           { owner, budget: limit, spent, reserved, needed: worst },
         );
     // Sums below 1e-12 are float dust from settling; they are zero.

@@ -3,6 +3,7 @@ import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotoco
 import { LlmosError, toLlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { SyscallContext } from '../core/syscall.js';
+import { requestEnded } from '../core/exit-cause.js';
 
 /** Tool name of a syscall, with the optional LLMOS_TOOL_PREFIX. */
 export function toolName(syscall: string, prefix = process.env.LLMOS_TOOL_PREFIX ?? ''): string {
@@ -22,6 +23,31 @@ const errorResult = (e: LlmosError): CallToolResult => ({
   content: [{ type: 'text', text: `${e.code}: ${e.message}` }],
   _meta: { 'llmos/error': e.toJSON() },
 });
+
+/**
+ * A call whose output reports a failure (Syscall.failure, e.g. proc_wait on
+ * a process that exited failed): a tool error, so a client cannot read it as
+ * success, whose text starts with the code; the output is still attached as
+ * structuredContent (it matches the output schema, which clients check even
+ * on errors) and in the text after the first line.
+ */
+const failedResult = (err: { code: string; message: string }, out: Record<string, unknown>): CallToolResult => ({
+  isError: true,
+  content: [{ type: 'text', text: `${err.code}: ${err.message}\n${JSON.stringify(out)}` }],
+  structuredContent: out,
+  _meta: { 'llmos/error': err },
+});
+
+/**
+ * The request's signal, whose abort reason says why it ended: the SDK aborts
+ * on a client's cancel and on a closed transport alike, without telling
+ * which; once the abort has run, a closed transport has no server transport.
+ */
+function causedSignal(mcp: McpServer, request: AbortSignal): AbortSignal {
+  const ended = new AbortController();
+  request.addEventListener('abort', () => queueMicrotask(() => ended.abort(requestEnded(mcp.isConnected() ? 'cancel' : 'disconnect'))), { once: true });
+  return ended.signal;
+}
 
 /**
  * Declares every syscall as an MCP tool with registerTool (so tools/list shows
@@ -47,7 +73,7 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
     const progressToken = req.params._meta?.progressToken;
     const ctx: SyscallContext = {
       owner: session.owner,
-      signal: extra.signal,
+      signal: causedSignal(mcp, extra.signal),
       session: session.services,
       reportsProgress: progressToken !== undefined,
       progress: (u) => {
@@ -56,7 +82,10 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
       },
     };
     try {
-      const out = await kernel.syscalls.dispatch(syscall ?? req.params.name, req.params.arguments ?? {}, ctx);
+      const name = syscall ?? req.params.name;
+      const out = await kernel.syscalls.dispatch(name, req.params.arguments ?? {}, ctx);
+      const failed = kernel.syscalls.get(name)?.failure?.(out);
+      if (failed) return failedResult(failed, out);
       return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
     } catch (e) {
       const err = toLlmosError(e);

@@ -28,3 +28,11 @@ export function runCli(args: string[], env: Record<string, string> = {}): { chil
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return { child, lines, stderr: () => err };
 }
+
+/** A plugin config for durability tests: the SQLite journal, FCFS, the rules allocator and model-openai on `baseURL` with `models`. */
+export function journaledUpstreamConfig(baseURL: string, models: Array<Record<string, unknown>>): string {
+  const f = join(tempDir(), 'llmos.plugins.json');
+  const plugin = (name: string, options?: Record<string, unknown>) => ({ name, module: join(ROOT, 'plugins', name), ...(options ? { options } : {}) });
+  writeFileSync(f, JSON.stringify({ plugins: [plugin('journal-sqlite'), plugin('sched-fcfs'), plugin('alloc-rules'), plugin('model-openai', { base_url: baseURL, probe_on_start: false, models })] }));
+  return f;
+}

@@ -60,3 +60,18 @@ export async function callError(client: Client, name: string, args: unknown = {}
   expect((r._meta as { 'llmos/error': { code: string } })['llmos/error'].code).toBe(code);
   return { code, message: text.slice(code.length + 2) };
 }
+
+/**
+ * The record from proc_wait or proc_spawn {wait:true}, however the process
+ * exited: an exit other than ok is a tool error whose text starts with the
+ * record's error code, with the record attached as structuredContent.
+ */
+export async function callRecord<T = Record<string, any>>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<T> {
+  const r = await client.callTool({ name, arguments: args });
+  const text = (r.content as Array<{ text: string }>)[0]?.text ?? '';
+  const rec = r.structuredContent as Record<string, any> | undefined;
+  if (!rec) throw new Error(text || 'tool error without a record');
+  expect(!!r.isError).toBe(rec.exit !== null && rec.exit !== 'ok');
+  if (r.isError) expect(text.startsWith(`${rec.error.code}: `)).toBe(true);
+  return rec as T;
+}

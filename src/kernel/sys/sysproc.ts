@@ -9,6 +9,11 @@ import type { Kernel } from '../kernel.js';
 import { Pid, TimeoutMs } from './schemas.js';
 import { ProcRecordSchema } from '../../core/process.js';
 import { afterExitHooks, spawnHookArgs, spawnInput } from './spawnhooks.js';
+import { causeOf, Stops } from '../../core/exit-cause.js';
+import type { ProcRecord } from '../../core/process.js';
+
+/** A record of a process that exited other than ok is reported as its error (see Syscall.failure). */
+const exitFailure = (r: ProcRecord) => (r.exit && r.exit !== 'ok' ? (r.error ?? { code: 'LLMOS_EKILLED', message: `process ${r.pid} exited ${r.exit}.` }) : undefined);
 
 /** The process, if the caller may read it (its owner or an admin): prompts and results are private. */
 function readable(k: Kernel, pid: number, ctx: SyscallContext): Process {
@@ -17,7 +22,12 @@ function readable(k: Kernel, pid: number, ctx: SyscallContext): Process {
   return p;
 }
 
-/** Waits for exit, reporting state changes and streamed tokens as progress; cancelling the request kills the process. */
+/**
+ * Waits for exit, reporting state changes and streamed tokens as progress.
+ * With killOnCancel, a request that ends early (cancel, disconnect) kills the
+ * process with that cause. A server shutdown ends the wait with
+ * LLMOS_EUNAVAILABLE: the process is not killed but put back (see Kernel.shutdown).
+ */
 async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: SyscallContext, killOnCancel: boolean) {
   let step = 0;
   const unwatch = k.procs.watch(
@@ -25,13 +35,15 @@ async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: Sysc
     ({ proc: q }) => ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` }),
     { tokens: ctx.reportsProgress ?? false },
   );
-  const onCancel = () => killOnCancel && k.kill(p.pid);
+  const ended = () => (causeOf(ctx.signal.reason) === 'disconnect' ? Stops.disconnected(p.pid) : Stops.cancelled(p.pid));
+  const onCancel = () => killOnCancel && k.kill(p.pid, ended());
   ctx.signal.addEventListener('abort', onCancel, { once: true });
   try {
-    return procRecord(await k.procs.wait(p.pid, timeoutMs, ctx.signal));
+    return procRecord(await k.procs.wait(p.pid, timeoutMs, AbortSignal.any([ctx.signal, k.stopping])));
   } catch (e) {
-    if (!ctx.signal.aborted) throw e;
-    throw new LlmosError('LLMOS_EKILLED', killOnCancel ? `request cancelled; process ${p.pid} was killed.` : `request cancelled; process ${p.pid} keeps running.`, { pid: p.pid });
+    if (ctx.signal.aborted) throw killOnCancel ? ended() : new LlmosError('LLMOS_EKILLED', `request cancelled; process ${p.pid} keeps running.`, { pid: p.pid, cause: causeOf(ctx.signal.reason) ?? 'cancel' });
+    if (k.stopping.aborted) throw k.stopping.reason;
+    throw e;
   } finally {
     unwatch();
     ctx.signal.removeEventListener('abort', onCancel);
@@ -48,12 +60,13 @@ export const procSyscalls = (k: Kernel) => [
     name: 'proc_spawn',
     title: 'Spawn a process',
     description:
-      'Runs one model task as a process. Returns the pid at once; with wait:true blocks until it exits (or timeout_ms) and returns the full record with result and usage. model "auto" lets the allocator pick.',
+      'Runs one model task as a process. Returns the pid at once; with wait:true blocks until it exits (or timeout_ms) and returns the full record with result and usage; a process that exited failed, killed or timeout makes the call a tool error whose text starts with the code, with the record attached. model "auto" lets the allocator pick.',
     /** The task fields plus every spawn hook's fields (a getter: hooks register after the core syscalls). */
     get input() {
       return spawnInput(k, SpawnBase);
     },
     output: ProcRecordSchema,
+    failure: exitFailure,
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
     async handler({ wait, timeout_ms, ...rest }, ctx) {
       const { task, hooks } = spawnHookArgs(k, rest);
@@ -70,9 +83,10 @@ export const procSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'proc_wait',
     title: 'Wait for a process',
-    description: 'Blocks until the process exits and returns its record; fails with LLMOS_ETIMEDOUT after timeout_ms (the process keeps running).',
+    description: 'Blocks until the process exits and returns its record; fails with LLMOS_ETIMEDOUT after timeout_ms (the process keeps running). A process that exited failed, killed or timeout makes the call a tool error whose text starts with the code, with the record attached.',
     input: z.object({ pid: Pid, timeout_ms: TimeoutMs(params.defaultWaitMs, params.maxWaitMs) }),
     output: ProcRecordSchema,
+    failure: exitFailure,
     annotations: { readOnlyHint: true, idempotentHint: true },
     handler: ({ pid, timeout_ms }, ctx) => waitReporting(k, readable(k, pid, ctx), timeout_ms, ctx, false),
   }),
@@ -85,7 +99,7 @@ export const procSyscalls = (k: Kernel) => [
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     handler({ pid }, ctx) {
       k.perms.requireOwner(ctx.owner, k.procs.must(pid), 'kill');
-      return procRecord(k.kill(pid));
+      return procRecord(k.kill(pid, Stops.killedBy(pid, ctx.owner)));
     },
   }),
   defineSyscall({

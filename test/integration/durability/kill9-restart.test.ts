@@ -1,12 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerFor, startInstantUpstream } from '../../fixtures/instant-upstream.mjs';
-import { ROOT, requireBuild } from '../../helpers/cli.js';
+import { journaledUpstreamConfig, requireBuild } from '../../helpers/cli.js';
 import { call, tempDir } from '../../helpers/kernel.js';
 
 const N = 1000;
@@ -73,22 +71,7 @@ describe('durability: kill -9 during a run of 1,000 processes', () => {
     // A fast scripted upstream: 60 ms a call, so the run takes a few seconds and the kill lands mid-run.
     upstream = await startInstantUpstream({ delayMs: 60 });
     const dataDir = tempDir('llmos-durability-');
-    const config = join(tempDir(), 'llmos.plugins.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        plugins: [
-          { name: 'journal-sqlite', module: join(ROOT, 'plugins/journal-sqlite') },
-          { name: 'sched-fcfs', module: join(ROOT, 'plugins/sched-fcfs') },
-          { name: 'alloc-rules', module: join(ROOT, 'plugins/alloc-rules') },
-          {
-            name: 'model-openai',
-            module: join(ROOT, 'plugins/model-openai'),
-            options: { base_url: upstream.baseURL, probe_on_start: false, models: [{ id: 'instant', concurrency: CONCURRENCY }] },
-          },
-        ],
-      }),
-    );
+    const config = journaledUpstreamConfig(upstream.baseURL, [{ id: 'instant', concurrency: CONCURRENCY }]);
     const port = await freePort();
 
     // 1. Accept 1,000 processes over HTTP MCP.

@@ -26,5 +26,6 @@ export const ctx = () => ({ owner: 'tester', signal: new AbortController().signa
 /** A kernel with a FIFO scheduler, two echo models (cheap, pricey) and the given plugins. */
 export function bootWith(plugins: PluginDefinition[], dataDir = tmp()) {
   const backends = [new EchoBackend('cheap', { pricing: { input_per_1k: 0.0001, output_per_1k: 0.0001 } }), new EchoBackend('pricey', { pricing: { input_per_1k: 0.01, output_per_1k: 0.03 } })];
-  return boot({ inline: [schedFcfs, echoPlugin(backends), ...plugins], dataDir }).then((b) => ({ ...b, dataDir }));
+  // The caller acts as the operator, who is an admin.
+  return boot({ inline: [schedFcfs, echoPlugin(backends), ...plugins], dataDir, admins: ['*'] }).then((b) => ({ ...b, dataDir }));
 }

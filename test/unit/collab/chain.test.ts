@@ -99,11 +99,11 @@ describe('collab_chain', () => {
   });
 
   it('killing the group mid-chain stops it before the next step', async () => {
-    const { kernel, call } = await start([new EchoBackend('e')]);
+    const { kernel, call, record } = await start([new EchoBackend('e')]);
     const started = await call('collab_chain', { input: 'x', steps: [{ model: 'e', template: 'hang {{input}}' }, { model: 'e', template: '{{prev}}' }], wait: false });
     expect(started.children).toHaveLength(1);
     await call('proc_kill', { pid: started.pid });
-    const done = await call('proc_wait', { pid: started.pid, timeout_ms: 2_000 });
+    const done = await record('proc_wait', { pid: started.pid, timeout_ms: 2_000 });
     expect(done.exit).toBe('killed');
     await new Promise((r) => setTimeout(r, 30));
     expect(kernel.procs.must(started.pid).children).toHaveLength(1);

@@ -4,7 +4,7 @@ import collab from '../../../plugins/collab/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import type { ModelBackend } from '../../../src/plugin-api/index.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
-import { call, connect, testKernel } from '../../helpers/kernel.js';
+import { call, callRecord, connect, testKernel } from '../../helpers/kernel.js';
 
 /** A started kernel with FCFS, the given backends, the 'first' test allocator and the collab plugin, plus an MCP client. */
 export async function collabKernel(backends: ModelBackend[]) {
@@ -14,6 +14,8 @@ export async function collabKernel(backends: ModelBackend[]) {
     kernel,
     client,
     call: <T = Record<string, any>>(name: string, args: Record<string, unknown>) => call<T>(client, name, args),
+    /** proc_wait / proc_spawn {wait:true}: the record however it exited (see callRecord). */
+    record: <T = Record<string, any>>(name: string, args: Record<string, unknown>) => callRecord<T>(client, name, args),
     stop: async () => {
       await close();
       await stop();

@@ -95,13 +95,13 @@ describe('collab_ensemble', () => {
 
   it('proc_kill on the group kills its members and nothing further is spawned', async () => {
     const j = judge(() => 'Best: 1');
-    const { kernel, call } = await start([new EchoBackend('e', { concurrency: 1 }, 5), j]);
+    const { kernel, call, record } = await start([new EchoBackend('e', { concurrency: 1 }, 5), j]);
     const started = await call('collab_ensemble', { prompt: 'hang', models: ['e', 'e', 'e'], fusion: 'judge', judge_model: 'judge', wait: false });
     await new Promise((r) => setTimeout(r, 30));
     expect(kernel.procs.must(started.children[0]).state).toBe('running');
     const killed = await call('proc_kill', { pid: started.pid });
     expect(killed.exit).toBe('killed');
-    const done = await call('proc_wait', { pid: started.pid, timeout_ms: 2_000 });
+    const done = await record('proc_wait', { pid: started.pid, timeout_ms: 2_000 });
     expect(done.exit).toBe('killed');
     await new Promise((r) => setTimeout(r, 50));
     const group = kernel.procs.must(started.pid);

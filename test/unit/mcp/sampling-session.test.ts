@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import sampling from '../../../plugins/model-sampling/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
-import { call, callError, connect, testKernel } from '../../helpers/kernel.js';
+import { call, callError, callRecord, connect, testKernel } from '../../helpers/kernel.js';
 
 describe("the client's own model over MCP sampling", () => {
   it('is registered for a session that declared sampling, private to it, and gone when it closes', async () => {
@@ -23,7 +23,7 @@ describe("the client's own model over MCP sampling", () => {
     expect(p.exit).toBe('ok');
     expect(p.result.text).toMatch(/^bonjour from alice's model/);
 
-    const theirs = await call(bob.client, 'proc_spawn', { prompt: 'hello', model: 'client/alice', wait: true });
+    const theirs = await callRecord(bob.client, 'proc_spawn', { prompt: 'hello', model: 'client/alice', wait: true });
     expect(theirs.exit).toBe('failed');
     expect(theirs.error.code).toBe('LLMOS_EPERM');
     for (let i = 0; i < 5; i++) expect((await call(bob.client, 'proc_spawn', { prompt: `auto ${i}`, wait: true, metadata: { prefer: 'client/alice' } })).model).toBe('echo'); // never offered to bob's allocator

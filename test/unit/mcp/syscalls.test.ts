@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EchoBackend } from '../../fixtures/echo-backend.js';
-import { call, callError, connect, testKernel } from '../../helpers/kernel.js';
+import { call, callError, callRecord, connect, testKernel } from '../../helpers/kernel.js';
 
 let env: Awaited<ReturnType<typeof testKernel>>;
 let mcp: Awaited<ReturnType<typeof connect>>;
@@ -47,7 +47,7 @@ describe('proc_* syscalls over MCP', () => {
     await env.kernel.procs.wait(p.pid, 50).catch(() => undefined);
     const killed = await call(mcp.client, 'proc_kill', { pid: p.pid });
     expect(killed.pid).toBe(p.pid);
-    const rec = await call(mcp.client, 'proc_wait', { pid: p.pid, timeout_ms: 2000 });
+    const rec = await callRecord(mcp.client, 'proc_wait', { pid: p.pid, timeout_ms: 2000 });
     expect(rec.exit).toBe('killed');
     expect(rec.error.code).toBe('LLMOS_EKILLED');
     expect(slow.info.concurrency - env.kernel.res.inUse('slow')).toBe(1); // slot given back

@@ -23,8 +23,8 @@ describe('model-openai error mapping', () => {
     expect(err(503).data).toMatchObject({ retryable: true, status: 503 });
     expect(err(408).data.retryable).toBe(true);
     for (const s of [400, 401, 403, 404, 422]) expect(err(s).data.retryable).toBe(false);
-    expect(upstreamError('m', new APIConnectionError({ message: 'Connection error.', cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) })).data).toMatchObject({ retryable: true, cause: 'ECONNRESET' });
-    expect(upstreamError('m', new SyntaxError('Unexpected token')).data).toMatchObject({ retryable: true, cause: 'malformed_json' });
+    expect(upstreamError('m', new APIConnectionError({ message: 'Connection error.', cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) })).data).toMatchObject({ retryable: true, detail: 'ECONNRESET' });
+    expect(upstreamError('m', new SyntaxError('Unexpected token')).data).toMatchObject({ retryable: true, detail: 'malformed_json' });
     expect(err(500).code).toBe('LLMOS_EUPSTREAM');
   });
 });

@@ -160,7 +160,7 @@ describe('model-openai node:http fetch adapter', () => {
     cleanup.push(() => fresh.close());
     const refused = await new OpenAI({ baseURL: `${s.url}/v1`, apiKey: 'k', maxRetries: 0, fetch: fresh.fetch }).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }).catch((x: unknown) => x);
     expect(refused).toBeInstanceOf(APIConnectionError);
-    expect(upstreamError('m', refused).data).toMatchObject({ retryable: true, cause: 'ECONNREFUSED' });
+    expect(upstreamError('m', refused).data).toMatchObject({ retryable: true, detail: 'ECONNREFUSED' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { TOKENS } from './tokens.js';
 import { LlmosError } from './errors.js';
 
 /**
@@ -15,7 +16,7 @@ import { LlmosError } from './errors.js';
 export const KG_TYPE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The DI token under which the active store is provided. */
-export const KG_STORE_TOKEN: unique symbol = Symbol.for('llmos.kg.Store');
+export const KG_STORE_TOKEN = TOKENS.KgStore;
 
 export interface KgEntity {
   name: string;

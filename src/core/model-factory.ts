@@ -10,7 +10,7 @@ import type { ModelBackend } from './model.js';
  * model-core resolves the factory of the requested kind when model_register
  * or model_update runs, so neither plugin depends on the other.
  */
-export const modelFactoryToken = (kind: string): symbol => Symbol.for(`llmos.modelFactory.${kind}`);
+export { modelFactoryToken } from './tokens.js';
 
 /** Config of one runtime-registered model: `kind` and `id` plus whatever the kind's factory reads. */
 export interface ModelConfig {

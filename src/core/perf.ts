@@ -1,3 +1,4 @@
+import { TOKENS } from './tokens.js';
 /**
  * The performance table: measured quality, speed and cost of each model on
  * each task type. model-core fills it from model_eval runs (and takes live
@@ -8,7 +9,7 @@
  * Resolve it lazily or in start() — scope.resolve<PerfTable>(PERF_TABLE_TOKEN)
  * — since model-core provides it in register().
  */
-export const PERF_TABLE_TOKEN: unique symbol = Symbol.for('llmos.PerfTable');
+export const PERF_TABLE_TOKEN = TOKENS.PerfTable;
 
 /** What one call showed; every field is optional, and a missing one does not count towards that figure. */
 export interface PerfObservation {

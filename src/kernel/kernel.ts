@@ -6,7 +6,7 @@ import { Admitter } from './admit.js';
 import { Executor } from './exec.js';
 import { procContainer, procServices } from './proc-scope.js';
 import type { Logger } from '../core/log.js';
-import { createLogger } from './log.js';
+import { createLogger, warningsOf, type Warnings } from './log.js';
 import { ModelTable } from './models.js';
 import { params } from './params.js';
 import { Process, ProcessTable } from './proc.js';
@@ -79,6 +79,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
   private readonly journals = new Slot<Journal>('journal');
   private readonly pidSources = new Slot<PidSource>('pid source');
   readonly log: Logger;
+  /** The log's warnings and errors, for MCP logging notifications; absent when the kernel was given a logger of its own. */
+  readonly warnings?: Warnings;
   readonly container: DependencyContainer;
   readonly dataDir: string;
   readonly version: string;
@@ -99,10 +101,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.syscalls = new SyscallTable(this.perms);
     this.version = opts.version ?? '0.0.0';
     this.log = opts.logger ?? createLogger();
+    this.warnings = warningsOf(this.log);
     this.container = (opts.container ?? rootContainer).createChildContainer();
-    this.container.registerInstance(TOKENS.Kernel, this);
-    this.container.registerInstance(TOKENS.Logger, this.log);
-    this.container.registerInstance(TOKENS.DataDir, this.dataDir);
     const services = (p: Process) => procServices(procContainer(this.container, this.res, this.log, p));
     this.exec = new Executor(this.procs, this.models, new Admitter(this.procs, this.models, this.res, services), services);
     const policies = {

@@ -5,21 +5,27 @@ import { params } from './params.js';
 
 export type Logger = pino.Logger;
 
-/** Warnings and errors, re-emitted so the MCP layer can send them as logging notifications. */
-export const warnings = new EventEmitter<{ log: [level: 'warning' | 'error', data: Record<string, unknown>] }>();
-warnings.setMaxListeners(0);
+/** Warnings and errors of one root logger, re-emitted so the MCP layer can send them as logging notifications. */
+export type Warnings = EventEmitter<{ log: [level: 'warning' | 'error', data: Record<string, unknown>] }>;
 
-const forward = new Writable({
-  write(chunk, _enc, done) {
-    try {
-      const rec = JSON.parse(String(chunk)) as Record<string, unknown>;
-      warnings.emit('log', (rec.level as number) >= 50 ? 'error' : 'warning', rec);
-    } catch {
-      /* a log line that is not JSON is not forwarded */
-    }
-    done();
-  },
-});
+/** The warnings of each logger createLogger made (one per kernel, never shared between kernels). */
+const warningsByLogger = new WeakMap<Logger, Warnings>();
+
+/** The warnings emitter of a logger createLogger made; undefined for a logger made elsewhere (tests). */
+export const warningsOf = (log: Logger): Warnings | undefined => warningsByLogger.get(log);
+
+const forwardTo = (warnings: Warnings) =>
+  new Writable({
+    write(chunk, _enc, done) {
+      try {
+        const rec = JSON.parse(String(chunk)) as Record<string, unknown>;
+        warnings.emit('log', (rec.level as number) >= 50 ? 'error' : 'warning', rec);
+      } catch {
+        /* a log line that is not JSON is not forwarded */
+      }
+      done();
+    },
+  });
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const OMIT = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
@@ -55,11 +61,15 @@ export function createLogger(level: string = params.logLevel): Logger {
   const stderrLevel = level === 'silent' ? 'fatal' : level;
   // The logger passes warnings through even when stderr wants less, so MCP clients still get them.
   const loggerLevel = pino.levels.values[stderrLevel] <= pino.levels.values.warn ? stderrLevel : 'warn';
-  return pino(
+  const warnings: Warnings = new EventEmitter();
+  warnings.setMaxListeners(0);
+  const log = pino(
     { level: loggerLevel, base: { name: 'llmos' } },
     pino.multistream([
       { level: stderrLevel as pino.Level, stream: process.stderr.isTTY ? humanStderr() : pino.destination({ fd: 2, sync: true }) },
-      { level: 'warn', stream: forward },
+      { level: 'warn', stream: forwardTo(warnings) },
     ]),
   );
+  warningsByLogger.set(log, warnings);
+  return log;
 }

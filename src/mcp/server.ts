@@ -1,7 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { warnings } from '../kernel/log.js';
 import type { ClientSession } from '../core/session.js';
 import { clientLogData } from './client-log.js';
 import { INSTRUCTIONS } from './instructions.js';
@@ -34,8 +33,8 @@ export function createMcpServer(kernel: Kernel, session: Session): { mcp: McpSer
     const onWarn = (level: 'warning' | 'error', data: Record<string, unknown>) => {
       if (mcp.isConnected()) void mcp.server.sendLoggingMessage({ level, logger: 'llmos', data: clientLogData(data) }).catch(() => undefined);
     };
-    warnings.on('log', onWarn);
-    undo.push(() => void warnings.off('log', onWarn));
+    kernel.warnings?.on('log', onWarn);
+    undo.push(() => void kernel.warnings?.off('log', onWarn));
   }
   mcp.server.oninitialized = () => {
     const client: ClientSession = {

@@ -9,7 +9,7 @@ describe('logging notifications to MCP clients', () => {
   let b: Awaited<ReturnType<typeof testKernel>>;
   const sessions: Array<Awaited<ReturnType<typeof connect>>> = [];
   beforeEach(async () => {
-    b = await testKernel({ admins: ['alice'] });
+    b = await testKernel({ admins: ['alice'], logger: createLogger('silent') });
   });
   afterEach(async () => {
     for (const s of sessions.splice(0)) await s.close();
@@ -28,7 +28,7 @@ describe('logging notifications to MCP clients', () => {
     const alice = await listen('alice');
     const bob = await listen('bob');
     const err = Object.assign(new Error('disk full at /srv/llmos/data'), { cause: new Error('inner') });
-    createLogger('silent').error({ err, model: 'm1' }, 'journal write failed');
+    b.kernel.log.error({ err, model: 'm1' }, 'journal write failed');
 
     await expect.poll(() => alice.got.length).toBe(1);
     const sent = JSON.stringify(alice.got[0]);
@@ -36,6 +36,9 @@ describe('logging notifications to MCP clients', () => {
     expect(sent).not.toMatch(/"stack"|at .*\.(ts|js):\d+/);
     await bob.client.ping(); // a round trip after the warning: anything sent to bob would have arrived
     expect(bob.got).toEqual([]);
+    createLogger('silent').error('another kernel in this process failed'); // its warnings are its own
+    await alice.client.ping();
+    expect(alice.got).toHaveLength(1);
   });
 
   it('strips stack properties at any depth and survives cycles', () => {

@@ -25,7 +25,7 @@ const freePort = () =>
 /** The built CLI serving HTTP; resolves once /healthz answers. */
 async function startServer(config: string, dataDir: string, port: number): Promise<{ child: ChildProcess; stderr: () => string }> {
   const child = spawn(process.execPath, [requireBuild(), 'serve', '--http', '--port', String(port), '--config', config], {
-    env: { ...process.env, LLMOS_DATA_DIR: dataDir, LLMOS_LOG_LEVEL: 'warn', LLMOS_MAX_FINISHED: String(10 * N) },
+    env: { ...process.env, LLMOS_DATA_DIR: dataDir, LLMOS_LOG_LEVEL: 'warn', LLMOS_MAX_FINISHED: String(10 * N), LLMOS_ADMINS: 'http:*' }, // the checking client, a new session after the restart, reads every process as the operator
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

@@ -3,6 +3,8 @@ import type { LlamaCppBackend } from '../../../plugins/model-llamacpp/backend.js
 import { bootPlugins, run, streamed, type Booted } from '../../unit/models/harness.js';
 
 /** model-llamacpp running the REAL SmolLM2-135M-Instruct GGUF in-process, through the real kernel. */
+const PROMPT = 'How do you say "good morning" in French?';
+
 describe('model-llamacpp with the real SmolLM2 GGUF', () => {
   let os: Booted;
   let backend: LlamaCppBackend;
@@ -18,13 +20,15 @@ describe('model-llamacpp with the real SmolLM2 GGUF', () => {
     const pieces: string[] = [];
     const follow = (_p: unknown, text: string) => void pieces.push(text);
     os.kernel.procs.on('token', follow); // someone follows the tokens, so the call streams
-    const p = await run(os.kernel, { prompt: "Translate 'good morning' into French", temperature: 0, seed: 42, max_tokens: 48 }, 120_000).finally(() => os.kernel.procs.off('token', follow));
+    // Greedy output of a 135M model hangs on numerics: this phrasing gives "Bonjour" on node-llama-cpp's CPU build,
+    // where "Translate 'good morning' into French" (which llama.cpp's server answers well) drifts into "Je ne sais…".
+    const p = await run(os.kernel, { prompt: PROMPT, temperature: 0, seed: 42, max_tokens: 48 }, 120_000).finally(() => os.kernel.procs.off('token', follow));
     const secs = (performance.now() - t0) / 1000;
     expect(p.exit, JSON.stringify(p.error)).toBe('ok');
     expect(p.model).toBe('smollm2-135m');
     expect(p.result!.text.trim().length).toBeGreaterThan(0);
     expect(p.result!.text).toMatch(/bonjour|matin/i);
-    expect(p.usage.prompt_tokens).toBeGreaterThan(await backend.countTokens("Translate 'good morning' into French")); // the chat template adds tokens
+    expect(p.usage.prompt_tokens).toBeGreaterThan(await backend.countTokens(PROMPT)); // the chat template adds tokens
     expect(p.usage.completion_tokens).toBeGreaterThan(0);
     expect(p.usage.completion_tokens).toBeLessThanOrEqual(48);
     expect(p.streamed).toBeGreaterThan(0);

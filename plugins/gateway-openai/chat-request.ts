@@ -4,11 +4,16 @@ const ContentPart = z.object({ type: z.string(), text: z.string().optional(), im
 const ToolCall = z.object({ id: z.string(), type: z.literal('function').optional(), function: z.object({ name: z.string(), arguments: z.string() }) }).passthrough();
 const FunctionTool = z.object({ type: z.literal('function'), function: z.object({ name: z.string(), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() }) });
 const NamedChoice = z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) });
+const LegacyFunction = FunctionTool.shape.function;
+const LegacyCall = z.object({ name: z.string(), arguments: z.string() });
 const Format = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text') }),
   z.object({ type: z.literal('json_object') }),
   z.object({ type: z.literal('json_schema'), json_schema: z.object({ name: z.string(), description: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() }) }),
 ]);
+
+/** Choices one request may ask for (n); each is a sibling process. */
+export const MAX_N = 16;
 
 /** The part of OpenAI's chat.completions request LLMOS honours; unknown fields are ignored. Sizes are bounded by the task (proc_spawn). */
 export const ChatRequestSchema = z
@@ -21,11 +26,15 @@ export const ChatRequestSchema = z
           content: z.union([z.string(), z.array(ContentPart), z.null()]).optional(),
           tool_calls: z.array(ToolCall).nullish(),
           tool_call_id: z.string().optional(),
+          function_call: LegacyCall.nullish(),
+          name: z.string().optional(),
         }).passthrough(),
       )
       .min(1),
     tools: z.array(FunctionTool).nullish(),
     tool_choice: z.union([z.enum(['auto', 'none', 'required']), NamedChoice]).nullish(),
+    functions: z.array(LegacyFunction).nullish(),
+    function_call: z.union([z.enum(['auto', 'none']), z.object({ name: z.string() })]).nullish(),
     response_format: Format.nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().nullish() }).passthrough().nullish(),
@@ -33,7 +42,12 @@ export const ChatRequestSchema = z
     max_completion_tokens: z.number().int().min(1).nullish(),
     temperature: z.number().min(0).max(2).nullish(),
     seed: z.number().int().nullish(),
-    n: z.number().int().nullish(),
+    stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+    presence_penalty: z.number().min(-2).max(2).nullish(),
+    frequency_penalty: z.number().min(-2).max(2).nullish(),
+    logprobs: z.boolean().nullish(),
+    top_logprobs: z.number().int().min(0).max(20).nullish(),
+    n: z.number().int().min(1).max(MAX_N).nullish(),
     user: z.string().nullish(),
     metadata: z.record(z.string(), z.string()).nullish(),
   })
@@ -41,7 +55,7 @@ export const ChatRequestSchema = z
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 type ChatMessage = ChatRequest['messages'][number];
 
-const invalid = (what: string) => new LlmosError('LLMOS_EINVAL', `invalid chat.completions request: ${what}`);
+const invalid = (what: string, param?: string) => new LlmosError('LLMOS_EINVAL', `invalid chat.completions request: ${what}`, param ? { param } : {});
 
 /** A data: URL as a base64 image; any other URL is passed as a URL. */
 function imageBlock(url: string): ContentBlock {
@@ -60,7 +74,7 @@ function contentOf(content: ChatMessage['content'], i: number): string | Content
   });
 }
 
-function toolUse(call: z.infer<typeof ToolCall>, i: number): ContentBlock {
+function toolUse(call: { id: string; function: { name: string; arguments: string } }, i: number): ContentBlock {
   let input: unknown;
   try {
     input = JSON.parse(call.function.arguments || '{}');
@@ -71,29 +85,54 @@ function toolUse(call: z.infer<typeof ToolCall>, i: number): ContentBlock {
   return { type: 'tool_use', id: call.id, name: call.function.name, input: input as Record<string, unknown> };
 }
 
-/** One OpenAI message as a core message: developer is system, a tool message is a tool_result, tool_calls are tool_use blocks. */
-function messageOf(m: ChatMessage, i: number): Message {
-  if (m.role === 'function') throw invalid(`messages.${i}.role "function" is deprecated and not supported; use tools and "tool" messages.`);
+/** The id a legacy function_call gets: its function message answers the latest call of that name. */
+const legacyId = (name: string, i: number) => `call_${name}_${i}`;
+
+/** A legacy role:"function" message answers the latest assistant function_call of its name before it. */
+function functionResult(m: ChatMessage, i: number, all: readonly ChatMessage[]): Message {
+  if (!m.name) throw invalid(`messages.${i}: a function message needs name.`);
+  let at = -1;
+  for (let j = i - 1; j >= 0 && at < 0; j--) if (all[j].function_call?.name === m.name) at = j;
+  if (at < 0) throw invalid(`messages.${i}: no earlier assistant function_call of "${m.name}" for this function message to answer.`);
+  return { role: 'tool', content: [{ type: 'tool_result', tool_use_id: legacyId(m.name, at), content: typeof m.content === 'string' ? m.content : '' }] };
+}
+
+/** One OpenAI message as a core message: developer is system, a tool message is a tool_result, tool_calls (or a legacy function_call) are tool_use blocks. */
+function messageOf(m: ChatMessage, i: number, all: readonly ChatMessage[]): Message {
+  if (m.role === 'function') return functionResult(m, i, all);
   if (m.role === 'tool') {
     if (!m.tool_call_id) throw invalid(`messages.${i}: a tool message needs tool_call_id.`);
     const content = contentOf(m.content, i);
     return { role: 'tool', content: [{ type: 'tool_result', tool_use_id: m.tool_call_id, content: typeof content === 'string' ? content : content.filter((b) => b.type === 'text') }] };
   }
   const content = contentOf(m.content, i);
-  if (m.role === 'assistant' && m.tool_calls?.length) {
+  const calls = m.tool_calls?.length ? m.tool_calls : m.function_call ? [{ id: legacyId(m.function_call.name, i), function: m.function_call }] : [];
+  if (m.role === 'assistant' && calls.length) {
     const blocks = typeof content === 'string' ? (content ? [{ type: 'text' as const, text: content }] : []) : content;
-    return { role: 'assistant', content: [...blocks, ...m.tool_calls.map((c) => toolUse(c, i))] };
+    return { role: 'assistant', content: [...blocks, ...calls.map((c) => toolUse(c, i))] };
   }
   return { role: m.role === 'developer' ? 'system' : m.role, content };
 }
 
-const toolOf = (t: z.infer<typeof FunctionTool>): ToolDefinition => ({
-  name: t.function.name,
-  ...(t.function.description !== undefined && { description: t.function.description }),
-  input_schema: t.function.parameters ?? { type: 'object', properties: {} },
+const toolOf = (f: z.infer<typeof LegacyFunction>): ToolDefinition => ({
+  name: f.name,
+  ...(f.description !== undefined && { description: f.description }),
+  input_schema: f.parameters ?? { type: 'object', properties: {} },
 });
 
 const choiceOf = (c: NonNullable<ChatRequest['tool_choice']>): ToolChoice => (typeof c === 'string' ? c : { type: 'tool', name: c.function.name });
+const legacyChoiceOf = (c: NonNullable<ChatRequest['function_call']>): ToolChoice => (typeof c === 'string' ? c : { type: 'tool', name: c.name });
+
+/** tools and tool_choice, or the legacy functions and function_call as the same. */
+function toolsOf(req: ChatRequest): Pick<TaskInput, 'tools' | 'tool_choice'> {
+  if (req.functions?.length && req.tools?.length) throw invalid('send tools or the legacy functions, not both.');
+  const tools = req.tools?.length ? req.tools.map((t) => toolOf(t.function)) : req.functions?.length ? req.functions.map(toolOf) : undefined;
+  const choice = req.tool_choice != null ? choiceOf(req.tool_choice) : req.function_call != null ? legacyChoiceOf(req.function_call) : undefined;
+  return { ...(tools && { tools }), ...(choice && { tool_choice: choice }) };
+}
+
+/** Whether the request uses the legacy functions form, so that answers come as function_call. */
+export const usesLegacyFunctions = (req: ChatRequest): boolean => !!req.functions?.length;
 
 function formatOf(f: NonNullable<ChatRequest['response_format']>): ResponseFormat | undefined {
   if (f.type === 'text') return undefined;
@@ -105,24 +144,36 @@ function formatOf(f: NonNullable<ChatRequest['response_format']>): ResponseForma
 /** Parses a request body; throws LLMOS_EINVAL naming the fields to fix. */
 export function parseChatRequest(body: unknown): ChatRequest {
   const r = ChatRequestSchema.safeParse(body);
-  if (!r.success) throw invalid(`${r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}. Fix the named fields and send again.`);
-  if ((r.data.n ?? 1) !== 1) throw invalid('n must be 1; send one request per completion.');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid('the request body must be a JSON object with "model" and "messages"; send one with Content-Type: application/json.');
+  if (!r.success) throw invalid(`${r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}. Fix the named fields and send again.`, String(r.error.issues[0]?.path[0] ?? ''));
   return r.data;
+}
+
+/** The sampling fields a request sets, as task fields. */
+function samplingOf(req: ChatRequest): Partial<TaskInput> {
+  const stop = typeof req.stop === 'string' ? [req.stop] : req.stop;
+  return {
+    ...(req.temperature != null && { temperature: req.temperature }),
+    ...(req.seed != null && { seed: req.seed }),
+    ...(stop?.length && { stop }),
+    ...(req.presence_penalty != null && { presence_penalty: req.presence_penalty }),
+    ...(req.frequency_penalty != null && { frequency_penalty: req.frequency_penalty }),
+    ...(req.logprobs && { logprobs: true, ...(req.top_logprobs != null && { top_logprobs: req.top_logprobs }) }),
+  };
 }
 
 /** The LLMOS task for a chat request, in the core message model; proc_spawn validates and bounds it. */
 export function taskOf(req: ChatRequest): TaskInput {
   const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? undefined;
   const format = req.response_format ? formatOf(req.response_format) : undefined;
+  if (req.top_logprobs != null && !req.logprobs) throw invalid('top_logprobs needs logprobs: true.', 'top_logprobs');
   return {
-    messages: req.messages.map(messageOf),
+    messages: req.messages.map((m, i, all) => messageOf(m, i, all)),
     model: req.model,
-    ...(req.tools?.length && { tools: req.tools.map(toolOf) }),
-    ...(req.tool_choice != null && { tool_choice: choiceOf(req.tool_choice) }),
+    ...toolsOf(req),
     ...(format && { response_format: format }),
     ...(maxTokens !== undefined && { max_tokens: maxTokens }),
-    ...(req.temperature != null && { temperature: req.temperature }),
-    ...(req.seed != null && { seed: req.seed }),
-    metadata: { via: 'openai-gateway', ...(req.user && { user: req.user }), ...(req.metadata ?? {}) },
+    ...samplingOf(req),
+    metadata: { ...(req.metadata ?? {}), via: 'openai-gateway', ...(req.user && { user: req.user }) },
   };
 }

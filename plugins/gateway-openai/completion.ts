@@ -3,10 +3,16 @@ import { toolUses, type Process } from '../../src/plugin-api/index.js';
 /** OpenAI's `created` is in seconds. */
 export const seconds = (ms: number) => Math.floor(ms / 1000);
 
-export const completionId = (p: Process) => `chatcmpl-llmos-${p.pid}`;
+/** One request's id: its first process's pid (n > 1 siblings share it). */
+export const completionId = (p: Process, prefix = 'chatcmpl') => `${prefix}-llmos-${p.pid}`;
 
-export function usageOf(p: Process) {
-  const { prompt_tokens, completion_tokens } = p.usage;
+/** The model that ran the process: the allocator's choice for "auto". */
+export const modelOf = (p: Process) => p.model ?? p.task.model;
+
+export function usageOf(ps: readonly Process[]) {
+  let prompt_tokens = 0;
+  let completion_tokens = 0;
+  for (const p of ps) (prompt_tokens += p.usage.prompt_tokens), (completion_tokens += p.usage.completion_tokens);
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
 }
 
@@ -15,31 +21,33 @@ export function toolCallsOf(p: Process) {
   return toolUses(p.result?.content).map((b, index) => ({ index, id: b.id, type: 'function' as const, function: { name: b.name, arguments: JSON.stringify(b.input) } }));
 }
 
-/** The non-streaming response for an exited, successful process; tool calls come as message.tool_calls. */
-export function chatCompletion(p: Process) {
+/** The assistant message of one choice; tool calls as message.tool_calls, or as message.function_call for a legacy `functions` request. */
+function messageOf(p: Process, legacyFunctions: boolean) {
   const calls = toolCallsOf(p).map(({ index: _, ...c }) => c);
   const text = p.result?.text ?? '';
-  const message = { role: 'assistant' as const, content: calls.length && !text ? null : text, refusal: null, ...(calls.length && { tool_calls: calls }) };
+  const content = calls.length && !text ? null : text;
+  if (legacyFunctions && calls.length) return { role: 'assistant' as const, content, refusal: null, function_call: calls[0].function };
+  return { role: 'assistant' as const, content, refusal: null, ...(calls.length && { tool_calls: calls }) };
+}
+
+/** The finish reason; a legacy `functions` request gets "function_call" where tools would get "tool_calls". */
+export const finishOf = (p: Process, legacyFunctions = false) => {
+  const f = p.result?.finish_reason ?? 'stop';
+  return legacyFunctions && f === 'tool_calls' ? 'function_call' : f;
+};
+
+/** The non-streaming response for exited, successful sibling processes: one choice each. */
+export function chatCompletion(ps: readonly Process[], legacyFunctions = false) {
   return {
-    id: completionId(p),
+    id: completionId(ps[0]),
     object: 'chat.completion' as const,
-    created: seconds(p.created),
-    model: p.model ?? p.task.model,
-    choices: [{ index: 0, message, finish_reason: p.result?.finish_reason ?? 'stop', logprobs: null }],
-    usage: usageOf(p),
+    created: seconds(ps[0].created),
+    model: modelOf(ps[0]),
+    choices: ps.map((p, index) => ({ index, message: messageOf(p, legacyFunctions), finish_reason: finishOf(p, legacyFunctions), logprobs: p.result?.logprobs ?? null })),
+    usage: usageOf(ps),
     system_fingerprint: null,
   };
 }
 
-/** One SSE event carrying a chat.completion.chunk. */
-export function chunkEvent(p: Process, delta: Record<string, unknown> | null, finishReason: string | null = null, usage?: ReturnType<typeof usageOf>): string {
-  const body = {
-    id: completionId(p),
-    object: 'chat.completion.chunk',
-    created: seconds(p.created),
-    model: p.model ?? p.task.model,
-    choices: delta ? [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] : [],
-    ...(usage && { usage }),
-  };
-  return `data: ${JSON.stringify(body)}\n\n`;
-}
+/** One SSE event. */
+export const sse = (body: unknown) => `data: ${JSON.stringify(body)}\n\n`;

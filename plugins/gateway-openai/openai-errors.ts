@@ -1,36 +1,79 @@
-import { toLlmosError, type Process } from '../../src/plugin-api/index.js';
+import { toLlmosError, type HttpRefusal, type Process } from '../../src/plugin-api/index.js';
 
 /** OpenAI's error body: {error: {message, type, param, code}}, with our LLMOS_E code as `code`. */
 export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string };
 }
 
-/** HTTP status and OpenAI error type for each LLMOS code; anything else is a 500 server_error. */
-const STATUS: Record<string, [number, string]> = {
-  LLMOS_EINVAL: [400, 'invalid_request_error'],
-  LLMOS_ETOOBIG: [413, 'invalid_request_error'],
-  LLMOS_ECONTEXT: [400, 'invalid_request_error'],
-  LLMOS_ENOMODEL: [404, 'invalid_request_error'],
-  LLMOS_ENOPROC: [404, 'invalid_request_error'],
-  LLMOS_EPERM: [403, 'permission_error'],
-  LLMOS_EQUEUEFULL: [429, 'rate_limit_error'],
-  LLMOS_ERATELIMIT: [429, 'rate_limit_error'],
-  LLMOS_EBUDGET: [429, 'insufficient_quota'],
-  LLMOS_EKILLED: [499, 'server_error'],
-  LLMOS_ETIMEDOUT: [504, 'server_error'],
-  LLMOS_EUPSTREAM: [502, 'server_error'],
-  LLMOS_EUNAVAILABLE: [503, 'server_error'],
+/** An OpenAI error: status, body and the headers that go with it (Retry-After and x-ratelimit-* on 429). */
+export interface OpenAiError {
+  status: number;
+  body: OpenAiErrorBody;
+  headers: Record<string, string>;
+}
+
+/** HTTP status for each LLMOS code; anything else is a 500. */
+const STATUS: Record<string, number> = {
+  LLMOS_EINVAL: 400,
+  LLMOS_ETOOBIG: 413,
+  LLMOS_ECONTEXT: 400,
+  LLMOS_ENOMODEL: 404,
+  LLMOS_ENOPROC: 404,
+  LLMOS_ENOSYS: 404,
+  LLMOS_EPERM: 403,
+  LLMOS_EQUEUEFULL: 429,
+  LLMOS_ERATELIMIT: 429,
+  LLMOS_EBUDGET: 429,
+  LLMOS_EKILLED: 499,
+  LLMOS_ETIMEDOUT: 504,
+  LLMOS_EUPSTREAM: 502,
+  LLMOS_EUNAVAILABLE: 503,
 };
 
-export function openAiError(e: { code: string; message: string }): { status: number; body: OpenAiErrorBody } {
-  const [status, type] = STATUS[e.code] ?? [500, 'server_error'];
-  return { status, body: { error: { message: e.message, type, param: null, code: e.code } } };
+/** OpenAI's error type for a status, as its SDKs and docs name them. */
+function typeOf(status: number, code: string): string {
+  if (code === 'LLMOS_EBUDGET') return 'insufficient_quota';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  return status >= 500 || status === 499 ? 'server_error' : 'invalid_request_error';
 }
+
+/** Advice written for MCP clients, said the gateway's way. */
+const MCP_ADVICE: Array<[RegExp, string]> = [
+  [/List models with model_list, or register one with model_register\./, 'List the models this gateway serves with GET /v1/models.'],
+  [/\bmodel_list\b/g, 'GET /v1/models'],
+  [/\bspawn(ed)? with model "auto"/g, 'send model "auto"'],
+  [/\bspawn without tools\b/g, 'send no tools'],
+];
+const forGateway = (message: string) => MCP_ADVICE.reduce((m, [re, to]) => m.replace(re, to), message);
+
+/** Retry-After and x-ratelimit-* for a 429: when to retry, and the limit that was hit where it is known. */
+function rateHeaders(code: string, data: Record<string, unknown>): Record<string, string> {
+  const retryS = Math.max(1, Math.ceil(Number(data.retry_after_ms ?? 1000) / 1000));
+  const h: Record<string, string> = { 'retry-after': String(retryS), 'x-ratelimit-reset-requests': `${retryS}s` };
+  if (code === 'LLMOS_EQUEUEFULL' && typeof data.max === 'number') Object.assign(h, { 'x-ratelimit-limit-requests': String(data.max), 'x-ratelimit-remaining-requests': '0' });
+  const budget = data.budget as { tokens?: number } | undefined;
+  if (code === 'LLMOS_EBUDGET' && budget?.tokens !== undefined) {
+    const spent = (data.spent as { tokens: number }).tokens + (data.reserved as { tokens: number }).tokens;
+    Object.assign(h, { 'x-ratelimit-limit-tokens': String(budget.tokens), 'x-ratelimit-remaining-tokens': String(Math.max(0, budget.tokens - spent)) });
+  }
+  return h;
+}
+
+export function openAiError(e: { code: string; message: string; data?: Record<string, unknown> }, status = STATUS[e.code] ?? 500, param: string | null = null): OpenAiError {
+  const body = { error: { message: forGateway(e.message), type: typeOf(status, e.code), param, code: e.code } };
+  return { status, body, headers: status === 429 ? rateHeaders(e.code, e.data ?? {}) : {} };
+}
+
+/** A refusal of the HTTP transport (auth, limits, unknown path, bad body) as OpenAI's body. */
+export const openAiRefusal = (e: HttpRefusal): OpenAiErrorBody => openAiError(e, e.status).body;
+
+/** An error as OpenAI's; `param` is the request field it names, when the error's data.param says. */
+const withParam = (e: { code: string; message: string; data?: Record<string, unknown> }) => openAiError(e, undefined, typeof e.data?.param === 'string' ? e.data.param : null);
 
 /** The error of a process that exited other than ok. */
-export const exitError = (p: Process) => openAiError(p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${p.pid} exited ${p.exit} without an error` });
+export const exitError = (p: Process) => withParam(p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${p.pid} exited ${p.exit} without an error` });
 
 /** Any thrown value as an OpenAI error; non-LLMOS errors become LLMOS_EINTERNAL. */
-export function toOpenAiError(e: unknown): { status: number; body: OpenAiErrorBody } {
-  return openAiError(toLlmosError(e));
-}
+export const toOpenAiError = (e: unknown): OpenAiError => withParam(toLlmosError(e));

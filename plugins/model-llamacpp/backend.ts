@@ -8,9 +8,10 @@ import {
   type Llama,
   type LlamaGrammar,
   type LlamaContext,
+  type LlamaEmbeddingContext,
   type LlamaModel,
 } from 'node-llama-cpp';
-import { blocksOf, contentText, LlmosError, needsTools, type Completion, type CompleteOptions, type CompletionRequest, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type ResponseFormat } from '../../src/plugin-api/index.js';
+import { blocksOf, contentText, LlmosError, needsTools, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type ResponseFormat } from '../../src/plugin-api/index.js';
 
 export interface LlamaCppSettings {
   /** Finds the GGUF when start() runs; throws an LlmosError naming the fix when there is none. */
@@ -74,6 +75,7 @@ export class LlamaCppBackend implements ModelBackend {
   private llama?: Llama;
   private model?: LlamaModel;
   private context?: LlamaContext;
+  private embedder?: Promise<LlamaEmbeddingContext>;
   private wrapper?: ChatWrapper;
   private lanes: Lane[] = [];
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
@@ -134,6 +136,7 @@ export class LlamaCppBackend implements ModelBackend {
         temperature: request.temperature,
         seed: request.seed,
         customStopTriggers: request.stop?.length ? request.stop : undefined,
+        ...((request.presence_penalty || request.frequency_penalty) && { repeatPenalty: { presencePenalty: request.presence_penalty, frequencyPenalty: request.frequency_penalty } }),
         signal,
         ...(grammar && { grammar }),
         onToken: (tokens) => void (completionTokens += tokens.length),
@@ -169,6 +172,21 @@ export class LlamaCppBackend implements ModelBackend {
     return g;
   }
 
+  /** Vectors from an embedding context of the same model, made on first use; texts are embedded one after another. */
+  async embed(texts: string[], { signal }: { signal: AbortSignal }): Promise<Embeddings> {
+    await this.start();
+    this.embedder ??= this.model!.createEmbeddingContext({ contextSize: this.settings.contextSize, threads: this.settings.threads || undefined });
+    const ctx = await this.embedder;
+    const embeddings: number[][] = [];
+    let tokens = 0;
+    for (const t of texts) {
+      signal.throwIfAborted();
+      tokens += this.model!.tokenize(t).length;
+      embeddings.push([...(await ctx.getEmbeddingFor(t)).vector]);
+    }
+    return { embeddings, usage: { prompt_tokens: tokens } };
+  }
+
   /** Tokens of `text` in the model's own tokenizer (no chat template). */
   async countTokens(text: string): Promise<number> {
     await this.start();
@@ -187,6 +205,7 @@ export class LlamaCppBackend implements ModelBackend {
     this.closed = true;
     await this.loading?.catch(() => undefined);
     for (const l of this.lanes) l.chat.dispose();
+    await (await this.embedder?.catch(() => undefined))?.dispose();
     this.lanes = [];
     await this.context?.dispose();
     await this.model?.dispose();

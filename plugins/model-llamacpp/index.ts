@@ -53,6 +53,7 @@ export default definePlugin({
           domains: o.domains,
           streaming: true,
           tool_calling: false,
+          embeddings: true,
         },
         pricing: { input_per_1k: 0, output_per_1k: 0 },
         expected_tokens_per_s: o.expected_tokens_per_s,

@@ -1,5 +1,5 @@
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
-import { estimateTokens, messagesText, LlmosError, type Completion, type ContentBlock, type CompleteOptions, type CompletionRequest, type ModelBackend, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
+import { estimateTokens, messagesText, LlmosError, type Completion, type ContentBlock, type CompleteOptions, type CompletionRequest, type Embeddings, type ModelBackend, type TokenLogprobs, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
 import { answerBlocks, toOpenAiExtras, toOpenAiMessages, toolUseOf } from './chat-format.js';
 import { upstreamError } from './errors.js';
 import type { OpenAIConnection } from './connection.js';
@@ -37,6 +37,9 @@ export class OpenAIBackend implements ModelBackend {
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(request.stop?.length ? { stop: request.stop } : {}),
+      ...(request.presence_penalty !== undefined && { presence_penalty: request.presence_penalty }),
+      ...(request.frequency_penalty !== undefined && { frequency_penalty: request.frequency_penalty }),
+      ...(request.logprobs && { logprobs: true, ...(request.top_logprobs !== undefined && { top_logprobs: request.top_logprobs }) }),
     };
     try {
       return onToken ? await this.streamed(params, request, signal, onToken) : await this.whole(params, request, signal);
@@ -52,6 +55,7 @@ export class OpenAIBackend implements ModelBackend {
     let finish: string | undefined;
     let usage: Completion['usage'] | undefined;
     const calls: Array<{ id?: string; name?: string; arguments: string }> = [];
+    const logprobs: NonNullable<TokenLogprobs['content']> = [];
     const stream = await this.client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal });
     for await (const chunk of stream) {
       if (chunk.usage) usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
@@ -69,6 +73,7 @@ export class OpenAIBackend implements ModelBackend {
         c.name ??= d.function?.name;
         c.arguments += d.function?.arguments ?? '';
       }
+      if (choice.logprobs?.content) logprobs.push(...choice.logprobs.content);
       if (choice.finish_reason) finish = choice.finish_reason;
     }
     // The openai stream ends quietly when its signal aborts; a partial answer is not a result.
@@ -77,7 +82,13 @@ export class OpenAIBackend implements ModelBackend {
       throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id}: the stream ended without a finish_reason (truncated or not an OpenAI chat stream); retrying.`, { retryable: true });
     // Servers that ignore include_usage get the kernel's estimate for the prompt and one token per streamed chunk.
     const content = answerBlocks(text, calls.filter(Boolean).map((c) => toolUseOf(this.info.id, c)));
-    return { text, ...(content && { content }), usage: usage ?? { prompt_tokens: promptEstimate(request), completion_tokens: chunks }, finish_reason: finish };
+    return {
+      text,
+      ...(content && { content }),
+      usage: usage ?? { prompt_tokens: promptEstimate(request), completion_tokens: chunks },
+      finish_reason: finish,
+      ...(request.logprobs && { logprobs: { content: logprobs } }),
+    };
   }
 
   private async whole(params: ChatCompletionCreateParamsBase, request: CompletionRequest, signal: AbortSignal): Promise<Completion> {
@@ -93,7 +104,20 @@ export class OpenAIBackend implements ModelBackend {
       ...(content && { content }),
       usage: r.usage ? { prompt_tokens: r.usage.prompt_tokens, completion_tokens: r.usage.completion_tokens } : { prompt_tokens: promptEstimate(request), completion_tokens: estimateTokens(text) },
       finish_reason: choice.finish_reason,
+      ...(request.logprobs && choice.logprobs && { logprobs: { content: choice.logprobs.content ?? null } }),
     };
+  }
+
+  /** POST /embeddings upstream, float vectors in input order. */
+  async embed(texts: string[], { signal }: { signal: AbortSignal }): Promise<Embeddings> {
+    try {
+      const r = await this.client.embeddings.create({ model: this.upstreamModel, input: texts, encoding_format: 'float' }, { signal });
+      const vectors = [...r.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+      return { embeddings: vectors, usage: { prompt_tokens: r.usage?.prompt_tokens ?? estimateTokens(texts.join('\n')) } };
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      throw upstreamError(this.info.id, e);
+    }
   }
 
   /** The endpoint answers GET /models with a JSON model list within the health timeout. */

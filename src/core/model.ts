@@ -17,6 +17,10 @@ export interface ModelInfo {
     streaming: boolean;
     /** It takes `tools` and answers with tool_use blocks; tasks with tools are placed only on such models. */
     tool_calling: boolean;
+    /** It returns log probabilities of answer tokens (CompletionRequest.logprobs); absent means no. */
+    logprobs?: boolean;
+    /** It implements ModelBackend.embed; absent means no. */
+    embeddings?: boolean;
   };
   /** US dollars per 1,000 tokens. */
   pricing: { input_per_1k: number; output_per_1k: number };
@@ -41,6 +45,11 @@ export interface CompletionRequest {
   temperature?: number;
   seed?: number;
   stop?: string[];
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  /** Return log probabilities (with top_logprobs alternatives); set only for a model with capabilities.logprobs. */
+  logprobs?: boolean;
+  top_logprobs?: number;
   /** Tools the model may call; set only when the task has tools. */
   tools?: ToolDefinition[];
   tool_choice?: ToolChoice;
@@ -57,6 +66,26 @@ export interface Completion {
   usage: { prompt_tokens: number; completion_tokens: number };
   /** 'tool_calls' when the answer holds tool_use blocks the caller should run. */
   finish_reason: 'stop' | 'length' | 'tool_calls' | string;
+  /** Log probabilities of the answer's tokens, when the request asked for them. */
+  logprobs?: TokenLogprobs;
+  /** One vector per text of an embed call. */
+  embeddings?: number[][];
+}
+
+/** One token's log probability, as OpenAI reports it. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[] | null;
+}
+export interface TokenLogprobs {
+  content: Array<TokenLogprob & { top_logprobs: TokenLogprob[] }> | null;
+}
+
+/** The vectors of an embed call and the tokens it read. */
+export interface Embeddings {
+  embeddings: number[][];
+  usage: { prompt_tokens: number };
 }
 
 /** The request a task makes of a model, with max_tokens already capped for that model. */
@@ -67,6 +96,10 @@ export function completionRequest(task: Task, messages: Message[], maxTokens: nu
     temperature: task.temperature,
     seed: task.seed,
     metadata: task.metadata,
+    ...(task.stop?.length && { stop: task.stop }),
+    ...(task.presence_penalty !== undefined && { presence_penalty: task.presence_penalty }),
+    ...(task.frequency_penalty !== undefined && { frequency_penalty: task.frequency_penalty }),
+    ...(task.logprobs && { logprobs: true, ...(task.top_logprobs !== undefined && { top_logprobs: task.top_logprobs }) }),
     ...(task.tools?.length ? { tools: task.tools, ...(task.tool_choice && { tool_choice: task.tool_choice }) } : {}),
     ...(task.response_format && { response_format: task.response_format }),
   };
@@ -94,6 +127,12 @@ export interface ModelBackend {
   readonly info: ModelInfo;
   complete(request: CompletionRequest, options: CompleteOptions): Promise<Completion>;
   health(): Promise<ModelHealth>;
+  /**
+   * Embeds texts, one vector each, in order; present exactly when
+   * info.capabilities.embeddings is set. The kernel calls it for a task with
+   * `embed`, admitted and charged like a completion (usage.prompt_tokens).
+   */
+  embed?(texts: string[], options: { signal: AbortSignal }): Promise<Embeddings>;
   /** Token count of a text in this model's tokenizer; estimated by the kernel when absent. */
   countTokens?(text: string): number | Promise<number>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ContentBlockSchema, type ContentBlock } from './message.js';
-import type { Completion } from './model.js';
+import type { Completion, TokenLogprobs } from './model.js';
 import type { Task } from './task.js';
 
 /**
@@ -36,10 +36,20 @@ export interface ProcResult {
   /** The answer as blocks when it has more than text (tool_use); see Completion.content. */
   content?: ContentBlock[];
   finish_reason: string;
+  /** Set when the task asked for logprobs. */
+  logprobs?: TokenLogprobs;
+  /** Set for an embed task: one vector per text. */
+  embeddings?: number[][];
 }
 
 /** What a successful call leaves on its process. */
-export const resultOf = (c: Completion): ProcResult => ({ text: c.text, ...(c.content && { content: c.content }), finish_reason: c.finish_reason });
+export const resultOf = (c: Completion): ProcResult => ({
+  text: c.text,
+  ...(c.content && { content: c.content }),
+  finish_reason: c.finish_reason,
+  ...(c.logprobs && { logprobs: c.logprobs }),
+  ...(c.embeddings && { embeddings: c.embeddings }),
+});
 
 /**
  * A process as everything outside the kernel sees it: read-only. The kernel

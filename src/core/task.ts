@@ -28,6 +28,12 @@ export const TaskFields = z.object({
   max_tokens: z.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_TOKENS),
   temperature: z.number().min(0).max(2).optional(),
   seed: z.number().int().optional(),
+  stop: z.array(z.string().min(1).max(256)).max(4).optional().describe('Up to 4 sequences that end the answer where they appear (not included).'),
+  presence_penalty: z.number().min(-2).max(2).optional(),
+  frequency_penalty: z.number().min(-2).max(2).optional(),
+  logprobs: z.boolean().optional().describe('Return the log probability of each answer token; only models with capabilities.logprobs run such a task.'),
+  top_logprobs: z.number().int().min(0).max(20).optional().describe('With logprobs, the most likely alternatives per token.'),
+  embed: z.array(z.string()).min(1).max(2048).optional().describe('Texts to embed instead of a completion: result.embeddings holds one vector each. Give embed instead of prompt/messages; only models with capabilities.embeddings run it.'),
   tools: z.array(ToolDefinitionSchema).max(MAX_TOOLS).optional().describe(`Tools the model may call (at most ${MAX_TOOLS}); its calls come back as tool_use blocks in result.content.`),
   tool_choice: ToolChoiceSchema.optional().describe('"auto" (default with tools), "none", "required", or {type:"tool", name} for one tool.'),
   response_format: ResponseFormatSchema.optional().describe('Structured output: {type:"json_object"} or {type:"json_schema", name, schema, strict}.'),
@@ -35,9 +41,9 @@ export const TaskFields = z.object({
   metadata: z.record(z.string(), z.unknown()).default({}),
 });
 
-/** Exactly one of prompt and messages. */
-export const onePromptForm = (t: { prompt?: string; messages?: unknown[] }) => (t.prompt === undefined) !== (t.messages === undefined);
-export const onePromptFormError = { message: 'give exactly one of "prompt" or "messages"', path: ['prompt'] };
+/** Exactly one of prompt, messages and embed. */
+export const onePromptForm = (t: { prompt?: string; messages?: unknown[]; embed?: unknown[] }) => [t.prompt, t.messages, t.embed].filter((x) => x !== undefined).length === 1;
+export const onePromptFormError = { message: 'give exactly one of "prompt", "messages" or "embed"', path: ['prompt'] };
 
 /** A tool_choice that names a tool names one of `tools`; any other choice but "none" needs tools. */
 export const toolChoiceFits = (t: { tools?: Array<{ name: string }>; tool_choice?: z.infer<typeof ToolChoiceSchema> }) =>
@@ -60,6 +66,7 @@ export const messagesText = (messages: readonly Message[]): string => messages.m
 
 /** The text of a task for size estimates: its transcript, tool definitions and response schema. */
 export function taskText(task: Task): string {
+  if (task.embed) return task.embed.join('\n');
   const text = messagesText(taskMessages(task));
   const tools = task.tools?.length ? `\n${toolsText(task.tools)}` : '';
   const format = task.response_format?.type === 'json_schema' ? `\n${JSON.stringify(task.response_format.schema)}` : '';
@@ -68,6 +75,19 @@ export function taskText(task: Task): string {
 
 /** Whether the task offers the model tools it may call (so only tool_calling models can run it). */
 export const needsTools = (task: Pick<Task, 'tools' | 'tool_choice'>): boolean => !!task.tools?.length && task.tool_choice !== 'none';
+
+/** A capability a task may need of its model, and how a client would name it. */
+export const FEATURES = { tool_calling: 'tool calling', logprobs: 'logprobs', embeddings: 'embeddings' } as const;
+export type Feature = keyof typeof FEATURES;
+
+/** The capabilities a model must declare to run the task (a model that lacks one is never given it). */
+export function neededFeatures(task: Pick<Task, 'tools' | 'tool_choice' | 'logprobs' | 'embed'>): Feature[] {
+  const out: Feature[] = [];
+  if (task.embed) out.push('embeddings');
+  else if (needsTools(task)) out.push('tool_calling');
+  if (task.logprobs) out.push('logprobs');
+  return out;
+}
 
 /** Estimated tokens when a backend has no tokenizer: ~4 characters a token. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

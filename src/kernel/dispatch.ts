@@ -8,13 +8,16 @@ import { untilAborted } from './signal.js';
 import { exitFeedback, type Allocator } from '../core/allocator.js';
 import type { ModelInfo } from '../core/model.js';
 import type { Scheduler } from '../core/scheduler.js';
-import { needsTools } from '../core/task.js';
+import { FEATURES, neededFeatures, type Feature } from '../core/task.js';
 
-/** The models that take tools; fails when there are models but none does. */
-function toolCallers(all: ModelInfo[]): ModelInfo[] {
-  const ok = all.filter((m) => m.capabilities.tool_calling);
-  if (all.length && !ok.length) throw Errors.noModel('no ready model supports tool calling; register one with capabilities.tool_calling, or spawn without tools');
-  return ok;
+const has = (m: ModelInfo, features: readonly Feature[]) => features.every((f) => m.capabilities[f] === true);
+
+/** LLMOS_EINVAL naming what the task needs and the models that have it. */
+function lacking(what: string, features: readonly Feature[], all: ModelInfo[]): LlmosError {
+  const names = features.map((f) => FEATURES[f]).join(' and ');
+  const able = all.filter((m) => has(m, features)).map((m) => m.id);
+  const alt = able.length ? `use one of ${able.join(', ')} or "auto"` : `register a model with capabilities.${features.join(' and capabilities.')}`;
+  return new LlmosError('LLMOS_EINVAL', `${what} does not support ${names}, which this request needs; ${alt}, or leave ${names} out of the request.`, { param: features.includes('tool_calling') ? 'tools' : features[0] });
 }
 
 /** The active policies; swapped at runtime by sched_set / alloc_set. */
@@ -97,10 +100,14 @@ export class Dispatcher {
   /** Candidates for a task: healthy models (with tool_calling when it offers tools), or the one it asked for. */
   candidates(p: Process): ModelInfo[] {
     const all = this.models.available().filter((m) => !m.owner || m.owner === p.owner);
-    if (p.task.model === 'auto') return needsTools(p.task) ? toolCallers(all) : all;
+    const needs = neededFeatures(p.task);
+    if (p.task.model === 'auto') {
+      const ok = needs.length ? all.filter((m) => has(m, needs)) : all;
+      if (all.length && !ok.length) throw lacking('no ready model', needs, all);
+      return ok;
+    }
     const m = all.find((x) => x.id === p.task.model);
-    if (m && needsTools(p.task) && !m.capabilities.tool_calling)
-      throw new LlmosError('LLMOS_EINVAL', `model "${m.id}" does not support tool calling; use a model with capabilities.tool_calling, "auto", or spawn without tools.`);
+    if (m && !has(m, needs)) throw lacking(`model "${m.id}"`, needs.filter((f) => !has(m, [f])), all);
     if (m) return [m];
     const e = this.models.get(p.task.model);
     if (e?.backend.info.owner && e.backend.info.owner !== p.owner)

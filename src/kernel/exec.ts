@@ -137,10 +137,7 @@ export class Executor {
     timer.unref();
     try {
       if (p.signal.aborted) throw p.signal.reason; // killed between admission and here: the model is not called
-      const req = completionRequest(p.task, taskMessages(p.task), admission.maxTokens);
-      // Only stream when someone listens: an unstreamed call is cheaper for most backends.
-      const onToken = this.procs.wantsTokens(p) ? (text: string) => (p.streamed++, this.procs.emit('token', p, text)) : undefined;
-      return await backend.complete(req, { signal: call.signal, onToken }).catch((e: unknown) => {
+      return await this.request(p, backend, admission, call.signal).catch((e: unknown) => {
         admission.release(usedBy(e, admission.promptTokens, p.streamed, call.signal.aborted), backend.info);
         throw p.signal.aborted ? p.signal.reason : call.signal.aborted ? call.signal.reason : e;
       });
@@ -149,6 +146,19 @@ export class Executor {
       p.signal.removeEventListener('abort', onKill);
       p.callController = undefined;
     }
+  }
+
+  /** The backend call a task makes: embed for an embed task (an answer with no text, usage from its prompt), else complete. */
+  private async request(p: Process, backend: ModelBackend, admission: Admission, signal: AbortSignal): Promise<Completion> {
+    if (p.task.embed) {
+      if (!backend.embed) throw new LlmosError('LLMOS_EINVAL', `model ${backend.info.id} declares embeddings but cannot embed; use another model.`);
+      const out = await backend.embed(p.task.embed, { signal });
+      return { text: '', embeddings: out.embeddings, usage: { prompt_tokens: out.usage.prompt_tokens, completion_tokens: 0 }, finish_reason: 'stop' };
+    }
+    const req = completionRequest(p.task, taskMessages(p.task), admission.maxTokens);
+    // Only stream when someone listens: an unstreamed call is cheaper for most backends.
+    const onToken = this.procs.wantsTokens(p) ? (text: string) => (p.streamed++, this.procs.emit('token', p, text)) : undefined;
+    return backend.complete(req, { signal, onToken });
   }
 }
 

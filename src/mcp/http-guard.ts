@@ -1,6 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LlmosError } from '../core/errors.js';
+import type { HttpRefusal } from '../core/http.js';
+import { rpcRefusal } from './http-routes.js';
 import { AuthFailures } from './auth-failures.js';
 
 export const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -23,8 +25,11 @@ export interface Caller {
   authenticated: boolean;
 }
 
-const deny = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
-  void res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message } }));
+/** Writes a refusal in the protocol of the path (see PluginRoutes.refuse). */
+export type Refuse = (req: IncomingMessage, res: ServerResponse, e: HttpRefusal, headers?: Record<string, string>) => void;
+
+/** The refusal as JSON-RPC, for servers with no claimed paths. */
+const rpcRefuse: Refuse = (_req, res, e, headers = {}) => void res.writeHead(e.status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(rpcRefusal(e)));
 
 /** Compares HMAC digests under a per-process key: constant time, and the same work whatever the tokens' lengths. */
 function tokenMatcher(): (given: string, expected: string) => boolean {
@@ -80,7 +85,7 @@ function tokenOwner(o: GuardOptions): (given: string) => string | null | undefin
  * right one. /healthz passes without a token (but not with a wrong one).
  * next() gets the caller.
  */
-export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_000)) {
+export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_000), refuse: Refuse = rpcRefuse) {
   const hosts = new Set([...LOOPBACK, o.host, ...(o.allowedHosts ?? [])].map((h) => h.toLowerCase()));
   const originOk = originCheck(o.allowedOrigins ?? []);
   const whose = tokenOwner(o);
@@ -89,21 +94,21 @@ export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_00
     const healthz = req.url === '/healthz' || !!req.url?.startsWith('/healthz?');
     if (!healthz) {
       const hostname = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-      if (!hosts.has(hostname)) return deny(res, 403, `LLMOS_EPERM: Host "${hostname.slice(0, 100)}" is not allowed; add it to LLMOS_ALLOWED_HOSTS.`);
+      if (!hosts.has(hostname)) return refuse(req, res, { status: 403, code: 'LLMOS_EPERM', message: `Host "${hostname.slice(0, 100)}" is not allowed; add it to LLMOS_ALLOWED_HOSTS.` });
       const origin = req.headers.origin;
-      if (origin && !originOk(origin)) return deny(res, 403, `LLMOS_EPERM: Origin "${origin.slice(0, 100)}" is not allowed; add it to LLMOS_ALLOWED_ORIGINS.`);
+      if (origin && !originOk(origin)) return refuse(req, res, { status: 403, code: 'LLMOS_EPERM', message: `Origin "${origin.slice(0, 100)}" is not allowed; add it to LLMOS_ALLOWED_ORIGINS.` });
     }
     if (!needsToken) return next({ authenticated: false });
     const header = req.headers.authorization;
     if (healthz && header === undefined) return next({ authenticated: false });
     const addr = req.socket.remoteAddress ?? '?';
     const wait = failures.retryAfter(addr);
-    if (wait) return deny(res, 429, `LLMOS_ERATELIMIT: too many wrong bearer tokens from your address; retry after ${wait} s with the right one.`, { 'retry-after': String(wait) });
+    if (wait) return refuse(req, res, { status: 429, code: 'LLMOS_ERATELIMIT', message: `too many wrong bearer tokens from your address; retry after ${wait} s with the right one.` }, { 'retry-after': String(wait) });
     const m = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
     const user = m ? whose(m[1]) : undefined;
     if (user === undefined) {
       if (header !== undefined) failures.fail(addr);
-      return deny(res, 401, 'LLMOS_EPERM: missing or wrong bearer token; send "Authorization: Bearer <token>" with $LLMOS_AUTH_TOKEN or your token from LLMOS_AUTH_TOKENS.', { 'www-authenticate': 'Bearer' });
+      return refuse(req, res, { status: 401, code: 'LLMOS_EPERM', message: 'missing or wrong bearer token; send "Authorization: Bearer <token>" with $LLMOS_AUTH_TOKEN or your token from LLMOS_AUTH_TOKENS.' }, { 'www-authenticate': 'Bearer' });
     }
     next({ user: user ?? undefined, authenticated: true });
   };

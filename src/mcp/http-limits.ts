@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { params } from '../kernel/params.js';
+import type { Refuse } from './http-guard.js';
 
 /** The bounds of the HTTP transport; defaults from params (LLMOS_* variables), overridable per server. */
 export interface HttpLimits {
@@ -46,10 +47,10 @@ export function timeoutOptions(l: HttpLimits): ServerOptions {
 /**
  * Counts open connections per client address. A connection that opens while
  * its address already holds `max` is marked; its requests are answered 503
- * with LLMOS_EUNAVAILABLE and Connection: close by refuse(), before any
+ * with LLMOS_EUNAVAILABLE and Connection: close (in the path's protocol), before any
  * route runs. Returns refuse: true when it answered.
  */
-export function limitConnections(server: Server, max: number): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function limitConnections(server: Server, max: number, refuse: Refuse): (req: IncomingMessage, res: ServerResponse) => boolean {
   const open = new Map<string, number>();
   const over = new WeakSet<Socket>();
   server.on('connection', (socket: Socket) => {
@@ -65,8 +66,7 @@ export function limitConnections(server: Server, max: number): (req: IncomingMes
   });
   return (req, res) => {
     if (!over.has(req.socket)) return false;
-    const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `LLMOS_EUNAVAILABLE: your address holds over ${max} open connections; close some and retry (LLMOS_MAX_CONNECTIONS_PER_CLIENT).` } });
-    res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' }).end(body);
+    refuse(req, res, { status: 503, code: 'LLMOS_EUNAVAILABLE', message: `your address holds over ${max} open connections; close some and retry (LLMOS_MAX_CONNECTIONS_PER_CLIENT).` }, { connection: 'close', 'retry-after': '1' });
     return true;
   };
 }

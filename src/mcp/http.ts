@@ -6,7 +6,7 @@ import type { HttpRequest, HttpRoutes } from '../core/http.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
 import { AuthFailures } from './auth-failures.js';
-import { httpGuard, LOOPBACK, type GuardOptions } from './http-guard.js';
+import { httpGuard, LOOPBACK, type GuardOptions, type Refuse } from './http-guard.js';
 import { httpLimits, limitConnections, timeoutOptions, type HttpLimits } from './http-limits.js';
 import { PluginRoutes } from './http-routes.js';
 import { SessionTable } from './http-sessions.js';
@@ -55,9 +55,10 @@ function mcpApp(kernel: Kernel, sessions: SessionTable, limits: HttpLimits, auth
 function guardedServer(kernel: Kernel, o: HttpOptions, limits: HttpLimits, app: express.Express, authenticated: WeakSet<IncomingMessage>): HttpServer {
   const routes = new PluginRoutes(params.maxInputBytes * 4, kernel.log);
   for (const add of [...kernel.httpRoutes, ...(o.mount ? [o.mount] : [])]) add(routes);
-  const guard = httpGuard(o, new AuthFailures(limits.authMaxFailures, limits.authFailureWindowMs));
+  const refuse: Refuse = (req, res, e, headers) => routes.refuse(req, res, e, headers);
+  const guard = httpGuard(o, new AuthFailures(limits.authMaxFailures, limits.authFailureWindowMs), refuse);
   const server = createServer(timeoutOptions(limits));
-  const refused = limitConnections(server, limits.maxConnectionsPerClient);
+  const refused = limitConnections(server, limits.maxConnectionsPerClient, refuse);
   server.on('request', (req, res) => {
     if (refused(req, res)) return;
     guard(req, res, (caller) => {

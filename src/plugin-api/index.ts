@@ -9,12 +9,12 @@ export { definePlugin, type PluginDefinition, type PluginLifecycle, type PluginS
 export { PLUGIN_API_VERSION } from './version.js';
 export { renamedOptions, type OptionRenames } from './renamed-options.js';
 // contracts
-export { completionRequest, costOf, type ModelBackend, type ModelInfo, type ModelHealth, type Completion, type CompletionRequest, type CompleteOptions } from '../core/model.js';
+export { completionRequest, costOf, type ModelBackend, type ModelInfo, type ModelHealth, type Completion, type CompletionRequest, type CompleteOptions, type Embeddings, type TokenLogprobs } from '../core/model.js';
 export type { Scheduler, SchedulerFactory } from '../core/scheduler.js';
 export { checkParams, exitFeedback, type Allocator, type AllocatorFactory, type Allocation, type AllocationContext, type AllocationFeedback } from '../core/allocator.js';
 export type { Profiler, ProfiledField, TaskProfile } from '../core/profiler.js';
 export type { ClientSession, SessionHook } from '../core/session.js';
-export type { HttpHandler, HttpRequest, HttpRouter, HttpRoutes } from '../core/http.js';
+export type { HttpErrorFormat, HttpHandler, HttpRefusal, HttpRequest, HttpRouter, HttpRoutes } from '../core/http.js';
 export { modelFactoryToken, type ModelConfig, type ModelFactory } from '../core/model-factory.js';
 export { PERF_TABLE_TOKEN, type PerfTable, type PerfRow, type PerfSample, type PerfObservation } from '../core/perf.js';
 export * from '../core/knowledge.js';
@@ -23,7 +23,7 @@ export { defineSyscall, type Syscall, type SyscallContext, type SyscallAnnotatio
 export type { ResourceEntry, Reader } from '../core/resource.js';
 export { describeIssues, LlmosError, toLlmosError, type ErrorCode } from '../core/errors.js';
 export { exitStatusOf, procRecord, resultOf, ProcRecordSchema, type ProcView, type ProcView as Process, type ProcState, type ExitStatus, type ProcRecord, type ProcResult, type ProcWatchEvent } from '../core/process.js';
-export { DOMAIN_TAGS, estimateTokens, needsTools, onePromptForm, TASK_TYPES, messagesText, taskMessages, taskText, type Task, type TaskInput, type TaskType, type DomainTag } from '../core/task.js';
+export { DOMAIN_TAGS, estimateTokens, FEATURES, neededFeatures, needsTools, type Feature, onePromptForm, TASK_TYPES, messagesText, taskMessages, taskText, type Task, type TaskInput, type TaskType, type DomainTag } from '../core/task.js';
 export * from '../core/message.js';
 export type { KernelApi, ModelView, GroupHandle, Budget, BudgetState, Spend, ProcEventMap } from '../core/kernel-api.js';
 export type { ReadyQueue, ReadyQueueFactory, RunHost, RunOutcome, PidSource } from '../core/ready-queue.js';

@@ -44,6 +44,7 @@ def main() -> int:
     params.cpuparams_batch.n_threads = args.threads
     params.n_gpu_layers = 0
     params.ui = False
+    params.use_jinja = True  # the model's own chat template: tool_choice "required" yields real tool calls
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -1,0 +1,79 @@
+import type { ServerResponse } from 'node:http';
+import { LlmosError, type HttpRequest, type KernelApi, type Process, type SyscallContext } from '../../src/plugin-api/index.js';
+import { sendError, sendJson } from './http-out.js';
+import { exitError } from './openai-errors.js';
+import type { Plan, ResponseShape } from './shapes.js';
+import { streamTo } from './stream.js';
+
+const disconnected = (pid: number) => new LlmosError('LLMOS_EKILLED', `the client disconnected; process ${pid} was killed.`);
+const noProgress = () => {};
+
+/** Kills the siblings that have not exited. */
+export const killLive = (kernel: KernelApi, ps: readonly Process[], reason: (pid: number) => LlmosError = disconnected) => {
+  for (const p of ps) if (p.state !== 'exited') kernel.kill(p.pid, reason(p.pid));
+};
+
+/**
+ * Spawns the task `n` times through the syscall table's proc_spawn
+ * {wait:false}, as an MCP client would (spawn hooks, input size limit,
+ * permission checks, task validation). When one spawn fails, those already
+ * spawned are killed and the failure is thrown.
+ */
+async function spawnAll(kernel: KernelApi, plan: Plan, owner: string, signal: AbortSignal): Promise<Process[]> {
+  const ctx: SyscallContext = { owner, signal, progress: noProgress };
+  const ps: Process[] = [];
+  try {
+    for (let i = 0; i < plan.n; i++) ps.push(kernel.mustProc((await kernel.syscall('proc_spawn', { ...plan.task, wait: false }, ctx)).pid as number));
+  } catch (e) {
+    killLive(kernel, ps, (pid) => new LlmosError('LLMOS_EKILLED', `a sibling of process ${pid} could not be spawned; the request failed.`));
+    throw e;
+  }
+  return ps;
+}
+
+/** Answers once every sibling has exited: all ok is the whole response; the first failure kills the rest and is the answer. */
+function answerWhole(kernel: KernelApi, ps: Process[], res: ServerResponse, shape: ResponseShape, onEnd: () => void): () => void {
+  const headers = { 'x-llmos-pid': ps[0].pid };
+  let answered = false;
+  const check = () => {
+    if (answered) return;
+    const failed = ps.find((p) => p.state === 'exited' && p.exit !== 'ok');
+    if (!failed && ps.some((p) => p.state !== 'exited')) return;
+    answered = true;
+    onEnd();
+    if (!failed) return sendJson(res, 200, shape.whole(ps), headers);
+    killLive(kernel, ps, (pid) => new LlmosError('LLMOS_EKILLED', `sibling process ${failed.pid} failed; process ${pid} was killed.`));
+    const { status, body, headers: more } = exitError(failed);
+    sendJson(res, status, body, { ...headers, ...more });
+  };
+  const unwatch = ps.map((p) => kernel.watch(p.pid, (e) => e.type === 'state' && e.proc === p && p.state === 'exited' && check(), { tokens: false }));
+  queueMicrotask(check); // some ended while proc_spawn answered: after the caller holds unwatch
+  return () => unwatch.forEach((u) => u());
+}
+
+/**
+ * Serves one request as processes: parses it (`plan`), spawns its siblings
+ * owned by the caller (a named user's requests are theirs, budget
+ * included), answers whole or streamed. A client that disconnects before
+ * the end kills them.
+ */
+export async function serveAsProcesses(kernel: KernelApi, req: HttpRequest, res: ServerResponse, owner: string, plan: (body: unknown) => Plan): Promise<void> {
+  let ps: Process[];
+  let p: Plan;
+  const gone = new AbortController();
+  const onEarlyClose = () => gone.abort(new LlmosError('LLMOS_EKILLED', 'the client disconnected before its process was spawned.'));
+  res.once('close', onEarlyClose);
+  try {
+    p = plan(req.body);
+    ps = await spawnAll(kernel, p, req.user ? `user:${req.user}` : owner, gone.signal);
+  } catch (e) {
+    return sendError(res, e);
+  } finally {
+    res.off('close', onEarlyClose);
+  }
+  if (gone.signal.aborted) return killLive(kernel, ps);
+  const onClose = () => (killLive(kernel, ps), unwatch());
+  const done = () => (unwatch(), res.off('close', onClose));
+  const unwatch = p.stream ? streamTo(kernel, ps, res, p, done) : answerWhole(kernel, ps, res, p.shape, done);
+  res.once('close', onClose);
+}

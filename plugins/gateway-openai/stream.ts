@@ -1,0 +1,80 @@
+import type { ServerResponse } from 'node:http';
+import { LlmosError, type KernelApi, type Process } from '../../src/plugin-api/index.js';
+import { sendJson } from './http-out.js';
+import { exitError } from './openai-errors.js';
+import type { Plan } from './shapes.js';
+
+/** What was streamed of one choice. */
+interface ChoiceState {
+  opened: boolean;
+  ended: boolean;
+  sent: string;
+  /** The attempt whose tokens are streamed: a retried attempt's tokens would repeat text already sent. */
+  attempt: number;
+}
+
+/**
+ * Streams sibling processes as SSE events in the plan's shape. The headers
+ * go out when the first process runs, so the first event names the model
+ * that runs it (not "auto"), and a failure before any process ran (no
+ * model, budget) is still an HTTP error with its status. Each choice opens
+ * when its process runs, then streams the tokens of the first attempt that
+ * streams, then what of the final text was not sent, the finish reason;
+ * after the last, usage when asked and [DONE]. A failure after the headers
+ * went out is an {error} event (OpenAI clients raise it); it kills the
+ * siblings.
+ */
+export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, plan: Plan, onEnd: () => void): () => void {
+  const { shape } = plan;
+  const choices: ChoiceState[] = ps.map(() => ({ opened: false, ended: false, sent: '', attempt: -1 }));
+  let over = false;
+  const open = (i: number) => {
+    if (!res.headersSent) res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-llmos-pid': ps[0].pid });
+    if (!choices[i].opened) (choices[i].opened = true), res.write(shape.opening(ps, i));
+  };
+  const fail = (p: Process) => {
+    over = true;
+    for (const q of ps) if (q.state !== 'exited') kernel.kill(q.pid, new LlmosError('LLMOS_EKILLED', `sibling process ${p.pid} failed; process ${q.pid} was killed.`));
+    const err = exitError(p);
+    if (!res.headersSent) sendJson(res, err.status, err.body, { 'x-llmos-pid': ps[0].pid, ...err.headers });
+    else res.end(`data: ${JSON.stringify(err.body)}\n\n`);
+    onEnd();
+  };
+  const exited = (i: number) => {
+    const p = ps[i];
+    if (p.exit !== 'ok') return fail(p);
+    open(i);
+    const c = choices[i];
+    c.ended = true;
+    const text = p.result?.text ?? '';
+    res.write(shape.closing(ps, i, text.length > c.sent.length && text.startsWith(c.sent) ? text.slice(c.sent.length) : ''));
+    if (!choices.every((x) => x.ended)) return;
+    over = true;
+    if (plan.includeUsage) res.write(shape.usage(ps));
+    res.end('data: [DONE]\n\n');
+    onEnd();
+  };
+  const onToken = (i: number, text: string) => {
+    const p = ps[i];
+    const c = choices[i];
+    if (c.attempt === -1) c.attempt = p.attempts.length;
+    if (c.attempt !== p.attempts.length) return;
+    open(i);
+    c.sent += text;
+    res.write(shape.text(ps, i, text));
+  };
+  const step = (i: number) => {
+    if (over || choices[i].ended) return;
+    if (ps[i].state === 'exited') exited(i);
+    else if (ps[i].state === 'running') open(i);
+  };
+  const unwatch = ps.map((p, i) =>
+    kernel.watch(p.pid, (e) => {
+      if (e.proc !== p || over) return; // a child's event
+      if (e.type === 'token') onToken(i, e.text);
+      else step(i);
+    }),
+  );
+  queueMicrotask(() => ps.forEach((_, i) => step(i))); // some ran or ended while proc_spawn answered: after the caller holds unwatch
+  return () => unwatch.forEach((u) => u());
+}

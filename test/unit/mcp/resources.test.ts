@@ -91,15 +91,3 @@ describe('progress and cancellation', () => {
     expect(count).toBe(0);
   });
 });
-
-describe('logging', () => {
-  it('sends warnings to the client as MCP logging notifications', async () => {
-    const { LoggingMessageNotificationSchema } = await import('@modelcontextprotocol/sdk/types.js');
-    const { createLogger } = await import('../../../src/kernel/log.js');
-    const got: Array<{ level: string; data: unknown }> = [];
-    mcp.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.push(n.params));
-    createLogger('error').warn({ model: 'm1' }, 'model m1 is cooling down');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(got.some((g) => g.level === 'warning' && JSON.stringify(g.data).includes('cooling down'))).toBe(true);
-  });
-});

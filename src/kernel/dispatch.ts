@@ -23,6 +23,8 @@ export interface Policies {
   ready(): boolean;
   scheduler(): Scheduler;
   allocator(): Allocator;
+  /** Whether the owner's policy lets it run on the model. */
+  mayUseModel(owner: string, model: string): boolean;
 }
 
 /**
@@ -96,12 +98,14 @@ export class Dispatcher {
 
   /** Candidates for a task: healthy models (with tool_calling when it offers tools), or the one it asked for. */
   candidates(p: Process): ModelInfo[] {
-    const all = this.models.available().filter((m) => !m.owner || m.owner === p.owner);
+    const all = this.models.available().filter((m) => (!m.owner || m.owner === p.owner) && this.policy.mayUseModel(p.owner, m.id));
     if (p.task.model === 'auto') return needsTools(p.task) ? toolCallers(all) : all;
     const m = all.find((x) => x.id === p.task.model);
     if (m && needsTools(p.task) && !m.capabilities.tool_calling)
       throw new LlmosError('LLMOS_EINVAL', `model "${m.id}" does not support tool calling; use a model with capabilities.tool_calling, "auto", or spawn without tools.`);
     if (m) return [m];
+    if (!this.policy.mayUseModel(p.owner, p.task.model))
+      throw new LlmosError('LLMOS_EPERM', `the policy of "${p.owner}" does not allow model "${p.task.model}"; use "auto" or a model policy_get lists.`, { owner: p.owner, model: p.task.model });
     const e = this.models.get(p.task.model);
     if (e?.backend.info.owner && e.backend.info.owner !== p.owner)
       throw new LlmosError('LLMOS_EPERM', `model "${p.task.model}" belongs to another session; use your own models or "auto".`);

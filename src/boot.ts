@@ -11,6 +11,7 @@ import { readPluginConfig, withOptionOverrides, type PluginConfig, type PluginOp
 import { loadPlugins } from './loader/loader.js';
 import { packageRoot } from './loader/resolve.js';
 import type { PluginDefinition, Provides } from './plugin-api/plugin.js';
+import type { PolicyConfig } from './core/policy.js';
 
 export const VERSION: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
 
@@ -39,6 +40,8 @@ export interface BootOptions {
   start?: boolean;
   /** Admin owner patterns; default from LLMOS_ADMINS. */
   admins?: readonly string[];
+  /** Per-user policy; default the config's `policy` section. */
+  policy?: PolicyConfig;
   /** Load only the plugins that provide one of these kinds (and their dependencies). */
   provides?: readonly Provides[];
 }
@@ -46,11 +49,16 @@ export interface BootOptions {
 /** The composition root: a kernel with its core syscalls and every configured plugin started. */
 export async function boot(opts: BootOptions = {}): Promise<{ kernel: Kernel; stop: () => Promise<void> }> {
   checkEnvironment();
-  const kernel = new Kernel({ dataDir: dataDir(opts.dataDir), logger: opts.logger, version: VERSION, admins: opts.admins });
-  registerCoreSyscalls(kernel);
-  const config = typeof opts.config === 'string' ? readPluginConfig(opts.config) : (opts.config ?? { plugins: [], dir: process.cwd() });
-  const { stop } = await loadPlugins(kernel, config, { inline: opts.inline, startTimeoutMs: opts.startTimeoutMs, start: opts.start, provides: opts.provides });
-  return { kernel, stop };
+  const config: Pick<PluginConfig, 'plugins' | 'dir' | 'policy'> = typeof opts.config === 'string' ? readPluginConfig(opts.config) : (opts.config ?? { plugins: [], dir: process.cwd() });
+  const kernel = new Kernel({ dataDir: dataDir(opts.dataDir), logger: opts.logger, version: VERSION, admins: opts.admins, policy: opts.policy ?? config.policy });
+  try {
+    registerCoreSyscalls(kernel);
+    const { stop } = await loadPlugins(kernel, config, { inline: opts.inline, startTimeoutMs: opts.startTimeoutMs, start: opts.start, provides: opts.provides });
+    return { kernel, stop: async () => (await stop(), kernel.close()) };
+  } catch (e) {
+    kernel.close();
+    throw e;
+  }
 }
 
 export interface OfflineBootOptions {

@@ -1,8 +1,11 @@
 import { defineSyscall, z, type KernelApi, type SyscallContext } from '../../src/plugin-api/index.js';
 
 const Spend = z.object({ tokens: z.number(), cost_usd: z.number() });
+const Period = z.enum(['lifetime', 'daily', 'monthly']);
 export const BudgetSchema = z.object({
   owner: z.string(),
+  account: z.string().describe('Whose spend: the owner, or "anonymous", which every anonymous HTTP session shares (reconnecting gives no fresh budget).'),
+  period: Period.describe('Spent and reserved cover the current period (UTC).'),
   limit: z.object({ tokens: z.number().nullable(), cost_usd: z.number().nullable() }).describe('null means unlimited.'),
   spent: Spend,
   reserved: Spend.describe('Worst case of calls in flight, held until they settle.'),
@@ -17,6 +20,8 @@ export function budgetRecord(k: KernelApi, owner: string): z.infer<typeof Budget
   const left = (key: 'tokens' | 'cost_usd') => (b.limit[key] === undefined ? null : b.limit[key]! - b.spent[key] - b.reserved[key]);
   return {
     owner,
+    account: b.account,
+    period: b.period,
     limit: { tokens: b.limit.tokens ?? null, cost_usd: b.limit.cost_usd ?? null },
     spent: b.spent,
     reserved: b.reserved,
@@ -33,21 +38,24 @@ export const budgetSyscalls = (k: KernelApi) => [
     name: 'budget_set',
     title: 'Set a budget',
     description:
-      'Sets an owner\'s token and/or cost (USD) budget over the server\'s lifetime. A field left out keeps its current value; null removes that limit. Calls that could exceed it fail with LLMOS_EBUDGET before reaching the model. Admins may set any budget; other sessions may only lower their own.',
+      'Sets the token and/or cost (USD) budget of an owner\'s account, per period (lifetime, daily or monthly; kept across restarts and shared by every instance on the data dir). A field left out keeps its current value; null removes that limit. Calls that could exceed it fail with LLMOS_EBUDGET before reaching the model. Admins may set any budget; other sessions may only lower their own, and not a shared account\'s ("anonymous").',
     input: z.object({
       owner: Owner,
       tokens: z.number().int().min(0).nullable().optional().describe('Prompt + completion tokens; null for unlimited.'),
       cost_usd: z.number().min(0).nullable().optional().describe('US dollars; null for unlimited.'),
+      period: Period.optional().describe('When spend starts again from zero; left out keeps the current one.'),
     }),
     output: BudgetSchema,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    handler({ owner, tokens, cost_usd }, ctx) {
+    handler({ owner, tokens, cost_usd, period }, ctx) {
       const o = who(owner, ctx);
-      const cur = k.budget(o).limit;
+      const { limit: cur, account, period: curPeriod } = k.budget(o);
       const pick = (given: number | null | undefined, old: number | undefined) => (given === undefined ? old : given ?? undefined);
-      const next = { tokens: pick(tokens, cur.tokens), cost_usd: pick(cost_usd, cur.cost_usd) };
+      const next = { tokens: pick(tokens, cur.tokens), cost_usd: pick(cost_usd, cur.cost_usd), period: period ?? curPeriod };
       if (!k.isAdmin(ctx.owner)) {
         if (o !== ctx.owner) k.requireAdmin(ctx.owner, `budget_set for "${o}"`);
+        if (account !== o) k.requireAdmin(ctx.owner, `budget_set for the shared "${account}" account`);
+        if (next.period !== curPeriod) k.requireAdmin(ctx.owner, 'changing your budget\'s period');
         const raises = (key: 'tokens' | 'cost_usd') => cur[key] !== undefined && (next[key] === undefined || next[key]! > cur[key]!);
         if (raises('tokens') || raises('cost_usd')) k.requireAdmin(ctx.owner, 'raising or lifting your own budget');
       }

@@ -8,6 +8,8 @@ interface Owner {
   vtime: number;
   inHeap: boolean;
   order: number;
+  /** Picked processes not yet exited: their charge is corrected at exit. */
+  running: number;
 }
 
 /**
@@ -22,6 +24,11 @@ interface Owner {
  * Cost is tokens: prompt tokens + max_tokens when picked, corrected to the
  * tokens actually used when the process exits. Picks cost O(log owners) plus
  * the inner policy's pick.
+ *
+ * An owner's entry (its queue and virtual time) is freed once it has nothing
+ * queued and nothing running, so owners that come and go (one per anonymous
+ * HTTP session) do not pile up; when it returns it starts afresh at the
+ * system's virtual time, as any owner back from idle does.
  */
 export class FairScheduler implements Scheduler {
   readonly name = 'fair';
@@ -32,6 +39,8 @@ export class FairScheduler implements Scheduler {
   /** Picked pid → what its owner was charged, corrected on exit. */
   private readonly charged = new Map<number, number>();
   private seq = 0;
+  /** Order of the next owner made (ties in virtual time go to the older). */
+  private made = 0;
   private virtualTime = 0;
 
   constructor(
@@ -43,7 +52,7 @@ export class FairScheduler implements Scheduler {
   private owner(name: string): Owner {
     let o = this.owners.get(name);
     if (!o) {
-      o = { name, weight: this.weights[name] ?? this.defaultWeight, queue: this.makeInner(), vtime: 0, inHeap: false, order: this.owners.size };
+      o = { name, weight: this.weights[name] ?? this.defaultWeight, queue: this.makeInner(), vtime: 0, inHeap: false, order: this.made++, running: 0 };
       this.owners.set(name, o);
     }
     return o;
@@ -51,6 +60,7 @@ export class FairScheduler implements Scheduler {
 
   enqueue(p: Process): void {
     const o = this.owner(p.owner);
+    this.settleCharge(o, p); // a preempted process comes back: its earlier pick is settled like an exit
     o.queue.enqueue(p);
     this.queued.set(p.pid, { seq: this.seq++, owner: o });
     if (!o.inHeap) {
@@ -68,6 +78,7 @@ export class FairScheduler implements Scheduler {
       if (!o) break;
       if (o.queue.size() === 0) {
         o.inHeap = false;
+        this.freeIfIdle(o);
         continue;
       }
       picked = o.queue.pickNext(freeSlots, now);
@@ -78,6 +89,7 @@ export class FairScheduler implements Scheduler {
       this.queued.delete(picked.pid);
       const cost = estimateTokens(taskText(picked.task)) + picked.task.max_tokens;
       this.charged.set(picked.pid, cost);
+      o.running++;
       this.virtualTime = o.vtime;
       o.vtime += cost / o.weight;
       if (o.queue.size() > 0) this.backlog.push(o);
@@ -91,11 +103,28 @@ export class FairScheduler implements Scheduler {
     const o = this.owners.get(p.owner);
     if (!o) return;
     o.queue.onExit(p);
+    this.settleCharge(o, p);
+    this.freeIfIdle(o);
+  }
+
+  /** Corrects the owner's charge for a picked process to the tokens it used, once. */
+  private settleCharge(o: Owner, p: Process): void {
     const charged = this.charged.get(p.pid);
     if (charged === undefined) return;
     this.charged.delete(p.pid);
+    o.running--;
     const used = p.usage.prompt_tokens + p.usage.completion_tokens;
     o.vtime -= (charged - used) / o.weight;
+  }
+
+  /** Drops the owner's entry when nothing of it is queued or running. */
+  private freeIfIdle(o: Owner): void {
+    if (o.running === 0 && o.queue.size() === 0 && !o.inHeap) this.owners.delete(o.name);
+  }
+
+  /** Owners with an entry (a queue) now; for tests of what is freed. */
+  ownerCount(): number {
+    return this.owners.size;
   }
 
   reprioritize(pid: number): void {
@@ -106,7 +135,7 @@ export class FairScheduler implements Scheduler {
     const q = this.queued.get(pid);
     if (!q || !q.owner.queue.remove(pid)) return false;
     this.queued.delete(pid);
-    return true;
+    return true; // an owner left with an empty queue is dropped from the backlog, and freed, at the next pick
   }
 
   drain(): Process[] {

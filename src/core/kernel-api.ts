@@ -1,4 +1,5 @@
 import type { Allocator } from './allocator.js';
+import type { BudgetPeriod, OwnerPolicy } from './policy.js';
 import type { LlmosError } from './errors.js';
 import type { Logger } from './log.js';
 import type { ModelBackend, ModelHealth, ModelInfo } from './model.js';
@@ -23,16 +24,22 @@ export interface ModelView {
   readonly retiring: ReadonlyArray<{ version: string; inflight: number }>;
 }
 
-/** Budget limits of one owner; an absent field is unlimited. */
+/** Budget limits of one owner's account; an absent field is unlimited. */
 export interface Budget {
   tokens?: number;
   cost_usd?: number;
+  /** When spend starts again from zero (UTC); absent: the policy's, else lifetime. */
+  period?: BudgetPeriod;
 }
 export interface Spend {
   tokens: number;
   cost_usd: number;
 }
 export interface BudgetState {
+  /** Whose spend this is: the owner, or the account it shares (see accountOf). */
+  account: string;
+  /** The period spent and reserved cover. */
+  period: BudgetPeriod;
   limit: Budget;
   spent: Spend;
   /** Worst-case spend of calls in flight, reserved before each call. */
@@ -147,7 +154,10 @@ export interface KernelApi {
 
   // ── resources ──
   budget(owner: string): BudgetState;
+  /** Sets the limit of the owner's account; every anonymous HTTP session shares the "anonymous" account. */
   setBudget(owner: string, limit: Budget): void;
+  /** The owner's policy, each field from the most specific pattern that sets it (see PolicyTable). */
+  policy(owner: string): OwnerPolicy;
   /** Tells MCP subscribers of `uri` that the resource changed. */
   notify(uri: string): void;
 

@@ -29,7 +29,8 @@ export interface Admission {
 const NOTHING: TokenUsage = { prompt_tokens: 0, completion_tokens: 0 };
 
 /**
- * The admission step: context window, budget, rate limits and a slot, in
+ * The admission step: context window, budget, rate limits (the model's and
+ * the owner's account tpm) and a slot, in
  * that order, for one call of a process on one model. The process is BLOCKED
  * while it waits. Every await checks the process's signal: a kill rejects
  * with its reason, and nothing stays reserved or held.
@@ -54,12 +55,14 @@ export class Admitter {
     const need = promptTokens + maxTokens;
     const settle = budget.reserve({ tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) });
     try {
-      for (let d = this.res.rateDelay(m, need); d > 0; d = this.res.rateDelay(m, need)) {
+      const delay = () => Math.max(this.res.rateDelay(m, need), this.res.accountDelay(p.owner, need));
+      for (let d = delay(); d > 0; d = delay()) {
         services.log.debug({ model: m.id, wait: d }, 'blocked by a rate limit');
         await sleep(d, undefined, { signal });
       }
       const giveSlot = await this.res.acquire(m.id, signal);
       this.res.recordRate(m, need);
+      this.res.recordAccount(p.owner, need);
       return this.grant(p, m, promptTokens, maxTokens, (spend) => (settle(spend), giveSlot()));
     } catch (e) {
       settle({ tokens: 0, cost_usd: 0 });

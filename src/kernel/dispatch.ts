@@ -26,6 +26,8 @@ export interface Policies {
   ready(): boolean;
   scheduler(): Scheduler;
   allocator(): Allocator;
+  /** Whether the owner's policy lets it run on the model. */
+  mayUseModel(owner: string, model: string): boolean;
 }
 
 /**
@@ -99,7 +101,7 @@ export class Dispatcher {
 
   /** Candidates for a task: healthy models (with tool_calling when it offers tools), or the one it asked for. */
   candidates(p: Process): ModelInfo[] {
-    const all = this.models.available().filter((m) => !m.owner || m.owner === p.owner);
+    const all = this.models.available().filter((m) => (!m.owner || m.owner === p.owner) && this.policy.mayUseModel(p.owner, m.id));
     const needs = neededFeatures(p.task);
     if (p.task.model === 'auto') {
       const ok = needs.length ? all.filter((m) => has(m, needs)) : all;
@@ -109,6 +111,8 @@ export class Dispatcher {
     const m = all.find((x) => x.id === p.task.model);
     if (m && !has(m, needs)) throw lacking(`model "${m.id}"`, needs.filter((f) => !has(m, [f])), all);
     if (m) return [m];
+    if (!this.policy.mayUseModel(p.owner, p.task.model))
+      throw new LlmosError('LLMOS_EPERM', `the policy of "${p.owner}" does not allow model "${p.task.model}"; use "auto" or a model policy_get lists.`, { owner: p.owner, model: p.task.model });
     const e = this.models.get(p.task.model);
     if (e?.backend.info.owner && e.backend.info.owner !== p.owner)
       throw new LlmosError('LLMOS_EPERM', `model "${p.task.model}" belongs to another session; use your own models or "auto".`);

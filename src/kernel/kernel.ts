@@ -12,6 +12,11 @@ import { params } from './params.js';
 import { Process, ProcessTable } from './proc.js';
 import { PolicyRegistry } from './registry.js';
 import { ResourceManager } from './resources.js';
+import { Budgets } from './budgets.js';
+import { SpendLedger } from './ledger.js';
+import { PolicyTable } from './policy.js';
+import { QueueShares } from './queue-shares.js';
+import type { PolicyConfig } from '../core/policy.js';
 import { ResourceTable } from './resourcetable.js';
 import { Permissions } from './permissions.js';
 import { SyscallTable } from './syscall.js';
@@ -42,6 +47,8 @@ export interface KernelOptions {
   version?: string;
   /** Admin owner patterns; default from LLMOS_ADMINS (see Permissions). */
   admins?: readonly string[];
+  /** Per-user policy, the config's `policy` section (see PolicyTable). */
+  policy?: PolicyConfig;
 }
 
 export interface KernelEvents {
@@ -61,7 +68,12 @@ export class Kernel extends EventEmitter<KernelEvents> {
   readonly syscalls: SyscallTable;
   readonly resources = new ResourceTable();
   readonly models = new ModelTable();
-  readonly res = new ResourceManager();
+  /** Spend, budgets and run-time policy, shared by every instance on the data dir. */
+  readonly ledger: SpendLedger;
+  readonly policy: PolicyTable;
+  readonly res: ResourceManager;
+  /** Queued processes per account, for queue shares. */
+  readonly queueShares: QueueShares;
   readonly schedulers = new PolicyRegistry<Scheduler>('scheduler');
   readonly allocators = new PolicyRegistry<Allocator>('allocator');
   profiler?: Profiler;
@@ -98,7 +110,12 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.setMaxListeners(0);
     this.dataDir = opts.dataDir;
     this.perms = opts.admins ? new Permissions(opts.admins) : Permissions.fromEnv();
-    this.syscalls = new SyscallTable(this.perms);
+    this.ledger = new SpendLedger(this.dataDir);
+    this.policy = new PolicyTable(this.ledger);
+    this.policy.configure(opts.policy);
+    this.res = new ResourceManager(new Budgets(this.ledger, this.policy), this.policy);
+    this.queueShares = new QueueShares(this.procs);
+    this.syscalls = new SyscallTable(this.perms, this.policy);
     this.version = opts.version ?? '0.0.0';
     this.log = opts.logger ?? createLogger();
     this.warnings = warningsOf(this.log);
@@ -109,6 +126,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
       ready: () => this.schedulers.names().length > 0 && this.allocators.names().length > 0,
       scheduler: () => this.schedulers.active(),
       allocator: () => this.allocators.active(),
+      mayUseModel: (owner: string, model: string) => this.policy.mayUseModel(owner, model),
     };
     this.dispatcher = new Dispatcher(this.procs, this.models, this.res, this.exec, policies, this.log);
     this.localQueue = new LocalReadyQueue(() => this.schedulers.active(), this.dispatcher);
@@ -137,14 +155,27 @@ export class Kernel extends EventEmitter<KernelEvents> {
     const queued = queue.size(); // fails fast (LLMOS_EPLUGIN) when the local queue has no scheduler
     this.allocators.active(); // fails fast (LLMOS_EPLUGIN) when no allocator is loaded
     if (queued >= params.maxQueue) throw Errors.queueFull(params.maxQueue);
+    this.queueShares.check(owner, this.queueShare(owner), params.maxQueue);
     if (!this.models.all().length) throw Errors.noModel('no model is registered');
+    this.policy.requireModel(owner, task.model);
     if (task.model !== 'auto' && this.models.must(task.model).status === 'draining')
       throw new LlmosError('LLMOS_EUNAVAILABLE', `model "${task.model}" is draining before removal; use another model or "auto".`, { model: task.model });
+    this.res.countRequest(owner);
     const p = this.procs.alloc(this.profile(task), owner, ppid);
     if (task.deadline_ms) this.armDeadline(p, task.deadline_ms);
     this.procs.setState(p, 'ready');
     queue.push(p);
     return p;
+  }
+
+  /** How many queued processes the owner's account may have: its policy's max_queued, else an equal share of LLMOS_MAX_QUEUE. */
+  queueShare(owner: string): number {
+    return this.policy.resolve(owner).max_queued ?? Math.max(1, Math.ceil(params.maxQueue / params.queueShares));
+  }
+
+  /** Closes the ledger; call once, after the plugins stopped. */
+  close(): void {
+    this.ledger.close();
   }
 
   private refuseWhenDraining(): void {

@@ -34,6 +34,8 @@ export const params = {
   maxFinished: envInt('LLMOS_MAX_FINISHED', 1000),
   /** Processes waiting in the run queue before proc_spawn answers LLMOS_EQUEUEFULL. */
   maxQueue: envInt('LLMOS_MAX_QUEUE', 100_000),
+  /** Default queue share: an account may have at most ceil(maxQueue / queueShares) processes queued unless its policy sets max_queued. */
+  queueShares: envInt('LLMOS_QUEUE_SHARES', 4),
   maxInputBytes,
   /** Longest stdio line (one JSON-RPC message); a longer one is discarded and answered with -32600. */
   maxLineBytes: envInt('LLMOS_MAX_LINE_BYTES', maxInputBytes * 2),

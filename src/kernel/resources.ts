@@ -1,21 +1,10 @@
 import { LlmosError } from '../core/errors.js';
 import type { ModelInfo } from '../core/model.js';
+import { accountOf } from '../core/policy.js';
+import type { Budget, BudgetHandle, Budgets, BudgetView, Spend } from './budgets.js';
+import type { PolicyTable } from './policy.js';
 
-export interface Budget {
-  tokens?: number;
-  cost_usd?: number;
-}
-export interface Spend {
-  tokens: number;
-  cost_usd: number;
-}
-
-/** One owner's budget, bound to that owner: what the admission step reserves against and settles. */
-export interface BudgetHandle {
-  readonly owner: string;
-  /** Reserves a call's worst case or throws LLMOS_EBUDGET; returns settle(actual), which acts once. */
-  reserve(worst: Spend): (actual: Spend) => void;
-}
+export { formatSpend, type Budget, type BudgetHandle, type Spend } from './budgets.js';
 
 /** Per-model slot pool; waiters are served first come, first served. */
 class Slots {
@@ -77,26 +66,23 @@ class MinuteWindow {
   }
 }
 
-/** A spend as people read it: tokens as a whole number, money in dollars to three significant digits (cents from $1). */
-export function formatSpend(k: keyof Spend, v: number): string {
-  if (k === 'tokens') return String(Math.round(v));
-  return `$${Math.abs(v) >= 1 ? v.toFixed(2) : String(+v.toPrecision(3))}`;
-}
-
 /**
- * Slots, rate limits, token and cost budgets, and context-window admission.
- * Budgets are reserved at their worst case BEFORE a call and settled after,
- * so no owner's budget is ever overspent, even with calls in flight.
+ * Slots, rate limits (each model's, and each account's from its policy),
+ * token and cost budgets (see Budgets), and context-window admission.
  */
 export class ResourceManager {
   private readonly slots = new Map<string, Slots>();
   private readonly rpm = new Map<string, MinuteWindow>();
   private readonly tpm = new Map<string, MinuteWindow>();
-  private readonly budgets = new Map<string, Budget>();
-  private readonly spent = new Map<string, Spend>();
-  private readonly reserved = new Map<string, Spend>();
+  /** Per-account windows for the policy's rpm and tpm (see accountOf). */
+  private readonly accountRpm = new Map<string, MinuteWindow>();
+  private readonly accountTpm = new Map<string, MinuteWindow>();
 
-  constructor(private defaultBudget: Budget = {}) {}
+  /** Without budgets (tests of slots and rates alone), the budget methods throw. */
+  constructor(
+    private readonly budgets?: Budgets,
+    private readonly policy?: PolicyTable,
+  ) {}
 
   addModel(m: ModelInfo): void {
     const s = this.slots.get(m.id);
@@ -160,49 +146,62 @@ export class ResourceManager {
   }
 
   setBudget(owner: string, b: Budget): void {
-    this.budgets.set(owner, b);
+    this.mustBudgets().setBudget(owner, b);
   }
 
-  budget(owner: string): { limit: Budget; spent: Spend; reserved: Spend } {
-    return {
-      limit: this.budgets.get(owner) ?? this.defaultBudget,
-      spent: { ...(this.spent.get(owner) ?? { tokens: 0, cost_usd: 0 }) },
-      reserved: { ...(this.reserved.get(owner) ?? { tokens: 0, cost_usd: 0 }) },
-    };
+  budget(owner: string): BudgetView {
+    return this.mustBudgets().budget(owner);
   }
 
   /** The owner's budget as a handle (registered in each process's container). */
   handle(owner: string): BudgetHandle {
-    return { owner, reserve: (worst) => this.reserve(owner, worst) };
+    return this.mustBudgets().handle(owner);
+  }
+
+  /** Reserves the worst case of a call against the owner's budget or throws LLMOS_EBUDGET; returns settle(actual). */
+  reserve(owner: string, worst: Spend): (actual: Spend) => void {
+    return this.mustBudgets().reserve(owner, worst);
+  }
+
+  private mustBudgets(): Budgets {
+    if (!this.budgets) throw new LlmosError('LLMOS_EINTERNAL', 'this resource manager was made without budgets; this is a bug, please report it.');
+    return this.budgets;
   }
 
   /**
-   * Reserves the worst case of a call against the owner's budget or throws
-   * LLMOS_EBUDGET. Returns a settle function taking the actual spend.
+   * Counts one request (a spawn) of the owner's account against its policy's
+   * rpm, or throws LLMOS_ERATELIMIT with the wait, counting nothing.
    */
-  reserve(owner: string, worst: Spend): (actual: Spend) => void {
-    const { limit, spent, reserved } = this.budget(owner);
-    const over = (k: keyof Spend) => limit[k] !== undefined && spent[k] + reserved[k] + worst[k] > limit[k]!;
-    for (const k of ['tokens', 'cost_usd'] as const)
-      if (over(k))
-        throw new LlmosError(
-          'LLMOS_EBUDGET',
-          `owner "${owner}" would exceed its ${k} budget of ${formatSpend(k, limit[k]!)} (spent ${formatSpend(k, spent[k])}, in flight ${formatSpend(k, reserved[k])}, this call up to ${formatSpend(k, worst[k])}); lower max_tokens, pick a cheaper model, or raise the budget.`,
-          { owner, budget: limit, spent, reserved, needed: worst },
-        );
-    // Sums below 1e-12 are float dust from settling; they are zero.
-    const clean = (x: number) => (Math.abs(x) < 1e-12 ? 0 : x);
-    const add = (m: Map<string, Spend>, d: Spend, sign: number) => {
-      const cur = m.get(owner) ?? { tokens: 0, cost_usd: 0 };
-      m.set(owner, { tokens: cur.tokens + sign * d.tokens, cost_usd: clean(cur.cost_usd + sign * d.cost_usd) });
-    };
-    add(this.reserved, worst, 1);
-    let settled = false;
-    return (actual) => {
-      if (settled) return;
-      settled = true;
-      add(this.reserved, worst, -1);
-      add(this.spent, actual, 1);
-    };
+  countRequest(owner: string, now = Date.now()): void {
+    const rpm = this.policy?.resolve(owner).rpm;
+    if (!rpm) return;
+    const w = this.window(this.accountRpm, accountOf(owner));
+    const wait = w.waitFor(now, 1, rpm);
+    if (wait > 0)
+      throw new LlmosError('LLMOS_ERATELIMIT', `"${owner}" has made its ${rpm} requests of this minute (policy rpm); retry in ${Math.ceil(wait / 1000)} s, or ask an admin to raise rpm with policy_set.`, { owner, rpm, retry_after_ms: wait });
+    w.add(now, 1);
+  }
+
+  /** Ms until the owner's account tpm admits `tokens` more; LLMOS_ERATELIMIT when one call alone exceeds it. */
+  accountDelay(owner: string, tokens: number, now = Date.now()): number {
+    const tpm = this.policy?.resolve(owner).tpm;
+    if (!tpm) return 0;
+    if (tokens > tpm)
+      throw new LlmosError('LLMOS_ERATELIMIT', `this call needs up to ${tokens} tokens, over the ${tpm} tokens per minute "${owner}" may use (policy tpm); lower max_tokens or shorten the prompt.`, { owner, tpm, needed: tokens });
+    return this.window(this.accountTpm, accountOf(owner)).waitFor(now, tokens, tpm);
+  }
+
+  /** Counts an admitted call's tokens against the owner's account tpm. */
+  recordAccount(owner: string, tokens: number, now = Date.now()): void {
+    if (this.policy?.resolve(owner).tpm) this.window(this.accountTpm, accountOf(owner)).add(now, tokens);
+  }
+
+  /** The account's window, made on first use; windows of accounts idle for a minute are dropped, so none is kept forever. */
+  private window(m: Map<string, MinuteWindow>, account: string): MinuteWindow {
+    const now = Date.now();
+    for (const [a, w] of m) if (a !== account && w.total(now) === 0) m.delete(a);
+    let w = m.get(account);
+    if (!w) m.set(account, (w = new MinuteWindow()));
+    return w;
   }
 }

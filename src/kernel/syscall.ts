@@ -3,13 +3,18 @@ import type { Syscall, SyscallContext } from '../core/syscall.js';
 import { checkInputShape } from './input-guard.js';
 import { params } from './params.js';
 import type { Permissions } from './permissions.js';
+import type { PolicyTable } from './policy.js';
 
 const NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
 
 export class SyscallTable {
   private readonly table = new Map<string, Syscall>();
 
-  constructor(private readonly perms: Permissions) {}
+  constructor(
+    private readonly perms: Permissions,
+    /** Per-user policy: which syscalls a non-admin owner may call. */
+    private readonly policy?: PolicyTable,
+  ) {}
 
   /** Adds a syscall; names are unique across the kernel and every plugin. */
   add(s: Syscall<any, any>): void {
@@ -28,13 +33,15 @@ export class SyscallTable {
   }
 
   /**
-   * The one entry point: look up, check size, validate input, call, validate
+   * The one entry point: look up, check permission (admin, else the
+   * owner's policy), check size, validate input, call, validate
    * output. Every failure comes back as an LlmosError, never as a raw throw.
    */
   async dispatch(name: string, input: unknown, ctx: SyscallContext): Promise<Record<string, unknown>> {
     const s = this.table.get(name);
     if (!s) throw Errors.noSyscall(name, [...this.table.keys()]);
     if (s.admin) this.perms.requireAdmin(ctx.owner, name);
+    else if (!this.perms.isAdmin(ctx.owner)) this.policy?.requireSyscall(ctx.owner, name);
     checkInputShape(input, params.maxInputDepth, name);
     const bytes = Buffer.byteLength(JSON.stringify(input ?? {}) ?? '');
     if (bytes > params.maxInputBytes)

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { LlmosError } from '../core/errors.js';
 import { describeIssues } from '../core/errors.js';
+import { PolicyConfigSchema } from '../core/policy.js';
 
 export const PluginEntrySchema = z
   .object({
@@ -20,6 +21,9 @@ export const PluginConfigSchema = z
     scheduler: z.string().min(1).optional().describe('The active scheduler, by the name a plugin registered it under (e.g. "fcfs", "sjf"); default: the first one registered.'),
     allocator: z.string().min(1).optional().describe('The active allocator, by the name a plugin registered it under (e.g. "bandit", "rules"); default: the first one registered.'),
     plugins: z.array(PluginEntrySchema).describe('Plugins in load order; dependsOn may reorder them.'),
+    policy: PolicyConfigSchema.optional().describe(
+      'Per-user policy: owner pattern ("user:alice", "user:*", "anonymous", "stdio", "*") → syscalls, models, budget (tokens, cost_usd, period), rpm, tpm, max_queued. Each field comes from the most specific pattern that sets it. Admins change it at run time with policy_set.',
+    ),
   })
   .strict();
 export type PluginConfig = z.infer<typeof PluginConfigSchema> & { dir: string; file: string };

@@ -3,10 +3,11 @@ import type { Reader } from '../../core/resource.js';
 import { procRecord } from '../../core/process.js';
 import { procSyscalls } from './sysproc.js';
 import { sysInfo, sysSyscalls } from './sysinfo.js';
+import { policySyscalls } from './syspolicy.js';
 
 /** The kernel's own syscalls and resources; plugins add theirs through the same tables. */
 export function registerCoreSyscalls(k: Kernel): void {
-  for (const s of [...procSyscalls(k), ...sysSyscalls(k)]) k.syscalls.add(s);
+  for (const s of [...procSyscalls(k), ...sysSyscalls(k), ...policySyscalls(k)]) k.syscalls.add(s);
   k.resources.add({ name: 'sys', title: 'System', description: 'sys_info as a resource.', uri: 'llmos://sys', read: () => sysInfo(k) });
   k.resources.add({ name: 'plugins', title: 'Plugins', description: 'Loaded plugins and what each provides.', uri: 'llmos://plugins', read: () => ({ plugins: k.plugins }) });
   /** The newest 100 processes the reader may see. */

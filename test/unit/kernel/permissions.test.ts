@@ -77,13 +77,16 @@ describe('Permissions', () => {
   it('lets a session lower its own budget, but only an admin raise it or set another owner\'s', async () => {
     const { call, stop } = await shared();
     try {
-      await call('stdio', 'budget_set', { owner: 'http:a', tokens: 1000, cost_usd: 1 });
-      expect((await call('http:a', 'budget_set', { tokens: 500 })).limit).toEqual({ tokens: 500, cost_usd: 1 });
-      await expect(call('http:a', 'budget_set', { tokens: 800 })).rejects.toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringMatching(/raising or lifting your own budget/) });
-      await expect(call('http:a', 'budget_set', { cost_usd: null })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
-      await expect(call('http:a', 'budget_set', { owner: 'http:b', tokens: 0 })).rejects.toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringMatching(/budget_set for "http:b"/) });
+      await call('stdio', 'budget_set', { owner: 'user:a', tokens: 1000, cost_usd: 1 });
+      expect((await call('user:a', 'budget_set', { tokens: 500 })).limit).toEqual({ tokens: 500, cost_usd: 1 });
+      await expect(call('user:a', 'budget_set', { tokens: 800 })).rejects.toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringMatching(/raising or lifting your own budget/) });
+      await expect(call('user:a', 'budget_set', { cost_usd: null })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
+      await expect(call('user:a', 'budget_set', { owner: 'user:b', tokens: 0 })).rejects.toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringMatching(/budget_set for "user:b"/) });
+      expect((await call('user:b', 'budget_get', {})).limit).toEqual({ tokens: null, cost_usd: null });
+      expect((await call('stdio', 'budget_set', { owner: 'user:a', tokens: null })).limit).toEqual({ tokens: null, cost_usd: 1 });
+      // Anonymous sessions share one account: none of them may lower it for the others.
+      await expect(call('http:a', 'budget_set', { tokens: 0 })).rejects.toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringMatching(/shared "anonymous" account/) });
       expect((await call('http:b', 'budget_get', {})).limit).toEqual({ tokens: null, cost_usd: null });
-      expect((await call('stdio', 'budget_set', { owner: 'http:a', tokens: null })).limit).toEqual({ tokens: null, cost_usd: 1 });
     } finally {
       await stop();
     }

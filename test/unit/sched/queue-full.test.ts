@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 // params reads the environment once, at import: set the limit before the kernel loads.
 process.env.LLMOS_MAX_QUEUE = '3';
+process.env.LLMOS_QUEUE_SHARES = '1'; // one owner may fill the whole queue here: this is about the queue's own limit
 const { boot } = await import('../../../src/boot.js');
 const { EchoBackend, echoPlugin } = await import('../../fixtures/echo-backend.js');
 const { SCHEDULERS_CONFIG } = await import('../../helpers/schedulers.js');

@@ -239,6 +239,26 @@ describe('fair', () => {
     expect(s.snapshot().inner).toBe('sjf');
   });
 
+  it('frees an owner\'s queue once nothing of it is queued or running, so owners that come and go do not pile up', async () => {
+    const s = await makeScheduler('fair');
+    const queues = () => Object.keys(s.snapshot().owners as Record<string, unknown>).length;
+    for (let i = 0; i < 50; i++) s.enqueue(mk({}, `http:${i}`)); // one owner per anonymous session
+    expect(queues()).toBe(50);
+    const picked = pickAll(s);
+    expect(queues()).toBe(50); // still running: their charges are corrected at exit
+    for (const p of picked) (finish(p, 3, 1), s.onExit(p));
+    expect(queues()).toBe(0);
+    const killed = mk({}, 'http:gone');
+    s.enqueue(killed);
+    s.remove(killed.pid);
+    expect(s.pickNext(1, 0)).toBeUndefined();
+    expect(queues()).toBe(0);
+    // An owner that returns starts afresh and is served as before.
+    const back = mk({}, 'http:0');
+    s.enqueue(back);
+    expect(pickAll(s).map((p) => p.pid)).toEqual([back.pid]);
+  });
+
   it('rejects an unknown inner policy naming the plugin to enable', async () => {
     await expect(makeScheduler('fair', { 'sched-fair': { inner: 'lottery' } })).rejects.toThrow(/inner policy "lottery" is not loaded/);
   });

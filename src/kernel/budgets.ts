@@ -1,0 +1,99 @@
+import { LlmosError } from '../core/errors.js';
+import { accountOf, type BudgetPeriod } from '../core/policy.js';
+import type { LedgerBudget, Spend, SpendLedger } from './ledger.js';
+import type { PolicyTable } from './policy.js';
+
+export type { Spend } from './ledger.js';
+export type Budget = LedgerBudget;
+
+/** One owner's budget, bound to that owner: what the admission step reserves against and settles. */
+export interface BudgetHandle {
+  readonly owner: string;
+  /** Reserves a call's worst case or throws LLMOS_EBUDGET; returns settle(actual), which acts once. */
+  reserve(worst: Spend): (actual: Spend) => void;
+}
+
+/** An owner's budget as budget_get shows it: for its account, in the current period. */
+export interface BudgetView {
+  account: string;
+  period: BudgetPeriod;
+  limit: Budget;
+  spent: Spend;
+  reserved: Spend;
+}
+
+/** A spend as people read it: tokens as a whole number, money in dollars to three significant digits (cents from $1). */
+export function formatSpend(k: keyof Spend, v: number): string {
+  if (k === 'tokens') return String(Math.round(v));
+  return `$${Math.abs(v) >= 1 ? v.toFixed(2) : String(+v.toPrecision(3))}`;
+}
+
+/** The ledger key of the period containing `now` (UTC): "lifetime", "d:2025-06-01" or "m:2025-06". */
+export function periodKey(period: BudgetPeriod, now = new Date()): string {
+  const iso = now.toISOString();
+  return period === 'daily' ? `d:${iso.slice(0, 10)}` : period === 'monthly' ? `m:${iso.slice(0, 7)}` : 'lifetime';
+}
+
+/**
+ * Token and cost budgets. Spend belongs to the owner's account (see
+ * accountOf: anonymous sessions share one) and lives in the ledger, so it
+ * survives restarts and is shared by every instance on the data dir. The
+ * limit is the account's own (budget_set), else its policy's, else the
+ * default. Reserved at the worst case BEFORE a call and settled after, so no
+ * account is ever overspent, even with calls in flight on several instances.
+ */
+export class Budgets {
+  constructor(
+    private readonly ledger: SpendLedger,
+    private readonly policy: PolicyTable,
+    private readonly defaultBudget: Budget = {},
+  ) {}
+
+  /** The owner's limit with its period resolved. */
+  limit(owner: string): Budget & { period: BudgetPeriod } {
+    const own = this.ledger.budget(accountOf(owner));
+    const fromPolicy = this.policy.resolve(owner).budget;
+    const limit = own ?? fromPolicy ?? this.defaultBudget;
+    return { ...limit, period: limit.period ?? fromPolicy?.period ?? 'lifetime' };
+  }
+
+  budget(owner: string): BudgetView {
+    const account = accountOf(owner);
+    const { period, ...limit } = this.limit(owner);
+    return { account, period, limit, ...this.ledger.state(account, periodKey(period)) };
+  }
+
+  /** Sets the limit of the owner's account (all anonymous sessions share one). */
+  setBudget(owner: string, b: Budget): void {
+    this.ledger.setBudget(accountOf(owner), b);
+  }
+
+  handle(owner: string): BudgetHandle {
+    return { owner, reserve: (worst) => this.reserve(owner, worst) };
+  }
+
+  /** Reserves the worst case of a call or throws LLMOS_EBUDGET; returns settle(actual), which acts once. */
+  reserve(owner: string, worst: Spend): (actual: Spend) => void {
+    const account = accountOf(owner);
+    const { period, ...limit } = this.limit(owner);
+    const r = this.ledger.reserve(account, periodKey(period), limit, worst);
+    if ('refused' in r) throw this.refusal(owner, account, period, limit, r.refused, worst);
+    let settled = false;
+    return (actual) => {
+      if (settled) return;
+      settled = true;
+      this.ledger.settle(r.id, actual);
+    };
+  }
+
+  private refusal(owner: string, account: string, period: BudgetPeriod, limit: Budget, s: { spent: Spend; reserved: Spend }, worst: Spend): LlmosError {
+    const k = (['tokens', 'cost_usd'] as const).find((key) => limit[key] !== undefined && s.spent[key] + s.reserved[key] + worst[key] > limit[key]!)!;
+    const whose = account === owner ? `owner "${owner}"` : `owner "${owner}" (account "${account}")`;
+    const per = period === 'lifetime' ? '' : ` ${period}`;
+    return new LlmosError(
+      'LLMOS_EBUDGET',
+      `${whose} would exceed its${per} ${k} budget of ${formatSpend(k, limit[k]!)} (spent ${formatSpend(k, s.spent[k])}, in flight ${formatSpend(k, s.reserved[k])}, this call up to ${formatSpend(k, worst[k])}); lower max_tokens, pick a cheaper model, or raise the budget.`,
+      { owner, account, period, budget: limit, spent: s.spent, reserved: s.reserved, needed: worst },
+    );
+  }
+}

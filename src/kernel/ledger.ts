@@ -1,0 +1,153 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { OwnerPolicy } from '../core/policy.js';
+import type { PolicyStore } from './policy.js';
+
+export interface Spend {
+  tokens: number;
+  cost_usd: number;
+}
+/** A budget limit; an absent field is unlimited, an absent period inherits the policy's (else lifetime). */
+export interface LedgerBudget {
+  tokens?: number;
+  cost_usd?: number;
+  period?: 'lifetime' | 'daily' | 'monthly';
+}
+/** What an account has spent in one period and what calls in flight hold. */
+export interface LedgerState {
+  spent: Spend;
+  reserved: Spend;
+}
+
+const ZERO: Spend = { tokens: 0, cost_usd: 0 };
+/** Sums below 1e-12 are float dust from settling; they are zero. */
+const clean = (x: number) => (Math.abs(x) < 1e-12 ? 0 : x);
+
+/** This process on this host: holds it leaves when it dies are released by the next instance to open the ledger. */
+const INSTANCE = `${hostname()}:${process.pid}`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Spend, budgets and run-time policy in SQLite (WAL) under the data dir:
+ * durable across restarts and shared by every instance on the data dir.
+ * A reservation ("hold") is checked and written in one IMMEDIATE transaction,
+ * which takes the database's write lock first, so instances racing for the
+ * same budget are serialized and cannot both pass its limit.
+ */
+export class SpendLedger implements PolicyStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(dataDir: string, file = 'ledger.sqlite') {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, file));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS spend (account TEXT NOT NULL, period TEXT NOT NULL, tokens REAL NOT NULL, cost_usd REAL NOT NULL, PRIMARY KEY (account, period));
+      CREATE TABLE IF NOT EXISTS holds (id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, period TEXT NOT NULL, tokens REAL NOT NULL, cost_usd REAL NOT NULL, instance TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS holds_account ON holds (account, period);
+      CREATE TABLE IF NOT EXISTS budgets (account TEXT PRIMARY KEY, budget TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS policy (pattern TEXT PRIMARY KEY, policy TEXT);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    `);
+    this.stmts = {
+      spent: this.db.prepare<[string, string], Spend>('SELECT tokens, cost_usd FROM spend WHERE account = ? AND period = ?'),
+      held: this.db.prepare<[string, string], { tokens: number | null; cost_usd: number | null }>('SELECT SUM(tokens) AS tokens, SUM(cost_usd) AS cost_usd FROM holds WHERE account = ? AND period = ?'),
+      hold: this.db.prepare<[string, string, number, number, string]>('INSERT INTO holds (account, period, tokens, cost_usd, instance) VALUES (?, ?, ?, ?, ?)'),
+      holdRow: this.db.prepare<[number], { account: string; period: string }>('SELECT account, period FROM holds WHERE id = ?'),
+      unhold: this.db.prepare<[number]>('DELETE FROM holds WHERE id = ?'),
+      charge: this.db.prepare<[string, string, number, number]>(
+        'INSERT INTO spend (account, period, tokens, cost_usd) VALUES (?, ?, ?, ?) ON CONFLICT (account, period) DO UPDATE SET tokens = spend.tokens + excluded.tokens, cost_usd = spend.cost_usd + excluded.cost_usd',
+      ),
+      budget: this.db.prepare<[string], { budget: string }>('SELECT budget FROM budgets WHERE account = ?'),
+      setBudget: this.db.prepare<[string, string]>('INSERT INTO budgets (account, budget) VALUES (?, ?) ON CONFLICT (account) DO UPDATE SET budget = excluded.budget'),
+      policies: this.db.prepare<[], { pattern: string; policy: string | null }>('SELECT pattern, policy FROM policy'),
+      setPolicy: this.db.prepare<[string, string | null]>('INSERT INTO policy (pattern, policy) VALUES (?, ?) ON CONFLICT (pattern) DO UPDATE SET policy = excluded.policy'),
+      policyVersion: this.db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'policy_version'"),
+      bumpPolicy: this.db.prepare("INSERT INTO meta (key, value) VALUES ('policy_version', 1) ON CONFLICT (key) DO UPDATE SET value = meta.value + 1"),
+    };
+    this.releaseDeadHolds();
+  }
+
+  /** Holds of instances on this host that are no longer running: their calls will never settle. */
+  private releaseDeadHolds(): void {
+    const host = `${hostname()}:`;
+    const rows = this.db.prepare<[], { instance: string }>('SELECT DISTINCT instance FROM holds').all();
+    for (const { instance } of rows)
+      if (instance.startsWith(host) && !alive(Number(instance.slice(host.length)))) this.db.prepare('DELETE FROM holds WHERE instance = ?').run(instance);
+  }
+
+  state(account: string, period: string): LedgerState {
+    const held = this.stmts.held.get(account, period);
+    return {
+      spent: { ...(this.stmts.spent.get(account, period) ?? ZERO) },
+      reserved: { tokens: clean(held?.tokens ?? 0), cost_usd: clean(held?.cost_usd ?? 0) },
+    };
+  }
+
+  /**
+   * Holds `worst` against the account's spend in `period` if spent + held +
+   * worst stays within `limit`, atomically across instances. Returns the
+   * hold's id, or the state that refused it.
+   */
+  reserve(account: string, period: string, limit: LedgerBudget, worst: Spend): { id: number } | { refused: LedgerState } {
+    return this.db
+      .transaction(() => {
+        const s = this.state(account, period);
+        const over = (k: keyof Spend) => limit[k] !== undefined && s.spent[k] + s.reserved[k] + worst[k] > limit[k]!;
+        if (over('tokens') || over('cost_usd')) return { refused: s };
+        return { id: Number(this.stmts.hold.run(account, period, worst.tokens, worst.cost_usd, INSTANCE).lastInsertRowid) };
+      })
+      .immediate();
+  }
+
+  /** Ends a hold and charges what the call actually spent to the hold's period. */
+  settle(id: number, actual: Spend): void {
+    if (!this.db.open) return; // closed at shutdown: the hold is released by the next instance
+    this.db.transaction(() => {
+      const h = this.stmts.holdRow.get(id);
+      if (!h) return;
+      this.stmts.unhold.run(id);
+      this.stmts.charge.run(h.account, h.period, actual.tokens, actual.cost_usd);
+    })();
+  }
+
+  budget(account: string): LedgerBudget | undefined {
+    const row = this.stmts.budget.get(account);
+    return row && (JSON.parse(row.budget) as LedgerBudget);
+  }
+
+  setBudget(account: string, b: LedgerBudget): void {
+    this.stmts.setBudget.run(account, JSON.stringify(b));
+  }
+
+  loadPolicy(): Record<string, OwnerPolicy | null> {
+    return Object.fromEntries(this.stmts.policies.all().map((r) => [r.pattern, r.policy === null ? null : (JSON.parse(r.policy) as OwnerPolicy)]));
+  }
+
+  savePolicy(pattern: string, policy: OwnerPolicy | null): void {
+    this.db.transaction(() => {
+      this.stmts.setPolicy.run(pattern, policy === null ? null : JSON.stringify(policy));
+      this.stmts.bumpPolicy.run();
+    })();
+  }
+
+  version(): number {
+    return this.stmts.policyVersion.get()?.value ?? 0;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

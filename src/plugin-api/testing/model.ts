@@ -105,6 +105,15 @@ export function modelBackendContract(label: string, make: () => ModelBackend | P
       expect(r.ok, 'complete() resolved although its signal was aborted midway').toBe(false);
     });
 
+    it('counts a prompt at least at the prompt_tokens its answer reports, when it counts (admission reserves budget from it)', async (ctx) => {
+      const b = await open();
+      if (!b.countTokens) return ctx.skip('no countTokens: the kernel estimates');
+      const req: CompletionRequest = { messages: [{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: `${prompt} 请用中文回答。` }], max_tokens: 2, temperature: 0, seed: 1 };
+      const counted = await b.countTokens(req);
+      const c = await b.complete(req, { signal: new AbortController().signal });
+      expect(count.parse(counted)).toBeGreaterThanOrEqual(c.usage.prompt_tokens);
+    });
+
     it('reports health as {ok}', async () => {
       const b = await open();
       const h = await b.health();

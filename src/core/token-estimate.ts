@@ -1,5 +1,11 @@
-import { contentText, toolsText } from './message.js';
-import type { PromptParts } from './model.js';
+import { contentText, toolsText, type Message, type ResponseFormat, type ToolDefinition } from './message.js';
+
+/** What a prompt is made of (PromptParts in model.ts, restated here so that task.ts can use this file without a cycle). */
+interface PromptParts {
+  messages: readonly Message[];
+  tools?: readonly ToolDefinition[];
+  response_format?: ResponseFormat;
+}
 
 /**
  * Token estimates for backends with no tokenizer, by code point class, so

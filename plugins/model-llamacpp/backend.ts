@@ -11,7 +11,7 @@ import {
   type LlamaEmbeddingContext,
   type LlamaModel,
 } from 'node-llama-cpp';
-import { blocksOf, contentText, LlmosError, needsTools, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type ResponseFormat } from '../../src/plugin-api/index.js';
+import { blocksOf, contentText, LlmosError, needsTools, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type PromptParts, type ResponseFormat } from '../../src/plugin-api/index.js';
 
 export interface LlamaCppSettings {
   /** Finds the GGUF when start() runs; throws an LlmosError naming the fix when there is none. */
@@ -129,7 +129,7 @@ export class LlamaCppBackend implements ModelBackend {
     signal.throwIfAborted();
     const lane = await this.borrow(signal);
     try {
-      const promptTokens = lane.chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model!.tokenizer).length;
+      const promptTokens = this.templateTokens(lane.chat.chatWrapper, history);
       let completionTokens = 0;
       const res = await lane.chat.generateResponse(history, {
         maxTokens: request.max_tokens,
@@ -187,10 +187,27 @@ export class LlamaCppBackend implements ModelBackend {
     return { embeddings, usage: { prompt_tokens: tokens } };
   }
 
-  /** Tokens of `text` in the model's own tokenizer (no chat template). */
-  async countTokens(text: string): Promise<number> {
+  /**
+   * Exact: the tokens complete() reports as prompt_tokens for the same
+   * messages — the chat wrapper's rendering of them (the GGUF's own template
+   * with chat_template "model", including any default system prompt it
+   * adds), tokenized by the model's tokenizer with its special tokens.
+   */
+  async countTokens(prompt: PromptParts): Promise<number> {
+    const history = toChatHistory(prompt.messages, this.info.id);
     await this.start();
-    return this.model!.tokenize(text).length;
+    const wrapper = this.lanes[0]?.chat.chatWrapper;
+    if (!wrapper) throw this.closedError();
+    return this.templateTokens(wrapper, history);
+  }
+
+  private closedError(): LlmosError {
+    return new LlmosError('LLMOS_EUNAVAILABLE', `model ${this.info.id} was closed; retry and another version or model will take the call.`, { retryable: true });
+  }
+
+  /** The prompt tokens of a chat history as `wrapper` renders it for this model. */
+  private templateTokens(wrapper: ChatWrapper, history: ChatHistoryItem[]): number {
+    return wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model!.tokenizer).length;
   }
 
   async health(): Promise<ModelHealth> {
@@ -215,7 +232,7 @@ export class LlamaCppBackend implements ModelBackend {
   /** A free lane, waiting (abortably) when every sequence is busy. */
   private async borrow(signal: AbortSignal): Promise<Lane> {
     for (;;) {
-      if (this.closed) throw new LlmosError('LLMOS_EUNAVAILABLE', `model ${this.info.id} was closed; retry and another version or model will take the call.`, { retryable: true });
+      if (this.closed) throw this.closedError();
       const lane = this.lanes.find((l) => !l.busy);
       if (lane) {
         lane.busy = true;

@@ -1,5 +1,6 @@
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
-import { estimateTokens, messagesText, LlmosError, type Completion, type ContentBlock, type CompleteOptions, type CompletionRequest, type Embeddings, type ModelBackend, type TokenLogprobs, type ModelHealth, type ModelInfo } from '../../src/plugin-api/index.js';
+import { estimateTokens, messagesText, LlmosError, type Completion, type ContentBlock, type CompleteOptions, type CompletionRequest, type Embeddings, type ModelBackend, type TokenLogprobs, type ModelHealth, type ModelInfo, type PromptParts } from '../../src/plugin-api/index.js';
+import { PromptCounter } from './prompt-count.js';
 import { answerBlocks, toOpenAiExtras, toOpenAiMessages, toolUseOf } from './chat-format.js';
 import { upstreamError } from './errors.js';
 import type { OpenAIConnection } from './connection.js';
@@ -14,6 +15,7 @@ import type { OpenAIConnection } from './connection.js';
  */
 export class OpenAIBackend implements ModelBackend {
   private readonly client: OpenAIConnection['client'];
+  private readonly counter: PromptCounter;
 
   constructor(
     readonly info: ModelInfo,
@@ -23,6 +25,12 @@ export class OpenAIBackend implements ModelBackend {
     private readonly healthTimeoutMs: number,
   ) {
     this.client = connection.client;
+    this.counter = new PromptCounter(connection.client, upstreamModel, healthTimeoutMs);
+  }
+
+  /** Exact when the server renders and tokenizes for us (llama.cpp's server), else an upper estimate with the error bound stated in prompt-count.ts. */
+  countTokens(prompt: PromptParts): Promise<number> {
+    return this.counter.count(prompt);
   }
 
   async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {

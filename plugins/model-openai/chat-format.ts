@@ -6,7 +6,7 @@ import type {
   ChatCompletionMessageToolCall,
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
-import { blocksOf, LlmosError, plainText, type ContentBlock, type CompletionRequest, type ImageBlock, type Message, type ToolChoice } from '../../src/plugin-api/index.js';
+import { blocksOf, LlmosError, plainText, type ContentBlock, type CompletionRequest, type ImageBlock, type Message, type PromptParts, type ToolChoice } from '../../src/plugin-api/index.js';
 
 /**
  * The core message model (plugin-api message.ts) in OpenAI's chat format and
@@ -61,7 +61,7 @@ export const toOpenAiMessages = (messages: readonly Message[]): ChatCompletionMe
 const toolChoice = (c: ToolChoice): ChatCompletionToolChoiceOption => (typeof c === 'string' ? c : { type: 'function', function: { name: c.name } });
 
 /** The request fields of the core model that are not messages. */
-export function toOpenAiExtras(r: CompletionRequest): Partial<ChatCompletionCreateParamsBase> {
+export function toOpenAiExtras(r: PromptParts | CompletionRequest): Partial<ChatCompletionCreateParamsBase> {
   const f = r.response_format;
   return {
     ...(r.tools?.length && {

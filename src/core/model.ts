@@ -58,6 +58,9 @@ export interface CompletionRequest {
   metadata?: Record<string, unknown>;
 }
 
+/** What a prompt is made of: a request without its sampling settings. */
+export type PromptParts = Pick<CompletionRequest, 'messages' | 'tools' | 'tool_choice' | 'response_format'>;
+
 export interface Completion {
   /** The answer's text (its text blocks joined). */
   text: string;
@@ -133,8 +136,16 @@ export interface ModelBackend {
    * `embed`, admitted and charged like a completion (usage.prompt_tokens).
    */
   embed?(texts: string[], options: { signal: AbortSignal }): Promise<Embeddings>;
-  /** Token count of a text in this model's tokenizer; estimated by the kernel when absent. */
-  countTokens?(text: string): number | Promise<number>;
+  /**
+   * Tokens the model reads for this prompt: its messages rendered by the
+   * model's chat template (with the tools and response format as the
+   * backend sends them), counted as usage.prompt_tokens will report them.
+   * Admission reserves budget from it, so it must not undercount: a backend
+   * that cannot count exactly returns an upper estimate and documents its
+   * error bound. When absent the kernel estimates (estimatePromptTokens),
+   * which does not cover a template's hidden default system prompt.
+   */
+  countTokens?(prompt: PromptParts): number | Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { contentText, MAX_TOOLS, MessageSchema, ResponseFormatSchema, ToolChoiceSchema, ToolDefinitionSchema, toolsText, type Message } from './message.js';
+import { contentText, MAX_TOOLS, MessageSchema, ResponseFormatSchema, ToolChoiceSchema, ToolDefinitionSchema, type Message } from './message.js';
+import { promptText } from './token-estimate.js';
 
 export { MessageSchema, type Message } from './message.js';
 
@@ -67,10 +68,7 @@ export const messagesText = (messages: readonly Message[]): string => messages.m
 /** The text of a task for size estimates: its transcript, tool definitions and response schema. */
 export function taskText(task: Task): string {
   if (task.embed) return task.embed.join('\n');
-  const text = messagesText(taskMessages(task));
-  const tools = task.tools?.length ? `\n${toolsText(task.tools)}` : '';
-  const format = task.response_format?.type === 'json_schema' ? `\n${JSON.stringify(task.response_format.schema)}` : '';
-  return text + tools + format;
+  return promptText({ messages: taskMessages(task), tools: task.tools, response_format: task.response_format });
 }
 
 /** Whether the task offers the model tools it may call (so only tool_calling models can run it). */
@@ -89,5 +87,4 @@ export function neededFeatures(task: Pick<Task, 'tools' | 'tool_choice' | 'logpr
   return out;
 }
 
-/** Estimated tokens when a backend has no tokenizer: ~4 characters a token. */
-export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
+export { estimateTokens } from './token-estimate.js';

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { costOf, type ModelInfo } from '../core/model.js';
-import { estimateTokens, taskMessages, taskText } from '../core/task.js';
+import { completionRequest, costOf, type ModelInfo } from '../core/model.js';
+import { taskMessages } from '../core/task.js';
+import { estimatePromptTokens } from '../core/token-estimate.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import type { ProcServices } from './proc-scope.js';
@@ -49,8 +50,8 @@ export class Admitter {
     const services = this.services(p);
     const { budget, signal } = services;
     if (p.state !== 'blocked') this.procs.setState(p, 'blocked');
-    const promptTokens = await this.countPrompt(p, m, signal);
     const maxTokens = Math.min(p.task.max_tokens, m.capabilities.max_output_tokens);
+    const promptTokens = await this.countPrompt(p, m, maxTokens, signal);
     this.res.checkContext(m, promptTokens, maxTokens);
     const need = promptTokens + maxTokens;
     const settle = budget.reserve({ tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) });
@@ -63,22 +64,27 @@ export class Admitter {
       const giveSlot = await this.res.acquire(m.id, signal);
       this.res.recordRate(m, need);
       this.res.recordAccount(p.owner, need);
-      return this.grant(p, m, promptTokens, maxTokens, (spend) => (settle(spend), giveSlot()));
+      return this.grant(p, m, promptTokens, maxTokens, services, (spend) => (settle(spend), giveSlot()));
     } catch (e) {
       settle({ tokens: 0, cost_usd: 0 });
       throw signal.aborted ? signal.reason : e;
     }
   }
 
-  /** The prompt's size in the model's tokenizer, or estimated; awaits only a backend that counts. */
-  private async countPrompt(p: Process, m: ModelInfo, signal: AbortSignal): Promise<number> {
-    const text = taskText(p.task);
-    const counted = this.models.must(m.id).backend.countTokens?.(text);
-    if (counted === undefined) return estimateTokens(text) + 4 * taskMessages(p.task).length;
+  /**
+   * The prompt's tokens as the model will read them: the request the call
+   * will send, counted by the backend (its tokenizer and chat template), or
+   * estimated by the kernel for a backend that does not count. Awaits only a
+   * backend that counts asynchronously.
+   */
+  private async countPrompt(p: Process, m: ModelInfo, maxTokens: number, signal: AbortSignal): Promise<number> {
+    const request = completionRequest(p.task, taskMessages(p.task), maxTokens);
+    const counted = this.models.must(m.id).backend.countTokens?.(request);
+    if (counted === undefined) return estimatePromptTokens(request);
     return typeof counted === 'number' ? counted : untilAborted(signal, counted);
   }
 
-  private grant(p: Process, m: ModelInfo, promptTokens: number, maxTokens: number, free: (spend: { tokens: number; cost_usd: number }) => void): Admission {
+  private grant(p: Process, m: ModelInfo, promptTokens: number, maxTokens: number, services: ProcServices, free: (spend: { tokens: number; cost_usd: number }) => void): Admission {
     let released = false;
     return {
       model: m,
@@ -87,6 +93,8 @@ export class Admitter {
       release: (used = NOTHING, pricing = m) => {
         if (released) return;
         released = true;
+        if (used.prompt_tokens + used.completion_tokens > promptTokens + maxTokens)
+          services.log.warn({ model: m.id, reserved: { prompt_tokens: promptTokens, max_tokens: maxTokens }, used }, 'a call used more tokens than admission reserved: its backend undercounts prompts, so budgets can be overspent');
         const cost = costOf(pricing, used.prompt_tokens, used.completion_tokens);
         p.usage.prompt_tokens += used.prompt_tokens;
         p.usage.completion_tokens += used.completion_tokens;

@@ -9,7 +9,7 @@ export { definePlugin, type PluginDefinition, type PluginLifecycle, type PluginS
 export { PLUGIN_API_VERSION } from './version.js';
 export { renamedOptions, type OptionRenames } from './renamed-options.js';
 // contracts
-export { completionRequest, costOf, type ModelBackend, type ModelInfo, type ModelHealth, type Completion, type CompletionRequest, type CompleteOptions, type Embeddings, type TokenLogprobs } from '../core/model.js';
+export { completionRequest, costOf, type ModelBackend, type ModelInfo, type ModelHealth, type Completion, type CompletionRequest, type CompleteOptions, type PromptParts, type Embeddings, type TokenLogprobs } from '../core/model.js';
 export type { Scheduler, SchedulerFactory } from '../core/scheduler.js';
 export { checkParams, exitFeedback, type Allocator, type AllocatorFactory, type Allocation, type AllocationContext, type AllocationFeedback } from '../core/allocator.js';
 export type { Profiler, ProfiledField, TaskProfile } from '../core/profiler.js';
@@ -25,6 +25,7 @@ export { describeIssues, LlmosError, toLlmosError, type ErrorCode } from '../cor
 export { exitStatusOf, procRecord, resultOf, ProcRecordSchema, type ProcView, type ProcView as Process, type ProcState, type ExitStatus, type ProcRecord, type ProcResult, type ProcWatchEvent } from '../core/process.js';
 export { DOMAIN_TAGS, estimateTokens, FEATURES, neededFeatures, needsTools, type Feature, onePromptForm, TASK_TYPES, messagesText, taskMessages, taskText, type Task, type TaskInput, type TaskType, type DomainTag } from '../core/task.js';
 export * from '../core/message.js';
+export { estimatePromptTokens, PER_MESSAGE_TOKENS, PER_REQUEST_TOKENS, promptText } from '../core/token-estimate.js';
 export type { KernelApi, ModelView, GroupHandle, Budget, BudgetState, Spend, ProcEventMap } from '../core/kernel-api.js';
 export type { ReadyQueue, ReadyQueueFactory, RunHost, RunOutcome, PidSource } from '../core/ready-queue.js';
 export { RESTART_ERROR, type Journal, type JournalContext, type JournalReplay } from '../core/journal.js';

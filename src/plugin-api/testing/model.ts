@@ -53,6 +53,18 @@ async function settled<T>(p: Promise<T>, ms: number, what: string): Promise<{ ok
   }
 }
 
+/** countTokens, when present, is never below the prompt_tokens the answer reports: admission reserves budget from it. */
+function itCountsNoLessThanItUses(open: () => Promise<ModelBackend>, prompt: string): void {
+  it('counts a prompt at least at the prompt_tokens its answer reports, when it counts', async (ctx) => {
+    const b = await open();
+    if (!b.countTokens) return ctx.skip('no countTokens: the kernel estimates');
+    const req: CompletionRequest = { messages: [{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: `${prompt} 请用中文回答。` }], max_tokens: 2, temperature: 0, seed: 1 };
+    const counted = await b.countTokens(req);
+    const c = await b.complete(req, { signal: new AbortController().signal });
+    expect(count.parse(counted)).toBeGreaterThanOrEqual(c.usage.prompt_tokens);
+  });
+}
+
 /** Runs the ModelBackend contract against fresh backends from `make`; each is closed after its test. */
 export function modelBackendContract(label: string, make: () => ModelBackend | Promise<ModelBackend>, opts: ModelBackendContractOptions = {}): void {
   const { prompt = 'Name three colours of the rainbow, please.', slowPrompt = 'hang' } = opts;
@@ -105,6 +117,7 @@ export function modelBackendContract(label: string, make: () => ModelBackend | P
       expect(r.ok, 'complete() resolved although its signal was aborted midway').toBe(false);
     });
 
+    itCountsNoLessThanItUses(open, prompt);
     it('reports health as {ok}', async () => {
       const b = await open();
       const h = await b.health();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { LlamaCppBackend } from '../../../plugins/model-llamacpp/backend.js';
 import { bootPlugins, run, streamed, type Booted } from '../../unit/models/harness.js';
+import { raceTightBudget } from './budget-race.js';
 
 /** model-llamacpp running the REAL SmolLM2-135M-Instruct GGUF in-process, through the real kernel. */
 const PROMPT = 'How do you say "good morning" in French?';
@@ -28,7 +29,7 @@ describe('model-llamacpp with the real SmolLM2 GGUF', () => {
     expect(p.model).toBe('smollm2-135m');
     expect(p.result!.text.trim().length).toBeGreaterThan(0);
     expect(p.result!.text).toMatch(/bonjour|matin/i);
-    expect(p.usage.prompt_tokens).toBeGreaterThan(await backend.countTokens(PROMPT)); // the chat template adds tokens
+    expect(p.usage.prompt_tokens).toBe(await backend.countTokens({ messages: [{ role: 'user', content: PROMPT }] })); // the chat template counted
     expect(p.usage.completion_tokens).toBeGreaterThan(0);
     expect(p.usage.completion_tokens).toBeLessThanOrEqual(48);
     expect(p.streamed).toBeGreaterThan(0);
@@ -70,5 +71,9 @@ describe('model-llamacpp with the real SmolLM2 GGUF', () => {
     const refused = await run(os.kernel, { prompt: 'Look it up.', model: 'smollm2-135m', tools, max_tokens: 8 }, 120_000);
     expect(refused.exit).toBe('failed');
     expect(refused.error).toMatchObject({ code: 'LLMOS_EINVAL', message: expect.stringContaining('does not support tool calling') });
+  });
+
+  it('never overspends a tight budget raced by 50 concurrent calls: admission counts the chat template', async () => {
+    await raceTightBudget(os.kernel, 'smollm2-135m', 'racer-llamacpp');
   });
 });

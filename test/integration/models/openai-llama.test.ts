@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { bootPlugins, run, streamed, type Booted } from '../../unit/models/harness.js';
+import { raceTightBudget } from './budget-race.js';
 
 /** model-openai against llama.cpp's own OpenAI-compatible server (PyPI xllamacpp) serving the same GGUF. */
 describe('model-openai against the real llama.cpp server', () => {
@@ -59,5 +60,9 @@ describe('model-openai against the real llama.cpp server', () => {
     const p = await run(os.kernel, { prompt: 'Name one colour.', temperature: 0, max_tokens: 32, response_format: { type: 'json_schema', name: 'pick', schema, strict: true } }, 120_000);
     expect(p.exit, JSON.stringify(p.error)).toBe('ok');
     expect(typeof JSON.parse(p.result!.text).colour).toBe('string');
+  });
+
+  it('never overspends a tight budget raced by 50 concurrent calls: admission counts the chat template', async () => {
+    await raceTightBudget(os.kernel, 'llama-server/smollm2', 'racer-openai');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
-import { definePlugin, LlmosError, z } from '../../../src/plugin-api/index.js';
+import { definePlugin, LlmosError, plainText, z, type PromptParts } from '../../../src/plugin-api/index.js';
 import { EchoBackend, firstAllocator } from '../../fixtures/echo-backend.js';
 import { testKernel } from '../../helpers/kernel.js';
 
@@ -16,7 +16,8 @@ function gate() {
 /** An echo backend whose countTokens (llamacpp loads its model there) waits on a gate for prompts starting with "gated". */
 class SlowCounting extends EchoBackend {
   readonly g = gate();
-  countTokens(text: string): number | Promise<number> {
+  countTokens(prompt: PromptParts): number | Promise<number> {
+    const text = plainText(prompt.messages.at(-1)?.content ?? '');
     if (!text.startsWith('gated')) return text.length;
     this.g.enter();
     return this.g.opened.then(() => text.length);

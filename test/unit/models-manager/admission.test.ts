@@ -60,7 +60,7 @@ describe('context-window admission', () => {
     h = await bootManager({ backends: [echo] });
     const r = await h.call('proc_spawn', { prompt: 'x'.repeat(200), max_tokens: 16, wait: true });
     expect(r).toMatchObject({ exit: 'failed', error: { code: 'LLMOS_ECONTEXT' } });
-    expect(r.error.message).toContain('prompt (54 tokens) + max_tokens (16) = 70 exceeds small\'s context window of 64');
+    expect(r.error.message).toContain('prompt (58 tokens) + max_tokens (16) = 74 exceeds small\'s context window of 64');
     expect(echo.calls).toBe(0);
     expect(await h.call('proc_spawn', { prompt: 'x'.repeat(100), max_tokens: 16, wait: true })).toMatchObject({ exit: 'ok' });
   });

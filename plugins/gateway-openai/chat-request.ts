@@ -1,4 +1,4 @@
-import { LlmosError, z, type ContentBlock, type Message, type ResponseFormat, type TaskInput, type ToolChoice, type ToolDefinition } from '../../src/plugin-api/index.js';
+import { describeIssues, LlmosError, z, type ContentBlock, type Message, type ResponseFormat, type TaskInput, type ToolChoice, type ToolDefinition } from '../../src/plugin-api/index.js';
 
 const ContentPart = z.object({ type: z.string(), text: z.string().optional(), image_url: z.object({ url: z.string() }).passthrough().optional() }).passthrough();
 const ToolCall = z.object({ id: z.string(), type: z.literal('function').optional(), function: z.object({ name: z.string(), arguments: z.string() }) }).passthrough();
@@ -105,7 +105,7 @@ function formatOf(f: NonNullable<ChatRequest['response_format']>): ResponseForma
 /** Parses a request body; throws LLMOS_EINVAL naming the fields to fix. */
 export function parseChatRequest(body: unknown): ChatRequest {
   const r = ChatRequestSchema.safeParse(body);
-  if (!r.success) throw invalid(`${r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}. Fix the named fields and send again.`);
+  if (!r.success) throw invalid(`${describeIssues(r.error, '(body)')}. Fix the named fields and send again.`);
   if ((r.data.n ?? 1) !== 1) throw invalid('n must be 1; send one request per completion.');
   return r.data;
 }

@@ -5,7 +5,7 @@ import { fuzzKernel } from './fuzz-kernel.js';
 
 const TOKEN = 'fuzz-regression-token';
 
-/** Inputs the fuzzers found that broke the contract, kept as plain cases (the fuzz seed that found each is in the commit). */
+/** Inputs the fuzzers found that broke the contract (seeds 165910247 and 1 of the MCP and /v1 suites), kept as plain cases. */
 describe('fuzz regressions', () => {
   let booted: Awaited<ReturnType<typeof fuzzKernel>>;
   let mcp: Awaited<ReturnType<typeof connect>>;

@@ -1,4 +1,4 @@
-import { LlmosError, z, type ContentBlock, type Message, type ResponseFormat, type TaskInput, type ToolChoice, type ToolDefinition } from '../../src/plugin-api/index.js';
+import { describeIssues, LlmosError, z, type ContentBlock, type Message, type ResponseFormat, type TaskInput, type ToolChoice, type ToolDefinition } from '../../src/plugin-api/index.js';
 
 const ContentPart = z.object({ type: z.string(), text: z.string().optional(), image_url: z.object({ url: z.string() }).passthrough().optional() }).passthrough();
 const ToolCall = z.object({ id: z.string(), type: z.literal('function').optional(), function: z.object({ name: z.string(), arguments: z.string() }) }).passthrough();
@@ -145,7 +145,7 @@ function formatOf(f: NonNullable<ChatRequest['response_format']>): ResponseForma
 export function parseChatRequest(body: unknown): ChatRequest {
   const r = ChatRequestSchema.safeParse(body);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalid('the request body must be a JSON object with "model" and "messages"; send one with Content-Type: application/json.');
-  if (!r.success) throw invalid(`${r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}. Fix the named fields and send again.`, String(r.error.issues[0]?.path[0] ?? ''));
+  if (!r.success) throw invalid(`${describeIssues(r.error, '(body)')}. Fix the named fields and send again.`, String(r.error.issues[0]?.path[0] ?? ''));
   return r.data;
 }
 

@@ -65,7 +65,12 @@ export const Errors = {
     new LlmosError('LLMOS_ENOMODEL', `no model can run this task: ${why}. List models with model_list, or register one with model_register.`),
 } as const;
 
-/** Formats zod issues as "field: problem; field: problem". */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
+/** The most issues an error message lists: a 50,000-element array of wrong items must not make a megabyte answer. */
+export const MAX_LISTED_ISSUES = 10;
+
+/** Formats zod issues as "field: problem; field: problem", the first MAX_LISTED_ISSUES of them and how many more; `root` names the whole value. */
+export function describeIssues(error: z.ZodError, root = '(input)'): string {
+  const listed = error.issues.slice(0, MAX_LISTED_ISSUES).map((i) => `${i.path.length ? i.path.join('.') : root}: ${i.message}`);
+  const more = error.issues.length - listed.length;
+  return listed.join('; ') + (more > 0 ? `; and ${more} more issue${more === 1 ? '' : 's'} of the same kind or others` : '');
 }

@@ -28,8 +28,22 @@ export const CapacityOutput = z.object({
   servers_needed: z.number().int().nullable().describe('Smallest c that is stable and meets every target given.'),
 });
 
+/**
+ * Fails with LLMOS_EINVAL when λ/μ or the service time 1/μ is past what a
+ * double holds: every figure would then be Infinity, which no JSON answer can carry.
+ */
+function checkRatesInRange(lambda: number, mu: number): void {
+  if (Number.isFinite(lambda / mu) && Number.isFinite(1 / mu)) return;
+  throw new LlmosError(
+    'LLMOS_EINVAL',
+    `arrival_rate ${lambda} and service_rate ${mu} are out of range: λ/μ and 1/μ must be finite numbers; express both rates in another time unit (per minute or per hour instead of per second) so that they lie between 1e-300 and 1e300.`,
+    { arrival_rate: lambda, service_rate: mu },
+  );
+}
+
 /** capacity_plan's logic, shared by the syscall and `llmos capacity`. */
 export function capacityPlan(args: z.output<typeof CapacityInput>): z.output<typeof CapacityOutput> {
+  checkRatesInRange(args.arrival_rate, args.service_rate);
   const target = { wait: args.target_wait, waitProbability: args.target_wait_probability };
   const hasTarget = target.wait !== undefined || target.waitProbability !== undefined;
   if (args.servers === undefined && !hasTarget)

@@ -2,16 +2,20 @@ import type { z } from 'zod';
 import type { SpawnHook } from '../../core/spawn.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../proc.js';
-import { onePromptForm, onePromptFormError } from '../../core/task.js';
+import { onePromptForm, onePromptFormError, toolChoiceFits, toolChoiceFitsError } from '../../core/task.js';
 
 type Base = z.ZodObject<z.ZodRawShape>;
 const cache = new WeakMap<Kernel, { hooks: number; schema: Base }>();
 
-/** proc_spawn's input: `base` plus every spawn hook's fields; rebuilt only when a hook was added. */
+/**
+ * proc_spawn's input: `base` plus every spawn hook's fields, with the task's
+ * own cross-field rules (so a breach is LLMOS_EINVAL at dispatch, not a throw
+ * from the handler); rebuilt only when a hook was added.
+ */
 export function spawnInput<B extends Base>(k: Kernel, base: B): B {
   const hit = cache.get(k);
   if (hit?.hooks === k.spawnHooks.length) return hit.schema as B;
-  const schema = base.extend(Object.assign({}, ...k.spawnHooks.map((h) => h.input))).refine(onePromptForm, onePromptFormError) as unknown as B;
+  const schema = base.extend(Object.assign({}, ...k.spawnHooks.map((h) => h.input))).refine(onePromptForm, onePromptFormError).refine(toolChoiceFits, toolChoiceFitsError) as unknown as B;
   cache.set(k, { hooks: k.spawnHooks.length, schema });
   return schema;
 }

@@ -1,20 +1,55 @@
 /**
- * The KnowledgeStore contract (src/plugin-api/knowledge.ts), as one suite
+ * The KnowledgeStore contract (src/core/knowledge.ts), as one suite
  * every store runs: kg-embedded (test/unit/kg/embedded.test.ts), kg-neo4j
  * (test/integration/kg/neo4j-store.test.ts) and third-party stores.
- * The factory must return an EMPTY store each time.
+ * The factory must return an EMPTY store each time. The single-graph cases
+ * run in one owner's graph; isolationCases (knowledge-isolation.ts) check
+ * that graphs stay apart.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KgEntity, KnowledgeStore } from '../index.js';
+import type { KgEntity, KgObservations, KgReadOptions, KgRelation, KgStats, KgSubgraph, KnowledgeStore } from '../index.js';
+import { isolationCases, readBoundCases } from './knowledge-isolation.js';
 
 export type StoreFactory = () => Promise<{ store: KnowledgeStore; cleanup: () => Promise<void> }>;
+
+/** A store seen through one graph: every call names it. */
+export interface GraphView {
+  readonly kind: string;
+  createEntities(entities: KgEntity[]): Promise<KgEntity[]>;
+  createRelations(relations: KgRelation[]): Promise<KgRelation[]>;
+  addObservations(items: KgObservations[]): Promise<KgObservations[]>;
+  deleteEntities(names: string[]): Promise<number>;
+  deleteObservations(items: KgObservations[]): Promise<number>;
+  deleteRelations(relations: KgRelation[]): Promise<number>;
+  search(query: string, limit: number, maxChars?: number): Promise<KgSubgraph>;
+  openNodes(names: string[], maxChars?: number): Promise<KgSubgraph>;
+  readPage(opts: KgReadOptions): Promise<KgSubgraph>;
+  names(opts: KgReadOptions & { prefix?: string }): Promise<string[]>;
+  stats(): Promise<KgStats>;
+}
+
+/** `store` as seen through `graph`. */
+export const inGraph = (store: KnowledgeStore, graph: string): GraphView => ({
+  kind: store.kind,
+  createEntities: (e) => store.createEntities(graph, e),
+  createRelations: (r) => store.createRelations(graph, r),
+  addObservations: (i) => store.addObservations(graph, i),
+  deleteEntities: (n) => store.deleteEntities(graph, n),
+  deleteObservations: (i) => store.deleteObservations(graph, i),
+  deleteRelations: (r) => store.deleteRelations(graph, r),
+  search: (q, l, m) => store.search(graph, q, l, m),
+  openNodes: (n, m) => store.openNodes(graph, n, m),
+  readPage: (o) => store.readPage(graph, o),
+  names: (o) => store.names(graph, o),
+  stats: () => store.stats(graph),
+});
 
 const ent = (name: string, type: string, ...observations: string[]): KgEntity => ({ name, type, observations });
 const sortRel = <T extends { from: string; to: string; type: string }>(rs: T[]) =>
   [...rs].sort((a, b) => `${a.from}|${a.type}|${a.to}`.localeCompare(`${b.from}|${b.type}|${b.to}`));
 
 /** Three entities and three relations, the graph most cases start from. */
-async function seedGraph(store: KnowledgeStore): Promise<void> {
+export async function seedGraph(store: GraphView): Promise<void> {
   await store.createEntities([
     ent('Alice', 'person', 'likes green tea', 'works remotely'),
     ent('Bob', 'person', 'plays chess'),
@@ -28,8 +63,8 @@ async function seedGraph(store: KnowledgeStore): Promise<void> {
 }
 
 /** Creates: idempotence, type checks, endpoints, observation sets, atomicity. */
-function createCases(get: () => KnowledgeStore): void {
-  let store: KnowledgeStore;
+function createCases(get: () => GraphView): void {
+  let store: GraphView;
   beforeEach(() => {
     store = get();
   });
@@ -79,8 +114,8 @@ function createCases(get: () => KnowledgeStore): void {
 }
 
 /** Deletes, and concurrent writers. */
-function changeCases(get: () => KnowledgeStore): void {
-  let store: KnowledgeStore;
+function changeCases(get: () => GraphView): void {
+  let store: GraphView;
   beforeEach(() => {
     store = get();
   });
@@ -110,8 +145,8 @@ function changeCases(get: () => KnowledgeStore): void {
 }
 
 /** Open and search. */
-function searchCases(get: () => KnowledgeStore): void {
-  let store: KnowledgeStore;
+function searchCases(get: () => GraphView): void {
+  let store: GraphView;
   beforeEach(() => {
     store = get();
   });
@@ -150,8 +185,8 @@ function searchCases(get: () => KnowledgeStore): void {
 }
 
 /** Pages, names, odd texts and stats. */
-function pageCases(get: () => KnowledgeStore): void {
-  let store: KnowledgeStore;
+function pageCases(get: () => GraphView): void {
+  let store: GraphView;
   beforeEach(() => {
     store = get();
   });
@@ -196,6 +231,7 @@ export function kgStoreContract(label: string, make: StoreFactory): void {
       ({ store, cleanup } = await make());
     });
     afterEach(async () => cleanup());
-    for (const cases of [createCases, changeCases, searchCases, pageCases]) cases(() => store);
+    for (const cases of [createCases, changeCases, searchCases, pageCases]) cases(() => inGraph(store, 'user:alice'));
+    for (const cases of [isolationCases, readBoundCases]) cases(() => store);
   });
 }

@@ -4,22 +4,17 @@
  * with their observations and relations, search finds them, and owners'
  * graphs start empty beside it.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { SqliteKnowledgeStore } from '../../../plugins/kg-embedded/sqlite-store.js';
 import { KG_SHARED_GRAPH } from '../../../src/core/knowledge.js';
 import { tempDir } from '../../helpers/kernel.js';
 
-/** The schema kg-embedded wrote before owners (LLMOS ≤ issue 13). */
-const OLD_SCHEMA = `
-CREATE TABLE entities (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, type TEXT NOT NULL);
-CREATE INDEX entities_type ON entities(type);
-CREATE TABLE observations (id INTEGER PRIMARY KEY, entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE, text TEXT NOT NULL, UNIQUE (entity_id, text));
-CREATE TABLE relations (from_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE, to_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE, type TEXT NOT NULL, PRIMARY KEY (from_id, type, to_id)) WITHOUT ROWID;
-CREATE INDEX relations_to ON relations(to_id);
-CREATE VIRTUAL TABLE entity_fts USING fts5(name, type, observations, tokenize = "unicode61 tokenchars '_'");
+/** The old schema (fixtures/kg-old-schema.sql) and a small graph in it. */
+const OLD_SCHEMA = `${readFileSync(fileURLToPath(new URL('./fixtures/kg-old-schema.sql', import.meta.url)), 'utf8')}
 INSERT INTO entities(id, name, type) VALUES (1, 'Alice', 'person'), (2, 'Acme', 'company');
 INSERT INTO observations(entity_id, text) VALUES (1, 'likes tea'), (1, 'works remotely'), (2, 'makes anvils');
 INSERT INTO relations(from_id, to_id, type) VALUES (1, 2, 'works_at');

@@ -49,7 +49,7 @@ describe('knowledge graph owners over MCP', () => {
     expect((await callError(bob.client, 'kg_read_graph', { graph: 'user:alice' })).code).toBe('LLMOS_EPERM');
     expect((await callError(bob.client, 'kg_search', { query: 'doctor', graph: 'user:alice' })).code).toBe('LLMOS_EPERM');
     await expect(bob.client.readResource({ uri: 'llmos://kg/entity/Doctor' })).rejects.toThrow(/LLMOS_EINVAL/);
-    const stats = JSON.parse((await bob.client.readResource({ uri: 'llmos://kg' })).contents[0].text as string);
+    const stats = JSON.parse(((await bob.client.readResource({ uri: 'llmos://kg' })).contents[0] as { text: string }).text);
     expect(stats).toMatchObject({ entities: 0 });
     const done = await bob.client.complete({ ref: { type: 'ref/resource', uri: 'llmos://kg/entity/{name}' }, argument: { name: 'name', value: 'Do' } });
     expect(done.completion.values).toEqual([]);

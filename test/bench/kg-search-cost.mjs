@@ -9,25 +9,15 @@
 // SQLite runs them one after another on the event loop either way).
 // Needs `npm run build` (it imports dist/).
 //   node test/bench/kg-search-cost.mjs [--entities 20000] [--rounds 50] [--burst 1000]
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { arg, fromDist, root } from './dist.mjs';
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const dist = (p) => join(root, 'dist', p);
-if (!existsSync(dist('plugins/kg-embedded/sqlite-store.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.');
-  process.exit(1);
-}
-const { SqliteKnowledgeStore } = await import(dist('plugins/kg-embedded/sqlite-store.js'));
-const { Rng } = await import(dist('src/plugin-api/rng.js'));
+const { SqliteKnowledgeStore } = await fromDist('plugins/kg-embedded/sqlite-store.js');
+const { Rng } = await fromDist('src/plugin-api/rng.js');
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const N_ENT = arg('entities', 20_000);
 const ROUNDS = arg('rounds', 50);
 const BURST = arg('burst', 1000);

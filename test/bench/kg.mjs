@@ -8,24 +8,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
 import neo4j from 'neo4j-driver';
+import { arg, fromDist, root } from './dist.mjs';
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const dist = (p) => join(root, 'dist', p);
-if (!existsSync(dist('plugins/kg-embedded/sqlite-store.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.');
-  process.exit(1);
-}
-const { SqliteKnowledgeStore } = await import(dist('plugins/kg-embedded/sqlite-store.js'));
-const { Neo4jKnowledgeStore } = await import(dist('plugins/kg-neo4j/neo4j-store.js'));
-const { Rng } = await import(dist('src/plugin-api/rng.js'));
+const { SqliteKnowledgeStore } = await fromDist('plugins/kg-embedded/sqlite-store.js');
+const { Neo4jKnowledgeStore } = await fromDist('plugins/kg-neo4j/neo4j-store.js');
+const { Rng } = await fromDist('src/plugin-api/rng.js');
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const N_ENT = arg('entities', 10_000);
 const N_REL = arg('relations', 20_000);
 const N_SEARCH = arg('searches', 300);

@@ -1,6 +1,6 @@
 // The cost of a hostile kg_search on the embedded store (issue 13 item 6),
 // before and after the search bounds. Builds the same seeded graph twice
-// (default 20k entities, 3 observations each): once in the schema and with
+// (default 20k entities, 2 observations of 6 words each, as in kg.mjs): once in the schema and with
 // the query kg-embedded used before (every word a prefix, up to 16 words,
 // every match ranked), once through today's SqliteKnowledgeStore (at most 8
 // words, 1-letter words exact, 2-letter prefixes from a prefix index, at most
@@ -8,7 +8,7 @@
 // the wall time of `--burst` such queries (the "1,000 concurrent" case:
 // SQLite runs them one after another on the event loop either way).
 // Needs `npm run build` (it imports dist/).
-//   node test/bench/kg-search-cost.mjs [--entities 20000] [--rounds 50] [--burst 1000]
+//   node test/bench/kg-search-cost.mjs [--entities 20000] [--rounds 20] [--burst 200]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,15 +19,15 @@ const { SqliteKnowledgeStore } = await fromDist('plugins/kg-embedded/sqlite-stor
 const { Rng } = await fromDist('src/plugin-api/rng.js');
 
 const N_ENT = arg('entities', 20_000);
-const ROUNDS = arg('rounds', 50);
-const BURST = arg('burst', 1000);
+const ROUNDS = arg('rounds', 20);
+const BURST = arg('burst', 200);
 const GRAPH = 'user:bench';
 
 const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber basalt cobalt dune ember fjord granite harbor iris jade kelp lagoon meadow nectar onyx prism quartz reef slate tundra umber violet willow'.split(' ');
 const r = new Rng(42);
 const pick = (a) => a[Math.floor(r.next() * a.length)];
-const sentence = () => Array.from({ length: 8 }, () => pick(WORDS)).join(' ');
-const entities = Array.from({ length: N_ENT }, (_, i) => ({ name: `${pick(WORDS)}-${i}`, type: 'note', observations: [sentence(), sentence(), sentence()] }));
+const sentence = () => Array.from({ length: 6 }, () => pick(WORDS)).join(' ');
+const entities = Array.from({ length: N_ENT }, (_, i) => ({ name: `${pick(WORDS)}-${i}`, type: 'note', observations: [sentence(), sentence()] }));
 
 const LETTERS16 = 'a b c d e f g h i j k l m n o p';
 const QUERIES = {
@@ -79,7 +79,7 @@ function oldStore(file) {
 
 const dir = mkdtempSync(join(tmpdir(), 'llmos-bench-kgcost-'));
 try {
-  console.log(`# embedded store, ${N_ENT} entities (3 observations of 8 words each), seed 42, ${ROUNDS} rounds, bursts of ${BURST}, node ${process.version}`);
+  console.log(`# embedded store, ${N_ENT} entities (2 observations of 6 words each), seed 42, ${ROUNDS} rounds, bursts of ${BURST}, node ${process.version}`);
   const before = oldStore(join(dir, 'old.sqlite'));
   const after = new SqliteKnowledgeStore(join(dir, 'new.sqlite'));
   for (let i = 0; i < entities.length; i += 1000) await after.createEntities(GRAPH, entities.slice(i, i + 1000));

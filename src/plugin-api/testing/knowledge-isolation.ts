@@ -6,7 +6,7 @@
  */
 import { beforeEach, expect, it } from 'vitest';
 import { KG_SEARCH_LIMITS, KG_SHARED_GRAPH, type KgEntity, type KnowledgeStore } from '../index.js';
-import { inGraph, type GraphView } from './knowledge.js';
+import { inGraph, type GraphView } from './knowledge-view.js';
 
 const ALICE = 'user:alice';
 const BOB = 'user:bob';

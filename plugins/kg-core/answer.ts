@@ -1,4 +1,5 @@
-import type { KgEntity, KgSubgraph } from '../../src/plugin-api/index.js';
+import type { KgEntity } from '../../src/plugin-api/index.js';
+import { entityKey, type Tagged, type TaggedSubgraph } from './across.js';
 import { limits, toWireEntity, toWireRelation } from './schemas.js';
 
 export interface FittedAnswer {
@@ -18,19 +19,21 @@ const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
  * relation belongs to its `from` entity, which is kept only together with all
  * of its outgoing relations, so the next page (after the last kept entity)
  * never skips a relation and none shows on two pages. The first entity is
- * always kept; when it alone is too big its observations are cut.
+ * always kept; when it alone is too big its observations are cut. A graph
+ * the store already cut (`truncated`) stays marked as cut.
  */
-export function fitAnswer(g: KgSubgraph, budget: number = limits.maxAnswerBytes, keep: 'from' | 'either' = 'either'): FittedAnswer {
+export function fitAnswer(g: TaggedSubgraph, budget: number = limits.maxAnswerBytes, keep: 'from' | 'either' = 'either'): FittedAnswer {
   const outgoing = new Map<string, number>();
-  if (keep === 'from') for (const r of g.relations) outgoing.set(r.from, (outgoing.get(r.from) ?? 0) + size(toWireRelation(r)));
-  const kept: KgEntity[] = [];
+  const fromKey = (r: TaggedSubgraph['relations'][number]) => entityKey(r.graph, r.from);
+  if (keep === 'from') for (const r of g.relations) outgoing.set(fromKey(r), (outgoing.get(fromKey(r)) ?? 0) + size(toWireRelation(r)));
+  const kept: Tagged<KgEntity>[] = [];
   let used = 64;
   /** Bytes of the kept entities' outgoing relations (pages only); the relation pass spends them. */
   let reserved = 0;
   let cut = false;
   for (const e of g.entities) {
     const s = size(toWireEntity(e));
-    const rel = outgoing.get(e.name) ?? 0;
+    const rel = outgoing.get(entityKey(e.graph, e.name)) ?? 0;
     if (used + reserved + s + rel > budget) {
       if (kept.length) {
         cut = true;
@@ -52,10 +55,10 @@ export function fitAnswer(g: KgSubgraph, budget: number = limits.maxAnswerBytes,
     used += s;
     reserved += rel;
   }
-  const names = new Set(kept.map((e) => e.name));
+  const names = new Set(kept.map((e) => entityKey(e.graph, e.name)));
   const relations = [];
   for (const r of g.relations) {
-    if (!names.has(r.from) && (keep === 'from' || !names.has(r.to))) continue;
+    if (!names.has(fromKey(r)) && (keep === 'from' || !names.has(entityKey(r.graph, r.to)))) continue;
     const w = toWireRelation(r);
     const s = size(w);
     if (used + s > budget) {
@@ -65,6 +68,7 @@ export function fitAnswer(g: KgSubgraph, budget: number = limits.maxAnswerBytes,
     relations.push(w);
     used += s;
   }
+  cut ||= !!g.truncated;
   return {
     entities: kept.map(toWireEntity),
     relations,

@@ -1,4 +1,5 @@
 import { confinedFolder, defineSyscall, LlmosError, z } from '../../src/plugin-api/index.js';
+import { GraphArg } from './graph-policy.js';
 import { exportJsonl, importJsonl } from './jsonl.js';
 import type { KgDeps } from './syscalls.js';
 
@@ -10,19 +11,23 @@ export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 /**
  * kg_import and kg_export: JSONL in the reference memory server's format (see
  * jsonl.ts), with file paths confined to <dataDir>/files (see confinedFolder).
+ * Both are admin tools and act on one graph, the shared one unless `graph`
+ * names an owner's (what an admin curates for everyone is the default).
  */
-export const ioSyscalls = ({ store, changed }: KgDeps, dataDir: string) => {
+export const ioSyscalls = ({ store, graphs, changed }: KgDeps, dataDir: string) => {
+  const IoGraph = GraphArg.default('shared').describe('The graph: "shared" (the default), or an owner id such as "user:alice"; "own" is the caller\'s own.');
   const files = confinedFolder(dataDir, KG_FILES_FOLDER);
   return [
     defineSyscall({
       name: 'kg_import',
       title: 'Import JSONL',
       description:
-        `Imports a knowledge graph in the reference MCP memory server's JSONL format (e.g. its memory.jsonl), given inline as jsonl or as the name of a file in the server's files folder (<data dir>/files; a path relative to it, regular files only, at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). New entities and relations are created, existing entities get the observations added; bad lines are reported by number, not fatal.`,
+        `Imports a knowledge graph in the reference MCP memory server's JSONL format (e.g. its memory.jsonl), given inline as jsonl or as the name of a file in the server's files folder (<data dir>/files; a path relative to it, regular files only, at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). Goes into one graph (the shared one unless graph names another). New entities and relations are created, existing entities get the observations added; bad lines are reported by number, not fatal.`,
       input: z
         .object({
           jsonl: z.string().optional().describe('The file content.'),
           path: z.string().min(1).max(1024).optional().describe('A file in the server\'s files folder, relative to it.'),
+          graph: IoGraph,
         })
         .refine((a) => (a.jsonl === undefined) !== (a.path === undefined), { message: 'give exactly one of "jsonl" or "path"', path: ['jsonl'] }),
       output: z.object({
@@ -35,10 +40,11 @@ export const ioSyscalls = ({ store, changed }: KgDeps, dataDir: string) => {
         bad_line_count: z.number().int(),
       }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-      admin: true, // changes the shared graph
-      async handler({ jsonl, path }) {
+      admin: true, // changes the shared graph, or any owner's
+      async handler({ jsonl, path, graph }, ctx) {
+        const g = graphs.write(ctx.owner, graph);
         const text = path === undefined ? jsonl : await files.readText(path, MAX_IMPORT_BYTES).catch((e: unknown) => rethrow(e, `cannot read "${path}"`));
-        const report = await importJsonl(store(), text ?? '');
+        const report = await importJsonl(store(), g, text ?? '');
         changed([]);
         return report;
       },
@@ -47,14 +53,15 @@ export const ioSyscalls = ({ store, changed }: KgDeps, dataDir: string) => {
       name: 'kg_export',
       title: 'Export JSONL',
       description:
-        'Writes the whole knowledge graph in the reference MCP memory server\'s JSONL format to a file in the server\'s files folder (<data dir>/files; the path is relative to it). The file is replaced atomically.',
-      input: z.object({ path: z.string().min(1).max(1024).describe('A file in the server\'s files folder, relative to it.') }),
+        'Writes one knowledge graph (the shared one unless graph names another) in the reference MCP memory server\'s JSONL format to a file in the server\'s files folder (<data dir>/files; the path is relative to it). The file is replaced atomically.',
+      input: z.object({ path: z.string().min(1).max(1024).describe('A file in the server\'s files folder, relative to it.'), graph: IoGraph }),
       output: z.object({ path: z.string(), entities: z.number().int(), relations: z.number().int(), bytes: z.number().int() }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
-      admin: true, // reads the whole graph, writes a server file
-      async handler({ path }) {
+      admin: true, // reads a whole graph, writes a server file
+      async handler({ path, graph }, ctx) {
+        const g = graphs.read(ctx.owner, graph);
         const file = await files.forWrite(path);
-        const counts = await exportJsonl(store(), file).catch((e: unknown) => rethrow(e, `cannot write "${path}"`));
+        const counts = await exportJsonl(store(), g, file).catch((e: unknown) => rethrow(e, `cannot write "${path}"`));
         return { path: file, ...counts };
       },
     }),

@@ -66,40 +66,40 @@ export function parseJsonl(text: string, report: ImportReport): { entities: KgEn
   return { entities, relations };
 }
 
-/** Creates what is new; existing entities get the file's observations added (a union, never a replace). */
-export async function importJsonl(store: KnowledgeStore, text: string): Promise<ImportReport> {
+/** Creates what is new in `graph`; existing entities get the file's observations added (a union, never a replace). */
+export async function importJsonl(store: KnowledgeStore, graph: string, text: string): Promise<ImportReport> {
   const report: ImportReport = { entities_created: 0, observations_added: 0, relations_created: 0, relations_skipped: 0, types_renamed: 0, bad_lines: [], bad_line_count: 0 };
   const { entities, relations } = parseJsonl(text, report);
   for (let i = 0; i < entities.length; i += BATCH) {
     const batch = entities.slice(i, i + BATCH);
-    const created = new Set((await store.createEntities(batch)).map((e) => e.name));
+    const created = new Set((await store.createEntities(graph, batch)).map((e) => e.name));
     report.entities_created += created.size;
     const rest = batch.filter((e) => !created.has(e.name) && e.observations.length).map((e) => ({ name: e.name, observations: e.observations }));
-    if (rest.length) report.observations_added += (await store.addObservations(rest)).reduce((n, a) => n + a.observations.length, 0);
+    if (rest.length) report.observations_added += (await store.addObservations(graph, rest)).reduce((n, a) => n + a.observations.length, 0);
   }
   for (let i = 0; i < relations.length; i += BATCH) {
     let batch = relations.slice(i, i + BATCH);
     try {
-      report.relations_created += (await store.createRelations(batch)).length;
+      report.relations_created += (await store.createRelations(graph, batch)).length;
     } catch (e) {
       if (!(e instanceof LlmosError && e.code === 'LLMOS_EINVAL')) throw e;
       const names = [...new Set(batch.flatMap((r) => [r.from, r.to]))];
-      const present = new Set((await store.openNodes(names)).entities.map((x) => x.name));
+      const present = new Set((await store.openNodes(graph, names, Infinity)).entities.map((x) => x.name));
       const ok = batch.filter((r) => present.has(r.from) && present.has(r.to));
       report.relations_skipped += batch.length - ok.length;
       batch = ok;
-      if (batch.length) report.relations_created += (await store.createRelations(batch)).length;
+      if (batch.length) report.relations_created += (await store.createRelations(graph, batch)).length;
     }
   }
   return report;
 }
 
 /**
- * Writes the whole graph to `path` (entities first, then relations, in name
+ * Writes the whole of `graph` to `path` (entities first, then relations, in name
  * order), through a temporary file renamed into place, so a reader never sees
  * half a file; on failure the temporary file is removed. Returns the counts.
  */
-export async function exportJsonl(store: KnowledgeStore, path: string): Promise<{ entities: number; relations: number; bytes: number }> {
+export async function exportJsonl(store: KnowledgeStore, graph: string, path: string): Promise<{ entities: number; relations: number; bytes: number }> {
   const tmp = `${path}.${process.pid}.tmp`;
   await rm(tmp, { force: true }); // a leftover, or a planted symlink: removed, never followed
   const fh = await open(tmp, 'wx');
@@ -114,7 +114,7 @@ export async function exportJsonl(store: KnowledgeStore, path: string): Promise<
       for (const pass of ['entity', 'relation'] as const) {
         let after: string | undefined;
         for (;;) {
-          const page = await store.readPage({ after, limit: BATCH });
+          const page = await store.readPage(graph, { after, limit: BATCH, maxChars: Infinity });
           for (const e of pass === 'entity' ? page.entities : []) {
             await put({ type: 'entity', name: e.name, entityType: e.type, observations: e.observations });
             counts.entities++;

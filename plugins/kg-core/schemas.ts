@@ -38,8 +38,9 @@ export const DeletionWire = z.object({ entityName: Name, observations: z.array(O
 export const Items = <T extends z.ZodType>(t: T) => z.array(t).min(1).max(limits.maxItems);
 
 /** Output shapes are looser than inputs: a store may hold data written by other tools. */
-const EntityOut = z.object({ name: z.string(), entityType: z.string(), observations: z.array(z.string()) });
-const RelationOut = z.object({ from: z.string(), to: z.string(), relationType: z.string() });
+const GraphOut = z.string().optional().describe('The graph it is in, when not your own: "shared", or an owner id.');
+const EntityOut = z.object({ name: z.string(), entityType: z.string(), observations: z.array(z.string()), graph: GraphOut });
+const RelationOut = z.object({ from: z.string(), to: z.string(), relationType: z.string(), graph: GraphOut });
 
 /** An answer that may have been cut to fit maxAnswerBytes. */
 export const SubgraphOut = z.object({
@@ -49,8 +50,9 @@ export const SubgraphOut = z.object({
   note: z.string().optional(),
 });
 
-export const toWireEntity = (e: KgEntity) => ({ name: e.name, entityType: e.type, observations: e.observations });
-export const toWireRelation = (r: KgRelation) => ({ from: r.from, to: r.to, relationType: r.type });
+const graphOf = (x: { graph?: string }) => (x.graph === undefined ? {} : { graph: x.graph });
+export const toWireEntity = (e: KgEntity & { graph?: string }) => ({ name: e.name, entityType: e.type, observations: e.observations, ...graphOf(e) });
+export const toWireRelation = (r: KgRelation & { graph?: string }) => ({ from: r.from, to: r.to, relationType: r.type, ...graphOf(r) });
 export const fromWireEntity = (e: z.output<typeof EntityWire>): KgEntity => ({ name: e.name, type: e.entityType, observations: e.observations });
 export const fromWireRelation = (r: z.output<typeof RelationWire>): KgRelation => ({ from: r.from, to: r.to, type: r.relationType });
 

@@ -1,4 +1,5 @@
-import { z, type Logger, type Process, KG_TYPE_PATTERN, type KgSubgraph, type KnowledgeStore, type SpawnHook } from '../../src/plugin-api/index.js';
+import { z, type Logger, type Process, KG_SHARED_GRAPH, KG_TYPE_PATTERN, type KnowledgeStore, type SpawnHook } from '../../src/plugin-api/index.js';
+import { readAcross, type TaggedSubgraph } from './across.js';
 import { Name } from './schemas.js';
 
 export const contextLimits = { defaultFacts: 10, maxFacts: 50, maxChars: 4_000, maxRememberChars: 4_000 } as const;
@@ -26,9 +27,9 @@ export const kgSpawnInput = {
 };
 
 /** Facts as system-prompt lines, cut at maxChars. Returns '' for an empty graph. */
-export function formatFacts(g: KgSubgraph, maxChars: number = contextLimits.maxChars): string {
+export function formatFacts(g: TaggedSubgraph, maxChars: number = contextLimits.maxChars): string {
   const lines = [
-    ...g.entities.map((e) => `- ${e.name} (${e.type})${e.observations.length ? `: ${e.observations.join('; ')}` : ''}`),
+    ...g.entities.map((e) => `- ${e.name} (${e.type})${e.graph ? ` [${e.graph} graph]` : ''}${e.observations.length ? `: ${e.observations.join('; ')}` : ''}`),
     ...g.relations.map((r) => `- ${r.from} ${r.type} ${r.to}`),
   ];
   if (!lines.length) return '';
@@ -46,16 +47,19 @@ export const provenanced = (p: Process, text: string, at = new Date(p.finished ?
 
 /**
  * context_from_kg and remember for proc_spawn: one model's output becomes
- * another's context. `changed` announces updated entities to subscribers.
+ * another's context. context_from_kg reads the spawning owner's graph, then
+ * the shared one; remember writes to the process owner's graph only.
+ * `changed` announces updated entities to subscribers.
  */
 export function kgSpawnHook(store: () => KnowledgeStore, changed: (names: string[]) => void, log: Logger): SpawnHook {
   return {
     name: 'kg',
     input: kgSpawnInput,
-    async beforeSpawn(task, args) {
+    async beforeSpawn(task, args, { owner }) {
       const c = args.context_from_kg as z.output<typeof ContextFromKg> | undefined;
       if (!c) return task;
-      const g = c.entities ? await store().openNodes(c.entities.slice(0, c.limit)) : await store().search(c.query!, c.limit);
+      const read = (graph: string, room: number) => (c.entities ? store().openNodes(graph, c.entities.slice(0, c.limit)) : store().search(graph, c.query!, room));
+      const g = await readAcross(owner, [...new Set([owner, KG_SHARED_GRAPH])], read, c.limit);
       const facts = formatFacts(g);
       if (!facts) return task;
       return { ...task, system: task.system ? `${facts}\n\n${task.system}` : facts };
@@ -65,11 +69,12 @@ export function kgSpawnHook(store: () => KnowledgeStore, changed: (names: string
       if (!r || p.exit !== 'ok' || !p.result?.text.trim()) return;
       try {
         const s = store();
-        await s.createEntities([{ name: r.entity, type: r.entity_type, observations: [] }]);
-        await s.addObservations([{ name: r.entity, observations: [provenanced(p, p.result.text)] }]);
+        const graph = p.owner;
+        await s.createEntities(graph, [{ name: r.entity, type: r.entity_type, observations: [] }]);
+        await s.addObservations(graph, [{ name: r.entity, observations: [provenanced(p, p.result.text)] }]);
         if (r.relation) {
-          await s.createEntities([{ name: r.relation.to, type: 'topic', observations: [] }]);
-          await s.createRelations([{ from: r.entity, to: r.relation.to, type: r.relation.type }]);
+          await s.createEntities(graph, [{ name: r.relation.to, type: 'topic', observations: [] }]);
+          await s.createRelations(graph, [{ from: r.entity, to: r.relation.to, type: r.relation.type }]);
         }
         changed([r.entity, ...(r.relation ? [r.relation.to] : [])]);
       } catch (e) {

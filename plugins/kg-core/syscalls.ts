@@ -1,10 +1,13 @@
-import { defineSyscall, z, type KnowledgeStore } from '../../src/plugin-api/index.js';
+import { defineSyscall, KG_SEARCH_LIMITS, z, type KnowledgeStore } from '../../src/plugin-api/index.js';
+import { readAcross } from './across.js';
 import { decodeCursor, encodeCursor, fitAnswer } from './answer.js';
+import { GraphArg, type GraphAccess } from './graph-policy.js';
 import { DeletionWire, EntityWire, Items, Name, ObservationsWire, RelationWire, StatsOut, SubgraphOut, fromWireEntity, fromWireRelation, limits, toWireEntity, toWireRelation } from './schemas.js';
 
-/** What the syscalls need from kg-core: the active store, and a way to announce changed entities. */
+/** What the syscalls need from kg-core: the active store, who may use which graph, and a way to announce changed entities. */
 export interface KgDeps {
   store(): KnowledgeStore;
+  graphs: GraphAccess;
   changed(names: string[]): void;
 }
 
@@ -13,18 +16,26 @@ const destroy = { readOnlyHint: false, destructiveHint: true, idempotentHint: tr
 const read = { readOnlyHint: true, idempotentHint: true } as const;
 
 const Deleted = z.object({ deleted: z.number().int() });
+const WriteGraph = GraphArg.optional().describe('The graph to change: "own" (yours, the default), "shared" (admins only), or an owner id (admins only).');
+const ReadGraph = GraphArg.optional().describe('The graph to read: "own" (yours, the default), "shared", or an owner id (admins only).');
+const ReadGraphs = GraphArg.optional().describe('Omit to read your own graph, then the shared one (entities from it say graph: "shared"); or name one graph: "own", "shared", or an owner id (admins only).');
 
-/** The ten kg_* syscalls of the reference memory server's tool set, on any KnowledgeStore. */
-export const kgSyscalls = ({ store, changed }: KgDeps) => [
+/**
+ * The ten kg_* syscalls of the reference memory server's tool set, on any
+ * KnowledgeStore. Each acts on the caller's own graph unless it names
+ * another (graph-policy.ts decides who may); kg_search and kg_open_nodes
+ * read the caller's graph and then the shared one.
+ */
+export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   defineSyscall({
     name: 'kg_create_entities',
     title: 'Create entities',
     description: 'Creates entities in the knowledge graph. Existing names are left unchanged (use kg_add_observations to add facts). Returns the entities that were new.',
-    input: z.object({ entities: Items(EntityWire) }),
+    input: z.object({ entities: Items(EntityWire), graph: WriteGraph }),
     output: z.object({ created: z.array(EntityWire.extend({ observations: z.array(z.string()) })) }),
     annotations: write,
-    async handler({ entities }) {
-      const created = await store().createEntities(entities.map(fromWireEntity));
+    async handler({ entities, graph }, ctx) {
+      const created = await store().createEntities(graphs.write(ctx.owner, graph), entities.map(fromWireEntity));
       changed(created.map((e) => e.name));
       return { created: created.map(toWireEntity) };
     },
@@ -33,11 +44,11 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
     name: 'kg_create_relations',
     title: 'Create relations',
     description: 'Creates directed relations between existing entities (from → to, relationType in active voice). Existing relations are skipped; a missing entity fails the whole call with LLMOS_EINVAL.',
-    input: z.object({ relations: Items(RelationWire) }),
+    input: z.object({ relations: Items(RelationWire), graph: WriteGraph }),
     output: z.object({ created: z.array(RelationWire) }),
     annotations: write,
-    async handler({ relations }) {
-      const created = await store().createRelations(relations.map(fromWireRelation));
+    async handler({ relations, graph }, ctx) {
+      const created = await store().createRelations(graphs.write(ctx.owner, graph), relations.map(fromWireRelation));
       changed(created.flatMap((r) => [r.from, r.to]));
       return { created: created.map(toWireRelation) };
     },
@@ -46,11 +57,11 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
     name: 'kg_add_observations',
     title: 'Add observations',
     description: 'Adds facts (observations) to existing entities; duplicates are ignored. Returns the observations that were new, per entity.',
-    input: z.object({ observations: Items(ObservationsWire) }),
+    input: z.object({ observations: Items(ObservationsWire), graph: WriteGraph }),
     output: z.object({ added: z.array(z.object({ entityName: z.string(), addedObservations: z.array(z.string()) })) }),
     annotations: write,
-    async handler({ observations }) {
-      const added = await store().addObservations(observations.map((o) => ({ name: o.entityName, observations: o.contents })));
+    async handler({ observations, graph }, ctx) {
+      const added = await store().addObservations(graphs.write(ctx.owner, graph), observations.map((o) => ({ name: o.entityName, observations: o.contents })));
       changed(added.filter((a) => a.observations.length).map((a) => a.name));
       return { added: added.map((a) => ({ entityName: a.name, addedObservations: a.observations })) };
     },
@@ -59,11 +70,11 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
     name: 'kg_delete_entities',
     title: 'Delete entities',
     description: 'Deletes entities and every relation touching them. Unknown names are ignored.',
-    input: z.object({ entityNames: Items(Name) }),
+    input: z.object({ entityNames: Items(Name), graph: WriteGraph }),
     output: Deleted,
     annotations: destroy,
-    async handler({ entityNames }) {
-      const deleted = await store().deleteEntities(entityNames);
+    async handler({ entityNames, graph }, ctx) {
+      const deleted = await store().deleteEntities(graphs.write(ctx.owner, graph), entityNames);
       changed(entityNames);
       return { deleted };
     },
@@ -72,11 +83,11 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
     name: 'kg_delete_observations',
     title: 'Delete observations',
     description: 'Deletes the given observations from entities. Unknown entities and observations are ignored.',
-    input: z.object({ deletions: Items(DeletionWire) }),
+    input: z.object({ deletions: Items(DeletionWire), graph: WriteGraph }),
     output: Deleted,
     annotations: destroy,
-    async handler({ deletions }) {
-      const deleted = await store().deleteObservations(deletions.map((d) => ({ name: d.entityName, observations: d.observations })));
+    async handler({ deletions, graph }, ctx) {
+      const deleted = await store().deleteObservations(graphs.write(ctx.owner, graph), deletions.map((d) => ({ name: d.entityName, observations: d.observations })));
       changed(deletions.map((d) => d.entityName));
       return { deleted };
     },
@@ -85,11 +96,11 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
     name: 'kg_delete_relations',
     title: 'Delete relations',
     description: 'Deletes the given relations. Unknown ones are ignored.',
-    input: z.object({ relations: Items(RelationWire) }),
+    input: z.object({ relations: Items(RelationWire), graph: WriteGraph }),
     output: Deleted,
     annotations: destroy,
-    async handler({ relations }) {
-      const deleted = await store().deleteRelations(relations.map(fromWireRelation));
+    async handler({ relations, graph }, ctx) {
+      const deleted = await store().deleteRelations(graphs.write(ctx.owner, graph), relations.map(fromWireRelation));
       changed(relations.flatMap((r) => [r.from, r.to]));
       return { deleted };
     },
@@ -97,27 +108,30 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
   defineSyscall({
     name: 'kg_search',
     title: 'Search the graph',
-    description: 'Finds entities whose name, type or observations contain words starting with the query words (any word, case-insensitive), best first, with the relations among them.',
+    description: `Finds entities whose name, type or observations contain words starting with the query words (any word, case-insensitive; words of one character match whole words only; at most ${KG_SEARCH_LIMITS.maxWords} words), best first, with the relations among them. Reads your own graph, then the shared one.`,
     input: z.object({
       query: z.string().min(1).max(1000),
       limit: z.number().int().min(1).max(limits.maxSearch).default(limits.defaultSearch),
+      graph: ReadGraphs,
     }),
     output: SubgraphOut,
     annotations: read,
-    async handler({ query, limit }) {
-      const { last: _, ...answer } = fitAnswer(await store().search(query, limit));
+    async handler({ query, limit, graph }, ctx) {
+      const found = await readAcross(ctx.owner, graphs.readMany(ctx.owner, graph), (g, room) => store().search(g, query, room), limit);
+      const { last: _, ...answer } = fitAnswer(found);
       return answer;
     },
   }),
   defineSyscall({
     name: 'kg_open_nodes',
     title: 'Open entities',
-    description: 'Returns the named entities with their observations and every relation touching them. Unknown names are left out.',
-    input: z.object({ names: z.array(Name).min(1).max(limits.maxSearch) }),
+    description: 'Returns the named entities with their observations and every relation touching them, from your own graph, then the shared one. Unknown names are left out.',
+    input: z.object({ names: z.array(Name).min(1).max(limits.maxSearch), graph: ReadGraphs }),
     output: SubgraphOut,
     annotations: read,
-    async handler({ names }) {
-      const { last: _, ...answer } = fitAnswer(await store().openNodes(names));
+    async handler({ names, graph }, ctx) {
+      const found = await readAcross(ctx.owner, graphs.readMany(ctx.owner, graph), (g) => store().openNodes(g, names));
+      const { last: _, ...answer } = fitAnswer(found);
       return answer;
     },
   }),
@@ -130,31 +144,33 @@ export const kgSyscalls = ({ store, changed }: KgDeps) => [
       cursor: z.string().max(4096).optional().describe('next_cursor from the previous page; omit for the first page.'),
       limit: z.number().int().min(1).max(limits.maxPage).default(limits.defaultPage),
       names_only: z.boolean().default(false),
+      graph: ReadGraph,
     }),
     output: SubgraphOut.partial({ entities: true, relations: true }).extend({
       names: z.array(z.string()).optional(),
       next_cursor: z.string().nullable(),
     }),
     annotations: read,
-    async handler({ cursor, limit, names_only }) {
+    async handler({ cursor, limit, names_only, graph }, ctx) {
+      const g = graphs.read(ctx.owner, graph);
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       if (names_only) {
-        const names = await store().names({ after, limit });
+        const names = await store().names(g, { after, limit });
         return { names, truncated: false, next_cursor: names.length === limit ? encodeCursor(names.at(-1)!) : null };
       }
-      const page = await store().readPage({ after, limit });
+      const page = await store().readPage(g, { after, limit });
       const { last, ...answer } = fitAnswer(page, limits.maxAnswerBytes, 'from');
-      const more = page.entities.length === limit || answer.entities.length < page.entities.length;
+      const more = page.entities.length === limit || !!page.truncated || answer.entities.length < page.entities.length;
       return { ...answer, next_cursor: more && last !== undefined ? encodeCursor(last) : null };
     },
   }),
   defineSyscall({
     name: 'kg_stats',
     title: 'Knowledge graph statistics',
-    description: 'Counts entities, relations and observations, and the most frequent entity and relation types, of the active store.',
-    input: z.object({}),
+    description: 'Counts entities, relations and observations, and the most frequent entity and relation types, of one graph (your own by default).',
+    input: z.object({ graph: ReadGraph }),
     output: StatsOut,
     annotations: read,
-    handler: () => store().stats(),
+    handler: ({ graph }, ctx) => store().stats(graphs.read(ctx.owner, graph)),
   }),
 ];

@@ -1,4 +1,4 @@
-import { kgSearchWords } from '../../src/plugin-api/index.js';
+import { kgGraphKey, kgSearchTerms } from '../../src/plugin-api/index.js';
 
 /** Lucene's query-syntax characters (and the two-character operators' halves). */
 const SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
@@ -7,13 +7,17 @@ const SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 export const escapeLucene = (text: string): string => text.replace(SPECIAL, (c) => `\\${c}`);
 
 /**
- * The fulltext query for a search: each word of the text (kgSearchWords) as
- * an exact term (boosted) or a prefix, any word matching. Returns undefined
- * when the text has no words. Words are escaped even though kgSearchWords
- * already keeps only letters, digits and underscores: the escape is the
- * contract, the word split is the matching rule shared with kg-embedded.
+ * The fulltext query for a search in `graph`: the graph's key required, and
+ * each word of the text (kgSearchTerms) as an exact term (boosted) or, when
+ * long enough, also a prefix, any word matching. Returns undefined when the
+ * text has no words. Words are escaped even though kgSearchTerms already
+ * keeps only letters, digits and underscores: the escape is the contract, the
+ * word split is the matching rule shared with kg-embedded.
  */
-export function luceneQuery(text: string): string | undefined {
-  const words = kgSearchWords(text).map(escapeLucene);
-  return words.length ? words.map((w) => `${w}^2 ${w}*`).join(' ') : undefined;
+export function luceneQuery(graph: string, text: string): string | undefined {
+  const terms = kgSearchTerms(text).map((t) => {
+    const w = escapeLucene(t.word);
+    return t.prefix ? `${w}^2 ${w}*` : w;
+  });
+  return terms.length ? `+gkey:${kgGraphKey(graph)} +(${terms.join(' ')})` : undefined;
 }

@@ -1,10 +1,11 @@
 import neo4j, { type Driver, type ManagedTransaction, type Session } from 'neo4j-driver';
-import { LlmosError, assertKgType, type KgCypherOptions, type KgCypherResult, type KgEntity, type KgObservations, type KgReadOptions, type KgRelation, type KgSchema, type KgStats, type KgSubgraph, type KgTypeCount, type KnowledgeStore } from '../../src/plugin-api/index.js';
+import { LlmosError, assertKgType, cutEntities, kgGraphKey, type KgCypherOptions, type KgCypherResult, type KgEntity, type KgObservations, type KgReadOptions, type KgRelation, type KgSchema, type KgStats, type KgSubgraph, type KgTypeCount, type KnowledgeStore } from '../../src/plugin-api/index.js';
 import { readCapped } from './capped-read.js';
 import { assertQuerySize, assertReadOnlyType } from './cypher-guard.js';
 import { assertReadOnlyPlan } from './cypher-plan.js';
 import { luceneQuery } from './lucene.js';
 import { mapNeo4jError } from './neo4j-errors.js';
+import { FULLTEXT_INDEX, NAME_CONSTRAINT, createGraphSchema } from './neo4j-schema.js';
 
 export interface Neo4jStoreConfig {
   uri: string;
@@ -14,8 +15,6 @@ export interface Neo4jStoreConfig {
   /** How long one call waits for a connection before LLMOS_EKGUNAVAILABLE. */
   connectTimeoutMs: number;
 }
-
-export const FULLTEXT_INDEX = 'kg_entity_search';
 
 /** A type name as a Cypher identifier: validated, then backtick-escaped. */
 const ident = (type: string, what: 'entity' | 'relation'): string => (assertKgType(type, what), `\`${type.replaceAll('`', '``')}\``);
@@ -27,12 +26,17 @@ const groupBy = <T>(items: T[], key: (t: T) => string): Map<string, T[]> => {
 };
 
 const REL_RETURN = 'RETURN a.name AS from, b.name AS to, type(r) AS type ORDER BY from, type, to';
+/** Relations of one graph: both ends carry it (relations are only ever made between entities of one graph). */
+const REL_MATCH = 'MATCH (a:Entity {graph: $graph})-[r]->(b:Entity {graph: $graph})';
 
 /**
- * The Neo4j knowledge store. Entities are (:Entity {name, type, observations})
- * nodes that also carry their type as a label; relations are relationships
- * whose type is the relation type. Every call is one managed transaction with
- * parameterized Cypher; identifiers (types) are validated and backtick-escaped.
+ * The Neo4j knowledge store. Entities are (:Entity {graph, gkey, name, type,
+ * observations}) nodes that also carry their type as a label; relations are
+ * relationships whose type is the relation type. Neo4j Community has one user
+ * database, so graphs are a property filter: every MATCH and MERGE names
+ * `graph`, and relations are made only between two entities of the same
+ * graph. Every call is one managed transaction with parameterized Cypher;
+ * identifiers (types) are validated and backtick-escaped.
  */
 export class Neo4jKnowledgeStore implements KnowledgeStore {
   readonly kind = 'neo4j';
@@ -81,17 +85,13 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
   }
 
   private createSchema(): Promise<void> {
-    return this.withSession('WRITE', async (s) => {
-      await s.run('CREATE CONSTRAINT kg_entity_name IF NOT EXISTS FOR (e:Entity) REQUIRE e.name IS UNIQUE');
-      await s.run(`CREATE FULLTEXT INDEX ${FULLTEXT_INDEX} IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.type, e.observations]`);
-      await s.run('CALL db.awaitIndexes(60)');
-    });
+    return this.withSession('WRITE', createGraphSchema);
   }
 
   /** Write-locks the named entities (sorted, so concurrent callers cannot deadlock) and returns the names that do not exist. */
-  private async lockEntities(tx: ManagedTransaction, names: string[]): Promise<string[]> {
+  private async lockEntities(tx: ManagedTransaction, graph: string, names: string[]): Promise<string[]> {
     const sorted = [...new Set(names)].sort();
-    const r = await tx.run('UNWIND $names AS n OPTIONAL MATCH (e:Entity {name: n}) SET e._kg_lock = true REMOVE e._kg_lock RETURN n, e IS NULL AS missing', { names: sorted });
+    const r = await tx.run('UNWIND $names AS n OPTIONAL MATCH (e:Entity {graph: $graph, name: n}) SET e._kg_lock = true REMOVE e._kg_lock RETURN n, e IS NULL AS missing', { graph, names: sorted });
     return r.records.filter((x) => x.get('missing')).map((x) => x.get('n') as string);
   }
 
@@ -99,7 +99,7 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
     return new LlmosError('LLMOS_EINVAL', `no entity named ${missing.slice(0, 10).map((n) => JSON.stringify(n)).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}; create them with kg_create_entities first.`, { missing: missing.slice(0, 100) });
   }
 
-  async createEntities(entities: KgEntity[]): Promise<KgEntity[]> {
+  async createEntities(graph: string, entities: KgEntity[]): Promise<KgEntity[]> {
     const seen = new Set<string>();
     const rows = entities
       .filter((e) => !seen.has(e.name) && seen.add(e.name))
@@ -110,12 +110,12 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
       for (const [type, group] of groupBy(rows, (r) => r.type)) {
         const r = await tx.run(
           `UNWIND $rows AS row
-           MERGE (e:Entity {name: row.name})
-           ON CREATE SET e.type = row.type, e.observations = row.observations, e:${labels.get(type)}, e._kg_new = true
+           MERGE (e:Entity {graph: $graph, name: row.name})
+           ON CREATE SET e.gkey = $gkey, e.type = row.type, e.observations = row.observations, e:${labels.get(type)}, e._kg_new = true
            WITH e, coalesce(e._kg_new, false) AS created
            REMOVE e._kg_new
            RETURN e.name AS name, created`,
-          { rows: group },
+          { graph, gkey: kgGraphKey(graph), rows: group },
         );
         for (const x of r.records) if (x.get('created')) out.add(x.get('name'));
       }
@@ -124,22 +124,22 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
     return rows.filter((r) => created.has(r.name));
   }
 
-  async createRelations(relations: KgRelation[]): Promise<KgRelation[]> {
+  async createRelations(graph: string, relations: KgRelation[]): Promise<KgRelation[]> {
     const types = new Map(relations.map((r) => [r.type, ident(r.type, 'relation')]));
     return this.run('WRITE', async (tx) => {
-      const missing = await this.lockEntities(tx, relations.flatMap((r) => [r.from, r.to]));
+      const missing = await this.lockEntities(tx, graph, relations.flatMap((r) => [r.from, r.to]));
       if (missing.length) throw this.missingError(missing);
       const out: KgRelation[] = [];
       for (const [type, group] of groupBy(relations, (r) => r.type)) {
         const r = await tx.run(
           `UNWIND $rels AS rel
-           MATCH (a:Entity {name: rel.from}), (b:Entity {name: rel.to})
+           MATCH (a:Entity {graph: $graph, name: rel.from}), (b:Entity {graph: $graph, name: rel.to})
            MERGE (a)-[r:${types.get(type)}]->(b)
            ON CREATE SET r._kg_new = true
            WITH a, b, r, coalesce(r._kg_new, false) AS created
            REMOVE r._kg_new
            RETURN a.name AS from, b.name AS to, created`,
-          { rels: group.map((x) => ({ from: x.from, to: x.to })) },
+          { graph, rels: group.map((x) => ({ from: x.from, to: x.to })) },
         );
         for (const x of r.records) if (x.get('created')) out.push({ from: x.get('from'), to: x.get('to'), type });
       }
@@ -155,58 +155,58 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
     return [...m].map(([name, obs]) => ({ name, observations: [...obs] }));
   }
 
-  async addObservations(items: KgObservations[]): Promise<KgObservations[]> {
+  async addObservations(graph: string, items: KgObservations[]): Promise<KgObservations[]> {
     const merged = Neo4jKnowledgeStore.merge(items);
     return this.run('WRITE', async (tx) => {
-      const missing = await this.lockEntities(tx, merged.map((i) => i.name));
+      const missing = await this.lockEntities(tx, graph, merged.map((i) => i.name));
       if (missing.length) throw this.missingError(missing);
       const r = await tx.run(
         `UNWIND $items AS it
-         MATCH (e:Entity {name: it.name})
+         MATCH (e:Entity {graph: $graph, name: it.name})
          WITH e, [o IN it.observations WHERE NOT o IN coalesce(e.observations, [])] AS added
          SET e.observations = coalesce(e.observations, []) + added
          RETURN e.name AS name, added`,
-        { items: merged },
+        { graph, items: merged },
       );
       const added = new Map(r.records.map((x) => [x.get('name') as string, x.get('added') as string[]]));
       return merged.map((i) => ({ name: i.name, observations: added.get(i.name) ?? [] }));
     });
   }
 
-  async deleteEntities(names: string[]): Promise<number> {
+  async deleteEntities(graph: string, names: string[]): Promise<number> {
     return this.run('WRITE', async (tx) => {
-      const r = await tx.run('UNWIND $names AS n MATCH (e:Entity {name: n}) DETACH DELETE e RETURN count(e) AS n', { names: [...new Set(names)] });
+      const r = await tx.run('UNWIND $names AS n MATCH (e:Entity {graph: $graph, name: n}) DETACH DELETE e RETURN count(e) AS n', { graph, names: [...new Set(names)] });
       return r.records[0]?.get('n') ?? 0;
     });
   }
 
-  async deleteObservations(items: KgObservations[]): Promise<number> {
+  async deleteObservations(graph: string, items: KgObservations[]): Promise<number> {
     const merged = Neo4jKnowledgeStore.merge(items);
     return this.run('WRITE', async (tx) => {
-      await this.lockEntities(tx, merged.map((i) => i.name));
+      await this.lockEntities(tx, graph, merged.map((i) => i.name));
       const r = await tx.run(
         `UNWIND $items AS it
-         MATCH (e:Entity {name: it.name})
+         MATCH (e:Entity {graph: $graph, name: it.name})
          WITH e, [o IN e.observations WHERE NOT o IN it.observations] AS kept
          WITH e, kept, size(e.observations) - size(kept) AS removed
          SET e.observations = kept
          RETURN sum(removed) AS n`,
-        { items: merged },
+        { graph, items: merged },
       );
       return r.records[0]?.get('n') ?? 0;
     });
   }
 
-  async deleteRelations(relations: KgRelation[]): Promise<number> {
+  async deleteRelations(graph: string, relations: KgRelation[]): Promise<number> {
     const types = new Map(relations.map((r) => [r.type, ident(r.type, 'relation')]));
     return this.run('WRITE', async (tx) => {
       let n = 0;
       for (const [type, group] of groupBy(relations, (r) => r.type)) {
         const r = await tx.run(
           `UNWIND $rels AS rel
-           MATCH (:Entity {name: rel.from})-[r:${types.get(type)}]->(:Entity {name: rel.to})
+           MATCH (:Entity {graph: $graph, name: rel.from})-[r:${types.get(type)}]->(:Entity {graph: $graph, name: rel.to})
            DELETE r RETURN count(r) AS n`,
-          { rels: group.map((x) => ({ from: x.from, to: x.to })) },
+          { graph, rels: group.map((x) => ({ from: x.from, to: x.to })) },
         );
         n += r.records[0]?.get('n') ?? 0;
       }
@@ -214,75 +214,79 @@ export class Neo4jKnowledgeStore implements KnowledgeStore {
     });
   }
 
-  private async entities(tx: ManagedTransaction, names: string[]): Promise<KgEntity[]> {
-    const r = await tx.run('MATCH (e:Entity) WHERE e.name IN $names RETURN e.name AS name, e.type AS type, coalesce(e.observations, []) AS observations', { names });
+  /**
+   * The named entities of `graph` in the order named, within maxChars (an
+   * observation list is one property, read whole: cutEntities cuts after),
+   * and the relations `where` says (a, b are the ends; $names the names kept).
+   */
+  private async subgraph(tx: ManagedTransaction, graph: string, names: string[], where: string, maxChars?: number): Promise<KgSubgraph> {
+    const r = await tx.run('MATCH (e:Entity {graph: $graph}) WHERE e.name IN $names RETURN e.name AS name, e.type AS type, coalesce(e.observations, []) AS observations', { graph, names });
     const byName = new Map(r.records.map((x) => [x.get('name') as string, x.toObject() as KgEntity]));
-    return names.flatMap((n) => byName.get(n) ?? []);
+    const { entities, truncated } = cutEntities(names.flatMap((n) => byName.get(n) ?? []), maxChars);
+    const kept = entities.map((e) => e.name);
+    const rels = await tx.run(`${REL_MATCH} WHERE ${where} ${REL_RETURN}`, { graph, names: kept });
+    return { entities, relations: rels.records.map((x) => x.toObject() as KgRelation), ...(truncated ? { truncated } : {}) };
   }
 
-  async search(query: string, limit: number): Promise<KgSubgraph> {
-    const q = luceneQuery(query);
+  async search(graph: string, query: string, limit: number, maxChars?: number): Promise<KgSubgraph> {
+    const q = luceneQuery(graph, query);
     if (!q) return { entities: [], relations: [] };
     return this.run('READ', async (tx) => {
-      const hits = await tx.run(`CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $q, {limit: $limit}) YIELD node, score RETURN node.name AS name ORDER BY score DESC, name LIMIT $limit`, { q, limit: neo4j.int(limit) });
+      const hits = await tx.run(`CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $q, {limit: $limit}) YIELD node, score WHERE node.graph = $graph RETURN node.name AS name ORDER BY score DESC, name LIMIT $limit`, { q, graph, limit: neo4j.int(limit) });
       const names = hits.records.map((x) => x.get('name') as string);
-      const rels = await tx.run(`MATCH (a:Entity)-[r]->(b:Entity) WHERE a.name IN $names AND b.name IN $names ${REL_RETURN}`, { names });
-      return { entities: await this.entities(tx, names), relations: rels.records.map((x) => x.toObject() as KgRelation) };
+      return this.subgraph(tx, graph, names, 'a.name IN $names AND b.name IN $names', maxChars);
     });
   }
 
-  async openNodes(names: string[]): Promise<KgSubgraph> {
-    const unique = [...new Set(names)];
+  async openNodes(graph: string, names: string[], maxChars?: number): Promise<KgSubgraph> {
+    return this.run('READ', (tx) => this.subgraph(tx, graph, [...new Set(names)], 'a.name IN $names OR b.name IN $names', maxChars));
+  }
+
+  async readPage(graph: string, { after, limit, maxChars }: KgReadOptions): Promise<KgSubgraph> {
     return this.run('READ', async (tx) => {
-      const rels = await tx.run(`MATCH (a:Entity)-[r]->(b:Entity) WHERE a.name IN $names OR b.name IN $names ${REL_RETURN}`, { names: unique });
-      return { entities: await this.entities(tx, unique), relations: rels.records.map((x) => x.toObject() as KgRelation) };
+      const page = await tx.run('MATCH (e:Entity {graph: $graph}) WHERE e.name > $after RETURN e.name AS name ORDER BY name LIMIT $limit', { graph, after: after ?? '', limit: neo4j.int(limit) });
+      return this.subgraph(tx, graph, page.records.map((x) => x.get('name') as string), 'a.name IN $names', maxChars);
     });
   }
 
-  async readPage({ after, limit }: KgReadOptions): Promise<KgSubgraph> {
+  async names(graph: string, { after, limit, prefix = '' }: KgReadOptions & { prefix?: string }): Promise<string[]> {
     return this.run('READ', async (tx) => {
-      const page = await tx.run('MATCH (e:Entity) WHERE e.name > $after RETURN e.name AS name ORDER BY name LIMIT $limit', { after: after ?? '', limit: neo4j.int(limit) });
-      const names = page.records.map((x) => x.get('name') as string);
-      const rels = await tx.run(`MATCH (a:Entity)-[r]->(b:Entity) WHERE a.name IN $names ${REL_RETURN}`, { names });
-      return { entities: await this.entities(tx, names), relations: rels.records.map((x) => x.toObject() as KgRelation) };
-    });
-  }
-
-  async names({ after, limit, prefix = '' }: KgReadOptions & { prefix?: string }): Promise<string[]> {
-    return this.run('READ', async (tx) => {
-      const r = await tx.run('MATCH (e:Entity) WHERE e.name > $after AND e.name STARTS WITH $prefix RETURN e.name AS name ORDER BY name LIMIT $limit', { after: after ?? '', prefix, limit: neo4j.int(limit) });
+      const r = await tx.run('MATCH (e:Entity {graph: $graph}) WHERE e.name > $after AND e.name STARTS WITH $prefix RETURN e.name AS name ORDER BY name LIMIT $limit', { graph, after: after ?? '', prefix, limit: neo4j.int(limit) });
       return r.records.map((x) => x.get('name') as string);
     });
   }
 
-  private async typeCounts(tx: ManagedTransaction): Promise<{ entity_types: KgTypeCount[]; relation_types: KgTypeCount[] }> {
-    const et = await tx.run('MATCH (e:Entity) RETURN e.type AS type, count(*) AS count ORDER BY count DESC, type LIMIT 50');
-    const rt = await tx.run('MATCH (:Entity)-[r]->(:Entity) RETURN type(r) AS type, count(*) AS count ORDER BY count DESC, type LIMIT 50');
+  private async typeCounts(tx: ManagedTransaction, graph: string): Promise<{ entity_types: KgTypeCount[]; relation_types: KgTypeCount[] }> {
+    const et = await tx.run('MATCH (e:Entity {graph: $graph}) RETURN e.type AS type, count(*) AS count ORDER BY count DESC, type LIMIT 50', { graph });
+    const rt = await tx.run(`${REL_MATCH} RETURN type(r) AS type, count(*) AS count ORDER BY count DESC, type LIMIT 50`, { graph });
     return { entity_types: et.records.map((x) => x.toObject() as KgTypeCount), relation_types: rt.records.map((x) => x.toObject() as KgTypeCount) };
   }
 
-  async stats(): Promise<KgStats> {
+  async stats(graph: string): Promise<KgStats> {
     return this.run('READ', async (tx) => {
-      const e = (await tx.run('MATCH (e:Entity) RETURN count(e) AS n, coalesce(sum(size(e.observations)), 0) AS o')).records[0];
-      const r = (await tx.run('MATCH (:Entity)-[r]->(:Entity) RETURN count(r) AS n')).records[0];
-      return { store: this.kind, entities: e.get('n'), relations: r.get('n'), observations: e.get('o'), ...(await this.typeCounts(tx)) };
+      const e = (await tx.run('MATCH (e:Entity {graph: $graph}) RETURN count(e) AS n, coalesce(sum(size(e.observations)), 0) AS o', { graph })).records[0];
+      const r = (await tx.run(`${REL_MATCH} RETURN count(r) AS n`, { graph })).records[0];
+      return { store: this.kind, entities: e.get('n'), relations: r.get('n'), observations: e.get('o'), ...(await this.typeCounts(tx, graph)) };
     });
   }
 
-  async schema(): Promise<KgSchema> {
+  /**
+   * The graph's types, and the native model. Labels and relationship types
+   * are the graph's own (its entity and relation types), not db.labels(),
+   * which would show every graph's types.
+   */
+  async schema(graph: string): Promise<KgSchema> {
     return this.run('READ', async (tx) => {
-      const labels = (await tx.run('CALL db.labels() YIELD label RETURN collect(label) AS l')).records[0].get('l');
-      const relTypes = (await tx.run('CALL db.relationshipTypes() YIELD relationshipType RETURN collect(relationshipType) AS t')).records[0].get('t');
-      const keys = (await tx.run('CALL db.propertyKeys() YIELD propertyKey RETURN collect(propertyKey) AS k')).records[0].get('k');
+      const types = await this.typeCounts(tx, graph);
       return {
-        ...(await this.typeCounts(tx)),
+        ...types,
         native: {
-          model: '(:Entity:<type> {name, type, observations: [string]})-[:<relation type>]->(:Entity)',
-          labels,
-          relationship_types: relTypes,
-          property_keys: keys,
-          constraint: 'kg_entity_name: Entity.name IS UNIQUE',
-          fulltext_index: `${FULLTEXT_INDEX} on Entity(name, type, observations)`,
+          model: '(:Entity:<type> {graph, gkey, name, type, observations: [string]})-[:<relation type>]->(:Entity), both ends in one graph',
+          labels: ['Entity', ...types.entity_types.map((t) => t.type)],
+          relationship_types: types.relation_types.map((t) => t.type),
+          property_keys: ['graph', 'gkey', 'name', 'type', 'observations'],
+          constraint: `${NAME_CONSTRAINT}: (Entity.graph, Entity.name) IS UNIQUE`,
+          fulltext_index: `${FULLTEXT_INDEX} on Entity(gkey, name, type, observations)`,
         },
       };
     });

@@ -17,6 +17,6 @@ export interface ResourceEntry {
   read(uri: string, vars: Record<string, string>, reader?: Reader): unknown | Promise<unknown>;
   /** Concrete resources under a template, for resources/list. */
   list?(reader?: Reader): Array<{ uri: string; name: string }>;
-  /** Completions for one template variable. */
-  complete?: Record<string, (prefix: string) => string[] | Promise<string[]>>;
+  /** Completions for one template variable; `reader` is the session asking (absent inside the server). */
+  complete?: Record<string, (prefix: string, reader?: Reader) => string[] | Promise<string[]>>;
 }

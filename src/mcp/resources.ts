@@ -31,7 +31,7 @@ export function registerResources(mcp: McpServer, kernel: Kernel, reader: Reader
         r.name,
         new ResourceTemplate(r.template!, {
           list: r.list ? () => ({ resources: r.list!(reader).map((x) => ({ ...x, mimeType: 'application/json' })) }) : undefined,
-          complete: r.complete ? Object.fromEntries(Object.entries(r.complete).map(([k, f]) => [k, async (v: string) => f(v)])) : undefined,
+          complete: r.complete ? Object.fromEntries(Object.entries(r.complete).map(([k, f]) => [k, async (v: string) => f(v, reader)])) : undefined,
         }),
         meta,
         (uri, vars) => read(r, uri, vars, reader),

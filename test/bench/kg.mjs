@@ -8,28 +8,20 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
 import neo4j from 'neo4j-driver';
+import { arg, fromDist, root } from './dist.mjs';
 
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const dist = (p) => join(root, 'dist', p);
-if (!existsSync(dist('plugins/kg-embedded/sqlite-store.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.');
-  process.exit(1);
-}
-const { SqliteKnowledgeStore } = await import(dist('plugins/kg-embedded/sqlite-store.js'));
-const { Neo4jKnowledgeStore } = await import(dist('plugins/kg-neo4j/neo4j-store.js'));
-const { Rng } = await import(dist('src/plugin-api/rng.js'));
+const { SqliteKnowledgeStore } = await fromDist('plugins/kg-embedded/sqlite-store.js');
+const { Neo4jKnowledgeStore } = await fromDist('plugins/kg-neo4j/neo4j-store.js');
+const { Rng } = await fromDist('src/plugin-api/rng.js');
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const N_ENT = arg('entities', 10_000);
 const N_REL = arg('relations', 20_000);
 const N_SEARCH = arg('searches', 300);
 const BATCH = 1000;
+/** Every entity goes into one owner's graph. */
+const GRAPH = 'user:bench';
 
 /** The project's seeded PRNG, so every run builds the same graph and asks the same queries. */
 function rng(seed) {
@@ -65,18 +57,18 @@ const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 async function bench(label, store, g) {
   let t0 = process.hrtime.bigint();
-  for (let i = 0; i < g.entities.length; i += BATCH) await store.createEntities(g.entities.slice(i, i + BATCH));
+  for (let i = 0; i < g.entities.length; i += BATCH) await store.createEntities(GRAPH, g.entities.slice(i, i + BATCH));
   const entMs = ms(t0);
   t0 = process.hrtime.bigint();
-  for (let i = 0; i < g.relations.length; i += BATCH) await store.createRelations(g.relations.slice(i, i + BATCH));
+  for (let i = 0; i < g.relations.length; i += BATCH) await store.createRelations(GRAPH, g.relations.slice(i, i + BATCH));
   const relMs = ms(t0);
-  const stats = await store.stats();
-  for (const q of g.queries.slice(0, 20)) await store.search(q, 10); // warm-up
+  const stats = await store.stats(GRAPH);
+  for (const q of g.queries.slice(0, 20)) await store.search(GRAPH, q, 10); // warm-up
   const lat = [];
   let hits = 0;
   for (const q of g.queries) {
     const t = process.hrtime.bigint();
-    hits += (await store.search(q, 10)).entities.length;
+    hits += (await store.search(GRAPH, q, 10)).entities.length;
     lat.push(ms(t));
   }
   const row = {
@@ -147,7 +139,7 @@ const neo = process.env.NEO4J_URI ? { uri: process.env.NEO4J_URI, stop: async ()
 try {
   const store = new Neo4jKnowledgeStore({ uri: neo.uri, username: process.env.NEO4J_USERNAME, password: process.env.NEO4J_PASSWORD, database: process.env.NEO4J_DATABASE || undefined, connectTimeoutMs: 10_000 });
   await store.ensureSchema();
-  if ((await store.stats()).entities > 0) throw new Error(`the Neo4j at ${neo.uri} is not empty; point NEO4J_URI at an empty database`);
+  if ((await store.stats(GRAPH)).entities > 0) throw new Error(`the Neo4j at ${neo.uri} is not empty; point NEO4J_URI at an empty database`);
   await bench('neo4j', store, g);
   await store.close();
 } finally {

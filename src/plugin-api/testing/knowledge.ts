@@ -1,11 +1,17 @@
 /**
- * The KnowledgeStore contract (src/plugin-api/knowledge.ts), as one suite
+ * The KnowledgeStore contract (src/core/knowledge.ts), as one suite
  * every store runs: kg-embedded (test/unit/kg/embedded.test.ts), kg-neo4j
  * (test/integration/kg/neo4j-store.test.ts) and third-party stores.
- * The factory must return an EMPTY store each time.
+ * The factory must return an EMPTY store each time. The single-graph cases
+ * run in one owner's graph; isolationCases (knowledge-isolation.ts) check
+ * that graphs stay apart.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KgEntity, KnowledgeStore } from '../index.js';
+import { isolationCases, readBoundCases } from './knowledge-isolation.js';
+import { inGraph, type GraphView } from './knowledge-view.js';
+
+export { inGraph, type GraphView };
 
 export type StoreFactory = () => Promise<{ store: KnowledgeStore; cleanup: () => Promise<void> }>;
 
@@ -14,7 +20,7 @@ const sortRel = <T extends { from: string; to: string; type: string }>(rs: T[]) 
   [...rs].sort((a, b) => `${a.from}|${a.type}|${a.to}`.localeCompare(`${b.from}|${b.type}|${b.to}`));
 
 /** Three entities and three relations, the graph most cases start from. */
-async function seedGraph(store: KnowledgeStore): Promise<void> {
+export async function seedGraph(store: GraphView): Promise<void> {
   await store.createEntities([
     ent('Alice', 'person', 'likes green tea', 'works remotely'),
     ent('Bob', 'person', 'plays chess'),
@@ -28,8 +34,8 @@ async function seedGraph(store: KnowledgeStore): Promise<void> {
 }
 
 /** Creates: idempotence, type checks, endpoints, observation sets, atomicity. */
-function createCases(get: () => KnowledgeStore): void {
-  let store: KnowledgeStore;
+function createCases(get: () => GraphView): void {
+  let store: GraphView;
   beforeEach(() => {
     store = get();
   });
@@ -79,8 +85,8 @@ function createCases(get: () => KnowledgeStore): void {
 }
 
 /** Deletes, and concurrent writers. */
-function changeCases(get: () => KnowledgeStore): void {
-  let store: KnowledgeStore;
+function changeCases(get: () => GraphView): void {
+  let store: GraphView;
   beforeEach(() => {
     store = get();
   });
@@ -110,8 +116,8 @@ function changeCases(get: () => KnowledgeStore): void {
 }
 
 /** Open and search. */
-function searchCases(get: () => KnowledgeStore): void {
-  let store: KnowledgeStore;
+function searchCases(get: () => GraphView): void {
+  let store: GraphView;
   beforeEach(() => {
     store = get();
   });
@@ -150,8 +156,8 @@ function searchCases(get: () => KnowledgeStore): void {
 }
 
 /** Pages, names, odd texts and stats. */
-function pageCases(get: () => KnowledgeStore): void {
-  let store: KnowledgeStore;
+function pageCases(get: () => GraphView): void {
+  let store: GraphView;
   beforeEach(() => {
     store = get();
   });
@@ -196,6 +202,7 @@ export function kgStoreContract(label: string, make: StoreFactory): void {
       ({ store, cleanup } = await make());
     });
     afterEach(async () => cleanup());
-    for (const cases of [createCases, changeCases, searchCases, pageCases]) cases(() => store);
+    for (const cases of [createCases, changeCases, searchCases, pageCases]) cases(() => inGraph(store, 'user:alice'));
+    for (const cases of [isolationCases, readBoundCases]) cases(() => store);
   });
 }

@@ -22,7 +22,8 @@ import type { Kernel } from '../../../src/kernel/kernel.js';
 import { KG_STORE_TOKEN } from '../../../src/core/knowledge.js';
 import { neo4jUri, wipe } from './neo4j-helpers.js';
 
-const ctx = () => ({ owner: 'test', signal: new AbortController().signal, progress: () => {} });
+/** kg_cypher_read is for admins only (it sees every graph); stdio is the default admin. */
+const ctx = (owner = 'stdio') => ({ owner, signal: new AbortController().signal, progress: () => {} });
 
 /** Every node, relationship, label and property, as one comparable string. */
 async function fingerprint(uri: string): Promise<string> {
@@ -157,8 +158,14 @@ describe('kg_cypher_read on a real Neo4j', () => {
   it('answers a read query, with params', async () => {
     const r = await call('kg_cypher_read', { query: 'MATCH (a:Entity)-[:knows]->(b) WHERE a.name = $n RETURN b.name AS friend, b AS node', params: { n: 'Alice' } });
     expect(r.columns).toEqual(['friend', 'node']);
-    expect(r.rows).toEqual([{ friend: 'Bob', node: { labels: expect.arrayContaining(['Entity', 'person']), properties: { name: 'Bob', type: 'person', observations: ['plays chess'] } } }]);
+    expect(r.rows).toEqual([{ friend: 'Bob', node: { labels: expect.arrayContaining(['Entity', 'person']), properties: expect.objectContaining({ graph: 'stdio', name: 'Bob', type: 'person', observations: ['plays chess'] }) } }]);
     expect(r.truncated).toBe(false);
+  });
+
+  it('refuses kg_cypher_read to an owner who is not an admin, before looking at the query', async () => {
+    const asBob = (input: unknown) => kernel.syscalls.dispatch('kg_cypher_read', input, ctx('user:bob'));
+    await expect(asBob({ query: 'MATCH (n:Entity) RETURN n.observations AS o' })).rejects.toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringContaining('LLMOS_ADMINS') });
+    await expect(asBob({ query: 42 })).rejects.toMatchObject({ code: 'LLMOS_EPERM' });
   });
 
   /** The graph, kg_stats and the listener are as before, and Neo4j still answers. */

@@ -13,7 +13,8 @@ import { boot } from '../../../src/boot.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
 import { startNeo4j, type Neo4jHandle } from '../../setup/components.js';
 
-const ctx = () => ({ owner: 'test', signal: new AbortController().signal, progress: () => {} });
+/** stdio, the default admin: kg_cypher_read is for admins only. */
+const ctx = () => ({ owner: 'stdio', signal: new AbortController().signal, progress: () => {} });
 
 describe('kg-neo4j when Neo4j stops and restarts', () => {
   let neo: Neo4jHandle | undefined;

@@ -46,13 +46,13 @@ describe('kg_import / kg_export file confinement', () => {
   }
 
   it('exports into and imports from the files folder, created on demand', async () => {
-    const out = await call(admin.client, 'kg_export', { path: 'memory.jsonl' });
+    const out = await call(admin.client, 'kg_export', { path: 'memory.jsonl', graph: 'own' });
     expect(out).toMatchObject({ entities: 1, relations: 0 });
     expect(readFileSync(join(files, 'memory.jsonl'), 'utf8')).toContain('"name":"Alice"');
     mkdirSync(join(files, 'sub'));
-    await call(admin.client, 'kg_export', { path: 'sub/../sub/again.jsonl' });
+    await call(admin.client, 'kg_export', { path: 'sub/../sub/again.jsonl', graph: 'own' });
     await call(admin.client, 'kg_delete_entities', { entityNames: ['Alice'] });
-    await call(admin.client, 'kg_import', { path: 'sub/again.jsonl' });
+    await call(admin.client, 'kg_import', { path: 'sub/again.jsonl', graph: 'own' });
     expect(await stats()).toMatchObject({ entities: 1, observations: 1 });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_CYPHER_QUERY_CHARS, assertQuerySize, assertReadOnlyType } from '../../../plugins/kg-neo4j/cypher-guard.js';
 import { assertReadOnlyPlan, operatorName, procedureName, type PlanNode } from '../../../plugins/kg-neo4j/cypher-plan.js';
 import { escapeLucene, luceneQuery } from '../../../plugins/kg-neo4j/lucene.js';
+import { kgGraphKey } from '../../../src/core/knowledge.js';
 
 /** A plan tree as neo4j-driver returns it: the first operator on top, each over the next. */
 const chain = (...ops: Array<string | [op: string, details: string]>): PlanNode =>
@@ -70,8 +71,8 @@ describe('Lucene query text', () => {
     expect(escapeLucene('a+b-c&&d||e!f(g)h{i}j[k]l^m"n~o*p?q:r\\s/t')).toBe('a\\+b\\-c\\&\\&d\\|\\|e\\!f\\(g\\)h\\{i\\}j\\[k\\]l\\^m\\"n\\~o\\*p\\?q\\:r\\\\s\\/t');
   });
 
-  it('turns words into boosted exact-or-prefix terms, dropping syntax', () => {
-    expect(luceneQuery('Alice AND (tea)')).toBe('alice^2 alice* and^2 and* tea^2 tea*');
-    expect(luceneQuery('*:* ~')).toBeUndefined();
+  it('turns words into boosted exact-or-prefix terms in the graph, dropping syntax; one-letter words are exact', () => {
+    expect(luceneQuery('user:alice', 'Alice AND (tea) x')).toBe(`+gkey:${kgGraphKey('user:alice')} +(alice^2 alice* and^2 and* tea^2 tea* x)`);
+    expect(luceneQuery('user:alice', '*:* ~')).toBeUndefined();
   });
 });

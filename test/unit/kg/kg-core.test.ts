@@ -132,11 +132,11 @@ describe('kg-core on kg-embedded', () => {
   it('serves llmos://kg and llmos://kg/entity/{name} with name completion', async () => {
     await call('kg_create_entities', { entities: [{ name: 'Alice', entityType: 'person' }, { name: 'Alina', entityType: 'person' }, { name: 'Bob', entityType: 'person' }] });
     const byKey = new Map(kernel.resources.list().map((r) => [r.uri ?? r.template, r]));
-    expect(await byKey.get('llmos://kg')!.read('llmos://kg', {})).toMatchObject({ entities: 3 });
+    expect(await byKey.get('llmos://kg')!.read('llmos://kg', {}, { owner: 'test' })).toMatchObject({ entities: 3 });
     const entity = byKey.get('llmos://kg/entity/{name}')!;
-    expect(await entity.read('llmos://kg/entity/Alice', { name: 'Alice' })).toMatchObject({ entities: [{ name: 'Alice', entityType: 'person' }] });
-    await expect(entity.read('llmos://kg/entity/Nobody', { name: 'Nobody' })).rejects.toMatchObject({ code: 'LLMOS_EINVAL' });
-    expect(await entity.complete!.name('Ali')).toEqual(['Alice', 'Alina']);
+    expect(await entity.read('llmos://kg/entity/Alice', { name: 'Alice' }, { owner: 'test' })).toMatchObject({ entities: [{ name: 'Alice', entityType: 'person' }] });
+    await expect(entity.read('llmos://kg/entity/Nobody', { name: 'Nobody' }, { owner: 'test' })).rejects.toMatchObject({ code: 'LLMOS_EINVAL' });
+    expect(await entity.complete!.name('Ali', { owner: 'test' })).toEqual(['Alice', 'Alina']);
   });
 
   it('imports and exports the reference memory server\'s JSONL', async () => {
@@ -162,9 +162,12 @@ describe('kg-core on kg-embedded', () => {
       { type: 'entity', name: 'Alice', entityType: 'person', observations: ['likes tea', 'plays go'] },
       { type: 'relation', from: 'Alice', to: 'Acme', relationType: 'works_at' },
     ]);
-    await call('kg_delete_entities', { entityNames: ['Alice', 'Acme'] });
+    // They act on the shared graph (an admin writes it), not the caller's own.
+    expect(await call('kg_stats', {})).toMatchObject({ entities: 0 });
+    await call('kg_delete_entities', { entityNames: ['Alice', 'Acme'], graph: 'shared' });
+    expect(await call('kg_stats', { graph: 'shared' })).toMatchObject({ entities: 0 });
     await call('kg_import', { path: 'memory.jsonl' });
-    expect(await call('kg_stats', {})).toMatchObject({ entities: 2, relations: 1, observations: 2 });
+    expect(await call('kg_stats', { graph: 'shared' })).toMatchObject({ entities: 2, relations: 1, observations: 2 });
   });
 
   it('kg_export onto a directory fails with LLMOS_EPERM and leaves no temporary file', async () => {

@@ -18,6 +18,9 @@ const run = promisify(execFile);
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const WRITES = 200;
 
+/** The graph both writers use (kg-writer.mjs writes to the same one). */
+const GRAPH = 'user:writer';
+
 describe('kg-embedded shared by two processes', () => {
   let outDir: string;
   let dataDir: string;
@@ -40,7 +43,7 @@ describe('kg-embedded shared by two processes', () => {
   it('keeps every entity, observation and relation both writers made', async () => {
     const file = join(dataDir, 'kg.sqlite');
     const setup = new SqliteKnowledgeStore(file);
-    await setup.createEntities([{ name: 'Hub', type: 'thing', observations: [] }]);
+    await setup.createEntities(GRAPH, [{ name: 'Hub', type: 'thing', observations: [] }]);
     const storeModule = pathToFileURL(join(outDir, 'plugins/kg-embedded/sqlite-store.js')).href;
     const writer = join(root, 'test/unit/kg/fixtures/kg-writer.mjs');
     const children = ['a', 'b'].map((id) => spawn(process.execPath, [writer, storeModule, file, id, String(WRITES)], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] }));
@@ -58,13 +61,13 @@ describe('kg-embedded shared by two processes', () => {
     // The two writers really overlapped in time.
     expect(Math.max(spans[0].first, spans[1].first)).toBeLessThan(Math.min(spans[0].last, spans[1].last));
 
-    const s = await setup.stats();
+    const s = await setup.stats(GRAPH);
     expect(s.entities).toBe(1 + 2 * WRITES);
     expect(s.relations).toBe(2 * WRITES);
-    const hub = (await setup.openNodes(['Hub'])).entities[0];
+    const hub = (await setup.openNodes(GRAPH, ['Hub'])).entities[0];
     expect(hub.observations).toHaveLength(2 * WRITES);
     expect(new Set(hub.observations)).toEqual(new Set(['a', 'b'].flatMap((id) => Array.from({ length: WRITES }, (_, i) => `w${id}-${i} was here`))));
-    expect((await setup.search('w', 5)).entities.length).toBe(5); // the search index saw both writers too
+    expect((await setup.search(GRAPH, 'written', 5)).entities.length).toBe(5); // the search index saw both writers too
     await setup.close();
   }, 120_000);
 });

@@ -55,7 +55,7 @@ describe('kg spawn hook: one model\'s output becomes another\'s context', () => 
   it('remembers a result with provenance, then injects it into the next task', async () => {
     const a = await spawnWithHook({ prompt: 'Paris is the capital of France', remember: { entity: 'France', entity_type: 'country', relation: { to: 'Europe', type: 'part_of' } } });
     expect(a.exit).toBe('ok');
-    const { entities, relations } = await store.openNodes(['France']);
+    const { entities, relations } = await store.openNodes('test', ['France']);
     expect(entities[0].type).toBe('country');
     expect(entities[0].observations).toHaveLength(1);
     expect(entities[0].observations[0]).toMatch(new RegExp(`^\\[llmos pid=${a.pid} model=echo at=\\d{4}-\\d\\d-\\d\\dT[^\\]]+Z\\] echo: Paris is the capital of France$`));
@@ -76,7 +76,7 @@ describe('kg spawn hook: one model\'s output becomes another\'s context', () => 
     const p = await spawnWithHook({ prompt: 'fail: on purpose', context_from_kg: { query: 'nothing here' }, remember: { entity: 'Failures' } });
     expect(p.task.system).toBeUndefined();
     expect(p.exit).toBe('failed');
-    expect((await store.stats()).entities).toBe(0);
+    expect((await store.stats('test')).entities).toBe(0);
   });
 
   it('validates its options: exactly one of entities or query; types are identifiers', () => {

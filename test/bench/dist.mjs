@@ -1,0 +1,22 @@
+// What the benchmark scripts share: importing the build (dist/) and reading --name value arguments.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Imports `path` (e.g. "plugins/kg-embedded/sqlite-store.js") from dist/, or exits saying to build first. */
+export async function fromDist(path) {
+  const file = join(root, 'dist', path);
+  if (!existsSync(file)) {
+    console.error('dist/ is missing: run `npm run build` first.');
+    process.exit(1);
+  }
+  return import(file);
+}
+
+/** The number after `--name` on the command line, else `dflt`. */
+export const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
 import { Command } from 'commander';
 import { isLlmosError } from './core/errors.js';
 import { VERSION } from './loader/resolve.js';
@@ -24,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 async function main(): Promise<void> {
   const program = new Command('llmos').description('LLMOS: an operating system for large language models, served over MCP').version(VERSION);
   const named = process.argv[2];
+  // The kernel's DI needs reflect-metadata first; the stdio thin client loads no kernel and skips it.
+  if (named !== 'serve' && named !== 'daemon') await import('reflect-metadata');
   for (const name of named && named in COMMANDS ? [named] : Object.keys(COMMANDS)) program.addCommand(await COMMANDS[name]());
   await program.parseAsync();
 }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataDir } from './core/data-dir.js';
 import { Kernel } from './kernel/kernel.js';
 import { createLogger } from './kernel/log.js';
 import type { Logger } from './core/log.js';
@@ -9,25 +10,14 @@ import { checkEnvironment } from './kernel/params.js';
 import { registerCoreSyscalls } from './kernel/sys/index.js';
 import { readPluginConfig, withOptionOverrides, type PluginConfig, type PluginOptionOverrides } from './loader/config.js';
 import { loadPlugins } from './loader/loader.js';
-import { packageRoot } from './loader/resolve.js';
+import { configPath, VERSION } from './loader/resolve.js';
 import type { PluginDefinition, Provides } from './plugin-api/plugin.js';
 import type { PolicyConfig } from './core/policy.js';
 
-export const VERSION: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
 
-/** LLMOS_DATA_DIR, else ~/.llmos. Created if missing. */
-export function dataDir(dir = process.env.LLMOS_DATA_DIR): string {
-  const d = resolve(dir ?? join(homedir(), '.llmos'));
-  mkdirSync(d, { recursive: true });
-  return d;
-}
+export { dataDir };
 
-/** --config, else LLMOS_CONFIG, else llmos.plugins.json in the working directory, else the package's own. */
-export function configPath(explicit?: string): string {
-  const named = explicit ?? process.env.LLMOS_CONFIG;
-  if (named) return resolve(named);
-  return existsSync('llmos.plugins.json') ? resolve('llmos.plugins.json') : join(packageRoot, 'llmos.plugins.json');
-}
+export { configPath, VERSION };
 
 export interface BootOptions {
   /** A plugin config file, or one already read; omitted means only `inline` plugins load. */

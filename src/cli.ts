@@ -1,31 +1,35 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
 import { Command } from 'commander';
-import { VERSION } from './boot.js';
 import { isLlmosError } from './core/errors.js';
-import { capacityCommand } from './cli/capacity.js';
-import { docsCommand } from './cli/docs.js';
-import { modelPullCommand } from './cli/model-pull.js';
-import { pluginCommand } from './cli/plugin-new.js';
-import { pluginsCommand } from './cli/plugins.js';
-import { routeEvalCommand } from './cli/route-eval.js';
-import { serveCommand } from './cli/serve.js';
-import { simulateCommand } from './cli/simulate.js';
+import { VERSION } from './loader/resolve.js';
+
+/**
+ * The commands, each imported only when named, so `llmos serve` on stdio
+ * (a thin client of the daemon) loads no kernel code and starts fast.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./cli/serve.js')).serveCommand(),
+  daemon: async () => (await import('./cli/daemon.js')).daemonCommand(),
+  plugins: async () => (await import('./cli/plugins.js')).pluginsCommand(),
+  plugin: async () => (await import('./cli/plugin-new.js')).pluginCommand(),
+  model: async () => new Command('model').description('Manage local models').addCommand((await import('./cli/model-pull.js')).modelPullCommand()),
+  capacity: async () => (await import('./cli/capacity.js')).capacityCommand(),
+  simulate: async () => (await import('./cli/simulate.js')).simulateCommand(),
+  'route-eval': async () => (await import('./cli/route-eval.js')).routeEvalCommand(),
+  docs: async () => (await import('./cli/docs.js')).docsCommand(),
+};
 
 /** The composition root of the command line. Every failure is one line on stderr and a non-zero exit. */
-const program = new Command('llmos')
-  .description('LLMOS: an operating system for large language models, served over MCP')
-  .version(VERSION)
-  .addCommand(serveCommand())
-  .addCommand(pluginsCommand())
-  .addCommand(pluginCommand())
-  .addCommand(new Command('model').description('Manage local models').addCommand(modelPullCommand()))
-  .addCommand(capacityCommand())
-  .addCommand(simulateCommand())
-  .addCommand(routeEvalCommand())
-  .addCommand(docsCommand());
+async function main(): Promise<void> {
+  const program = new Command('llmos').description('LLMOS: an operating system for large language models, served over MCP').version(VERSION);
+  const named = process.argv[2];
+  // The kernel's DI needs reflect-metadata first; the stdio thin client loads no kernel and skips it.
+  if (named !== 'serve' && named !== 'daemon') await import('reflect-metadata');
+  for (const name of named && named in COMMANDS ? [named] : Object.keys(COMMANDS)) program.addCommand(await COMMANDS[name]());
+  await program.parseAsync();
+}
 
-program.parseAsync().catch((e: unknown) => {
+main().catch((e: unknown) => {
   const line = isLlmosError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
   process.stderr.write(`llmos: ${line.split('\n')[0]}\n`);
   process.exit(1);

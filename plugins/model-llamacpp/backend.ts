@@ -101,6 +101,16 @@ export class LlamaCppBackend implements ModelBackend {
     return this.loading;
   }
 
+  /**
+   * Finds the GGUF now (LLMOS_EPLUGIN when it is missing) and loads it in the
+   * background, so the server is ready before the model is; calls wait for
+   * the load. A failed load is logged, and the next call tries again.
+   */
+  preload(): void {
+    this.modelPath = this.settings.locate();
+    void this.start().catch((e: unknown) => this.log.error({ model: this.info.id, err: (e as Error).message }, 'model load failed; the next call tries again'));
+  }
+
   private async load(): Promise<void> {
     const t0 = performance.now();
     const s = this.settings;

@@ -30,7 +30,8 @@ export type LlamaCppOptions = z.output<typeof LlamaCppOptionsObject>;
 /**
  * The embedded default model: a GGUF (SmolLM2-135M-Instruct unless
  * configured) run in-process on the CPU, free and offline. The model is
- * registered at once and loaded in start(); calls before start wait for it.
+ * registered at once; start() finds the file (failing fast when it is
+ * missing) and loads it in the background; calls wait for the load.
  */
 export default definePlugin({
   name: 'model-llamacpp',
@@ -63,6 +64,6 @@ export default definePlugin({
       scope.log,
     );
     scope.model(backend);
-    return { start: () => backend.start(), stop: () => backend.close() };
+    return { start: () => backend.preload(), stop: () => backend.close() };
   },
 });

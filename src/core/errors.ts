@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'LLMOS_EPLUGIN' // plugin config, dependency or lifecycle failure
   | 'LLMOS_EPERM' // the caller may not do this
   | 'LLMOS_EEXIST' // the thing already exists
+  | 'LLMOS_EBUSY' // another kernel already serves this data dir
   | 'LLMOS_EINTERNAL'; // a bug: report it
 
 export class LlmosError extends Error {

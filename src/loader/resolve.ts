@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -6,6 +6,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const compiled = here.includes(`${join('dist', 'src')}`);
 export const packageRoot = resolve(here, compiled ? '../../..' : '../..');
+
+/** This package's version, from its package.json. */
+export const VERSION: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
+
+/** --config, else LLMOS_CONFIG, else llmos.plugins.json in the working directory, else the package's own. */
+export function configPath(explicit?: string): string {
+  const named = explicit ?? process.env.LLMOS_CONFIG;
+  if (named) return resolve(named);
+  return existsSync('llmos.plugins.json') ? resolve('llmos.plugins.json') : join(packageRoot, 'llmos.plugins.json');
+}
 
 /**
  * Turns a config `module` into an importable specifier. Paths resolve against

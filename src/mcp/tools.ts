@@ -1,17 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { LlmosError, toLlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { SyscallContext } from '../core/syscall.js';
 import { requestEnded } from '../core/exit-cause.js';
+import { listTools } from './tool-list.js';
+import { toolName } from './tool-name.js';
 
-/** Tool name of a syscall, with the optional LLMOS_TOOL_PREFIX. */
-export function toolName(syscall: string, prefix = process.env.LLMOS_TOOL_PREFIX ?? ''): string {
-  const name = `${prefix}${syscall}`;
-  if (!/^[a-z][a-z0-9_]*$/.test(name) || name.length > 40)
-    throw new LlmosError('LLMOS_EINVAL', `tool name "${name}" must be snake_case and at most 40 characters; shorten LLMOS_TOOL_PREFIX.`);
-  return name;
-}
+export { toolName };
 
 /**
  * A tool error: the text starts with the code. No structuredContent, since
@@ -50,8 +46,9 @@ function causedSignal(mcp: McpServer, request: AbortSignal): AbortSignal {
 }
 
 /**
- * Declares every syscall as an MCP tool with registerTool (so tools/list shows
- * titles, schemas and annotations), then routes tools/call through the
+ * Declares every syscall as an MCP tool with registerTool, answers tools/list
+ * from the kernel's cached list (titles, schemas, annotations; see
+ * tool-list.ts), then routes tools/call through the
  * kernel's one dispatch(), so every failure reaches the client as a coded
  * LLMOS_E… tool error rather than the SDK's own uncoded messages.
  */
@@ -68,6 +65,7 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
       },
     );
   }
+  mcp.server.setRequestHandler(ListToolsRequestSchema, () => listTools(kernel));
   mcp.server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
     const syscall = bySyscall.get(req.params.name);
     const progressToken = req.params._meta?.progressToken;

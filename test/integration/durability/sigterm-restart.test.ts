@@ -9,7 +9,7 @@ import { call, tempDir } from '../../helpers/kernel.js';
 async function startStdio(config: string, dataDir: string) {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [requireBuild(), 'serve', '--config', config],
+    args: [requireBuild(), 'serve', '--no-daemon', '--config', config],
     env: { ...(process.env as Record<string, string>), LLMOS_DATA_DIR: dataDir, LLMOS_LOG_LEVEL: 'info', LLMOS_SHUTDOWN_GRACE_MS: '300' },
     stderr: 'pipe',
   });

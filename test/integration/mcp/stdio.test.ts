@@ -14,7 +14,7 @@ describe('the built binary over stdio', () => {
   it('serves a real MCP client through StdioClientTransport', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [requireBuild(), 'serve', '--config', configWith('sched-fcfs')],
+      args: [requireBuild(), 'serve', '--no-daemon', '--config', configWith('sched-fcfs')],
       env: { ...process.env, LLMOS_DATA_DIR: tempDir(), LLMOS_LOG_LEVEL: 'warn' } as Record<string, string>,
       stderr: 'pipe',
     });
@@ -24,12 +24,12 @@ describe('the built binary over stdio', () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['proc_spawn', 'proc_wait', 'proc_kill', 'proc_list', 'proc_get', 'proc_nice', 'sys_info']));
     const info = await client.callTool({ name: 'sys_info', arguments: {} });
-    expect((info.structuredContent as { transports: string[] }).transports).toEqual(['stdio']);
+    expect((info.structuredContent as { transports: string[] }).transports).toEqual(['socket', 'stdio']); // the local socket other stdio clients attach to, and this process's own stdio
     await client.close();
   });
 
   it('answers malformed lines with -32700 / -32600 (id null) and keeps serving', async () => {
-    const { child, lines } = runCli(['serve', '--config', configWith('sched-fcfs')], { LLMOS_LOG_LEVEL: 'silent' });
+    const { child, lines } = runCli(['serve', '--no-daemon', '--config', configWith('sched-fcfs')], { LLMOS_LOG_LEVEL: 'silent' });
     const send = (s: string) => child.stdin.write(s + '\n');
     send('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}');
     expect((await next(lines)).result.serverInfo.name).toBe('llmos');
@@ -53,7 +53,7 @@ describe('the built binary over stdio', () => {
   it('exits non-zero with one line naming the plugin when the config is broken', async () => {
     const f = join(tempDir(), 'bad.json');
     writeFileSync(f, JSON.stringify({ plugins: [{ name: 'sched-fcfs', module: './plugins/sched-fcfs', options: {} }, { name: 'ghost', module: './plugins/ghost' }] }));
-    const err = await promisify(execFile)(process.execPath, [requireBuild(), 'serve', '--config', f]).catch((e) => e);
+    const err = await promisify(execFile)(process.execPath, [requireBuild(), 'serve', '--no-daemon', '--config', f]).catch((e) => e);
     expect(err.code).toBe(1);
     const out = String(err.stderr).trim().split('\n');
     expect(out).toHaveLength(1);

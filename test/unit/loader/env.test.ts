@@ -5,7 +5,7 @@ import { tempDir } from '../../helpers/kernel.js';
 
 /** Runs `llmos serve` with one environment override; it must refuse before serving. */
 function serveWith(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [requireBuild(), 'serve', '--config', configWith('sched-fcfs')], {
+  const r = spawnSync(process.execPath, [requireBuild(), 'serve', '--no-daemon', '--config', configWith('sched-fcfs')], {
     env: { ...process.env, LLMOS_DATA_DIR: tempDir(), ...env },
     input: '',
     encoding: 'utf8',

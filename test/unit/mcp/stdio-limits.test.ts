@@ -45,7 +45,7 @@ describe('StdioLineTransport', () => {
 
 describe('the built binary over stdio', () => {
   it('answers an over-long line with a JSON-RPC error, runs none of it, and keeps serving', async () => {
-    const { child, lines, stderr } = runCli(['serve', '--config', configWith('sched-fcfs')], { LLMOS_MAX_LINE_BYTES: '4096', LLMOS_LOG_LEVEL: 'info' });
+    const { child, lines, stderr } = runCli(['serve', '--no-daemon', '--config', configWith('sched-fcfs')], { LLMOS_MAX_LINE_BYTES: '4096', LLMOS_LOG_LEVEL: 'info' });
     const send = (s: string) => child.stdin.write(s + '\n');
     send('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sys_info","arguments":{}}}');
     expect(await next(lines)).toMatchObject({ id: 1, error: { code: -32600, message: expect.stringMatching(/before initialize/) } });
@@ -68,7 +68,7 @@ describe('the built binary over stdio', () => {
   });
 
   it('refuses a bad LLMOS_MAX_LINE_BYTES at start', async () => {
-    const { child, stderr } = runCli(['serve', '--config', configWith('sched-fcfs')], { LLMOS_MAX_LINE_BYTES: 'huge' });
+    const { child, stderr } = runCli(['serve', '--no-daemon', '--config', configWith('sched-fcfs')], { LLMOS_MAX_LINE_BYTES: 'huge' });
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     expect(code).not.toBe(0);
     expect(stderr()).toMatch(/LLMOS_MAX_LINE_BYTES="huge" is not an integer/);

@@ -32,6 +32,47 @@ export function upperEstimate(prompt: PromptParts): number {
   return Math.ceil(ascii / 3) + Math.ceil(bytes / 1.5) + 8 * prompt.messages.length + 64;
 }
 
+/**
+ * OpenAI's own models, whose tokenizer is public (tiktoken's o200k_base and
+ * cl100k_base, from gpt-tokenizer, bundled: nothing is fetched at run time).
+ * Message text, tool calls and results are counted exactly; the chat format
+ * adds OpenAI's documented 3 tokens per message and 3 for the reply; tool
+ * and response-format schemas are counted as their JSON text plus 16, an
+ * upper bound of how OpenAI renders them (it writes them more compactly).
+ * Error bound: exact for text-only prompts, an overcount of at most the
+ * schemas' JSON punctuation otherwise; images are not counted (OpenAI bills
+ * them by size, outside the prompt text).
+ */
+const OPENAI_ENCODINGS: Array<[RegExp, 'o200k_base' | 'cl100k_base']> = [
+  [/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|o1|o3|o4|chatgpt-4o|codex)/, 'o200k_base'],
+  [/^(gpt-4|gpt-3\.5)/, 'cl100k_base'],
+];
+
+/** The tiktoken encoding of an OpenAI model id ("openai/gpt-4o" and "gpt-4o-mini" alike), or undefined. */
+export function openAiEncodingOf(model: string): 'o200k_base' | 'cl100k_base' | undefined {
+  const id = model.replace(/^openai\//, '');
+  return OPENAI_ENCODINGS.find(([re]) => re.test(id))?.[1];
+}
+
+type CountText = (text: string) => number;
+const encodings = new Map<string, Promise<CountText>>();
+/** Loads an encoding once, on first use (its ranks take a few MB). */
+const encodingCounter = (name: 'o200k_base' | 'cl100k_base'): Promise<CountText> => {
+  let c = encodings.get(name);
+  if (!c) encodings.set(name, (c = import(`gpt-tokenizer/encoding/${name}`).then((m: { countTokens: CountText }) => m.countTokens)));
+  return c;
+};
+
+/** Exact tokens of an OpenAI model's prompt (see OPENAI_ENCODINGS for what is counted how). */
+export async function openAiPromptTokens(encoding: 'o200k_base' | 'cl100k_base', prompt: PromptParts): Promise<number> {
+  const count = await encodingCounter(encoding);
+  const schemas = [...(prompt.tools ?? []), ...(prompt.response_format ? [prompt.response_format] : [])];
+  let n = 3 + 3 * prompt.messages.length;
+  n += count(promptText({ messages: prompt.messages }));
+  for (const s of schemas) n += count(JSON.stringify(s)) + 16;
+  return n;
+}
+
 /** What llama.cpp's server answers: POST /apply-template → {prompt}, POST /tokenize → {tokens}. */
 interface Rendered {
   prompt?: unknown;
@@ -65,6 +106,8 @@ export class PromptCounter {
   }
 
   async count(prompt: PromptParts): Promise<number> {
+    const encoding = openAiEncodingOf(this.upstreamModel);
+    if (encoding) return openAiPromptTokens(encoding, prompt);
     if (!this.serverCounts) return upperEstimate(prompt);
     try {
       return await this.countOnServer(prompt);

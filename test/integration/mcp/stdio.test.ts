@@ -50,6 +50,19 @@ describe('the built binary over stdio', () => {
     expect(await exited).toBe(0);
   });
 
+  it('warns in one stderr line when the Node.js is outside package.json engines, and serves anyway', async () => {
+    const pretend18 = `data:text/javascript,${encodeURIComponent("Object.defineProperty(process.versions, 'node', { value: '18.20.4' })")}`;
+    const { child, lines, stderr } = runCli(['serve', '--no-daemon', '--config', configWith('sched-fcfs')], { LLMOS_LOG_LEVEL: 'silent', NODE_OPTIONS: `--import=${pretend18}` });
+    child.stdin.write('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}\n');
+    expect((await next(lines)).result.serverInfo.name).toBe('llmos');
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    const out = stderr().trim().split('\n');
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^llmos: Node\.js 18\.20\.4 is not supported \(supported: \^20\.19\.0 \|\| \^22\.12\.0 \|\| \^24\.0\.0\); install Node\.js 24 LTS, 22 or 20/);
+  });
+
   it('exits non-zero with one line naming the plugin when the config is broken', async () => {
     const f = join(tempDir(), 'bad.json');
     writeFileSync(f, JSON.stringify({ plugins: [{ name: 'sched-fcfs', module: './plugins/sched-fcfs', options: {} }, { name: 'ghost', module: './plugins/ghost' }] }));

@@ -22,4 +22,10 @@ describe('README', () => {
     expect(readme).toContain('npm ci && npm test');
     expect(readFileSync(join(packageRoot, '.ci/run'), 'utf8')).toMatch(/^npm test$/m);
   });
+
+  it('states the supported Node.js versions as package.json engines does', () => {
+    const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
+    const engines = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).engines.node;
+    expect(readme).toContain(`\`${engines}\``);
+  });
 });

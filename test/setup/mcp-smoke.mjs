@@ -40,7 +40,7 @@ const text = (r) => (r.content ?? []).map((c) => c.text ?? '').join(' ');
 const dataDir = mkdtempSync(join(tmpdir(), 'llmos-smoke-'));
 const transport = new StdioClientTransport({
   command: process.execPath,
-  args: [CLI, 'serve', '--config', join(ROOT, 'llmos.plugins.json')],
+  args: [CLI, 'serve', '--no-daemon', '--config', join(ROOT, 'llmos.plugins.json')],
   cwd: ROOT,
   env: { ...process.env, LLMOS_DATA_DIR: dataDir, LLMOS_MODEL_PATH: MODEL, LLMOS_LOG_LEVEL: 'warn' },
   stderr: 'inherit',

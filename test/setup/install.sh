@@ -18,7 +18,7 @@ ok() { printf '%s\n' "${1:-ok}"; }
 trap 'rc=$?; [ $rc -ne 0 ] && printf "\n[install] FAILED at step: %s (exit %s)\n" "$STEP" "$rc" >&2' EXIT
 
 mkdir -p "$CACHE"
-if [ "$CACHE" = "$ROOT/.cache" ] && ! grep -qxF '.cache/' "$ROOT/.gitignore" 2>/dev/null; then
+if [ "$CACHE" = "$ROOT/.cache" ] && ! grep -qxE '\.cache/?' "$ROOT/.gitignore" 2>/dev/null; then
   echo '.cache/' >> "$ROOT/.gitignore"
 fi
 

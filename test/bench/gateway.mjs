@@ -100,7 +100,7 @@ async function main() {
   await waitHttp(`http://127.0.0.1:${UP}/v1/models`);
   const baseURL = `http://127.0.0.1:${UP}/v1`;
   const profile = arg('profile'); // a folder: write a CPU profile of the LLMOS server there
-  const llmos = child([...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), fileURLToPath(import.meta.url), '--serve-llmos', String(LL), baseURL, 'instant']);
+  const llmos = child([...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), fileURLToPath(import.meta.url), '--serve-llmos', String(LL), baseURL, 'instant'], { LLMOS_MAX_CONNECTIONS_PER_CLIENT: '10000' }); // one benchmark client opens 100 connections
   kids.push(llmos);
   const portkey = child([portkeyBin, `--port=${PK}`, '--headless']);
   kids.push(portkey);

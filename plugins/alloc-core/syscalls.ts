@@ -1,4 +1,4 @@
-import { defineSyscall, exitFeedback, LlmosError, z, type Allocator, type KernelApi } from '../../src/plugin-api/index.js';
+import { defineSyscall, exitFeedback, LlmosError, z, type KernelApi } from '../../src/plugin-api/index.js';
 
 const Pid = z.number().int().positive().describe('A process id from proc_spawn or proc_list.');
 

@@ -169,7 +169,6 @@ export class ModelManager {
 
   /** Factory, identity check, then the admission probe (the same LLMOS_EUNAVAILABLE whatever made it fail). */
   private async build(cfg: ModelConfig): Promise<ModelBackend> {
-    const k = this.kernel;
     const factory = findFactory((t) => this.services.resolve(t), (t) => this.services.has(t), cfg.kind);
     const b = await factory.create(cfg, { log: this.log });
     const fail = async (err: LlmosError) => {

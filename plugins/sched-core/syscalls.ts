@@ -1,4 +1,4 @@
-import { CapacityInput, CapacityOutput, capacityPlan, defineSyscall, LlmosError, z, type KernelApi } from '../../src/plugin-api/index.js';
+import { CapacityInput, CapacityOutput, capacityPlan, defineSyscall, z, type KernelApi } from '../../src/plugin-api/index.js';
 import type { SchedStats } from './stats.js';
 
 const Percentiles = z.object({ mean_ms: z.number(), p50_ms: z.number(), p95_ms: z.number(), p99_ms: z.number() });

@@ -22,7 +22,6 @@ import { Permissions } from './permissions.js';
 import { SyscallTable } from './syscall.js';
 import { TaskFields, TaskSchema, type Task, type TaskInput } from '../core/task.js';
 import type { GroupHandle } from '../core/kernel-api.js';
-import { TOKENS } from '../core/tokens.js';
 import type { Allocator } from '../core/allocator.js';
 import type { ModelBackend } from '../core/model.js';
 import type { HttpRoutes } from '../core/http.js';

@@ -1,5 +1,4 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { ClientSession } from '../core/session.js';
 import { clientLogData } from './client-log.js';

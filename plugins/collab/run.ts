@@ -1,4 +1,4 @@
-import { LlmosError, procRecord, type KernelApi, type SyscallContext } from '../../src/plugin-api/index.js';
+import { procRecord, stopForEndedRequest, type KernelApi, type SyscallContext } from '../../src/plugin-api/index.js';
 import type { Group } from './group.js';
 
 /** Streamed tokens are reported once every this many, per child. */
@@ -45,7 +45,7 @@ export async function answer(k: KernelApi, g: Group, wait: boolean, timeoutMs: n
     return collabOutput(g);
   }
   const stop = relayProgress(k, g, ctx);
-  const onCancel = () => k.kill(g.parent.pid);
+  const onCancel = () => k.kill(g.parent.pid, stopForEndedRequest(g.parent.pid, ctx.signal.reason));
   ctx.signal.addEventListener('abort', onCancel, { once: true });
   try {
     await k.wait(g.parent.pid, timeoutMs, ctx.signal);
@@ -53,7 +53,7 @@ export async function answer(k: KernelApi, g: Group, wait: boolean, timeoutMs: n
     return collabOutput(g);
   } catch (e) {
     if (!ctx.signal.aborted) throw e;
-    throw new LlmosError('LLMOS_EKILLED', `request cancelled; group ${g.parent.pid} and its children were killed.`, { pid: g.parent.pid });
+    throw stopForEndedRequest(g.parent.pid, ctx.signal.reason);
   } finally {
     stop();
     ctx.signal.removeEventListener('abort', onCancel);

@@ -1,11 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { LlmosError, type HttpRequest, type KernelApi, type Process, type SyscallContext } from '../../src/plugin-api/index.js';
+import { LlmosError, Stops, type HttpRequest, type KernelApi, type Process, type SyscallContext } from '../../src/plugin-api/index.js';
 import { sendError, sendJson } from './http-out.js';
 import { exitError } from './openai-errors.js';
 import type { Plan, ResponseShape } from './shapes.js';
 import { streamTo } from './stream.js';
 
-const disconnected = (pid: number) => new LlmosError('LLMOS_EKILLED', `the client disconnected; process ${pid} was killed.`);
+const disconnected = (pid: number) => Stops.disconnected(pid);
 const noProgress = () => {};
 
 /** Kills the siblings that have not exited. */

@@ -27,3 +27,6 @@ export const Stops = {
 /** The abort reason of a syscall's signal (SyscallContext.signal): why the request ended early. */
 export const requestEnded = (cause: Extract<ExitCause, 'cancel' | 'disconnect'>) =>
   new LlmosError('LLMOS_EKILLED', cause === 'cancel' ? 'the request was cancelled by the client.' : 'the client disconnected.', { cause });
+
+/** The reason to kill `pid` with when the request waiting on it ended early (`reason` is that request's abort reason). */
+export const stopForEndedRequest = (pid: number, reason: unknown): LlmosError => (causeOf(reason) === 'disconnect' ? Stops.disconnected(pid) : Stops.cancelled(pid));

@@ -9,6 +9,7 @@ export { definePlugin, type PluginDefinition, type PluginLifecycle, type PluginS
 export { PLUGIN_API_VERSION } from './version.js';
 export { renamedOptions, type OptionRenames } from './renamed-options.js';
 // contracts
+export { causeOf, stopForEndedRequest, Stops, type ExitCause } from '../core/exit-cause.js';
 export { completionRequest, costOf, type ModelBackend, type ModelInfo, type ModelHealth, type Completion, type CompletionRequest, type CompleteOptions, type PromptParts, type Embeddings, type TokenLogprobs } from '../core/model.js';
 export type { Scheduler, SchedulerFactory } from '../core/scheduler.js';
 export { checkParams, exitFeedback, type Allocator, type AllocatorFactory, type Allocation, type AllocationContext, type AllocationFeedback } from '../core/allocator.js';

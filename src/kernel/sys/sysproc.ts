@@ -9,7 +9,7 @@ import type { Kernel } from '../kernel.js';
 import { Pid, TimeoutMs } from './schemas.js';
 import { ProcRecordSchema } from '../../core/process.js';
 import { afterExitHooks, spawnHookArgs, spawnInput } from './spawnhooks.js';
-import { causeOf, Stops } from '../../core/exit-cause.js';
+import { causeOf, stopForEndedRequest, Stops } from '../../core/exit-cause.js';
 import type { ProcRecord } from '../../core/process.js';
 
 /** A record of a process that exited other than ok is reported as its error (see Syscall.failure). */
@@ -35,13 +35,12 @@ async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: Sysc
     ({ proc: q }) => ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` }),
     { tokens: ctx.reportsProgress ?? false },
   );
-  const ended = () => (causeOf(ctx.signal.reason) === 'disconnect' ? Stops.disconnected(p.pid) : Stops.cancelled(p.pid));
-  const onCancel = () => killOnCancel && k.kill(p.pid, ended());
+  const onCancel = () => killOnCancel && k.kill(p.pid, stopForEndedRequest(p.pid, ctx.signal.reason));
   ctx.signal.addEventListener('abort', onCancel, { once: true });
   try {
     return procRecord(await k.procs.wait(p.pid, timeoutMs, AbortSignal.any([ctx.signal, k.stopping])));
   } catch (e) {
-    if (ctx.signal.aborted) throw killOnCancel ? ended() : new LlmosError('LLMOS_EKILLED', `request cancelled; process ${p.pid} keeps running.`, { pid: p.pid, cause: causeOf(ctx.signal.reason) ?? 'cancel' });
+    if (ctx.signal.aborted) throw killOnCancel ? stopForEndedRequest(p.pid, ctx.signal.reason) : new LlmosError('LLMOS_EKILLED', `request cancelled; process ${p.pid} keeps running.`, { pid: p.pid, cause: causeOf(ctx.signal.reason) ?? 'cancel' });
     if (k.stopping.aborted) throw k.stopping.reason;
     throw e;
   } finally {

@@ -121,6 +121,7 @@ describe('collab_ensemble', () => {
     await expect(pending).rejects.toThrow();
     const done = await kernel.procs.wait(group.pid, 2_000);
     expect(done.exit).toBe('killed');
+    expect(done.error?.data).toMatchObject({ cause: 'cancel' }); // not "killed by proc_kill"
     for (const pid of group.children) expect((await kernel.procs.wait(pid, 2_000)).exit).toBe('killed');
   });
 

@@ -13,7 +13,7 @@ export const CommonFields = {
   deadline_ms: z.number().int().positive().optional().describe('Unix time in ms after which the whole tree is killed with exit "timeout".'),
   max_tokens: z.number().int().min(1).max(1_000_000).default(256).describe('max_tokens of each child call.'),
   temperature: z.number().min(0).max(2).optional(),
-  seed: z.number().int().optional().describe('Parallel member i (ensemble, debate) gets seed + i, so repeated models sample differently; chain steps, the fuser and the judge get seed.'),
+  seed: z.number().int().min(0).max(0xffff_ffff).optional().describe('A uint32, as llama.cpp takes. Parallel member i (ensemble, debate) gets seed + i, so repeated models sample differently; chain steps, the fuser and the judge get seed.'),
   metadata: z.record(z.string(), z.unknown()).default({}),
   wait: z.boolean().default(true).describe('Block until the fused answer is ready; false returns the group pid at once (then proc_wait it).'),
   timeout_ms: z.number().int().min(1).max(3_600_000).default(600_000).describe('How long wait:true blocks; the work goes on afterwards.'),

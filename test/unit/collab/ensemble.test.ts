@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EchoBackend } from '../../fixtures/echo-backend.js';
 import { ScriptedBackend, type ScriptedReply } from '../../fixtures/scripted-backend.js';
+import { callError } from '../../helpers/kernel.js';
 import { childUsage, useCollabKernel } from './collab-kernel.js';
 
 /** A model that always says `text` after `delayMs`. */
@@ -37,6 +38,15 @@ describe('collab_ensemble', () => {
     expect(out.result.text).toBe('2');
     const few = await call('collab_ensemble', { prompt: 'a number', k: 6, seed: 7 });
     expect(few.collab.members).toEqual(['m1', 'm2', 'm3', 'm4', 'm1', 'm2']);
+  });
+
+  it('refuses a seed outside uint32 before spawning anything (member i gets seed + i, which must stay an integer)', async () => {
+    const { kernel, client } = await start([says('a', 'A'), says('b', 'B')]);
+    const before = kernel.procs.lastPid;
+    for (const seed of [Number.MAX_SAFE_INTEGER, -1, 2 ** 32]) {
+      expect((await callError(client, 'collab_ensemble', { prompt: 'x', models: ['a', 'b'], seed })).code).toBe('LLMOS_EINVAL');
+    }
+    expect(kernel.procs.lastPid).toBe(before);
   });
 
   it('judge-select: the judge sees every answer, picks one and its rationale is kept', async () => {

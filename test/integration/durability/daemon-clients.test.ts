@@ -55,7 +55,7 @@ describe('three stdio clients share one daemon, which survives a kill -9 through
   });
 
   it('one kernel and one model load for all three; after kill -9 the next client start replays: nothing lost, nothing doubled, pids unique', async () => {
-    upstream = await startInstantUpstream({ delayMs: 60 });
+    upstream = await startInstantUpstream({ delayMs: 60, holdAfter: 150 });
     const dataDir = tempDir('llmos-daemon-');
     const cfg = config(upstream.baseURL);
 
@@ -75,10 +75,11 @@ describe('three stdio clients share one daemon, which survives a kill -9 through
     await expect.poll(() => logLines(dataDir, /^model loaded$/).length, { timeout: 60_000 }).toBe(1);
 
     // kill -9 of the daemon mid-run: every attached client sees its server go away.
-    await expect.poll(() => upstream!.total(), { timeout: 60_000 }).toBeGreaterThanOrEqual(prompts.length / 5);
+    await expect.poll(() => upstream!.total(), { timeout: 60_000 }).toBeGreaterThan(150);
     process.kill(daemonPid(dataDir), 'SIGKILL');
     await Promise.all(three.map((t) => t.closed));
     expect(upstream.total()).toBeLessThan(prompts.length);
+    upstream.release();
 
     // The next client start brings up a daemon that replays the journal.
     const next = await stdioClient(cfg, dataDir);

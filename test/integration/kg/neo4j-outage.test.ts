@@ -59,5 +59,5 @@ describe('kg-neo4j when Neo4j stops and restarts', () => {
     await call('kg_create_entities', { entities: [{ name: 'Bob', entityType: 'person' }] });
     expect((await call('kg_search', { query: 'outage' })).entities.map((e: { name: string }) => e.name)).toEqual(['Alice']);
     expect((await call('kg_cypher_read', { query: 'MATCH (n:Entity) RETURN count(n) AS n' })).rows).toEqual([{ n: 2 }]);
-  }, 180_000);
+  }, 300_000); // a Neo4j stop and a JVM restart
 });

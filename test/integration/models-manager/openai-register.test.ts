@@ -64,5 +64,5 @@ describe('model_register kind "openai" against llama.cpp server', () => {
 
     expect(await call('model_remove', { id: 'llama-rt' })).toMatchObject({ removed: true });
     expect(kernel.models.get('llama-rt')).toBeUndefined();
-  });
+  }, 180_000); // real generations and an eval on a shared 2-core machine
 });

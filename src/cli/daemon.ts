@@ -16,6 +16,19 @@ async function liveKernel(p: DaemonPaths): Promise<KernelInfo | undefined> {
   return sock ? info : undefined;
 }
 
+/** The kernel still booting for the data dir (it holds the lock but does not serve yet), so stop can end it too. */
+async function bootingKernel(p: DaemonPaths): Promise<KernelInfo | undefined> {
+  const info = readKernelInfo(p);
+  if (info?.state !== 'starting' || !isAlive(info.pid)) return undefined;
+  const { KernelLock } = await import('../daemon/kernel-lock.js');
+  try {
+    KernelLock.acquire(p).release();
+    return undefined;
+  } catch (e) {
+    return isLlmosError(e) && e.code === 'LLMOS_EBUSY' ? info : undefined;
+  }
+}
+
 function runCommand(): Command {
   return new Command('run')
     .description('Run the data dir\'s kernel in this process, serving the local socket (what `llmos serve` starts)')
@@ -48,7 +61,7 @@ function stopCommand(): Command {
     .description('Stop the kernel serving the data dir gracefully (SIGTERM): running work finishes or is put back for the next start')
     .action(async () => {
       const p = daemonPaths(dataDir());
-      const info = await liveKernel(p);
+      const info = (await liveKernel(p)) ?? (await bootingKernel(p));
       if (!info) return void process.stderr.write(`llmos: no kernel is running for ${p.dataDir}\n`);
       process.kill(info.pid, 'SIGTERM');
       const end = Date.now() + envMs('LLMOS_SHUTDOWN_GRACE_MS', 10_000) + 15_000;

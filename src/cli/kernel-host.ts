@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { boot, dataDir, VERSION } from '../boot.js';
 import { KernelLock } from '../daemon/kernel-lock.js';
-import { daemonPaths } from '../daemon/paths.js';
+import { daemonPaths, type DaemonPaths } from '../daemon/paths.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
 import { serveHttp, type HttpOptions } from '../mcp/http.js';
 import { serveLocalSocket, type LocalSocketServer } from '../mcp/local-socket.js';
 import { createMcpServer } from '../mcp/server.js';
-import { listTools } from '../mcp/tool-list.js';
+import { recordAnswers } from '../mcp/record-answers.js';
+import { answersKey, writeAnswers } from '../daemon/answers.js';
 import { StdioLineTransport } from '../mcp/stdio.js';
 
 /** Who is an admin, for the start-up line: LLMOS_ADMINS's patterns, or "nobody" over HTTP when it names only stdio. */
@@ -93,7 +94,20 @@ export async function hostKernel(o: HostOptions): Promise<void> {
   } else if (o.idleMs) stopWhenIdle(kernel, socket, o.idleMs, () => void shutdown('idle'));
   lock.publish({ transport: o.mode, config: o.config, version: VERSION, state: 'ready', ...(url && { url }) });
   logReady(kernel, shown, paths.socket, o.mode === 'http');
-  setImmediate(() => listTools(kernel)); // builds the tools/list answer before the first client asks
+  setImmediate(() => void recordForNextStart(kernel, paths, o.config));
+}
+
+/**
+ * Records this kernel's initialize and tools/list answers in run/answers.json,
+ * so a stdio client that finds no daemon answers them at once while the next
+ * one starts. Also builds the tools/list answer before the first client asks.
+ */
+async function recordForNextStart(kernel: Kernel, paths: DaemonPaths, config: string): Promise<void> {
+  try {
+    writeAnswers(paths, { key: answersKey(config), ...(await recordAnswers(kernel)) });
+  } catch (e) {
+    kernel.log.warn({ err: e, file: paths.answers }, 'could not record the answers for the next start; the next cold start waits for the kernel');
+  }
 }
 
 /** Calls stop once no client has been connected for idleMs and no process is ready, blocked or running. */

@@ -16,6 +16,8 @@ export interface DaemonPaths {
   info: string;
   /** The daemon's stderr (JSON log lines), appended. */
   log: string;
+  /** The kernel's recorded initialize and tools/list answers (see answers.ts). */
+  answers: string;
 }
 
 /** sun_path holds 108 bytes on Linux and 104 on macOS; longer paths go to a per-user temp directory. */
@@ -28,7 +30,7 @@ export function daemonPaths(dataDir: string): DaemonPaths {
     const uid = process.getuid?.() ?? 0;
     socket = join(tmpdir(), `llmos-${uid}`, `${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}.sock`);
   }
-  return { dataDir, runDir, socket, lock: join(runDir, 'kernel.lock'), info: join(runDir, 'daemon.json'), log: join(runDir, 'daemon.log') };
+  return { dataDir, runDir, socket, lock: join(runDir, 'kernel.lock'), info: join(runDir, 'daemon.json'), log: join(runDir, 'daemon.log'), answers: join(runDir, 'answers.json') };
 }
 
 /**

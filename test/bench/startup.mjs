@@ -2,16 +2,23 @@
 // LLMOS (`llmos serve`, a thin client of the data dir's daemon) side by side with the
 // official MCP memory server (@modelcontextprotocol/server-memory), in one run.
 //
-//   npm run build && node test/bench/startup.mjs [--rounds 5]
+//   npm run bench:startup            (= npm run build && node test/bench/startup.mjs --rounds 5)
 //
-// LLMOS is timed cold (a fresh data dir: the client starts the daemon, which boots the
-// kernel with llmos.plugins.json) and warm (the daemon already runs). Two clocks per start:
-// "wire", raw JSON-RPC lines until the tools/list response arrives, and "sdk", the SDK's
-// Client over StdioClientTransport (which also compiles a validator per output schema).
-// Figures (medians, ms) go to stdout. The memory server is skipped, saying so, until it is
-// installed as a devDependency.
+// Each round times, in an order that rotates from round to round:
+//   memory  the memory server;
+//   warm    LLMOS with its daemon already running;
+//   cold    LLMOS with no daemon running, on a data dir a daemon has served before (the
+//           usual start: the daemon stops after LLMOS_DAEMON_IDLE_MS without clients);
+//   first   LLMOS on a fresh data dir: the very first start, nothing recorded yet.
+// After a cold or first start the bench waits for the daemon it started and stops it, so
+// no booting kernel loads the CPU while the next side is timed. Two clocks per start:
+// "wire", raw JSON-RPC lines until the tools/list response arrives (the goal: cold and
+// warm within 1.5x of the memory server), and "sdk", the SDK's Client over
+// StdioClientTransport, which also compiles a validator per output schema in the client.
+// Medians (ms) and ratios to the memory server go to stdout.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -40,6 +47,7 @@ async function wire(args, env) {
     if (m.id === 1) send({ method: 'notifications/initialized' }), send({ id: 2, method: 'tools/list' });
     if (m.id === 2) {
       const ms = performance.now() - t0;
+      if (!m.result?.tools?.length) throw new Error(`${args.join(' ')} listed no tools: ${line.slice(0, 200)}`);
       c.stdin.end();
       await new Promise((r) => c.once('exit', r));
       return ms;
@@ -60,40 +68,59 @@ async function sdk(args, env) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const stopDaemon = (dir) => execFileSync(process.execPath, [CLI, 'daemon', 'stop'], { env: { ...process.env, LLMOS_DATA_DIR: dir }, stdio: 'ignore' });
 const llmosEnv = (dir) => ({ LLMOS_DATA_DIR: dir, LLMOS_LOG_LEVEL: 'warn' });
+const cli = (dir, ...args) => execFileSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...llmosEnv(dir) }, stdio: 'ignore' });
+const answers = (sock) => new Promise((r) => connect(sock).once('connect', function () { this.destroy(), r(true); }).once('error', () => r(false)));
 
-async function llmos(clock, cold) {
-  const times = [];
-  const warmDir = mkdtempSync(join(tmpdir(), 'llmos-bench-warm-'));
-  if (!cold) await clock([CLI, 'serve'], llmosEnv(warmDir)); // starts the daemon once
-  for (let i = 0; i < ROUNDS; i++) {
-    const dir = cold ? mkdtempSync(join(tmpdir(), 'llmos-bench-cold-')) : warmDir;
-    times.push(await clock([CLI, 'serve'], llmosEnv(dir)));
-    if (cold) stopDaemon(dir), rmSync(dir, { recursive: true, force: true });
+/** Waits until the daemon serving `dir` answers on its socket, then stops it. */
+async function stopWhenUp(dir) {
+  const sock = join(dir, 'run', 'llmos.sock');
+  for (const end = Date.now() + 180_000; !(await answers(sock)); ) {
+    if (Date.now() > end) throw new Error(`the daemon for ${dir} did not come up within 180 s; see ${dir}/run/daemon.log`);
+    await new Promise((r) => setTimeout(r, 100));
   }
-  stopDaemon(warmDir);
-  rmSync(warmDir, { recursive: true, force: true });
-  return median(times);
+  await new Promise((r) => setTimeout(r, 300)); // it records its answers just after it serves
+  cli(dir, 'daemon', 'stop');
 }
 
-async function memory(clock) {
-  const dir = mkdtempSync(join(tmpdir(), 'memory-bench-'));
-  const times = [];
-  for (let i = 0; i < ROUNDS; i++) times.push(await clock([MEMORY], { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') }));
-  rmSync(dir, { recursive: true, force: true });
-  return median(times);
-}
+const dirs = { memory: mkdtempSync(join(tmpdir(), 'memory-bench-')), warm: mkdtempSync(join(tmpdir(), 'llmos-bench-warm-')), cold: mkdtempSync(join(tmpdir(), 'llmos-bench-cold-')) };
+const SIDES = {
+  memory: (clock) => clock([MEMORY], { MEMORY_FILE_PATH: join(dirs.memory, 'memory.jsonl') }),
+  warm: (clock) => clock([CLI, 'serve'], llmosEnv(dirs.warm)),
+  cold: async (clock) => {
+    const ms = await clock([CLI, 'serve'], llmosEnv(dirs.cold));
+    await stopWhenUp(dirs.cold);
+    return ms;
+  },
+  first: async (clock) => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmos-bench-first-'));
+    const ms = await clock([CLI, 'serve'], llmosEnv(dir));
+    await stopWhenUp(dir);
+    rmSync(dir, { recursive: true, force: true });
+    return ms;
+  },
+};
 
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first.`);
-const hasMemory = existsSync(MEMORY);
-if (!hasMemory) console.log('memory server: SKIPPED, @modelcontextprotocol/server-memory is not installed (add it as a devDependency to compare)');
-console.log(`first tools/list after launch, median of ${ROUNDS} (ms)`);
-console.log('clock  memory-server  llmos-warm  llmos-cold  warm/memory  cold/memory');
-for (const [name, clock] of [['wire', wire], ['sdk', sdk]]) {
-  const mem = hasMemory ? await memory(clock) : NaN;
-  const warm = await llmos(clock, false);
-  const cold = await llmos(clock, true);
-  const ratio = (x) => (hasMemory ? (x / mem).toFixed(2) : '-');
-  console.log(`${name.padEnd(6)} ${(hasMemory ? mem.toFixed(0) : '-').padStart(13)} ${warm.toFixed(0).padStart(11)} ${cold.toFixed(0).padStart(11)} ${ratio(warm).padStart(12)} ${ratio(cold).padStart(12)}`);
+if (!existsSync(MEMORY)) throw new Error(`${MEMORY} is missing: run npm install (@modelcontextprotocol/server-memory is a devDependency).`);
+// Untimed: a daemon for the warm side, and one run on the cold side's data dir that it then stops.
+await wire([CLI, 'serve'], llmosEnv(dirs.warm));
+await wire([CLI, 'serve'], llmosEnv(dirs.cold));
+await stopWhenUp(dirs.cold);
+const names = Object.keys(SIDES);
+console.log(`first tools/list after launch, median of ${ROUNDS} rounds (ms), sides alternated`);
+console.log('clock  memory-server  llmos-warm  llmos-cold  llmos-first  warm/memory  cold/memory  first/memory');
+for (const [clockName, clock] of [['wire', wire], ['sdk', sdk]]) {
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < ROUNDS; round++)
+    for (let k = 0; k < names.length; k++) {
+      const side = names[(k + round) % names.length];
+      times[side].push(await SIDES[side](clock));
+    }
+  const m = Object.fromEntries(names.map((n) => [n, median(times[n])]));
+  const cells = [m.memory, m.warm, m.cold, m.first].map((x, i) => x.toFixed(0).padStart([13, 11, 11, 12][i]));
+  const ratios = [m.warm, m.cold, m.first].map((x, i) => (x / m.memory).toFixed(2).padStart([12, 12, 13][i]));
+  console.log(`${clockName.padEnd(6)} ${cells.join(' ')} ${ratios.join(' ')}`);
 }
+cli(dirs.warm, 'daemon', 'stop');
+for (const d of Object.values(dirs)) rmSync(d, { recursive: true, force: true });

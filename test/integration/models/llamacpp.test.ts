@@ -12,6 +12,7 @@ describe('model-llamacpp with the real SmolLM2 GGUF', () => {
   beforeAll(async () => {
     os = await bootPlugins({ 'model-llamacpp': { model_path: inject('modelPath'), threads: 2, concurrency: 1 } }, { callTimeoutMs: 120_000 });
     backend = os.kernel.models.must('smollm2-135m').backend as LlamaCppBackend;
+    await backend.start(); // the load runs in the background after boot; wait for it here so the tests time generation only
     process.stderr.write(`[llamacpp] SmolLM2 load time: ${backend.loadMs} ms\n`);
   });
   afterAll(async () => os?.stop());

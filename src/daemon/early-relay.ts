@@ -91,7 +91,7 @@ export class EarlyRelay {
     this.held = [];
   }
 
-  /** Connects the client to the kernel's socket; resolves true when stdin had already ended. */
+  /** Connects the client to the kernel's socket; returns true when stdin had already ended (the socket is then half-closed). */
   handOver(sock: Socket): boolean {
     this.input.off('data', this.onData);
     const expect = new Set<string | number>();

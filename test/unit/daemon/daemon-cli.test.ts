@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configWith, requireBuild } from '../../helpers/cli.js';
@@ -42,5 +44,18 @@ describe('llmos daemon run|status|stop, and no second kernel on one data dir', (
     expect((await run(['daemon', 'stop'], env)).code).toBe(0);
     await exited;
     expect(JSON.parse((await run(['daemon', 'status'], env)).stdout)).toMatchObject({ running: false });
+  });
+
+  it('stop also ends a daemon that is still booting (it holds the lock but does not serve yet)', async () => {
+    const env = { LLMOS_DATA_DIR: tempDir('llmos-daemon-boot-'), LLMOS_LOG_LEVEL: 'warn' };
+    const daemon = spawn(process.execPath, [requireBuild(), 'daemon', 'run'], { env: { ...process.env, ...env }, stdio: 'ignore' }); // the full default config: seconds of boot
+    started.push(daemon.pid!);
+    const info = join(env.LLMOS_DATA_DIR, 'run', 'daemon.json');
+    await expect.poll(() => existsSync(info) && JSON.parse(readFileSync(info, 'utf8')).state, { timeout: 30_000, interval: 20 }).toBe('starting');
+    const exited = new Promise((r) => daemon.once('exit', r));
+    const stop = await run(['daemon', 'stop'], env);
+    expect(stop.code).toBe(0);
+    expect(stop.stderr).toMatch(new RegExp(`stopped the kernel \\(pid ${daemon.pid}\\)`));
+    await exited;
   });
 });

@@ -2,7 +2,7 @@
 // (npm @portkey-ai/gateway), both in front of the same instant local upstream
 // (test/fixtures/instant-upstream.mjs), driven by autocannon with the same request.
 //
-//   npm run build && node test/bench/gateway.mjs [--duration 4] [--deps /work/benchdeps] [--profile <dir>] [--no-stages]
+//   npm run build && node test/bench/gateway.mjs [--duration 4] [--deps /work/benchdeps] [--profile <dir>] [--no-stages] [--probes 2000]
 //
 // Needs `@portkey-ai/gateway` and `autocannon` in a folder with its own package.json
 // (default /work/benchdeps, or $LLMOS_BENCH_DEPS). Every server runs in its own
@@ -146,7 +146,8 @@ async function main() {
   console.log(`gateway benchmark: ${duration} s per run, body ${Buffer.byteLength(BODY)} B, node ${process.version}, ${(await import('node:os')).cpus().length} cpus`);
   console.log('llmos = the default llmos.plugins.json (model-openai pointed at the instant upstream); llmos-lean = sched-fcfs + alloc-rules + model-openai only');
   const noLoad = {};
-  for (const name of ['upstream', ...gateways]) noLoad[name] = await probe(targets[name].url, targets[name].headers, 2000);
+  const probes = Number(arg('probes', 2000));
+  for (const name of ['upstream', ...gateways]) noLoad[name] = await probe(targets[name].url, targets[name].headers, probes);
   for (const connections of [10, 100]) {
     const direct = await run(targets.upstream, connections);
     for (const name of gateways) {
@@ -171,7 +172,7 @@ async function main() {
   console.table(rows);
   const lat = Object.fromEntries(gateways.map((n) => [n, { 'p50 ms': +noLoad[n].p50.toFixed(3), 'p99 ms': +noLoad[n].p99.toFixed(3), 'added p50 ms': +(noLoad[n].p50 - noLoad.upstream.p50).toFixed(3), 'added p99 ms': +(noLoad[n].p99 - noLoad.upstream.p99).toFixed(3) }]));
   lat.upstream = { 'p50 ms': +noLoad.upstream.p50.toFixed(3), 'p99 ms': +noLoad.upstream.p99.toFixed(3) };
-  console.log('latency without load (one client, sequential, 2,000 requests, hrtime):');
+  console.log(`latency without load (one client, sequential, ${probes} requests, hrtime):`);
   console.table(lat);
   for (const name of gateways.filter((g) => g !== 'portkey'))
     for (const c of [10, 100]) {

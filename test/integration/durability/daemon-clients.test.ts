@@ -67,14 +67,12 @@ describe('three stdio clients share one daemon, which survives a kill -9 through
     const infos = await Promise.all(three.map((t) => call(t.client, 'sys_info')));
     expect(infos.map((i) => i.transports)).toEqual([['socket'], ['socket'], ['socket']]);
 
-    // The model loads once, before the load starts: the 300 calls take ~2 s, so the kill below must not wait on the load.
-    await expect.poll(() => logLines(dataDir, /^model loaded$/).length, { timeout: 60_000 }).toBe(1);
-
     // Under load: each client spawns its detached processes; one process table hands out unique pids.
     const prompts = [0, 1, 2].flatMap((c) => Array.from({ length: PER_CLIENT }, (_, j) => `client ${c} task ${j}`));
     const pids = await Promise.all(prompts.map((prompt, i) => call(three[Math.floor(i / PER_CLIENT)].client, 'proc_spawn', { prompt, model: 'instant', max_tokens: 16 }).then((r) => r.pid as number)));
     expect(new Set(pids).size).toBe(prompts.length);
     const promptOf = new Map(pids.map((pid, i) => [pid, prompts[i]]));
+    await expect.poll(() => logLines(dataDir, /^model loaded$/).length, { timeout: 60_000 }).toBe(1);
 
     // kill -9 of the daemon mid-run: every attached client sees its server go away.
     await expect.poll(() => upstream!.total(), { timeout: 60_000 }).toBeGreaterThan(150);

@@ -82,6 +82,8 @@ export class LlamaCppBackend implements ModelBackend {
   private loading?: Promise<void>;
   private modelPath = '(not located yet)';
   private closed = false;
+  /** Located at start, to be loaded by its first call (preload(false)). */
+  private lazy = false;
   /** Milliseconds start() took to load the model and create the context. */
   loadMs?: number;
 
@@ -101,12 +103,16 @@ export class LlamaCppBackend implements ModelBackend {
   }
 
   /**
-   * Finds the GGUF now (LLMOS_EPLUGIN when it is missing) and loads it in the
-   * background, so the server is ready before the model is; calls wait for
-   * the load. A failed load is logged, and the next call tries again.
+   * Finds the GGUF now (LLMOS_EPLUGIN when it is missing) and, with `load`,
+   * loads it in the background, so the server is ready before the model is;
+   * calls wait for the load. Without `load` the first call loads it (memory
+   * and CPU are spent only once the model is used). A failed load is logged,
+   * and the next call tries again.
    */
-  preload(): void {
+  preload(load = true): void {
     this.modelPath = this.settings.locate();
+    this.lazy = !load;
+    if (!load) return;
     void this.start().catch((e: unknown) => this.log.error({ model: this.info.id, err: (e as Error).message }, 'model load failed; the next call tries again'));
   }
 
@@ -222,6 +228,7 @@ export class LlamaCppBackend implements ModelBackend {
 
   async health(): Promise<ModelHealth> {
     if (this.closed) return { ok: false, detail: 'closed' };
+    if (!this.model && this.lazy && !this.loading) return { ok: true, detail: `${this.modelPath}; loads at its first call` };
     if (!this.model) return { ok: false, detail: `not loaded yet (${this.modelPath})` };
     const busy = this.lanes.filter((l) => l.busy).length;
     return { ok: !this.model.disposed, detail: `${this.modelPath}; ${busy}/${this.lanes.length} sequences busy` };

@@ -12,6 +12,7 @@ const LlamaCppOptionsObject = z.object({
   threads: z.number().int().min(0).max(256).default(2).describe('CPU threads; 0 = every core.'),
   chat_template: z.enum(['model', 'auto']).default('model').describe('"model" uses the GGUF\'s own chat template.'),
   max_output_tokens: z.number().int().min(1).default(2048),
+  preload: z.boolean().default(true).describe('Load the model at start, in the background (true), or at its first call (false: ~350 MB of memory and the load\'s CPU are spent only once the model is used).'),
   expected_tokens_per_s: z.number().positive().default(40).describe('A planning figure for schedulers; measure with test/bench.'),
   task_types: z.array(z.enum(TASK_TYPES)).optional(),
   languages: z.array(z.string()).default(['en']),
@@ -64,6 +65,6 @@ export default definePlugin({
       scope.log,
     );
     scope.model(backend);
-    return { start: () => backend.preload(), stop: () => backend.close() };
+    return { start: () => backend.preload(o.preload), stop: () => backend.close() };
   },
 });

@@ -28,6 +28,9 @@ export function formatSpend(k: keyof Spend, v: number): string {
   return `$${Math.abs(v) >= 1 ? v.toFixed(2) : String(+v.toPrecision(3))}`;
 }
 
+/** Owners whose limit is cached before the cache starts over (owners are untrusted, so it is bounded). */
+const LIMIT_CACHE = 10_000;
+
 /** The ledger key of the period containing `now` (UTC): "lifetime", "d:2025-06-01" or "m:2025-06". */
 export function periodKey(period: BudgetPeriod, now = new Date()): string {
   const iso = now.toISOString();
@@ -43,18 +46,30 @@ export function periodKey(period: BudgetPeriod, now = new Date()): string {
  * account is ever overspent, even with calls in flight on several instances.
  */
 export class Budgets {
+  /** limit()'s answers, valid while the policy's stamp (which budget_set raises too) is `stamp`. */
+  private readonly limits = new Map<string, Readonly<Budget & { period: BudgetPeriod }>>();
+  private stamp = -1;
+
   constructor(
     private readonly ledger: SpendLedger,
     private readonly policy: PolicyTable,
     private readonly defaultBudget: Budget = {},
   ) {}
 
-  /** The owner's limit with its period resolved. */
-  limit(owner: string): Budget & { period: BudgetPeriod } {
-    const own = this.ledger.budget(accountOf(owner));
-    const fromPolicy = this.policy.resolve(owner).budget;
-    const limit = own ?? fromPolicy ?? this.defaultBudget;
-    return { ...limit, period: limit.period ?? fromPolicy?.period ?? 'lifetime' };
+  /** The owner's limit with its period resolved; cached per owner until a policy or budget changes on any instance. */
+  limit(owner: string): Readonly<Budget & { period: BudgetPeriod }> {
+    const stamp = this.policy.stamp();
+    if (stamp !== this.stamp) (this.limits.clear(), (this.stamp = stamp));
+    let hit = this.limits.get(owner);
+    if (!hit) {
+      const own = this.ledger.budget(accountOf(owner));
+      const fromPolicy = this.policy.resolve(owner).budget;
+      const limit = own ?? fromPolicy ?? this.defaultBudget;
+      hit = Object.freeze({ ...limit, period: limit.period ?? fromPolicy?.period ?? 'lifetime' });
+      if (this.limits.size >= LIMIT_CACHE) this.limits.clear();
+      this.limits.set(owner, hit);
+    }
+    return hit;
   }
 
   budget(owner: string): BudgetView {
@@ -72,13 +87,23 @@ export class Budgets {
     return { owner, reserve: (worst) => this.reserve(owner, worst) };
   }
 
-  /** Reserves the worst case of a call or throws LLMOS_EBUDGET; returns settle(actual), which acts once. */
+  /**
+   * Reserves the worst case of a call or throws LLMOS_EBUDGET; returns
+   * settle(actual), which acts once. An account without a limit cannot be
+   * refused, so nothing is held for it: settle only charges (one write
+   * instead of two). Either way the charge is written when settle returns.
+   */
   reserve(owner: string, worst: Spend): (actual: Spend) => void {
     const account = accountOf(owner);
     const { period, ...limit } = this.limit(owner);
-    const r = this.ledger.reserve(account, periodKey(period), limit, worst);
-    if ('refused' in r) throw this.refusal(owner, account, period, limit, r.refused, worst);
+    const key = periodKey(period);
     let settled = false;
+    if (limit.tokens === undefined && limit.cost_usd === undefined)
+      return (actual) => {
+        if (!settled) (this.ledger.charge(account, key, actual), (settled = true));
+      };
+    const r = this.ledger.reserve(account, key, limit, worst);
+    if ('refused' in r) throw this.refusal(owner, account, period, limit, r.refused, worst);
     return (actual) => {
       if (settled) return;
       settled = true;

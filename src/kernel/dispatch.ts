@@ -120,13 +120,18 @@ export class Dispatcher {
   }
 
   /**
-   * Chooses the model: the active allocator over the candidates. Records the
+   * Chooses the model: the task's own, else the active allocator over the candidates. Records the
    * choice on the process; resolves with the models to try, the chosen one
    * first, then the rest by score. Throws LLMOS_ENOMODEL / LLMOS_EPERM.
    */
   async place(p: Process): Promise<ModelInfo[]> {
     const candidates = this.candidates(p);
     if (!candidates.length) throw Errors.noModel('no model is registered and healthy');
+    if (p.task.model !== 'auto') {
+      // The task named its model: nothing to choose, so the allocator is not asked (it still hears the exit).
+      p.allocation = { model: candidates[0].id, reason: `the task asked for model "${candidates[0].id}".`, scores: { [candidates[0].id]: 1 } };
+      return candidates;
+    }
     const choice = this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p });
     const alloc = choice instanceof Promise ? await untilAborted(p.signal, choice) : choice;
     const chosen = candidates.find((m) => m.id === alloc.model);

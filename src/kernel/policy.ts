@@ -17,6 +17,9 @@ export interface PolicyStore {
 /** Syscalls every owner may call whatever its allow list says: reading one's own policy. */
 const ALWAYS = new Set(['policy_get']);
 
+/** Owners whose resolved policy is cached before the cache starts over. */
+const RESOLVED_CACHE = 10_000;
+
 const matches = (pattern: string, name: string) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name);
 
 /** How specific `pattern` is for `owner` (higher wins), or -1 when it does not apply. */
@@ -38,6 +41,10 @@ export class PolicyTable {
   private config: Record<string, OwnerPolicy> = {};
   private merged: Record<string, OwnerPolicy> = {};
   private seen = -1;
+  /** Raised each time the entries are re-read: what caches of resolved policies are keyed on. */
+  private generation = 0;
+  /** resolve()'s answers for the current generation (bounded: owners are untrusted). */
+  private readonly resolved = new Map<string, ResolvedPolicy>();
 
   constructor(private readonly store?: PolicyStore) {}
 
@@ -60,8 +67,20 @@ export class PolicyTable {
       }
       this.merged = merged;
       this.seen = v;
+      this.generation++;
+      this.resolved.clear();
     }
     return this.merged;
+  }
+
+  /**
+   * A number that changes whenever any owner's policy or budget may have
+   * changed, on this instance or another on the data dir (one read of the
+   * store's version): a cache of anything derived from them is keyed on it.
+   */
+  stamp(): number {
+    this.entries();
+    return this.generation;
   }
 
   /** Replaces (or with null removes) one entry at run time; validated like the config. */
@@ -85,9 +104,13 @@ export class PolicyTable {
   /** The owner's policy, field by field from the most specific pattern that sets it. */
   resolve(owner: string): ResolvedPolicy {
     const all = this.entries();
+    const hit = this.resolved.get(owner);
+    if (hit) return hit;
     const out: Record<string, unknown> = {};
     for (const pattern of this.patternsFor(owner).reverse()) Object.assign(out, Object.fromEntries(Object.entries(all[pattern]).filter(([, v]) => v !== undefined)));
     if (out.budget) out.budget = { period: 'lifetime', ...(out.budget as object) };
+    if (this.resolved.size >= RESOLVED_CACHE) this.resolved.clear();
+    this.resolved.set(owner, Object.freeze(out) as ResolvedPolicy);
     return out as ResolvedPolicy;
   }
 

@@ -2,12 +2,16 @@
 // (npm @portkey-ai/gateway), both in front of the same instant local upstream
 // (test/fixtures/instant-upstream.mjs), driven by autocannon with the same request.
 //
-//   npm run build && node test/bench/gateway.mjs [--duration 4] [--deps /work/benchdeps] [--profile <dir>]
+//   npm run build && node test/bench/gateway.mjs [--duration 4] [--deps /work/benchdeps] [--profile <dir>] [--no-stages] [--probes 2000]
 //
 // Needs `@portkey-ai/gateway` and `autocannon` in a folder with its own package.json
 // (default /work/benchdeps, or $LLMOS_BENCH_DEPS). Every server runs in its own
-// child process; figures go to stdout. LLMOS runs sched-fcfs + alloc-rules + model-openai
-// (the product path). For diagnosis, LLMOS_BENCH_BACKEND swaps the model backend:
+// child process; figures go to stdout. Headline: LLMOS with the default llmos.plugins.json
+// (model-openai pointed at the upstream), as `llmos serve` runs it; second line "llmos-lean":
+// sched-fcfs + alloc-rules + model-openai only. Then each LLMOS server profiles itself over
+// one more run and the bench prints its CPU per request by stage (cpu-stages.mjs); --profile
+// keeps those .cpuprofile files in <dir>. --before <dist>[:<config>] adds "llmos-before", the product
+// path of another build (and its config), alternating with the others in the same run. For diagnosis, LLMOS_BENCH_BACKEND swaps the lean line's backend:
 //   lean                a non-streaming node:http call (no openai SDK), the floor of the kernel + gateway;
 //   sdk-json            the openai SDK without streaming;
 //   sdk-json-httpfetch  the same with a node:http `fetch` handed to the SDK;
@@ -15,7 +19,8 @@
 // (option httpClient), and LLMOS_BENCH_DIST=<dir> serves LLMOS from another build (A/B of kernel changes).
 // The machine's load moves req/s a lot between runs; `cpu ms/req` of each server is the steadier figure.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request, Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -30,8 +35,8 @@ const TOKEN = 'bench-token';
 const BODY = JSON.stringify({ model: 'instant', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 16 });
 
 // ---- the driver --------------------------------------------------------------
-function child(args, env = {}) {
-  const c = spawn(process.execPath, args, { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function child(args, env = {}, ipc = false) {
+  const c = spawn(process.execPath, args, { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] });
   let err = '';
   c.stderr.on('data', (d) => (err += d));
   c.on('exit', (code, sig) => code && process.stderr.write(`child ${args.join(' ')} exited ${code ?? sig}: ${err}\n`));
@@ -92,26 +97,34 @@ async function main() {
     throw new Error(`install the benchmark's tools first: (mkdir -p ${deps} && cd ${deps} && npm init -y && npm i @portkey-ai/gateway autocannon) — ${e.message}`);
   }
   const duration = Number(arg('duration', 4));
-  const [UP, LL, PK] = [18901, 18902, 18903];
+  const [UP, LL, LEAN, PK, BEFORE] = [18901, 18902, 18904, 18903, 18905];
   const kids = [];
   process.on('exit', () => kids.forEach((k) => k.c.kill('SIGKILL')));
   const upstream = child([fileURLToPath(import.meta.url), '--serve-upstream', String(UP)]);
   kids.push(upstream);
   await waitHttp(`http://127.0.0.1:${UP}/v1/models`);
   const baseURL = `http://127.0.0.1:${UP}/v1`;
-  const profile = arg('profile'); // a folder: write a CPU profile of the LLMOS server there
-  const llmos = child([...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), fileURLToPath(import.meta.url), '--serve-llmos', String(LL), baseURL, 'instant'], { LLMOS_MAX_CONNECTIONS_PER_CLIENT: '10000' }); // one benchmark client opens 100 connections
-  kids.push(llmos);
+  const serveLlmos = (port, config, env = {}) => child([fileURLToPath(import.meta.url), '--serve-llmos', String(port), baseURL, 'instant'], { LLMOS_BENCH_CONFIG: config, LLMOS_MAX_CONNECTIONS_PER_CLIENT: '10000', ...env }, true); // one benchmark client opens 100 connections
+  const llmos = serveLlmos(LL, 'default');
+  const lean = serveLlmos(LEAN, 'lean');
   const portkey = child([portkeyBin, `--port=${PK}`, '--headless']);
-  kids.push(portkey);
-  await waitHttp(`http://127.0.0.1:${LL}/healthz`);
+  kids.push(llmos, lean, portkey);
+  // --before <dist>[:<config>]: the product path of another build (e.g. main's) in the same run, for before/after figures.
+  const [beforeDist, beforeConfig] = (arg('before') ?? '').split(':');
+  const before = beforeDist ? serveLlmos(BEFORE, 'default', { LLMOS_BENCH_DIST: resolve(beforeDist), ...(beforeConfig && { LLMOS_BENCH_CONFIG_FILE: resolve(beforeConfig) }) }) : undefined;
+  if (before) kids.push(before);
+  for (const p of [LL, LEAN, ...(before ? [BEFORE] : [])]) await waitHttp(`http://127.0.0.1:${p}/healthz`);
   await waitHttp(`http://127.0.0.1:${PK}/`);
 
+  const auth = { authorization: `Bearer ${TOKEN}` };
   const targets = {
-    upstream: { url: `${baseURL}/chat/completions`, headers: { authorization: `Bearer ${TOKEN}` }, pid: upstream.c.pid },
-    llmos: { url: `http://127.0.0.1:${LL}/v1/chat/completions`, headers: { authorization: `Bearer ${TOKEN}` }, pid: llmos.c.pid },
-    portkey: { url: `http://127.0.0.1:${PK}/v1/chat/completions`, headers: { authorization: `Bearer ${TOKEN}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': baseURL }, pid: portkey.c.pid },
+    upstream: { url: `${baseURL}/chat/completions`, headers: auth, pid: upstream.c.pid },
+    llmos: { url: `http://127.0.0.1:${LL}/v1/chat/completions`, headers: auth, pid: llmos.c.pid, kid: llmos },
+    portkey: { url: `http://127.0.0.1:${PK}/v1/chat/completions`, headers: { ...auth, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': baseURL }, pid: portkey.c.pid },
+    'llmos-lean': { url: `http://127.0.0.1:${LEAN}/v1/chat/completions`, headers: auth, pid: lean.c.pid, kid: lean },
+    ...(before && { 'llmos-before': { url: `http://127.0.0.1:${BEFORE}/v1/chat/completions`, headers: auth, pid: before.c.pid, kid: before } }),
   };
+  const gateways = ['llmos', 'portkey', 'llmos-lean', ...(before ? ['llmos-before'] : [])];
   // Same answer through every path, or the comparison is void.
   for (const [name, t] of Object.entries(targets)) {
     const r = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: BODY });
@@ -124,15 +137,21 @@ async function main() {
     new Promise((res, rej) =>
       autocannon({ url: t.url, method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: BODY, connections, duration, pipelining: 1 }, (err, r) => (err ? rej(err) : res(r))),
     );
+  /** One autocannon run with the server's CPU time per request over it. */
+  const measured = async (t, connections) => {
+    const cpu0 = cpuSeconds(t.pid);
+    const r = await run(t, connections);
+    return { r, cpuMsPerReq: ((cpuSeconds(t.pid) - cpu0) * 1000) / r.requests.total };
+  };
   console.log(`gateway benchmark: ${duration} s per run, body ${Buffer.byteLength(BODY)} B, node ${process.version}, ${(await import('node:os')).cpus().length} cpus`);
+  console.log('llmos = the default llmos.plugins.json (model-openai pointed at the instant upstream); llmos-lean = sched-fcfs + alloc-rules + model-openai only');
   const noLoad = {};
-  for (const name of ['upstream', 'llmos', 'portkey']) noLoad[name] = await probe(targets[name].url, targets[name].headers, 2000);
+  const probes = Number(arg('probes', 2000));
+  for (const name of ['upstream', ...gateways]) noLoad[name] = await probe(targets[name].url, targets[name].headers, probes);
   for (const connections of [10, 100]) {
     const direct = await run(targets.upstream, connections);
-    for (const name of ['llmos', 'portkey']) {
-      const cpu0 = cpuSeconds(targets[name].pid);
-      const r = await run(targets[name], connections);
-      const cpuMsPerReq = ((cpuSeconds(targets[name].pid) - cpu0) * 1000) / r.requests.total;
+    for (const name of gateways) {
+      const { r, cpuMsPerReq } = await measured(targets[name], connections);
       const mem = rss(targets[name].pid);
       rows.push({
         gateway: name,
@@ -151,21 +170,47 @@ async function main() {
     rows.push({ gateway: '(upstream direct)', connections, 'req/s': Math.round(direct.requests.average), errors: direct.errors + direct.non2xx, 'p50 ms': direct.latency.p50, 'p99 ms': direct.latency.p99 });
   }
   console.table(rows);
-  const lat = Object.fromEntries(['llmos', 'portkey'].map((n) => [n, { 'p50 ms': +noLoad[n].p50.toFixed(3), 'p99 ms': +noLoad[n].p99.toFixed(3), 'added p50 ms': +(noLoad[n].p50 - noLoad.upstream.p50).toFixed(3), 'added p99 ms': +(noLoad[n].p99 - noLoad.upstream.p99).toFixed(3) }]));
+  const lat = Object.fromEntries(gateways.map((n) => [n, { 'p50 ms': +noLoad[n].p50.toFixed(3), 'p99 ms': +noLoad[n].p99.toFixed(3), 'added p50 ms': +(noLoad[n].p50 - noLoad.upstream.p50).toFixed(3), 'added p99 ms': +(noLoad[n].p99 - noLoad.upstream.p99).toFixed(3) }]));
   lat.upstream = { 'p50 ms': +noLoad.upstream.p50.toFixed(3), 'p99 ms': +noLoad.upstream.p99.toFixed(3) };
-  console.log('latency without load (one client, sequential, 2,000 requests, hrtime):');
+  console.log(`latency without load (one client, sequential, ${probes} requests, hrtime):`);
   console.table(lat);
-  for (const c of [10, 100]) {
-    const l = rows.find((r) => r.gateway === 'llmos' && r.connections === c);
-    const p = rows.find((r) => r.gateway === 'portkey' && r.connections === c);
-    console.log(`c=${c}: LLMOS/Portkey requests/s = ${(l['req/s'] / p['req/s']).toFixed(2)}x (goal >= 2x)`);
-  }
-  console.log(`added p50 latency without load: LLMOS ${lat.llmos['added p50 ms']} ms (goal <= 1 ms), Portkey ${lat.portkey['added p50 ms']} ms`);
-  const ended = new Promise((r) => (llmos.c.exitCode !== null ? r() : llmos.c.once('exit', r)));
+  for (const name of gateways.filter((g) => g !== 'portkey'))
+    for (const c of [10, 100]) {
+      const l = rows.find((r) => r.gateway === name && r.connections === c);
+      const p = rows.find((r) => r.gateway === 'portkey' && r.connections === c);
+      console.log(`${name} c=${c}: LLMOS/Portkey requests/s = ${(l['req/s'] / p['req/s']).toFixed(2)}x (goal >= 4x), RSS ${l['rss MB']} / ${p['rss MB']} MB (goal <=)`);
+    }
+  console.log(`added p50 latency without load (goal <= 0.5 ms): ${gateways.map((g) => `${g} ${lat[g]['added p50 ms']} ms`).join(', ')}`);
+  if (!process.argv.includes('--no-stages')) await printStages(targets, measured, arg('profile'));
+  const ended = Promise.all([llmos, lean, ...(before ? [before] : [])].map((k) => new Promise((r) => (k.c.exitCode !== null ? r() : k.c.once('exit', r)))));
   kids.forEach((k) => k.c.kill('SIGTERM'));
   await Promise.race([ended, new Promise((r) => setTimeout(r, 5000))]);
   process.exit(0);
 }
+
+/**
+ * CPU per request by stage: each LLMOS server profiles itself (node:inspector,
+ * started and stopped over IPC) during one more c=10 run, and the profile is
+ * split by cpu-stages.mjs. Profiling slows the server, so these runs are not
+ * in the table above; the shares are what matter.
+ */
+async function printStages(targets, measured, dir) {
+  const { stagesOf } = await import('./cpu-stages.mjs');
+  const out = dir ?? mkdtempSync(join(tmpdir(), 'llmos-bench-prof-'));
+  mkdirSync(out, { recursive: true });
+  for (const name of ['llmos', 'llmos-lean']) {
+    const t = targets[name];
+    const file = join(out, `${name}.cpuprofile`);
+    await ask(t.kid.c, { profile: 'start' });
+    const { r, cpuMsPerReq } = await measured(t, 10);
+    await ask(t.kid.c, { profile: 'stop', file });
+    console.log(`${name}: CPU per request by stage (c=10 while profiling, ${Math.round(r.requests.average)} req/s, ${cpuMsPerReq.toFixed(3)} cpu ms/req incl. profiler; ${file}):`);
+    console.table(stagesOf(file, cpuMsPerReq));
+  }
+}
+
+/** Sends a message to a child over IPC and waits for its answer. */
+const ask = (c, msg) => new Promise((res) => (c.once('message', res), c.send(msg)));
 
 // ---- child roles -----------------------------------------------------------
 if (process.argv[2] === '--serve-upstream') {
@@ -177,23 +222,57 @@ if (process.argv[2] === '--serve-upstream') {
   const dist = process.env.LLMOS_BENCH_DIST ?? join(ROOT, 'dist'); // another build, for A/B runs of kernel changes
   const { boot } = await import(join(dist, 'src/boot.js'));
   const { serveHttp } = await import(join(dist, 'src/mcp/http.js'));
-  const { mountOpenAiRoutes } = await import(join(dist, 'plugins/gateway-openai/index.js'));
-  const { kernelApi } = await import(join(dist, 'src/kernel/api.js')); // the gateway sees KernelApi, as a plugin does
-  const plugin = async (name) => (await import(join(dist, `plugins/${name}/index.js`))).default;
-  const openai = await plugin('model-openai');
-  const models =
-    process.env.LLMOS_BENCH_BACKEND === 'lean'
-      ? { name: 'bench-lean-model', version: '1.0.0', provides: ['model'], register: (s) => s.model(leanBackend(baseURL, model)) }
-      : process.env.LLMOS_BENCH_BACKEND?.startsWith('sdk-json')
-        ? { name: 'bench-sdk-json-model', version: '1.0.0', provides: ['model'], register: (s) => s.model(sdkJsonBackend(baseURL, model, ROOT, process.env.LLMOS_BENCH_BACKEND === 'sdk-json-httpfetch')) }
-        : { ...openai, register: (s) => openai.register(s, openai.options.parse({ baseURL, probeOnStart: false, httpClient: process.env.LLMOS_BENCH_HTTP ?? 'node-http', models: [{ id: model, concurrency: 1024 }] })) };
-  const inline = [await plugin('sched-fcfs'), await plugin('alloc-rules'), models];
-  const { kernel } = await boot({ inline });
-  await serveHttp(kernel, { host: '127.0.0.1', port: Number(port), token: TOKEN, mount: (app) => mountOpenAiRoutes(app, kernelApi(kernel)) });
-  process.once('SIGTERM', () => process.exit(0)); // lets --cpu-prof write its profile
+  const dataDir = mkdtempSync(join(tmpdir(), 'llmos-bench-data-'));
+  const openaiOptions = { base_url: baseURL, probe_on_start: false, http_client: process.env.LLMOS_BENCH_HTTP ?? 'node-http', models: [{ id: model, concurrency: 1024 }] };
+  const { kernel } = process.env.LLMOS_BENCH_CONFIG === 'default' ? await bootProduct(dist, boot, dataDir, openaiOptions) : await bootLean(dist, boot, dataDir, baseURL, model, openaiOptions);
+  await serveHttp(kernel, { host: '127.0.0.1', port: Number(port), token: TOKEN });
+  process.once('SIGTERM', () => (rmSync(dataDir, { recursive: true, force: true }), process.exit(0)));
+  process.on('message', (m) => void profiler(m).then((r) => process.send(r)));
   process.stdout.write(`ready ${port}\n`);
 } else {
   await main();
+}
+
+/** The product: the repo's llmos.plugins.json as `llmos serve` reads it, with model-openai pointed at the instant upstream. */
+async function bootProduct(dist, boot, dataDir, openaiOptions) {
+  const { readPluginConfig, withOptionOverrides } = await import(join(dist, 'src/loader/config.js'));
+  const config = withOptionOverrides(readPluginConfig(process.env.LLMOS_BENCH_CONFIG_FILE ?? join(ROOT, 'llmos.plugins.json')), { 'model-openai': openaiOptions });
+  return boot({ config, dataDir });
+}
+
+/**
+ * The lean line: sched-fcfs + alloc-rules + model-openai and the gateway routes, nothing else.
+ * LLMOS_BENCH_BACKEND swaps the model backend (see the header).
+ */
+async function bootLean(dist, boot, dataDir, baseURL, model, openaiOptions) {
+  const plugin = async (name) => (await import(join(dist, `plugins/${name}/index.js`))).default;
+  const openai = await plugin('model-openai');
+  const backend = process.env.LLMOS_BENCH_BACKEND;
+  const models =
+    backend === 'lean'
+      ? { name: 'bench-lean-model', version: '1.0.0', provides: ['model'], register: (s) => s.model(leanBackend(baseURL, model)) }
+      : backend?.startsWith('sdk-json')
+        ? { name: 'bench-sdk-json-model', version: '1.0.0', provides: ['model'], register: (s) => s.model(sdkJsonBackend(baseURL, model, ROOT, backend === 'sdk-json-httpfetch')) }
+        : { ...openai, register: (s) => openai.register(s, openai.options.parse(openaiOptions)) };
+  return boot({ inline: [await plugin('sched-fcfs'), await plugin('alloc-rules'), models, await plugin('gateway-openai')], dataDir });
+}
+
+let session;
+/** {profile: 'start'} starts the V8 CPU profiler in this server, {profile: 'stop', file} writes what it took. */
+async function profiler(m) {
+  const { Session } = await import('node:inspector/promises');
+  if (m.profile === 'start') {
+    session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+    return { ok: true };
+  }
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(m.file, JSON.stringify(profile));
+  session.disconnect();
+  return { ok: true };
 }
 
 /**

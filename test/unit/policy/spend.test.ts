@@ -101,4 +101,18 @@ describe('spend that holds', () => {
     cleanup.push(() => fresh.close());
     expect(fresh.state('user:x', 'lifetime').reserved.tokens).toBe(0);
   });
+
+  it('charges an account without a limit once, holding nothing, and sees a limit another instance sets at once', () => {
+    const dir = tempDir();
+    const [a, b] = [new SpendLedger(dir), new SpendLedger(dir)];
+    cleanup.push(() => a.close(), () => b.close());
+    const [onA, onB] = [new Budgets(a, new PolicyTable(a)), new Budgets(b, new PolicyTable(b))];
+    const settle = onA.reserve('user:u', { tokens: 50, cost_usd: 0 });
+    expect(a.state('user:u', 'lifetime').reserved.tokens).toBe(0); // nothing can be refused, so nothing is held
+    settle({ tokens: 7, cost_usd: 0 });
+    settle({ tokens: 7, cost_usd: 0 }); // acts once
+    expect(b.state('user:u', 'lifetime').spent.tokens).toBe(7); // durable when settle returns
+    onB.setBudget('user:u', { tokens: 10 });
+    expect(() => onA.reserve('user:u', { tokens: 5, cost_usd: 0 })).toThrow(/tokens budget of 10 \(spent 7/); // A's cached limit is dropped
+  });
 });

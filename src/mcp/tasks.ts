@@ -73,9 +73,15 @@ export async function createToolTask(kernel: Kernel, syscall: string, args: Reco
     const pid = await startToolCallProcess(kernel, syscall, args, caller);
     return { task: taskOf(kernel.procs.must(pid)) };
   } catch (e) {
-    const err = toLlmosError(e);
-    throw new McpError(ErrorCode.InvalidParams, `${err.code}: ${err.message}`, err.toJSON());
+    refuseTask(e);
   }
+}
+
+/** How a task-augmented call refused before it had a task is answered: a JSON-RPC error whose message starts with the LLMOS code. */
+export function refuseTask(e: unknown): never {
+  if (e instanceof McpError) throw e;
+  const err = toLlmosError(e);
+  throw new McpError(ErrorCode.InvalidParams, `${err.code}: ${err.message}`, err.toJSON());
 }
 
 const cancelledByClient = (p: ProcView) => causeOf(p.signal.reason) === 'cancel' || p.error?.data?.cause === 'cancel';

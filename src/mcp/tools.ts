@@ -7,7 +7,8 @@ import { requestEnded } from '../core/exit-cause.js';
 import { listTools } from './tool-list.js';
 import { toolName } from './tool-name.js';
 import { errorResult, outputResult } from './tool-result.js';
-import { createToolTask, isTaskRequest, withTaskSupport } from './tasks.js';
+import { createToolTask, isTaskRequest, refuseTask, withTaskSupport } from './tasks.js';
+import { elicitsForms, withinPolicy, type Elicit } from './elicit-policy.js';
 
 export { toolName };
 
@@ -57,11 +58,14 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
       },
     };
     const name = syscall ?? req.params.name;
-    if (isTaskRequest(req.params)) return createToolTask(kernel, name, req.params.arguments ?? {}, { owner: session.owner, session: session.services });
+    const elicit: Elicit | undefined = elicitsForms(mcp.server.getClientCapabilities()) ? (p) => mcp.server.elicitInput(p, { relatedRequestId: extra.requestId }) : undefined;
     try {
-      const out = await kernel.syscalls.dispatch(name, req.params.arguments ?? {}, ctx);
+      const args = await withinPolicy(kernel, session.owner, name, req.params.arguments ?? {}, elicit, ctx.signal);
+      if (isTaskRequest(req.params)) return await createToolTask(kernel, name, args, { owner: session.owner, session: session.services });
+      const out = await kernel.syscalls.dispatch(name, args, ctx);
       return outputResult(kernel, name, out);
     } catch (e) {
+      if (isTaskRequest(req.params)) refuseTask(e);
       const err = toLlmosError(e);
       if (err.code === 'LLMOS_EINTERNAL') kernel.log.error({ err: e, tool: req.params.name }, 'syscall failed');
       return errorResult(err);

@@ -10,10 +10,12 @@ export { freePort } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/kernel.js';
 
 /** The journal, FCFS, the rules allocator, collab, model-core (model_eval) and the real SmolLM2 GGUF in process. */
-export function taskConfig(modelPath: string, policy?: Record<string, unknown>): string {
+export function taskConfig(modelPath: string, extra: { policy?: Record<string, unknown>; plugins?: Array<[string, Record<string, unknown>]> } = {}): string {
   const f = join(tempDir(), 'llmos.plugins.json');
   const plugin = (name: string, options?: Record<string, unknown>) => ({ name, module: join(ROOT, 'plugins', name), ...(options ? { options } : {}) });
   const plugins = [plugin('journal-sqlite'), plugin('sched-fcfs'), plugin('alloc-rules'), plugin('model-core'), plugin('collab'), plugin('model-llamacpp', { model_path: modelPath, threads: 2, concurrency: 1 })];
+  for (const [name, options] of extra.plugins ?? []) plugins.push(plugin(name, options));
+  const policy = extra.policy;
   writeFileSync(f, JSON.stringify({ plugins, ...(policy && { policy }) }));
   return f;
 }

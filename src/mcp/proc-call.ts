@@ -1,8 +1,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { LlmosError, toLlmosError } from '../core/errors.js';
+import { describeIssues, LlmosError, toLlmosError } from '../core/errors.js';
 import { procRecord, type ProcView } from '../core/process.js';
 import type { SyscallContext } from '../core/syscall.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { params } from '../kernel/params.js';
 import { errorResult, outputResult } from './tool-result.js';
 
 /** Task metadata key marking a group process that stands for one tool call; its value is the syscall's name. */
@@ -28,9 +29,27 @@ export async function startToolCallProcess(kernel: Kernel, name: string, args: R
     const out = await kernel.syscalls.dispatch(name, { ...args, wait: false }, quiet);
     return out.pid as number;
   }
+  refuseEarly(kernel, name, args, caller.owner);
   const group = kernel.spawnGroup({ prompt: `tools/call ${name}`, metadata: { [TOOL_CALL_KEY]: name } }, caller.owner);
   void runInGroup(kernel, group.proc, name, args, { ...quiet, signal: group.proc.signal });
   return group.proc.pid;
+}
+
+/**
+ * What dispatch would refuse at once (permission, input), refused before a
+ * group process exists; and at most LLMOS_MAX_LIVE_TASKS live calls per owner, so
+ * calls that outlive their requests cannot pile up.
+ */
+function refuseEarly(kernel: Kernel, name: string, args: Record<string, unknown>, owner: string): void {
+  const s = kernel.syscalls.get(name);
+  if (!s) return; // dispatch reports the unknown name
+  if (s.admin) kernel.perms.requireAdmin(owner, name);
+  else if (!kernel.perms.isAdmin(owner)) kernel.policy.requireSyscall(owner, name);
+  const parsed = s.input.safeParse(args);
+  if (!parsed.success) throw new LlmosError('LLMOS_EINVAL', `invalid input to ${name}: ${describeIssues(parsed.error)}. Fix the named fields and call again.`);
+  let live = 0;
+  for (const p of kernel.procs.scan()) if (p.owner === owner && p.state !== 'exited' && p.task.metadata[TOOL_CALL_KEY] !== undefined) live++;
+  if (live >= params.maxLiveTasks) throw new LlmosError('LLMOS_EQUEUEFULL', `"${owner}" has ${live} tool calls running as tasks, the most allowed; wait for one with tasks/get or cancel one with tasks/cancel, then call again.`, { owner, live, limit: params.maxLiveTasks });
 }
 
 async function runInGroup(kernel: Kernel, p: ProcView, name: string, args: Record<string, unknown>, ctx: SyscallContext): Promise<void> {

@@ -21,11 +21,11 @@ export function taskConfig(modelPath: string, extra: { policy?: Record<string, u
 }
 
 /** `llmos serve --no-daemon` on stdio (this process is the kernel), as an MCP client starts it. */
-export async function stdioClient(config: string, dataDir: string, options: ClientOptions = {}) {
+export async function stdioClient(config: string, dataDir: string, options: ClientOptions = {}, env: Record<string, string> = {}) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [requireBuild(), 'serve', '--no-daemon', '--config', config],
-    env: { ...(process.env as Record<string, string>), LLMOS_DATA_DIR: dataDir, LLMOS_LOG_LEVEL: 'warn', LLMOS_SHUTDOWN_GRACE_MS: '300' },
+    env: { ...(process.env as Record<string, string>), LLMOS_DATA_DIR: dataDir, LLMOS_LOG_LEVEL: 'warn', LLMOS_SHUTDOWN_GRACE_MS: '300', ...env },
     stderr: 'pipe',
   });
   let err = '';

@@ -68,6 +68,25 @@ describe('MCP Tasks: processes as tasks, with the SDK client', () => {
     expect(String(again)).toMatch(/Cannot cancel task in terminal status: cancelled/);
   });
 
+  it('stdio: refused before any process exists: bad input, a syscall the policy forbids, and more live task calls than LLMOS_MAX_LIVE_TASKS', async () => {
+    const policy = { stdio: { syscalls: ['proc_*', 'model_*', 'collab_ensemble', 'sys_info'] } };
+    const s = await stdioClient(taskConfig(inject('modelPath'), { policy }), tempDir(), {}, { LLMOS_MAX_LIVE_TASKS: '2', LLMOS_ADMINS: 'user:root' }); // stdio is no admin here, so its policy binds
+    pids.push(s.pid);
+    clients.push(s.client);
+    const procs = async () => (await call(s.client, 'proc_list', { limit: 1000 })).procs.length;
+    expect(String(await createTask(s.client, 'collab_ensemble', { k: 2 }).catch((e: Error) => e))).toMatch(/LLMOS_EINVAL: invalid input to collab_ensemble/);
+    expect(String(await createTask(s.client, 'collab_debate', { prompt: PROMPT }).catch((e: Error) => e))).toMatch(/LLMOS_EPERM: your policy does not allow collab_debate/);
+    expect(await procs()).toBe(0);
+    const item = [{ prompt: LONG.prompt, expected: 'dragon', scorer: 'contains' }];
+    const evals = [await createTask(s.client, 'model_eval', { model: 'smollm2-135m', items: item, max_tokens: 2000 }), await createTask(s.client, 'model_eval', { model: 'smollm2-135m', items: item, max_tokens: 2000 })];
+    const third = await createTask(s.client, 'model_eval', { model: 'smollm2-135m', items: item }).catch((e: Error) => e);
+    expect(String(third)).toMatch(/LLMOS_EQUEUEFULL: "stdio" has 2 tool calls running as tasks/);
+    for (const t of evals) expect((await s.client.experimental.tasks.cancelTask(t.taskId)).status).toBe('cancelled');
+    for (const t of evals) expect(await call(s.client, 'proc_get', { pid: Number(t.taskId) })).toMatchObject({ kind: 'group', exit: 'killed', error: { data: { cause: 'cancel' } } });
+    const next = await createTask(s.client, 'model_eval', { model: 'smollm2-135m', items: [{ prompt: PROMPT, expected: '5', scorer: 'contains' }], max_tokens: 8 });
+    expect(await pollToEnd(s.client, next.taskId)).toContain('completed'); // room again once the cancelled ones ended
+  });
+
   it('stdio: a server restart between create and result loses nothing: the journal brings back both tasks', async () => {
     const config = taskConfig(inject('modelPath'));
     const dataDir = tempDir('llmos-tasks-restart-');

@@ -54,7 +54,7 @@ const MAX_TIMER_MS = 2_147_483_647;
  * Throws the coded error when the offer was declined.
  */
 export async function withinPolicy(kernel: Kernel, owner: string, syscall: string, args: Record<string, unknown>, elicit: Elicit | undefined, signal: AbortSignal): Promise<Record<string, unknown>> {
-  if (!elicit || syscall !== 'proc_spawn') return args;
+  if (!elicit || syscall !== 'proc_spawn' || !maySpawn(kernel, owner)) return args;
   const spend = await spendOf(kernel, owner, args);
   const problem = spend && refusal(kernel, owner, spend);
   if (!spend || !problem) return args;
@@ -76,15 +76,27 @@ export async function withinPolicy(kernel: Kernel, owner: string, syscall: strin
  * counts (the kernel's estimate for the rest), the largest taken, so a choice
  * offered is one admission will grant.
  */
+/** Whether the owner may call proc_spawn at all (else dispatch refuses it, and there is nothing to offer). */
+function maySpawn(kernel: Kernel, owner: string): boolean {
+  if (kernel.perms.isAdmin(owner)) return true;
+  try {
+    kernel.policy.requireSyscall(owner, 'proc_spawn');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function spendOf(kernel: Kernel, owner: string, args: Record<string, unknown>): Promise<Spend | undefined> {
   const parsed = TaskSchema.safeParse(args);
   if (!parsed.success || parsed.data.embed) return undefined;
   const task = parsed.data;
+  const { limit, spent, reserved, period } = kernel.res.budget(owner);
+  if (limit.tokens === undefined && limit.cost_usd === undefined && kernel.policy.mayUseModel(owner, task.model)) return undefined; // nothing to refuse: skip the counting
   const request = completionRequest(task, taskMessages(task), task.max_tokens);
-  const models = kernel.models.available().filter((m) => !m.owner || m.owner === owner);
+  const models = kernel.models.available().filter((m) => (!m.owner || m.owner === owner) && kernel.policy.mayUseModel(owner, m.id));
   const counts = await Promise.all(models.map(async (m) => Promise.resolve(kernel.models.get(m.id)?.backend.countTokens?.(request)).then((n) => n ?? 0, () => 0)));
   const prompt = Math.max(estimatePromptTokens(request), ...counts);
-  const { limit, spent, reserved, period } = kernel.res.budget(owner);
   const left = { tokens: (limit.tokens ?? Infinity) - spent.tokens - reserved.tokens, cost_usd: (limit.cost_usd ?? Infinity) - spent.cost_usd - reserved.cost_usd };
   return { task, prompt, models, left, limit: { ...limit, period } };
 }

@@ -27,7 +27,7 @@ async function eliciting(port: number, token: string, answer: (offered: string[]
  * offered, an accepted one runs, a declined one gets the coded error, and a
  * client without elicitation gets the coded error as before.
  */
-describe('elicitation within policy', () => {
+describe('elicitation within policy', { timeout: 240_000 }, () => { // the in-process model on a loaded 2-core machine
   let port = 0;
   const pids: number[] = [];
   const clients: Client[] = [];

@@ -12,7 +12,7 @@ const text = (r: { content: unknown }) => (r.content as Array<{ text: string }>)
  * the real SmolLM2 GGUF: a task is a process, polled, cancelled, and read
  * after a restart through the journal; another user's task is invisible.
  */
-describe('MCP Tasks: processes as tasks, with the SDK client', () => {
+describe('MCP Tasks: processes as tasks, with the SDK client', { timeout: 240_000 }, () => { // the in-process model on a loaded 2-core machine
   const pids: number[] = [];
   const clients: Client[] = [];
   afterAll(async () => {
@@ -109,7 +109,7 @@ describe('MCP Tasks: processes as tasks, with the SDK client', () => {
     expect(await taskResult(b.client, ensemble.taskId)).toEqual(before);
     const { tasks } = await b.client.experimental.tasks.listTasks();
     expect(tasks.map((t) => t.taskId)).toEqual(expect.arrayContaining([ensemble.taskId, spawned.taskId]));
-  }, 180_000);
+  });
 
   it('Streamable HTTP: callToolStream polls model_eval to its report; another user cannot see, read or cancel the task', async () => {
     const port = await freePort();
@@ -141,5 +141,5 @@ describe('MCP Tasks: processes as tasks, with the SDK client', () => {
     expect((await bob.experimental.tasks.listTasks()).tasks.map((t) => t.taskId)).not.toContain(mine.taskId);
     expect((await alice.experimental.tasks.getTask(mine.taskId)).status).toBe('working'); // bob's cancel did nothing
     expect((await alice.experimental.tasks.cancelTask(mine.taskId)).status).toBe('cancelled');
-  }, 180_000);
+  });
 });

@@ -69,6 +69,8 @@ export const params = {
   maxClientInfoBytes: envInt('LLMOS_MAX_CLIENT_INFO_BYTES', 8 * 1024),
   /** On SIGTERM/SIGINT, how long processes already running may take to finish before they are put back. */
   shutdownGraceMs: envInt('LLMOS_SHUTDOWN_GRACE_MS', 10_000, 0),
+  /** Tool calls (collab_*, model_eval) one owner may have running as MCP tasks at once; more are refused with LLMOS_EQUEUEFULL. */
+  maxLiveTasks: envInt('LLMOS_MAX_LIVE_TASKS', 32),
   /** proc_list page size. */
   defaultListLimit: 50,
   maxListLimit: 1000,

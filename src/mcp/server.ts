@@ -4,6 +4,7 @@ import type { ClientSession } from '../core/session.js';
 import { clientLogData } from './client-log.js';
 import { INSTRUCTIONS } from './instructions.js';
 import { registerResources } from './resources.js';
+import { taskServerOptions } from './tasks.js';
 import { registerTools } from './tools.js';
 
 export interface Session {
@@ -21,9 +22,10 @@ export interface Session {
  * processes live on.
  */
 export function createMcpServer(kernel: Kernel, session: Session): { mcp: McpServer; close: () => Promise<void> } {
+  const tasks = taskServerOptions(kernel, session.owner);
   const mcp = new McpServer(
     { name: 'llmos', title: 'LLMOS', version: kernel.version },
-    { instructions: INSTRUCTIONS, capabilities: { logging: {}, completions: {} } },
+    { ...tasks, instructions: INSTRUCTIONS, capabilities: { logging: {}, completions: {}, ...tasks.capabilities } },
   );
   registerTools(mcp, kernel, session);
   const undo: Array<() => void | Promise<void>> = [registerResources(mcp, kernel, { owner: session.owner })];

@@ -1,38 +1,16 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { LlmosError, toLlmosError } from '../core/errors.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type CreateTaskResult } from '@modelcontextprotocol/sdk/types.js';
+import { toLlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { SyscallContext } from '../core/syscall.js';
 import { requestEnded } from '../core/exit-cause.js';
 import { listTools } from './tool-list.js';
 import { toolName } from './tool-name.js';
+import { errorResult, outputResult } from './tool-result.js';
+import { createToolTask, isTaskRequest, refuseTask, withTaskSupport } from './tasks.js';
+import { elicitsForms, withinPolicy, type Elicit } from './elicit-policy.js';
 
 export { toolName };
-
-/**
- * A tool error: the text starts with the code. No structuredContent, since
- * clients check it against the tool's output schema even on errors; the
- * structured error rides in _meta instead.
- */
-const errorResult = (e: LlmosError): CallToolResult => ({
-  isError: true,
-  content: [{ type: 'text', text: `${e.code}: ${e.message}` }],
-  _meta: { 'llmos/error': e.toJSON() },
-});
-
-/**
- * A call whose output reports a failure (Syscall.failure, e.g. proc_wait on
- * a process that exited failed): a tool error, so a client cannot read it as
- * success, whose text starts with the code; the output is still attached as
- * structuredContent (it matches the output schema, which clients check even
- * on errors) and in the text after the first line.
- */
-const failedResult = (err: { code: string; message: string }, out: Record<string, unknown>): CallToolResult => ({
-  isError: true,
-  content: [{ type: 'text', text: `${err.code}: ${err.message}\n${JSON.stringify(out)}` }],
-  structuredContent: out,
-  _meta: { 'llmos/error': err },
-});
 
 /**
  * The request's signal, whose abort reason says why it ended: the SDK aborts
@@ -65,8 +43,8 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
       },
     );
   }
-  mcp.server.setRequestHandler(ListToolsRequestSchema, () => listTools(kernel));
-  mcp.server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
+  mcp.server.setRequestHandler(ListToolsRequestSchema, () => withTaskSupport(listTools(kernel), (tool) => bySyscall.get(tool)));
+  mcp.server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult | CreateTaskResult> => {
     const syscall = bySyscall.get(req.params.name);
     const progressToken = req.params._meta?.progressToken;
     const ctx: SyscallContext = {
@@ -79,13 +57,15 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
         void extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...u } }).catch(() => undefined);
       },
     };
+    const name = syscall ?? req.params.name;
+    const elicit: Elicit | undefined = elicitsForms(mcp.server.getClientCapabilities()) ? (p) => mcp.server.elicitInput(p, { relatedRequestId: extra.requestId }) : undefined;
     try {
-      const name = syscall ?? req.params.name;
-      const out = await kernel.syscalls.dispatch(name, req.params.arguments ?? {}, ctx);
-      const failed = kernel.syscalls.get(name)?.failure?.(out);
-      if (failed) return failedResult(failed, out);
-      return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
+      const args = await withinPolicy(kernel, session.owner, name, req.params.arguments ?? {}, elicit, ctx.signal);
+      if (isTaskRequest(req.params)) return await createToolTask(kernel, name, args, { owner: session.owner, session: session.services });
+      const out = await kernel.syscalls.dispatch(name, args, ctx);
+      return outputResult(kernel, name, out);
     } catch (e) {
+      if (isTaskRequest(req.params)) refuseTask(e);
       const err = toLlmosError(e);
       if (err.code === 'LLMOS_EINTERNAL') kernel.log.error({ err: e, tool: req.params.name }, 'syscall failed');
       return errorResult(err);

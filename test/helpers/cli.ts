@@ -1,5 +1,6 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { tempDir } from './kernel.js';
@@ -35,4 +36,29 @@ export function journaledUpstreamConfig(baseURL: string, models: Array<Record<st
   const plugin = (name: string, options?: Record<string, unknown>) => ({ name, module: join(ROOT, 'plugins', name), ...(options ? { options } : {}) });
   writeFileSync(f, JSON.stringify({ plugins: [plugin('journal-sqlite'), plugin('sched-fcfs'), plugin('alloc-rules'), plugin('model-openai', { base_url: baseURL, probe_on_start: false, models })] }));
   return f;
+}
+
+/** A TCP port free on 127.0.0.1 at the time of asking. */
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The built CLI serving HTTP on `port` with `env` added; resolves once /healthz answers, fails with its stderr if it exits or stays silent. */
+export async function startHttpCli(config: string, port: number, env: Record<string, string>, waitMs = 30_000): Promise<{ child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, [requireBuild(), 'serve', '--http', '--port', String(port), '--config', config], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const end = Date.now() + waitMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`llmos serve exited with ${child.exitCode}: ${err}`);
+    if (Date.now() > end) throw new Error(`llmos serve did not answer /healthz within ${waitMs / 1000} s: ${err}`);
+    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return { child, stderr: () => err };
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

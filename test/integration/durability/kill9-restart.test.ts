@@ -1,10 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answerFor, startInstantUpstream } from '../../fixtures/instant-upstream.mjs';
-import { journaledUpstreamConfig, requireBuild } from '../../helpers/cli.js';
+import { freePort, journaledUpstreamConfig, startHttpCli } from '../../helpers/cli.js';
 import { call, tempDir } from '../../helpers/kernel.js';
 
 const N = 1000;
@@ -12,33 +11,9 @@ const N = 1000;
 const CONCURRENCY = 16;
 const RESTART_CODE = 'LLMOS_EINTERNAL';
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
 /** The built CLI serving HTTP; resolves once /healthz answers. */
-async function startServer(config: string, dataDir: string, port: number): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, [requireBuild(), 'serve', '--http', '--port', String(port), '--config', config], {
-    env: { ...process.env, LLMOS_DATA_DIR: dataDir, LLMOS_LOG_LEVEL: 'warn', LLMOS_MAX_FINISHED: String(10 * N), LLMOS_ADMINS: 'http:*' }, // the checking client, a new session after the restart, reads every process as the operator
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const end = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`llmos serve exited with ${child.exitCode}: ${err}`);
-    if (Date.now() > end) throw new Error(`llmos serve did not answer /healthz within 30 s: ${err}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return { child, stderr: () => err };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const startServer = (config: string, dataDir: string, port: number) =>
+  startHttpCli(config, port, { LLMOS_DATA_DIR: dataDir, LLMOS_LOG_LEVEL: 'warn', LLMOS_MAX_FINISHED: String(10 * N), LLMOS_ADMINS: 'http:*' }); // the checking client, a new session after the restart, reads every process as the operator
 
 async function mcpClient(port: number): Promise<Client> {
   const c = new Client({ name: 'durability', version: '1' });

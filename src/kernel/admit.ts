@@ -54,7 +54,7 @@ export class Admitter {
     const promptTokens = await this.countPrompt(p, m, maxTokens, signal);
     this.res.checkContext(m, promptTokens, maxTokens);
     const need = promptTokens + maxTokens;
-    const settle = budget.reserve({ tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) });
+    const settle = await budget.reserve({ tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) });
     try {
       const delay = () => Math.max(this.res.rateDelay(m, need), this.res.accountDelay(p.owner, need));
       for (let d = delay(); d > 0; d = delay()) {

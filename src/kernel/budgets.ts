@@ -1,16 +1,17 @@
 import { LlmosError } from '../core/errors.js';
 import { accountOf, type BudgetPeriod } from '../core/policy.js';
-import type { LedgerBudget, Spend, SpendLedger } from './ledger.js';
+import type { Budget, Spend } from '../core/kernel-api.js';
+import type { LedgerState, SpendLedger } from '../core/ledger.js';
+import type { Logger } from '../core/log.js';
 import type { PolicyTable } from './policy.js';
 
-export type { Spend } from './ledger.js';
-export type Budget = LedgerBudget;
+export type { Budget, Spend } from '../core/kernel-api.js';
 
 /** One owner's budget, bound to that owner: what the admission step reserves against and settles. */
 export interface BudgetHandle {
   readonly owner: string;
-  /** Reserves a call's worst case or throws LLMOS_EBUDGET; returns settle(actual), which acts once. */
-  reserve(worst: Spend): (actual: Spend) => void;
+  /** Reserves a call's worst case or rejects with LLMOS_EBUDGET; resolves to settle(actual), which acts once. */
+  reserve(worst: Spend): Promise<(actual: Spend) => void>;
 }
 
 /** An owner's budget as budget_get shows it: for its account, in the current period. */
@@ -36,57 +37,71 @@ export function periodKey(period: BudgetPeriod, now = new Date()): string {
 
 /**
  * Token and cost budgets. Spend belongs to the owner's account (see
- * accountOf: anonymous sessions share one) and lives in the ledger, so it
- * survives restarts and is shared by every instance on the data dir. The
- * limit is the account's own (budget_set), else its policy's, else the
- * default. Reserved at the worst case BEFORE a call and settled after, so no
- * account is ever overspent, even with calls in flight on several instances.
+ * accountOf: anonymous sessions share one) and lives in the spend ledger
+ * (see SpendLedger: SQLite under the data dir by default, or one a plugin
+ * provides, e.g. Redis for a cluster), so it survives restarts and is
+ * shared by everyone on that ledger. The limit is the account's own
+ * (budget_set), else its policy's, else the default. Reserved at the worst
+ * case BEFORE a call and settled after, so no account is ever overspent,
+ * even with calls in flight on several instances.
  */
 export class Budgets {
   constructor(
-    private readonly ledger: SpendLedger,
+    /** The ledger in force; read on every call, so a plugin's ledger takes over once provided. */
+    private readonly ledger: () => SpendLedger,
     private readonly policy: PolicyTable,
     private readonly defaultBudget: Budget = {},
+    private readonly log?: Logger,
   ) {}
 
   /** The owner's limit with its period resolved. */
-  limit(owner: string): Budget & { period: BudgetPeriod } {
-    const own = this.ledger.budget(accountOf(owner));
+  async limit(owner: string): Promise<Budget & { period: BudgetPeriod }> {
+    const own = await this.ledger().budget(accountOf(owner));
     const fromPolicy = this.policy.resolve(owner).budget;
     const limit = own ?? fromPolicy ?? this.defaultBudget;
     return { ...limit, period: limit.period ?? fromPolicy?.period ?? 'lifetime' };
   }
 
-  budget(owner: string): BudgetView {
+  async budget(owner: string): Promise<BudgetView> {
     const account = accountOf(owner);
-    const { period, ...limit } = this.limit(owner);
-    return { account, period, limit, ...this.ledger.state(account, periodKey(period)) };
+    const { period, ...limit } = await this.limit(owner);
+    return { account, period, limit, ...(await this.ledger().state(account, periodKey(period))) };
   }
 
   /** Sets the limit of the owner's account (all anonymous sessions share one). */
-  setBudget(owner: string, b: Budget): void {
-    this.ledger.setBudget(accountOf(owner), b);
+  async setBudget(owner: string, b: Budget): Promise<void> {
+    await this.ledger().setBudget(accountOf(owner), b);
   }
 
   handle(owner: string): BudgetHandle {
     return { owner, reserve: (worst) => this.reserve(owner, worst) };
   }
 
-  /** Reserves the worst case of a call or throws LLMOS_EBUDGET; returns settle(actual), which acts once. */
-  reserve(owner: string, worst: Spend): (actual: Spend) => void {
+  /**
+   * Reserves the worst case of a call or rejects with LLMOS_EBUDGET; resolves
+   * to settle(actual), which acts once. A settle the ledger fails to record
+   * is logged: its hold lapses by the ledger's liveness rule.
+   */
+  async reserve(owner: string, worst: Spend): Promise<(actual: Spend) => void> {
     const account = accountOf(owner);
-    const { period, ...limit } = this.limit(owner);
-    const r = this.ledger.reserve(account, periodKey(period), limit, worst);
+    const { period, ...limit } = await this.limit(owner);
+    const ledger = this.ledger();
+    const r = await ledger.reserve(account, periodKey(period), limit, worst);
     if ('refused' in r) throw this.refusal(owner, account, period, limit, r.refused, worst);
     let settled = false;
     return (actual) => {
       if (settled) return;
       settled = true;
-      this.ledger.settle(r.id, actual);
+      const failed = (err: unknown) => this.log?.warn({ err, account, actual }, 'the spend ledger could not record a call\'s spend');
+      try {
+        void Promise.resolve(ledger.settle(r.id, actual)).catch(failed);
+      } catch (err) {
+        failed(err);
+      }
     };
   }
 
-  private refusal(owner: string, account: string, period: BudgetPeriod, limit: Budget, s: { spent: Spend; reserved: Spend }, worst: Spend): LlmosError {
+  private refusal(owner: string, account: string, period: BudgetPeriod, limit: Budget, s: LedgerState, worst: Spend): LlmosError {
     const k = (['tokens', 'cost_usd'] as const).find((key) => limit[key] !== undefined && s.spent[key] + s.reserved[key] + worst[key] > limit[key]!)!;
     const whose = account === owner ? `owner "${owner}"` : `owner "${owner}" (account "${account}")`;
     const per = period === 'lifetime' ? '' : ` ${period}`;

@@ -13,7 +13,8 @@ import { Process, ProcessTable } from './proc.js';
 import { PolicyRegistry } from './registry.js';
 import { ResourceManager } from './resources.js';
 import { Budgets } from './budgets.js';
-import { SpendLedger } from './ledger.js';
+import type { SpendLedger } from '../core/ledger.js';
+import { SqliteLedger } from './ledger.js';
 import { PolicyTable } from './policy.js';
 import { QueueShares } from './queue-shares.js';
 import type { PolicyConfig } from '../core/policy.js';
@@ -67,8 +68,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
   readonly syscalls: SyscallTable;
   readonly resources = new ResourceTable();
   readonly models = new ModelTable();
-  /** Spend, budgets and run-time policy, shared by every instance on the data dir. */
-  readonly ledger: SpendLedger;
+  /** Run-time policy, and spend and budgets unless a plugin provides a spend ledger: shared by every instance on the data dir. */
+  readonly ledger: SqliteLedger;
   readonly policy: PolicyTable;
   readonly res: ResourceManager;
   /** Queued processes per account, for queue shares. */
@@ -89,6 +90,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
   private readonly readyQueues = new Slot<ReadyQueue>('ready queue');
   private readonly journals = new Slot<Journal>('journal');
   private readonly pidSources = new Slot<PidSource>('pid source');
+  private readonly spendLedgers = new Slot<SpendLedger>('spend ledger');
   readonly log: Logger;
   /** The log's warnings and errors, for MCP logging notifications; absent when the kernel was given a logger of its own. */
   readonly warnings?: Warnings;
@@ -109,14 +111,14 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.setMaxListeners(0);
     this.dataDir = opts.dataDir;
     this.perms = opts.admins ? new Permissions(opts.admins) : Permissions.fromEnv();
-    this.ledger = new SpendLedger(this.dataDir);
+    this.log = opts.logger ?? createLogger();
+    this.ledger = new SqliteLedger(this.dataDir);
     this.policy = new PolicyTable(this.ledger);
     this.policy.configure(opts.policy);
-    this.res = new ResourceManager(new Budgets(this.ledger, this.policy), this.policy);
+    this.res = new ResourceManager(new Budgets(() => this.spendLedger(), this.policy, {}, this.log), this.policy);
     this.queueShares = new QueueShares(this.procs);
     this.syscalls = new SyscallTable(this.perms, this.policy);
     this.version = opts.version ?? '0.0.0';
-    this.log = opts.logger ?? createLogger();
     this.warnings = warningsOf(this.log);
     this.container = (opts.container ?? rootContainer).createChildContainer();
     const services = (p: Process) => procServices(procContainer(this.container, this.res, this.log, p));
@@ -264,6 +266,16 @@ export class Kernel extends EventEmitter<KernelEvents> {
 
   journal(): Journal | undefined {
     return this.journals.get();
+  }
+
+  /** Where spend and budgets live now: a plugin's ledger if one was provided, else SQLite under the data dir. */
+  spendLedger(): SpendLedger {
+    return this.spendLedgers.get() ?? this.ledger;
+  }
+
+  /** A plugin's spend ledger replaces the data dir's (at most one; LLMOS_EEXIST for a second). */
+  provideSpendLedger(plugin: string, ledger: SpendLedger): void {
+    this.spendLedgers.provide(plugin, () => ledger);
   }
 
   /** Where new pids come from (at most one; LLMOS_EEXIST for a second). */

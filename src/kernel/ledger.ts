@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { SpendLedger } from '../core/ledger.js';
 import type { OwnerPolicy } from '../core/policy.js';
 import type { PolicyStore } from './policy.js';
 
@@ -38,13 +39,14 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Spend, budgets and run-time policy in SQLite (WAL) under the data dir:
+ * The default spend ledger (see SpendLedger in core), with budgets and
+ * run-time policy, in SQLite (WAL) under the data dir:
  * durable across restarts and shared by every instance on the data dir.
  * A reservation ("hold") is checked and written in one IMMEDIATE transaction,
  * which takes the database's write lock first, so instances racing for the
  * same budget are serialized and cannot both pass its limit.
  */
-export class SpendLedger implements PolicyStore {
+export class SqliteLedger implements SpendLedger, PolicyStore {
   private readonly db: Database.Database;
   private readonly stmts;
 

@@ -13,6 +13,14 @@ export interface ClusterKeys {
   proc(pid: number): string;
   /** The BullMQ queue of one model. */
   queueName(model: string): string;
+  /** Hash of what an account spent in one period: tokens, cost_usd. */
+  spend(account: string, period: string): string;
+  /** Hash of the holds (calls in flight) against an account in one period: field → "instance tokens cost". */
+  holds(account: string, period: string): string;
+  /** Hash of account → its own budget (JSON), as budget_set wrote it. */
+  readonly budgets: string;
+  /** Liveness key of one running spend ledger (see RedisSpendLedger); '' gives the prefix of them all. */
+  ledgerInstance(instance: string): string;
 }
 
 export function clusterKeys(prefix: string): ClusterKeys {
@@ -23,6 +31,10 @@ export function clusterKeys(prefix: string): ClusterKeys {
     proc: (pid) => `${prefix}:proc:${pid}`,
     // BullMQ queue names may not contain ':'; model ids may ("org/model:tag"). base64url is safe and one-to-one.
     queueName: (model) => `model.${Buffer.from(model).toString('base64url')}`,
+    spend: (account, period) => `${prefix}:spend:${period}:${account}`,
+    holds: (account, period) => `${prefix}:holds:${period}:${account}`,
+    budgets: `${prefix}:budgets`,
+    ledgerInstance: (instance) => `${prefix}:ledger:alive:${instance}`,
   };
 }
 

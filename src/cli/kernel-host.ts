@@ -7,7 +7,7 @@ import { params } from '../kernel/params.js';
 import { serveHttp, type HttpOptions } from '../mcp/http.js';
 import { serveLocalSocket, type LocalSocketServer } from '../mcp/local-socket.js';
 import { createMcpServer } from '../mcp/server.js';
-import { listTools } from '../mcp/tool-list.js';
+import { allTools } from '../mcp/tool-list.js';
 import { StdioLineTransport } from '../mcp/stdio.js';
 
 /** Who is an admin, for the start-up line: LLMOS_ADMINS's patterns, or "nobody" over HTTP when it names only stdio. */
@@ -93,7 +93,7 @@ export async function hostKernel(o: HostOptions): Promise<void> {
   } else if (o.idleMs) stopWhenIdle(kernel, socket, o.idleMs, () => void shutdown('idle'));
   lock.publish({ transport: o.mode, config: o.config, version: VERSION, state: 'ready', ...(url && { url }) });
   logReady(kernel, shown, paths.socket, o.mode === 'http');
-  setImmediate(() => listTools(kernel)); // builds the tools/list answer before the first client asks
+  setImmediate(() => allTools(kernel)); // builds the tools/list answer before the first client asks
 }
 
 /** Calls stop once no client has been connected for idleMs and no process is ready, blocked or running. */

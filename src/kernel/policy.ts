@@ -91,10 +91,15 @@ export class PolicyTable {
     return out as ResolvedPolicy;
   }
 
+  /** Whether the owner's policy lists the syscall (policy_get always). */
+  allowsSyscall(owner: string, name: string): boolean {
+    const allowed = this.resolve(owner).syscalls;
+    return !allowed || ALWAYS.has(name) || allowed.some((p) => matches(p, name));
+  }
+
   /** Throws LLMOS_EPERM unless the owner's policy lists the syscall. */
   requireSyscall(owner: string, name: string): void {
-    const allowed = this.resolve(owner).syscalls;
-    if (!allowed || ALWAYS.has(name) || allowed.some((p) => matches(p, name))) return;
+    if (this.allowsSyscall(owner, name)) return;
     throw new LlmosError('LLMOS_EPERM', `your policy does not allow ${name} for "${owner}"; read what it allows with policy_get, or ask an admin to change it with policy_set.`, { owner, syscall: name });
   }
 

@@ -7,6 +7,7 @@ import { Lanes, type LaneOptions } from './lanes.js';
 import { PidLease } from './pid-lease.js';
 import { ProcStore } from './proc-store.js';
 import { RedisReadyQueue } from './ready-queue.js';
+import { RedisPolicyStore } from './policy-store.js';
 import { RedisSpendLedger } from './spend-ledger.js';
 import { clusterStatus } from './status-syscall.js';
 import { TableSync } from './table-sync.js';
@@ -24,7 +25,7 @@ const OptionsObject = z.object({
   close_grace_ms: z.number().int().min(0).default(10_000).describe('On stop, how long calls in flight may finish before other nodes take them over.'),
   feed_max_len: z.number().int().min(100).default(10_000).describe('Approximate length of the process-change feed.'),
   retention_s: z.number().int().min(1).default(86_400).describe('Seconds an exited process stays in the shared table.'),
-  shared_spend: z.boolean().default(true).describe('Keep spend and budgets in Redis, so every node of the cluster holds one budget per account (false: each node\'s data dir keeps its own).'),
+  shared_spend: z.boolean().default(true).describe('Keep spend, budgets and policy_set changes in Redis, so every node of the cluster holds one budget per account (false: each node\'s data dir keeps its own).'),
   ledger_lease_ms: z.number().int().min(1000).default(30_000).describe('The budget holds of a node that died stop counting after this long.'),
 });
 const Options = renamedOptions(OptionsObject, {
@@ -128,7 +129,7 @@ function cluster(scope: PluginScope, o: Options): Cluster {
     parts = { sync, lanes, queue: new RedisReadyQueue(scope.kernel, host, lanes, sync, scope.log) };
     return parts.queue;
   });
-  const ledger = o.shared_spend ? new RedisSpendLedger(redis, keys, node, o.ledger_lease_ms) : undefined;
+  const ledger = o.shared_spend ? new RedisSpendLedger(redis, keys, node, o.ledger_lease_ms, new RedisPolicyStore(redis, keys, scope.log)) : undefined;
   return { redis, reader, pids, store, ledger, ...parts! };
 }
 

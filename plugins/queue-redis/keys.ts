@@ -19,6 +19,10 @@ export interface ClusterKeys {
   holds(account: string, period: string): string;
   /** Hash of account → its own budget (JSON), as budget_set wrote it. */
   readonly budgets: string;
+  /** Hash of run-time policy entries (policy_set): pattern → policy JSON ("null" removes a config entry). */
+  readonly policy: string;
+  /** Counter bumped on every policy_set, so nodes know when to reload. */
+  readonly policyVersion: string;
   /** Liveness key of one running spend ledger (see RedisSpendLedger); '' gives the prefix of them all. */
   ledgerInstance(instance: string): string;
 }
@@ -34,6 +38,8 @@ export function clusterKeys(prefix: string): ClusterKeys {
     spend: (account, period) => `${prefix}:spend:${period}:${account}`,
     holds: (account, period) => `${prefix}:holds:${period}:${account}`,
     budgets: `${prefix}:budgets`,
+    policy: `${prefix}:policy`,
+    policyVersion: `${prefix}:policy:version`,
     ledgerInstance: (instance) => `${prefix}:ledger:alive:${instance}`,
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Budget, HoldId, LedgerState, Spend, SpendLedger } from '../../src/plugin-api/index.js';
 import type { ClusterKeys } from './keys.js';
+import type { RedisPolicyStore } from './policy-store.js';
 
 /**
  * Sums the holds of live instances (dropping those of instances whose
@@ -80,6 +81,8 @@ export class RedisSpendLedger implements SpendLedger {
     private readonly keys: ClusterKeys,
     node: string,
     private readonly leaseMs: number,
+    /** policy_set changes, kept in the same Redis so a policy budget holds cluster-wide too. */
+    readonly policy?: RedisPolicyStore,
   ) {
     if (!('llmosLedgerReserve' in redis)) {
       redis.defineCommand('llmosLedgerReserve', { numberOfKeys: 3, lua: RESERVE_LUA });
@@ -89,8 +92,9 @@ export class RedisSpendLedger implements SpendLedger {
     this.instance = `${node}:${randomBytes(4).toString('hex')}`;
   }
 
-  /** Starts refreshing this instance's liveness. */
+  /** Starts refreshing this instance's liveness, and loads the cluster's policy. */
   async start(): Promise<void> {
+    await this.policy?.start();
     await this.beat();
     this.timer = setInterval(() => void this.beat().catch(() => undefined), Math.max(100, Math.floor(this.leaseMs / 3)));
     this.timer.unref();
@@ -99,6 +103,7 @@ export class RedisSpendLedger implements SpendLedger {
   /** Stops refreshing and ends liveness at once: holds still open (calls never settled) stop counting. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.policy?.stop();
     if (this.redis.status !== 'ready') return; // never connected, or gone: the liveness key lapses by itself
     await this.redis.del(this.keys.ledgerInstance(this.instance));
   }

@@ -1,4 +1,5 @@
 import type { Budget, Spend } from './kernel-api.js';
+import type { PolicyStore } from './policy.js';
 
 /** What an account has spent in one period and what calls in flight hold against it. */
 export interface LedgerState {
@@ -35,4 +36,6 @@ export interface SpendLedger {
   /** The account's own limit (budget_set), if any. */
   budget(account: string): Awaitable<Budget | undefined>;
   setBudget(account: string, b: Budget): Awaitable<void>;
+  /** Where run-time policy changes are kept alongside this spend (absent: the data dir's), so a policy_set budget holds wherever the spend does. */
+  readonly policy?: PolicyStore;
 }

@@ -14,6 +14,7 @@ import { PolicyRegistry } from './registry.js';
 import { ResourceManager } from './resources.js';
 import { Budgets } from './budgets.js';
 import type { SpendLedger } from '../core/ledger.js';
+import type { PolicyStore } from '../core/policy.js';
 import { SqliteLedger } from './ledger.js';
 import { PolicyTable } from './policy.js';
 import { QueueShares } from './queue-shares.js';
@@ -113,7 +114,11 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.perms = opts.admins ? new Permissions(opts.admins) : Permissions.fromEnv();
     this.log = opts.logger ?? createLogger();
     this.ledger = new SqliteLedger(this.dataDir);
-    this.policy = new PolicyTable(this.ledger);
+    this.policy = new PolicyTable({
+      loadPolicy: () => this.policyStore().loadPolicy(),
+      savePolicy: (pattern, p) => this.policyStore().savePolicy(pattern, p),
+      version: () => this.policyStore().version(),
+    });
     this.policy.configure(opts.policy);
     this.res = new ResourceManager(new Budgets(() => this.spendLedger(), this.policy, {}, this.log), this.policy);
     this.queueShares = new QueueShares(this.procs);
@@ -273,9 +278,15 @@ export class Kernel extends EventEmitter<KernelEvents> {
     return this.spendLedgers.get() ?? this.ledger;
   }
 
-  /** A plugin's spend ledger replaces the data dir's (at most one; LLMOS_EEXIST for a second). */
+  /** A plugin's spend ledger replaces the data dir's (at most one; LLMOS_EEXIST for a second), with its policy store if it has one. */
   provideSpendLedger(plugin: string, ledger: SpendLedger): void {
     this.spendLedgers.provide(plugin, () => ledger);
+    this.policy.reload();
+  }
+
+  /** Where policy_set changes live: the plugin ledger's store if it has one, else the data dir's. */
+  private policyStore(): PolicyStore {
+    return this.spendLedgers.get()?.policy ?? this.ledger;
   }
 
   /** Where new pids come from (at most one; LLMOS_EEXIST for a second). */

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { SpendLedger } from '../core/ledger.js';
 import type { OwnerPolicy } from '../core/policy.js';
-import type { PolicyStore } from './policy.js';
+import type { PolicyStore } from '../core/policy.js';
 
 export interface Spend {
   tokens: number;

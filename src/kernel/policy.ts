@@ -1,18 +1,11 @@
 import { LlmosError } from '../core/errors.js';
-import { accountOf, ANONYMOUS, OwnerPolicySchema, PolicyConfigSchema, type OwnerPolicy, type PolicyConfig } from '../core/policy.js';
+import { accountOf, ANONYMOUS, OwnerPolicySchema, PolicyConfigSchema, type OwnerPolicy, type PolicyConfig, type PolicyStore } from '../core/policy.js';
 import { describeIssues } from '../core/errors.js';
 
 /** A policy with its defaults applied (budget.period filled in). */
 export type ResolvedPolicy = Omit<OwnerPolicy, 'budget'> & { budget?: { tokens?: number; cost_usd?: number; period: 'lifetime' | 'daily' | 'monthly' } };
 
-/** Where run-time changes (policy_set) are kept, so every instance on the data dir sees them (see SpendLedger). */
-export interface PolicyStore {
-  /** Run-time entries, pattern → policy JSON; null removes an entry that config set. */
-  loadPolicy(): Record<string, OwnerPolicy | null>;
-  savePolicy(pattern: string, policy: OwnerPolicy | null): void;
-  /** Changes whenever any instance wrote; cheap to call on every lookup. */
-  version(): number;
-}
+export type { PolicyStore } from '../core/policy.js';
 
 /** Syscalls every owner may call whatever its allow list says: reading one's own policy. */
 const ALWAYS = new Set(['policy_get']);
@@ -46,6 +39,11 @@ export class PolicyTable {
     const parsed = PolicyConfigSchema.safeParse(config);
     if (!parsed.success) throw new LlmosError('LLMOS_EINVAL', `policy section of the config: ${describeIssues(parsed.error)}; fix it and start again.`);
     this.config = parsed.data;
+    this.seen = -1;
+  }
+
+  /** Forgets the merged entries, so the next lookup reads the store again (its store changed). */
+  reload(): void {
     this.seen = -1;
   }
 

@@ -68,6 +68,22 @@ describe('queue-redis: one budget per account across the cluster', () => {
     expect(total).toBeLessThanOrEqual(100);
   });
 
+  it("a policy_set budget on one node holds on the other and after a restart", async () => {
+    const prefix = freshPrefix();
+    const [a, b] = [await node(prefix, 'A'), await node(prefix, 'B')];
+    a.policy.set('user:p*', { budget: { tokens: 40, period: 'daily' } });
+    await expect.poll(() => b.policy.resolve('user:pat').budget, { timeout: 5000 }).toEqual({ tokens: 40, period: 'daily' });
+    const done = await run(b, 'user:pat', 8);
+    expect(done.some((p) => p.error?.code === 'LLMOS_EBUDGET')).toBe(true);
+    expect(await a.res.budget('user:pat')).toMatchObject({ period: 'daily', limit: { tokens: 40 }, spent: { tokens: done.filter((p) => p.exit === 'ok').reduce((s, p) => s + used(p), 0) } });
+
+    while (stops.length) await stops.pop()!();
+    const c = await node(prefix, 'C');
+    expect(c.policy.resolve('user:pat').budget).toEqual({ tokens: 40, period: 'daily' });
+    c.policy.set('user:p*', null); // null removes the entry, at once on the node that set it
+    expect(c.policy.resolve('user:pat').budget).toBeUndefined();
+  });
+
   it('two ledgers on separate connections racing 200 reservations admit exactly what fits, and a settle counts once', async () => {
     const keys = clusterKeys(freshPrefix());
     const conns = [new Redis(url), new Redis(url)];

@@ -15,8 +15,8 @@ export const BudgetSchema = z.object({
 const Owner = z.string().min(1).max(200).optional().describe('Whose budget; omitted or "self" means the caller.');
 const who = (owner: string | undefined, ctx: SyscallContext) => (!owner || owner === 'self' ? ctx.owner : owner);
 
-export function budgetRecord(k: KernelApi, owner: string): z.infer<typeof BudgetSchema> {
-  const b = k.budget(owner);
+export async function budgetRecord(k: KernelApi, owner: string): Promise<z.infer<typeof BudgetSchema>> {
+  const b = await k.budget(owner);
   const left = (key: 'tokens' | 'cost_usd') => (b.limit[key] === undefined ? null : b.limit[key]! - b.spent[key] - b.reserved[key]);
   return {
     owner,
@@ -47,9 +47,9 @@ export const budgetSyscalls = (k: KernelApi) => [
     }),
     output: BudgetSchema,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
-    handler({ owner, tokens, cost_usd, period }, ctx) {
+    async handler({ owner, tokens, cost_usd, period }, ctx) {
       const o = who(owner, ctx);
-      const { limit: cur, account, period: curPeriod } = k.budget(o);
+      const { limit: cur, account, period: curPeriod } = await k.budget(o);
       const pick = (given: number | null | undefined, old: number | undefined) => (given === undefined ? old : given ?? undefined);
       const next = { tokens: pick(tokens, cur.tokens), cost_usd: pick(cost_usd, cur.cost_usd), period: period ?? curPeriod };
       if (!k.isAdmin(ctx.owner)) {
@@ -59,7 +59,7 @@ export const budgetSyscalls = (k: KernelApi) => [
         const raises = (key: 'tokens' | 'cost_usd') => cur[key] !== undefined && (next[key] === undefined || next[key]! > cur[key]!);
         if (raises('tokens') || raises('cost_usd')) k.requireAdmin(ctx.owner, 'raising or lifting your own budget');
       }
-      k.setBudget(o, Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)));
+      await k.setBudget(o, Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)));
       return budgetRecord(k, o);
     },
   }),

@@ -7,6 +7,8 @@ import { Lanes, type LaneOptions } from './lanes.js';
 import { PidLease } from './pid-lease.js';
 import { ProcStore } from './proc-store.js';
 import { RedisReadyQueue } from './ready-queue.js';
+import { RedisPolicyStore } from './policy-store.js';
+import { RedisSpendLedger } from './spend-ledger.js';
 import { clusterStatus } from './status-syscall.js';
 import { TableSync } from './table-sync.js';
 
@@ -23,6 +25,8 @@ const OptionsObject = z.object({
   close_grace_ms: z.number().int().min(0).default(10_000).describe('On stop, how long calls in flight may finish before other nodes take them over.'),
   feed_max_len: z.number().int().min(100).default(10_000).describe('Approximate length of the process-change feed.'),
   retention_s: z.number().int().min(1).default(86_400).describe('Seconds an exited process stays in the shared table.'),
+  shared_spend: z.boolean().default(true).describe('Keep spend, budgets and policy_set changes in Redis, so every node of the cluster holds one budget per account (false: each node\'s data dir keeps its own).'),
+  ledger_lease_ms: z.number().int().min(1000).default(30_000).describe('The budget holds of a node that died stop counting after this long.'),
 });
 const Options = renamedOptions(OptionsObject, {
   pidBlock: 'pid_block',
@@ -33,6 +37,8 @@ const Options = renamedOptions(OptionsObject, {
   closeGraceMs: 'close_grace_ms',
   feedMaxLen: 'feed_max_len',
   retentionS: 'retention_s',
+  sharedSpend: 'shared_spend',
+  ledgerLeaseMs: 'ledger_lease_ms',
 });
 type Options = z.output<typeof OptionsObject>;
 
@@ -45,6 +51,7 @@ interface Cluster {
   sync: TableSync;
   lanes: Lanes;
   queue: RedisReadyQueue;
+  ledger?: RedisSpendLedger;
   offModels?: () => void;
 }
 const STATE = Symbol.for('llmos.queue-redis.state');
@@ -54,9 +61,10 @@ const connect = (url: string, name: string) => new Redis(url, { maxRetriesPerReq
 
 /**
  * Scale-out: the run queue on BullMQ and the process table on Redis, so
- * several LLMOS nodes share one queue and one process table. It fills three
+ * several LLMOS nodes share one queue and one process table. It fills four
  * kernel extension points: the ready queue (ready-queue.ts), the pid source
- * (pid-lease.ts: cluster-unique pids) and, through the ready queue's
+ * (pid-lease.ts: cluster-unique pids), the spend ledger (spend-ledger.ts:
+ * one budget per account cluster-wide) and, through the ready queue's
  * RunHost, replicas of other nodes' processes (table-sync.ts: shared table,
  * cross-node kill). lanes.ts holds the per-model BullMQ queues, cluster-wide
  * slots and rpm, and dead-node recovery.
@@ -67,11 +75,12 @@ function build<O extends z.ZodType<Options>>(options: O) {
     version: '1.0.0',
     apiVersion: '^1.0.0',
     description: 'Cluster mode: run queue on BullMQ (Redis), shared process table, cluster-wide per-model slots and rate limits.',
-    provides: ['queue', 'scheduler', 'syscall'],
+    provides: ['queue', 'scheduler', 'syscall', 'ledger'],
     options,
     register(scope, o: Options) {
       const c = cluster(scope, o);
       scope.pidSource(() => c.pids.take());
+      if (c.ledger) scope.spendLedger(c.ledger);
       scope.syscall(clusterStatus(o.prefix, c.lanes, c.sync));
       scope.provide<Cluster>(STATE, c);
     },
@@ -83,6 +92,7 @@ function build<O extends z.ZodType<Options>>(options: O) {
         throw e;
       });
       await c.pids.start();
+      await c.ledger?.start();
       c.sync.start(c.reader);
       await c.lanes.reconcile();
       c.offModels = scope.kernel.onModels(() => void c.lanes.reconcile().catch((err) => scope.log.warn({ err }, 'could not update model queues')));
@@ -96,6 +106,7 @@ function build<O extends z.ZodType<Options>>(options: O) {
       c.pids.stop();
       await c.lanes.close();
       await c.sync.stop();
+      await c.ledger?.stop().catch((err) => scope.log.warn({ err }, 'could not end this node\'s budget holds; they lapse after ledger_lease_ms'));
       // quit() lets queued writes finish; a client that never connected (start() did not run) just drops.
       await Promise.allSettled([c.redis, c.reader].map((r) => (r.status === 'ready' ? r.quit() : r.disconnect())));
     },
@@ -118,7 +129,8 @@ function cluster(scope: PluginScope, o: Options): Cluster {
     parts = { sync, lanes, queue: new RedisReadyQueue(scope.kernel, host, lanes, sync, scope.log) };
     return parts.queue;
   });
-  return { redis, reader, pids, store, ...parts! };
+  const ledger = o.shared_spend ? new RedisSpendLedger(redis, keys, node, o.ledger_lease_ms, new RedisPolicyStore(redis, keys, scope.log)) : undefined;
+  return { redis, reader, pids, store, ledger, ...parts! };
 }
 
 export default build(Options);

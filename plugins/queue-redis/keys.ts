@@ -13,6 +13,18 @@ export interface ClusterKeys {
   proc(pid: number): string;
   /** The BullMQ queue of one model. */
   queueName(model: string): string;
+  /** Hash of what an account spent in one period: tokens, cost_usd. */
+  spend(account: string, period: string): string;
+  /** Hash of the holds (calls in flight) against an account in one period: field → "instance tokens cost". */
+  holds(account: string, period: string): string;
+  /** Hash of account → its own budget (JSON), as budget_set wrote it. */
+  readonly budgets: string;
+  /** Hash of run-time policy entries (policy_set): pattern → policy JSON ("null" removes a config entry). */
+  readonly policy: string;
+  /** Counter bumped on every policy_set, so nodes know when to reload. */
+  readonly policyVersion: string;
+  /** Liveness key of one running spend ledger (see RedisSpendLedger); '' gives the prefix of them all. */
+  ledgerInstance(instance: string): string;
 }
 
 export function clusterKeys(prefix: string): ClusterKeys {
@@ -23,6 +35,12 @@ export function clusterKeys(prefix: string): ClusterKeys {
     proc: (pid) => `${prefix}:proc:${pid}`,
     // BullMQ queue names may not contain ':'; model ids may ("org/model:tag"). base64url is safe and one-to-one.
     queueName: (model) => `model.${Buffer.from(model).toString('base64url')}`,
+    spend: (account, period) => `${prefix}:spend:${period}:${account}`,
+    holds: (account, period) => `${prefix}:holds:${period}:${account}`,
+    budgets: `${prefix}:budgets`,
+    policy: `${prefix}:policy`,
+    policyVersion: `${prefix}:policy:version`,
+    ledgerInstance: (instance) => `${prefix}:ledger:alive:${instance}`,
   };
 }
 

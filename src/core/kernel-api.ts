@@ -153,9 +153,10 @@ export interface KernelApi {
   setAllocator(name: string): Allocator;
 
   // ── resources ──
-  budget(owner: string): BudgetState;
+  /** Asynchronous: the spend ledger may be remote (see SpendLedger). */
+  budget(owner: string): Promise<BudgetState>;
   /** Sets the limit of the owner's account; every anonymous HTTP session shares the "anonymous" account. */
-  setBudget(owner: string, limit: Budget): void;
+  setBudget(owner: string, limit: Budget): Promise<void>;
   /** The owner's policy, each field from the most specific pattern that sets it (see PolicyTable). */
   policy(owner: string): OwnerPolicy;
   /** Tells MCP subscribers of `uri` that the resource changed. */

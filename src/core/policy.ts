@@ -37,6 +37,21 @@ export type OwnerPolicy = z.input<typeof OwnerPolicySchema>;
 export const PolicyConfigSchema = z.record(z.string().min(1).max(200), OwnerPolicySchema);
 export type PolicyConfig = z.input<typeof PolicyConfigSchema>;
 
+/**
+ * Where run-time policy changes (policy_set) are kept, so every instance that
+ * shares the store sees them: the data dir's SQLite ledger, or a spend
+ * ledger's own (SpendLedger.policy, e.g. Redis for a cluster). Synchronous,
+ * because policy is read on every syscall: a remote store answers from a
+ * copy it keeps fresh.
+ */
+export interface PolicyStore {
+  /** Run-time entries, pattern → policy; null removes an entry that config set. */
+  loadPolicy(): Record<string, OwnerPolicy | null>;
+  savePolicy(pattern: string, policy: OwnerPolicy | null): void;
+  /** Changes whenever the entries changed (here or, as far as known, elsewhere); cheap to call on every lookup. */
+  version(): number;
+}
+
 /** The account that pays for anonymous sessions: every `http:<id>` and `sse:<id>` owner shares it. */
 export const ANONYMOUS = 'anonymous';
 

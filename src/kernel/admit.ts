@@ -54,7 +54,7 @@ export class Admitter {
     const promptTokens = await this.countPrompt(p, m, maxTokens, signal);
     this.res.checkContext(m, promptTokens, maxTokens);
     const need = promptTokens + maxTokens;
-    const settle = budget.reserve({ tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) });
+    const settle = await this.reserve(budget, { tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) }, signal);
     try {
       const delay = () => Math.max(this.res.rateDelay(m, need), this.res.accountDelay(p.owner, need));
       for (let d = delay(); d > 0; d = delay()) {
@@ -68,6 +68,21 @@ export class Admitter {
     } catch (e) {
       settle({ tokens: 0, cost_usd: 0 });
       throw signal.aborted ? signal.reason : e;
+    }
+  }
+
+  /**
+   * Reserves against a ledger that may be remote (and slow, e.g. Redis
+   * reconnecting): a kill does not wait for it, and a hold that lands after
+   * the kill is settled at zero at once.
+   */
+  private async reserve(budget: ProcServices['budget'], worst: { tokens: number; cost_usd: number }, signal: AbortSignal): Promise<(actual: { tokens: number; cost_usd: number }) => void> {
+    const reserving = budget.reserve(worst);
+    try {
+      return await untilAborted(signal, reserving);
+    } catch (e) {
+      if (signal.aborted) reserving.then((settle) => settle({ tokens: 0, cost_usd: 0 }), () => undefined);
+      throw e;
     }
   }
 

@@ -1,16 +1,17 @@
 import { LlmosError } from '../core/errors.js';
 import { accountOf, type BudgetPeriod } from '../core/policy.js';
-import type { LedgerBudget, Spend, SpendLedger } from './ledger.js';
+import type { Budget, Spend } from '../core/kernel-api.js';
+import type { LedgerState, SpendLedger } from '../core/ledger.js';
+import type { Logger } from '../core/log.js';
 import type { PolicyTable } from './policy.js';
 
-export type { Spend } from './ledger.js';
-export type Budget = LedgerBudget;
+export type { Budget, Spend } from '../core/kernel-api.js';
 
 /** One owner's budget, bound to that owner: what the admission step reserves against and settles. */
 export interface BudgetHandle {
   readonly owner: string;
-  /** Reserves a call's worst case or throws LLMOS_EBUDGET; returns settle(actual), which acts once. */
-  reserve(worst: Spend): (actual: Spend) => void;
+  /** Reserves a call's worst case or rejects with LLMOS_EBUDGET; resolves to settle(actual), which acts once. */
+  reserve(worst: Spend): Promise<(actual: Spend) => void>;
 }
 
 /** An owner's budget as budget_get shows it: for its account, in the current period. */
@@ -39,11 +40,13 @@ export function periodKey(period: BudgetPeriod, now = new Date()): string {
 
 /**
  * Token and cost budgets. Spend belongs to the owner's account (see
- * accountOf: anonymous sessions share one) and lives in the ledger, so it
- * survives restarts and is shared by every instance on the data dir. The
- * limit is the account's own (budget_set), else its policy's, else the
- * default. Reserved at the worst case BEFORE a call and settled after, so no
- * account is ever overspent, even with calls in flight on several instances.
+ * accountOf: anonymous sessions share one) and lives in the spend ledger
+ * (see SpendLedger: SQLite under the data dir by default, or one a plugin
+ * provides, e.g. Redis for a cluster), so it survives restarts and is
+ * shared by everyone on that ledger. The limit is the account's own
+ * (budget_set), else its policy's, else the default. Reserved at the worst
+ * case BEFORE a call and settled after, so no account is ever overspent,
+ * even with calls in flight on several instances.
  */
 export class Budgets {
   /** limit()'s answers, valid while the policy's stamp (which budget_set raises too) is `stamp`. */
@@ -51,36 +54,38 @@ export class Budgets {
   private stamp = -1;
 
   constructor(
-    private readonly ledger: SpendLedger,
+    /** The ledger in force; read on every call, so a plugin's ledger takes over once provided. */
+    private readonly ledger: () => SpendLedger,
     private readonly policy: PolicyTable,
     private readonly defaultBudget: Budget = {},
+    private readonly log?: Logger,
   ) {}
 
-  /** The owner's limit with its period resolved; cached per owner until a policy or budget changes on any instance. */
-  limit(owner: string): Readonly<Budget & { period: BudgetPeriod }> {
+  /** The owner's limit with its period resolved; cached per owner until a policy or budget changes (the policy's stamp). */
+  async limit(owner: string): Promise<Readonly<Budget & { period: BudgetPeriod }>> {
     const stamp = this.policy.stamp();
     if (stamp !== this.stamp) (this.limits.clear(), (this.stamp = stamp));
-    let hit = this.limits.get(owner);
-    if (!hit) {
-      const own = this.ledger.budget(accountOf(owner));
-      const fromPolicy = this.policy.resolve(owner).budget;
-      const limit = own ?? fromPolicy ?? this.defaultBudget;
-      hit = Object.freeze({ ...limit, period: limit.period ?? fromPolicy?.period ?? 'lifetime' });
-      if (this.limits.size >= LIMIT_CACHE) this.limits.clear();
-      this.limits.set(owner, hit);
-    }
-    return hit;
+    const hit = this.limits.get(owner);
+    if (hit) return hit;
+    const own = await this.ledger().budget(accountOf(owner));
+    const fromPolicy = this.policy.resolve(owner).budget;
+    const limit = own ?? fromPolicy ?? this.defaultBudget;
+    const resolved = Object.freeze({ ...limit, period: limit.period ?? fromPolicy?.period ?? 'lifetime' });
+    if (this.limits.size >= LIMIT_CACHE) this.limits.clear();
+    this.limits.set(owner, resolved);
+    return resolved;
   }
 
-  budget(owner: string): BudgetView {
+  async budget(owner: string): Promise<BudgetView> {
     const account = accountOf(owner);
-    const { period, ...limit } = this.limit(owner);
-    return { account, period, limit, ...this.ledger.state(account, periodKey(period)) };
+    const { period, ...limit } = await this.limit(owner);
+    return { account, period, limit, ...(await this.ledger().state(account, periodKey(period))) };
   }
 
   /** Sets the limit of the owner's account (all anonymous sessions share one). */
-  setBudget(owner: string, b: Budget): void {
-    this.ledger.setBudget(accountOf(owner), b);
+  async setBudget(owner: string, b: Budget): Promise<void> {
+    await this.ledger().setBudget(accountOf(owner), b);
+    this.limits.clear(); // at once here; other instances see the store's stamp move
   }
 
   handle(owner: string): BudgetHandle {
@@ -88,30 +93,30 @@ export class Budgets {
   }
 
   /**
-   * Reserves the worst case of a call or throws LLMOS_EBUDGET; returns
-   * settle(actual), which acts once. An account without a limit cannot be
-   * refused, so nothing is held for it: settle only charges (one write
-   * instead of two). Either way the charge is written when settle returns.
+   * Reserves the worst case of a call or rejects with LLMOS_EBUDGET; resolves
+   * to settle(actual), which acts once. A settle the ledger fails to record
+   * is logged: its hold lapses by the ledger's liveness rule.
    */
-  reserve(owner: string, worst: Spend): (actual: Spend) => void {
+  async reserve(owner: string, worst: Spend): Promise<(actual: Spend) => void> {
     const account = accountOf(owner);
-    const { period, ...limit } = this.limit(owner);
-    const key = periodKey(period);
-    let settled = false;
-    if (limit.tokens === undefined && limit.cost_usd === undefined)
-      return (actual) => {
-        if (!settled) (this.ledger.charge(account, key, actual), (settled = true));
-      };
-    const r = this.ledger.reserve(account, key, limit, worst);
+    const { period, ...limit } = await this.limit(owner);
+    const ledger = this.ledger();
+    const r = await ledger.reserve(account, periodKey(period), limit, worst);
     if ('refused' in r) throw this.refusal(owner, account, period, limit, r.refused, worst);
+    let settled = false;
     return (actual) => {
       if (settled) return;
       settled = true;
-      this.ledger.settle(r.id, actual);
+      const failed = (err: unknown) => this.log?.warn({ err, account, actual }, 'the spend ledger could not record a call\'s spend');
+      try {
+        void Promise.resolve(ledger.settle(r.id, actual)).catch(failed);
+      } catch (err) {
+        failed(err);
+      }
     };
   }
 
-  private refusal(owner: string, account: string, period: BudgetPeriod, limit: Budget, s: { spent: Spend; reserved: Spend }, worst: Spend): LlmosError {
+  private refusal(owner: string, account: string, period: BudgetPeriod, limit: Budget, s: LedgerState, worst: Spend): LlmosError {
     const k = (['tokens', 'cost_usd'] as const).find((key) => limit[key] !== undefined && s.spent[key] + s.reserved[key] + worst[key] > limit[key]!)!;
     const whose = account === owner ? `owner "${owner}"` : `owner "${owner}" (account "${account}")`;
     const per = period === 'lifetime' ? '' : ` ${period}`;

@@ -13,7 +13,9 @@ import { Process, ProcessTable } from './proc.js';
 import { PolicyRegistry } from './registry.js';
 import { ResourceManager } from './resources.js';
 import { Budgets } from './budgets.js';
-import { SpendLedger } from './ledger.js';
+import type { SpendLedger } from '../core/ledger.js';
+import type { PolicyStore } from '../core/policy.js';
+import { SqliteLedger } from './ledger.js';
 import { PolicyTable } from './policy.js';
 import { QueueShares } from './queue-shares.js';
 import type { PolicyConfig } from '../core/policy.js';
@@ -67,8 +69,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
   readonly syscalls: SyscallTable;
   readonly resources = new ResourceTable();
   readonly models = new ModelTable();
-  /** Spend, budgets and run-time policy, shared by every instance on the data dir. */
-  readonly ledger: SpendLedger;
+  /** Run-time policy, and spend and budgets unless a plugin provides a spend ledger: shared by every instance on the data dir. */
+  readonly ledger: SqliteLedger;
   readonly policy: PolicyTable;
   readonly res: ResourceManager;
   /** Queued processes per account, for queue shares. */
@@ -89,6 +91,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
   private readonly readyQueues = new Slot<ReadyQueue>('ready queue');
   private readonly journals = new Slot<Journal>('journal');
   private readonly pidSources = new Slot<PidSource>('pid source');
+  private readonly spendLedgers = new Slot<SpendLedger>('spend ledger');
   readonly log: Logger;
   /** The log's warnings and errors, for MCP logging notifications; absent when the kernel was given a logger of its own. */
   readonly warnings?: Warnings;
@@ -109,14 +112,18 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.setMaxListeners(0);
     this.dataDir = opts.dataDir;
     this.perms = opts.admins ? new Permissions(opts.admins) : Permissions.fromEnv();
-    this.ledger = new SpendLedger(this.dataDir);
-    this.policy = new PolicyTable(this.ledger);
+    this.log = opts.logger ?? createLogger();
+    this.ledger = new SqliteLedger(this.dataDir);
+    this.policy = new PolicyTable({
+      loadPolicy: () => this.policyStore().loadPolicy(),
+      savePolicy: (pattern, p) => this.policyStore().savePolicy(pattern, p),
+      version: () => this.policyStore().version(),
+    });
     this.policy.configure(opts.policy);
-    this.res = new ResourceManager(new Budgets(this.ledger, this.policy), this.policy);
+    this.res = new ResourceManager(new Budgets(() => this.spendLedger(), this.policy, {}, this.log), this.policy);
     this.queueShares = new QueueShares(this.procs);
     this.syscalls = new SyscallTable(this.perms, this.policy);
     this.version = opts.version ?? '0.0.0';
-    this.log = opts.logger ?? createLogger();
     this.warnings = warningsOf(this.log);
     this.container = (opts.container ?? rootContainer).createChildContainer();
     const services = (p: Process) => procServices(procContainer(this.container, this.res, this.log, p));
@@ -264,6 +271,22 @@ export class Kernel extends EventEmitter<KernelEvents> {
 
   journal(): Journal | undefined {
     return this.journals.get();
+  }
+
+  /** Where spend and budgets live now: a plugin's ledger if one was provided, else SQLite under the data dir. */
+  spendLedger(): SpendLedger {
+    return this.spendLedgers.get() ?? this.ledger;
+  }
+
+  /** A plugin's spend ledger replaces the data dir's (at most one; LLMOS_EEXIST for a second), with its policy store if it has one. */
+  provideSpendLedger(plugin: string, ledger: SpendLedger): void {
+    this.spendLedgers.provide(plugin, () => ledger);
+    this.policy.reload();
+  }
+
+  /** Where policy_set changes live: the plugin ledger's store if it has one, else the data dir's. */
+  private policyStore(): PolicyStore {
+    return this.spendLedgers.get()?.policy ?? this.ledger;
   }
 
   /** Where new pids come from (at most one; LLMOS_EEXIST for a second). */

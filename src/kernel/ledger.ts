@@ -2,8 +2,9 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { SpendLedger } from '../core/ledger.js';
 import type { OwnerPolicy } from '../core/policy.js';
-import type { PolicyStore } from './policy.js';
+import type { PolicyStore } from '../core/policy.js';
 
 export interface Spend {
   tokens: number;
@@ -38,13 +39,14 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Spend, budgets and run-time policy in SQLite (WAL) under the data dir:
+ * The default spend ledger (see SpendLedger in core), with budgets and
+ * run-time policy, in SQLite (WAL) under the data dir:
  * durable across restarts and shared by every instance on the data dir.
  * A reservation ("hold") is checked and written in one IMMEDIATE transaction,
  * which takes the database's write lock first, so instances racing for the
  * same budget are serialized and cannot both pass its limit.
  */
-export class SpendLedger implements PolicyStore {
+export class SqliteLedger implements SpendLedger, PolicyStore {
   private readonly db: Database.Database;
   private readonly stmts;
 
@@ -113,12 +115,6 @@ export class SpendLedger implements PolicyStore {
         return { id: Number(this.stmts.hold.run(account, period, worst.tokens, worst.cost_usd, INSTANCE).lastInsertRowid) };
       })
       .immediate();
-  }
-
-  /** Charges spend that no hold covered (an account without a limit: nothing to refuse, so nothing is held). */
-  charge(account: string, period: string, actual: Spend): void {
-    if (!this.db.open) return; // closed at shutdown
-    this.stmts.charge.run(account, period, actual.tokens, actual.cost_usd);
   }
 
   /** Ends a hold and charges what the call actually spent to the hold's period. */

@@ -1,18 +1,11 @@
 import { LlmosError } from '../core/errors.js';
-import { accountOf, ANONYMOUS, OwnerPolicySchema, PolicyConfigSchema, type OwnerPolicy, type PolicyConfig } from '../core/policy.js';
+import { accountOf, ANONYMOUS, OwnerPolicySchema, PolicyConfigSchema, type OwnerPolicy, type PolicyConfig, type PolicyStore } from '../core/policy.js';
 import { describeIssues } from '../core/errors.js';
 
 /** A policy with its defaults applied (budget.period filled in). */
 export type ResolvedPolicy = Omit<OwnerPolicy, 'budget'> & { budget?: { tokens?: number; cost_usd?: number; period: 'lifetime' | 'daily' | 'monthly' } };
 
-/** Where run-time changes (policy_set) are kept, so every instance on the data dir sees them (see SpendLedger). */
-export interface PolicyStore {
-  /** Run-time entries, pattern → policy JSON; null removes an entry that config set. */
-  loadPolicy(): Record<string, OwnerPolicy | null>;
-  savePolicy(pattern: string, policy: OwnerPolicy | null): void;
-  /** Changes whenever any instance wrote; cheap to call on every lookup. */
-  version(): number;
-}
+export type { PolicyStore } from '../core/policy.js';
 
 /** Syscalls every owner may call whatever its allow list says: reading one's own policy. */
 const ALWAYS = new Set(['policy_get']);
@@ -53,6 +46,11 @@ export class PolicyTable {
     const parsed = PolicyConfigSchema.safeParse(config);
     if (!parsed.success) throw new LlmosError('LLMOS_EINVAL', `policy section of the config: ${describeIssues(parsed.error)}; fix it and start again.`);
     this.config = parsed.data;
+    this.seen = -1;
+  }
+
+  /** Forgets the merged entries, so the next lookup reads the store again (its store changed). */
+  reload(): void {
     this.seen = -1;
   }
 
@@ -114,10 +112,15 @@ export class PolicyTable {
     return out as ResolvedPolicy;
   }
 
+  /** Whether the owner's policy lists the syscall (policy_get always). */
+  allowsSyscall(owner: string, name: string): boolean {
+    const allowed = this.resolve(owner).syscalls;
+    return !allowed || ALWAYS.has(name) || allowed.some((p) => matches(p, name));
+  }
+
   /** Throws LLMOS_EPERM unless the owner's policy lists the syscall. */
   requireSyscall(owner: string, name: string): void {
-    const allowed = this.resolve(owner).syscalls;
-    if (!allowed || ALWAYS.has(name) || allowed.some((p) => matches(p, name))) return;
+    if (this.allowsSyscall(owner, name)) return;
     throw new LlmosError('LLMOS_EPERM', `your policy does not allow ${name} for "${owner}"; read what it allows with policy_get, or ask an admin to change it with policy_set.`, { owner, syscall: name });
   }
 

@@ -145,11 +145,11 @@ export class ResourceManager {
     this.tpm.get(m.id)?.add(now, tokens);
   }
 
-  setBudget(owner: string, b: Budget): void {
-    this.mustBudgets().setBudget(owner, b);
+  setBudget(owner: string, b: Budget): Promise<void> {
+    return this.mustBudgets().setBudget(owner, b);
   }
 
-  budget(owner: string): BudgetView {
+  budget(owner: string): Promise<BudgetView> {
     return this.mustBudgets().budget(owner);
   }
 
@@ -158,8 +158,8 @@ export class ResourceManager {
     return this.mustBudgets().handle(owner);
   }
 
-  /** Reserves the worst case of a call against the owner's budget or throws LLMOS_EBUDGET; returns settle(actual). */
-  reserve(owner: string, worst: Spend): (actual: Spend) => void {
+  /** Reserves the worst case of a call against the owner's budget or rejects with LLMOS_EBUDGET; resolves to settle(actual). */
+  reserve(owner: string, worst: Spend): Promise<(actual: Spend) => void> {
     return this.mustBudgets().reserve(owner, worst);
   }
 

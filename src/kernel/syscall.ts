@@ -32,6 +32,14 @@ export class SyscallTable {
     return [...this.table.values()];
   }
 
+  /** Whether dispatch would let `owner` call the syscall: admin-only ones for admins only, the rest as the owner's policy allows. */
+  mayCall(owner: string, name: string): boolean {
+    const s = this.table.get(name);
+    if (!s) return false;
+    if (this.perms.isAdmin(owner)) return true;
+    return !s.admin && (this.policy?.allowsSyscall(owner, name) ?? true);
+  }
+
   /**
    * The one entry point: look up, check permission (admin, else the
    * owner's policy), check size, validate input, call, validate

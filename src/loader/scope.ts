@@ -33,6 +33,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition, onClose: Plugin
     readyQueue: (make) => (must('queue'), kernel.provideReadyQueue(def.name, () => make(runHost(kernel)))),
     journal: (j) => (must('journal'), kernel.provideJournal(def.name, j)),
     pidSource: (next) => (must('queue'), kernel.providePidSource(def.name, next)),
+    spendLedger: (ledger) => (must('ledger'), kernel.provideSpendLedger(def.name, ledger)),
     provide: (token, value) => kernel.container.registerInstance(token, value),
     onClose,
     has: (token) => kernel.container.isRegistered(token, true),

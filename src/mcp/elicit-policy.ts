@@ -91,7 +91,7 @@ async function spendOf(kernel: Kernel, owner: string, args: Record<string, unkno
   const parsed = TaskSchema.safeParse(args);
   if (!parsed.success || parsed.data.embed) return undefined;
   const task = parsed.data;
-  const { limit, spent, reserved, period } = kernel.res.budget(owner);
+  const { limit, spent, reserved, period } = await kernel.res.budget(owner);
   if (limit.tokens === undefined && limit.cost_usd === undefined && kernel.policy.mayUseModel(owner, task.model)) return undefined; // nothing to refuse: skip the counting
   const request = completionRequest(task, taskMessages(task), task.max_tokens);
   const models = kernel.models.available().filter((m) => (!m.owner || m.owner === owner) && kernel.policy.mayUseModel(owner, m.id));

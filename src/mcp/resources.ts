@@ -1,5 +1,6 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { toLlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Reader, ResourceEntry } from '../core/resource.js';
@@ -13,6 +14,18 @@ async function read(r: ResourceEntry, uri: URL, vars: Record<string, string | st
   } catch (e) {
     const err = toLlmosError(e);
     throw new McpError(ErrorCode.InvalidParams, `${err.code}: ${err.message}`, err.toJSON());
+  }
+}
+
+/**
+ * Refuses (as a read would: the same coded error) a subscription to a
+ * resource the reader may not read, e.g. another owner's llmos://proc/{pid},
+ * so its change notifications never reach a session that may not see it.
+ */
+async function mayWatch(kernel: Kernel, uri: string, reader: Reader): Promise<void> {
+  for (const r of kernel.resources.list()) {
+    const vars = r.uri === uri ? {} : r.template ? new UriTemplate(r.template).match(uri) : null;
+    if (vars) await read(r, new URL(uri), vars, reader);
   }
 }
 
@@ -39,7 +52,11 @@ export function registerResources(mcp: McpServer, kernel: Kernel, reader: Reader
   }
   const subscribed = new Set<string>();
   mcp.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
-  mcp.server.setRequestHandler(SubscribeRequestSchema, (req) => (subscribed.add(req.params.uri), {}));
+  mcp.server.setRequestHandler(SubscribeRequestSchema, async (req) => {
+    await mayWatch(kernel, req.params.uri, reader);
+    subscribed.add(req.params.uri);
+    return {};
+  });
   mcp.server.setRequestHandler(UnsubscribeRequestSchema, (req) => (subscribed.delete(req.params.uri), {}));
   const onChange = (uri: string) => {
     if (subscribed.has(uri)) void mcp.server.sendResourceUpdated({ uri }).catch(() => undefined);

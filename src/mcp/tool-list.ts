@@ -5,8 +5,8 @@ import type { ListToolsResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { toolName } from './tool-name.js';
 
-/** The last tools/list answer per syscall table, with the names it was made from. */
-const cache = new WeakMap<object, { key: string; result: ListToolsResult }>();
+/** The last full tools/list answer per syscall table, with the names it was made from (syscall names, in order). */
+const cache = new WeakMap<object, { key: string; syscalls: string[]; result: ListToolsResult }>();
 
 const jsonSchema = (schema: unknown, pipeStrategy: 'input' | 'output') => {
   const obj = normalizeObjectSchema(schema as never);
@@ -26,16 +26,28 @@ function withContentId(schema: Tool['inputSchema']): Tool['inputSchema'] {
 }
 
 /**
- * The tools/list answer for the kernel's syscall table, shaped as the SDK's
- * own (title, description, JSON Schemas, annotations). Converting the zod
+ * The tools/list answer `owner` gets: only the tools it may call (admin-only
+ * ones for admins, the rest as its policy allows; see SyscallTable.mayCall),
+ * so a client never offers its model a tool that can only be refused. Read
+ * at each request, so a policy_set shows at the next tools/list.
+ */
+export function listTools(kernel: Kernel, owner: string): ListToolsResult {
+  const { syscalls, result } = allTools(kernel);
+  const allowed = syscalls.map((name) => kernel.syscalls.mayCall(owner, name));
+  return allowed.every(Boolean) ? result : { tools: result.tools.filter((_, i) => allowed[i]) };
+}
+
+/**
+ * Every syscall of the kernel's table as a tool, shaped as the SDK's own
+ * (title, description, JSON Schemas, annotations). Converting the zod
  * schemas takes a second of CPU, so it is made once per table and reused by
  * every session until a syscall is added or removed.
  */
-export function listTools(kernel: Kernel): ListToolsResult {
+export function allTools(kernel: Kernel): { syscalls: string[]; result: ListToolsResult } {
   const syscalls = kernel.syscalls.list();
   const key = syscalls.map((s) => toolName(s.name)).join(',');
   const hit = cache.get(kernel.syscalls);
-  if (hit?.key === key) return hit.result;
+  if (hit?.key === key) return hit;
   const tools: Tool[] = syscalls.map((s) => {
     const outputSchema = s.output && jsonSchema(s.output, 'output');
     return {
@@ -47,7 +59,7 @@ export function listTools(kernel: Kernel): ListToolsResult {
       ...(outputSchema && { outputSchema: withContentId(outputSchema) }),
     };
   });
-  const result = { tools };
-  cache.set(kernel.syscalls, { key, result });
-  return result;
+  const entry = { key, syscalls: syscalls.map((s) => s.name), result: { tools } };
+  cache.set(kernel.syscalls, entry);
+  return entry;
 }

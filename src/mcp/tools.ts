@@ -25,8 +25,8 @@ function causedSignal(mcp: McpServer, request: AbortSignal): AbortSignal {
 
 /**
  * Declares every syscall as an MCP tool with registerTool, answers tools/list
- * from the kernel's cached list (titles, schemas, annotations; see
- * tool-list.ts), then routes tools/call through the
+ * from the kernel's cached list, filtered to what the session's owner may
+ * call (titles, schemas, annotations; see tool-list.ts), then routes tools/call through the
  * kernel's one dispatch(), so every failure reaches the client as a coded
  * LLMOS_E… tool error rather than the SDK's own uncoded messages.
  */
@@ -43,7 +43,7 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
       },
     );
   }
-  mcp.server.setRequestHandler(ListToolsRequestSchema, () => withTaskSupport(listTools(kernel), (tool) => bySyscall.get(tool)));
+  mcp.server.setRequestHandler(ListToolsRequestSchema, () => withTaskSupport(listTools(kernel, session.owner), (tool) => bySyscall.get(tool)));
   mcp.server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult | CreateTaskResult> => {
     const syscall = bySyscall.get(req.params.name);
     const progressToken = req.params._meta?.progressToken;

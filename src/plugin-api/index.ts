@@ -29,6 +29,8 @@ export * from '../core/message.js';
 export { estimatePromptTokens, PER_MESSAGE_TOKENS, PER_REQUEST_TOKENS, promptText } from '../core/token-estimate.js';
 export type { KernelApi, ModelView, GroupHandle, Budget, BudgetState, Spend, ProcEventMap } from '../core/kernel-api.js';
 export type { ReadyQueue, ReadyQueueFactory, RunHost, RunOutcome, PidSource } from '../core/ready-queue.js';
+export type { Awaitable, HoldId, LedgerState, SpendLedger } from '../core/ledger.js';
+export type { OwnerPolicy, PolicyStore } from '../core/policy.js';
 export { RESTART_ERROR, type Journal, type JournalContext, type JournalReplay } from '../core/journal.js';
 export { procSnapshot, type ProcSnapshot } from '../core/proc-snapshot.js';
 export type { Logger } from '../core/log.js';

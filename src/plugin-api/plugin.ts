@@ -12,9 +12,10 @@ import type { SessionHook } from '../core/session.js';
 import type { SpawnHook } from '../core/spawn.js';
 import type { Journal } from '../core/journal.js';
 import type { PidSource, ReadyQueueFactory } from '../core/ready-queue.js';
+import type { SpendLedger } from '../core/ledger.js';
 
 /** What a plugin may contribute; listed in sys_info and checked by the loader. */
-export type Provides = 'model' | 'scheduler' | 'allocator' | 'profiler' | 'knowledge' | 'syscall' | 'resource' | 'queue' | 'journal' | 'transport';
+export type Provides = 'model' | 'scheduler' | 'allocator' | 'profiler' | 'knowledge' | 'syscall' | 'resource' | 'queue' | 'journal' | 'transport' | 'ledger';
 
 /**
  * The handle a plugin gets in register(). Everything a plugin adds goes
@@ -49,6 +50,12 @@ export interface PluginScope {
   readyQueue(make: ReadyQueueFactory): void;
   /** Makes `journal` this kernel's process journal, replayed at boot. One per kernel; the plugin must declare "journal". */
   journal(journal: Journal): void;
+  /**
+   * Makes `ledger` where this kernel keeps spend and account budgets, instead
+   * of SQLite under the data dir (e.g. Redis, shared by a cluster). One per
+   * kernel; the plugin must declare "ledger". See SpendLedger for the contract.
+   */
+  spendLedger(ledger: SpendLedger): void;
   /** Makes `next` the source of new pids (e.g. cluster-unique ones). One per kernel; the plugin must declare "queue". */
   pidSource(next: PidSource): void;
   /** Registers a service other plugins can resolve by token (credo-ts style). A plugin's own state between phases stays in register()'s closure instead. */

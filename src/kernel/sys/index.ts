@@ -30,7 +30,7 @@ export function registerCoreSyscalls(k: Kernel): void {
       return procRecord(p);
     },
     list: (reader) => recent(reader).map((p) => ({ uri: `llmos://proc/${p.pid}`, name: `pid ${p.pid} (${p.state})` })),
-    complete: { pid: (prefix) => [...k.procs.scan(0)].map((p) => String(p.pid)).filter((s) => s.startsWith(prefix)).slice(-100) },
+    complete: { pid: (prefix, reader) => [...k.procs.scan(0)].filter((p) => !reader || k.perms.mayAct(reader.owner, p)).map((p) => String(p.pid)).filter((s) => s.startsWith(prefix)).slice(-100) },
   });
   k.procs.on('state', () => k.emit('resource', 'llmos://proc'));
 }

@@ -40,7 +40,7 @@ export const policySyscalls = (k: Kernel) => [
     name: 'policy_set',
     title: 'Set a policy entry',
     description:
-      'Replaces the policy entry of an owner pattern ("user:alice", "user:*", "anonymous", "*"), or removes it with null, at run time. Kept in the ledger under the data dir, so it holds across restarts and for every instance on the data dir. Admins only.',
+      'Replaces the policy entry of an owner pattern ("user:alice", "user:*", "anonymous", "*"), or removes it with null, at run time. Kept with the spend ledger (under the data dir, or in Redis with queue-redis), so it holds across restarts and for every instance or node sharing it. Admins only.',
     input: z.object({
       pattern: z.string().min(1).max(200).describe('Owner name, prefix ending in "*", "anonymous", or "*".'),
       policy: OwnerPolicySchema.nullable().describe('The whole entry (fields left out are inherited from less specific patterns); null removes it.'),

@@ -48,7 +48,7 @@ describe('OpenAI gateway: errors, endpoints and request fields', () => {
 
   beforeAll(async () => {
     booted = await testKernel({ backends: [new EchoBackend('echo', {}, 1), capable] });
-    kernelApi(booted.kernel).setBudget('user:dave', { tokens: 5 });
+    await kernelApi(booted.kernel).setBudget('user:dave', { tokens: 5 });
     http = await serveHttp(booted.kernel, { host: '127.0.0.1', port: 0, token: TOKEN, users: { dave: 'dave-token-1' }, mount: (app) => mountOpenAiRoutes(app, kernelApi(booted.kernel)) });
     openai = new OpenAI({ baseURL: `${http.url}/v1`, apiKey: TOKEN, maxRetries: 0 });
   });

@@ -70,7 +70,7 @@ describe('admission: a kill while a picked process awaits', () => {
       expect(echo.calls).toBe(1); // only `next` reached the model
       expect(p.usage).toEqual({ prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 });
       expect(p.attempts).toEqual([]);
-      const b = kernel.res.budget('o');
+      const b = await kernel.res.budget('o');
       expect(b.spent.tokens).toBe(next.usage.prompt_tokens + next.usage.completion_tokens);
       expect(b.reserved.tokens).toBe(0);
       expect(kernel.res.inUse('one')).toBe(0);
@@ -92,7 +92,7 @@ describe('admission charges what a stopped call used', () => {
     expect(p.usage.completion_tokens).toBe(p.streamed);
     expect(p.usage.prompt_tokens).toBeGreaterThan(0);
     expect(p.usage.cost_usd).toBeGreaterThan(0);
-    const b = kernel.res.budget('o');
+    const b = await kernel.res.budget('o');
     expect(b.spent.tokens).toBe(p.usage.prompt_tokens + p.usage.completion_tokens);
     expect(b.spent.cost_usd).toBeCloseTo(p.usage.cost_usd, 12);
     expect(b.reserved.tokens).toBe(0);
@@ -109,6 +109,6 @@ describe('admission charges what a stopped call used', () => {
     onTestFinished(stop);
     const p = await kernel.procs.wait(kernel.spawn({ prompt: 'x' }, 'o').pid, 2000);
     expect(p).toMatchObject({ exit: 'failed', error: { code: 'LLMOS_EUPSTREAM' }, usage: { prompt_tokens: 7, completion_tokens: 5 } });
-    expect(kernel.res.budget('o').spent.tokens).toBe(12);
+    expect((await kernel.res.budget('o')).spent.tokens).toBe(12);
   });
 });

@@ -49,13 +49,13 @@ describe('admission: budgets are never overspent', () => {
       const { kernel, stop } = await testKernel({ backends: [backend] });
       onTestFinished(stop);
       const limit = 400;
-      kernel.res.setBudget('o', { tokens: limit });
+      await kernel.res.setBudget('o', { tokens: limit });
       // The kernel's estimate cannot know a hidden system prompt (see estimatePromptTokens): give one.
       const system = counts ? undefined : 'Answer in one line.';
       const procs = Array.from({ length: 50 }, () => kernel.spawn({ prompt: CJK_PROMPT, system, max_tokens: 8 }, 'o'));
       const done = await Promise.all(procs.map((p) => kernel.procs.wait(p.pid, 10_000)));
       const ok = done.filter((p) => p.exit === 'ok');
-      const b = kernel.res.budget('o');
+      const b = await kernel.res.budget('o');
       expect(b.spent.tokens).toBeLessThanOrEqual(limit);
       expect(b.reserved.tokens).toBe(0);
       expect(ok.length).toBeGreaterThan(0);
@@ -67,10 +67,10 @@ describe('admission: budgets are never overspent', () => {
     const backend = new TemplatedBackend('templated', true);
     const { kernel, stop } = await testKernel({ backends: [backend] });
     onTestFinished(stop);
-    kernel.res.setBudget('o', { tokens: 10 });
+    await kernel.res.setBudget('o', { tokens: 10 });
     const p = await kernel.procs.wait(kernel.spawn({ prompt: 'Hi', max_tokens: 1 }, 'o').pid, 5_000);
     expect(p).toMatchObject({ exit: 'failed', error: { code: 'LLMOS_EBUDGET' } });
     expect(backend.calls).toBe(0);
-    expect(kernel.res.budget('o').spent.tokens).toBe(0);
+    expect((await kernel.res.budget('o')).spent.tokens).toBe(0);
   });
 });

@@ -47,7 +47,7 @@ describe('per-process container', () => {
     const real = c.resolve<BudgetHandle>(TOKENS.ProcBudget);
     expect(real.owner).toBe('dana');
     const settled: Spend[] = [];
-    const spy: BudgetHandle = { owner: 'dana', reserve: (worst) => { const settle = real.reserve(worst); return (s) => (settled.push(s), settle(s)); } };
+    const spy: BudgetHandle = { owner: 'dana', reserve: async (worst) => { const settle = await real.reserve(worst); return (s) => (settled.push(s), settle(s)); } };
     c.registerInstance(TOKENS.ProcBudget, spy);
     let during: unknown;
     kernel.procs.on('state', (q) => q === p && q.state === 'running' && (during = q.container));
@@ -55,7 +55,7 @@ describe('per-process container', () => {
     expect(during).toBe(c); // the container admission used
     expect(p.container).toBeUndefined(); // dropped at exit
     expect(settled).toEqual([{ tokens: p.usage.prompt_tokens + p.usage.completion_tokens, cost_usd: p.usage.cost_usd }]);
-    expect(kernel.res.budget('dana').spent.tokens).toBe(p.usage.prompt_tokens + p.usage.completion_tokens);
+    expect((await kernel.res.budget('dana')).spent.tokens).toBe(p.usage.prompt_tokens + p.usage.completion_tokens);
     expect(c.resolve(TOKENS.ProcSignal)).toBe(p.signal);
     expect(typeof c.resolve<{ info: unknown }>(TOKENS.ProcLogger).info).toBe('function');
     expect(c.isRegistered(Symbol.for('llmos.Kernel'), true)).toBe(false); // plugins never reach the Kernel through DI

@@ -91,7 +91,7 @@ describe('every stop records its real cause', () => {
 
 describe('numbers are printed as numbers', () => {
   it('a budget error prints tokens as whole numbers and money in dollars', async () => {
-    env.kernel.res.setBudget('carol', { tokens: 5 });
+    await env.kernel.res.setBudget('carol', { tokens: 5 });
     const carol = await connect(env.kernel, 'carol');
     const { code, message } = await callError(carol.client, 'proc_spawn', { prompt: 'a prompt that is long enough', model: 'echo', wait: true });
     await carol.close();

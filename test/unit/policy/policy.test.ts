@@ -6,6 +6,7 @@ import type { PolicyConfig } from '../../../src/core/policy.js';
 const POLICY: PolicyConfig = {
   'user:*': { syscalls: ['proc_*', 'budget_get'], models: ['echo'], max_queued: 2 },
   'user:carol': { rpm: 2 },
+  'user:dan': { tpm: 40 },
 };
 
 let cleanup: Array<() => Promise<void>> = [];
@@ -78,6 +79,20 @@ describe('per-user policy, tried by hostile clients', () => {
     expect(r.isError).toBe(true);
     expect((r._meta as Record<string, { code: string; data: { retry_after_ms: number } }>)['llmos/error']).toMatchObject({ code: 'LLMOS_ERATELIMIT' });
     expect([...kernel.procs.scan()]).toHaveLength(2);
+  });
+
+  it("holds a call over the policy's tpm back until the minute has room; other users' calls run meanwhile", async () => {
+    const { kernel } = await setup([new EchoBackend('echo', { concurrency: 4 })]);
+    const task = { prompt: 'hello there', max_tokens: 20 }; // ~3 prompt tokens + 20: one call fits 40 tokens a minute, two do not
+    const first = await kernel.procs.wait(kernel.spawn(task, 'user:dan').pid, 10_000);
+    expect(first.exit).toBe('ok');
+    const second = kernel.spawn(task, 'user:dan');
+    const other = await kernel.procs.wait(kernel.spawn(task, 'user:erin').pid, 10_000);
+    expect(other.exit).toBe('ok');
+    expect(second.state).toBe('blocked'); // waiting for its minute, not refused
+    expect(second.usage.completion_tokens).toBe(0);
+    kernel.kill(second.pid);
+    expect((await kernel.procs.wait(second.pid, 5000)).exit).toBe('killed');
   });
 
   it('refuses a bad policy at start with the field named', async () => {

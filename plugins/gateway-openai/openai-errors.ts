@@ -1,4 +1,4 @@
-import { toLlmosError, type HttpRefusal, type Process } from '../../src/plugin-api/index.js';
+import type { CodedError, GatewayProtocol, HttpRefusal } from '../../src/plugin-api/index.js';
 
 /** OpenAI's error body: {error: {message, type, param, code}}, with our LLMOS_E code as `code`. */
 export interface OpenAiErrorBody {
@@ -70,10 +70,11 @@ export function openAiError(e: { code: string; message: string; data?: Record<st
 export const openAiRefusal = (e: HttpRefusal): OpenAiErrorBody => openAiError(e, e.status).body;
 
 /** An error as OpenAI's; `param` is the request field it names, when the error's data.param says. */
-const withParam = (e: { code: string; message: string; data?: Record<string, unknown> }) => openAiError(e, undefined, typeof e.data?.param === 'string' ? e.data.param : null);
+const withParam = (e: CodedError) => openAiError(e, undefined, typeof e.data?.param === 'string' ? e.data.param : null);
 
-/** The error of a process that exited other than ok. */
-export const exitError = (p: Process) => withParam(p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${p.pid} exited ${p.exit} without an error` });
-
-/** Any thrown value as an OpenAI error; non-LLMOS errors become LLMOS_EINTERNAL. */
-export const toOpenAiError = (e: unknown): OpenAiError => withParam(toLlmosError(e));
+/** OpenAI's wire protocol for the shared gateway plumbing: errors in its shape, a failed stream ends with an {error} event, a good one with [DONE]. */
+export const openAiProtocol: GatewayProtocol = {
+  error: withParam,
+  streamError: (reply) => `data: ${JSON.stringify(reply.body)}\n\n`,
+  streamEnd: 'data: [DONE]\n\n',
+};

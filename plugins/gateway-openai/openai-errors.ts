@@ -1,4 +1,4 @@
-import type { CodedError, GatewayProtocol, HttpRefusal } from '../../src/plugin-api/index.js';
+import { httpStatusOf, type CodedError, type GatewayProtocol, type HttpRefusal } from '../../src/plugin-api/index.js';
 
 /** OpenAI's error body: {error: {message, type, param, code}}, with our LLMOS_E code as `code`. */
 export interface OpenAiErrorBody {
@@ -11,24 +11,6 @@ export interface OpenAiError {
   body: OpenAiErrorBody;
   headers: Record<string, string>;
 }
-
-/** HTTP status for each LLMOS code; anything else is a 500. */
-const STATUS: Record<string, number> = {
-  LLMOS_EINVAL: 400,
-  LLMOS_ETOOBIG: 413,
-  LLMOS_ECONTEXT: 400,
-  LLMOS_ENOMODEL: 404,
-  LLMOS_ENOPROC: 404,
-  LLMOS_ENOSYS: 404,
-  LLMOS_EPERM: 403,
-  LLMOS_EQUEUEFULL: 429,
-  LLMOS_ERATELIMIT: 429,
-  LLMOS_EBUDGET: 429,
-  LLMOS_EKILLED: 499,
-  LLMOS_ETIMEDOUT: 504,
-  LLMOS_EUPSTREAM: 502,
-  LLMOS_EUNAVAILABLE: 503,
-};
 
 /** OpenAI's error type for a status, as its SDKs and docs name them. */
 function typeOf(status: number, code: string): string {
@@ -61,7 +43,7 @@ function rateHeaders(code: string, data: Record<string, unknown>): Record<string
   return h;
 }
 
-export function openAiError(e: { code: string; message: string; data?: Record<string, unknown> }, status = STATUS[e.code] ?? 500, param: string | null = null): OpenAiError {
+export function openAiError(e: { code: string; message: string; data?: Record<string, unknown> }, status = httpStatusOf(e.code), param: string | null = null): OpenAiError {
   const body = { error: { message: forGateway(e.message), type: typeOf(status, e.code), param, code: e.code } };
   return { status, body, headers: status === 429 ? rateHeaders(e.code, e.data ?? {}) : {} };
 }

@@ -6,4 +6,5 @@
 export { exitErrorOf, sendError, sendJson } from './http-out.js';
 export { sseEvent, type CodedError, type ErrorReply, type GatewayProtocol, type Plan, type ResponseShape } from './plan.js';
 export { killLive, serveAsProcesses } from './serve.js';
+export { httpStatusOf } from './status.js';
 export { streamTo } from './stream.js';

@@ -16,7 +16,7 @@ export const MessagesRequestSchema = z
   .object({
     model: z.string().min(1),
     max_tokens: z.number().int().min(1),
-    messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(Block)]) })).min(1),
+    messages: z.array(z.object({ role: z.enum(['user', 'assistant', 'system']), content: z.union([z.string(), z.array(Block)]) })).min(1),
     system: z.union([z.string(), z.array(Block)]).optional(),
     stop_sequences: z.array(z.string()).optional(),
     temperature: z.number().min(0).max(1).optional(),
@@ -84,17 +84,19 @@ function blockOf(b: RawBlock, where: string): ContentBlock | undefined {
   }
 }
 
+/** One message; a system message among them (newer Messages API versions allow it, Claude Code sends it) holds text only. */
 function messageOf(m: MessagesRequest['messages'][number], i: number): Message {
   if (typeof m.content === 'string') return { role: m.role, content: m.content };
+  if (m.role === 'system') return systemOf(m.content, `messages.${i}.content`)[0] ?? { role: 'system', content: '' };
   const content = m.content.flatMap((b, j) => blockOf(b, `messages.${i}.content.${j}`) ?? []);
   return { role: m.role, content };
 }
 
 /** The system prompt as one system message: its text blocks joined. */
-function systemOf(s: MessagesRequest['system']): Message[] {
+function systemOf(s: MessagesRequest['system'], where = 'system'): Message[] {
   if (s === undefined) return [];
   const bad = typeof s === 'string' ? -1 : s.findIndex((b) => b.type !== 'text');
-  if (bad >= 0) throw invalid(`system.${bad}: the system prompt holds text blocks only.`);
+  if (bad >= 0) throw invalid(`${where}.${bad}: a system prompt holds text blocks only.`);
   const text = typeof s === 'string' ? s : s.map((b) => String(b.text ?? '')).join('\n');
   return text ? [{ role: 'system', content: text }] : [];
 }

@@ -66,6 +66,13 @@ describe('Anthropic Messages gateway (official @anthropic-ai/sdk against /v1/mes
     expect(tooler.requests.at(-1)!.messages).toEqual([{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello claude' }]);
   });
 
+  it('takes system messages among the messages (as Claude Code sends them) as system messages', async () => {
+    const body = { model: 'tooler', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }, { role: 'system', content: [{ type: 'text', text: 'be terse' }] }, { role: 'user', content: 'again' }] };
+    const r = await fetch(`${http.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': TOKEN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(r.status).toBe(200);
+    expect(tooler.requests.at(-1)!.messages[1]).toEqual({ role: 'system', content: 'be terse' });
+  });
+
   it('streams Anthropic\'s exact event sequence with correct indices, a ping, and stop_reason and usage in message_delta', async () => {
     const events = await rawEvents(http.url, { model: 'echo', max_tokens: 16, stream: true, messages: [{ role: 'user', content: 'one two three' }] });
     const names = events.map(([e]) => e);

@@ -48,6 +48,3 @@ export function chatCompletion(ps: readonly Process[], legacyFunctions = false) 
     system_fingerprint: null,
   };
 }
-
-/** One SSE event. */
-export const sse = (body: unknown) => `data: ${JSON.stringify(body)}\n\n`;

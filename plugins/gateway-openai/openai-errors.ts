@@ -1,4 +1,4 @@
-import { toLlmosError, type HttpRefusal, type Process } from '../../src/plugin-api/index.js';
+import { httpStatusOf, type CodedError, type GatewayProtocol, type HttpRefusal } from '../../src/plugin-api/index.js';
 
 /** OpenAI's error body: {error: {message, type, param, code}}, with our LLMOS_E code as `code`. */
 export interface OpenAiErrorBody {
@@ -11,24 +11,6 @@ export interface OpenAiError {
   body: OpenAiErrorBody;
   headers: Record<string, string>;
 }
-
-/** HTTP status for each LLMOS code; anything else is a 500. */
-const STATUS: Record<string, number> = {
-  LLMOS_EINVAL: 400,
-  LLMOS_ETOOBIG: 413,
-  LLMOS_ECONTEXT: 400,
-  LLMOS_ENOMODEL: 404,
-  LLMOS_ENOPROC: 404,
-  LLMOS_ENOSYS: 404,
-  LLMOS_EPERM: 403,
-  LLMOS_EQUEUEFULL: 429,
-  LLMOS_ERATELIMIT: 429,
-  LLMOS_EBUDGET: 429,
-  LLMOS_EKILLED: 499,
-  LLMOS_ETIMEDOUT: 504,
-  LLMOS_EUPSTREAM: 502,
-  LLMOS_EUNAVAILABLE: 503,
-};
 
 /** OpenAI's error type for a status, as its SDKs and docs name them. */
 function typeOf(status: number, code: string): string {
@@ -61,7 +43,7 @@ function rateHeaders(code: string, data: Record<string, unknown>): Record<string
   return h;
 }
 
-export function openAiError(e: { code: string; message: string; data?: Record<string, unknown> }, status = STATUS[e.code] ?? 500, param: string | null = null): OpenAiError {
+export function openAiError(e: { code: string; message: string; data?: Record<string, unknown> }, status = httpStatusOf(e.code), param: string | null = null): OpenAiError {
   const body = { error: { message: forGateway(e.message), type: typeOf(status, e.code), param, code: e.code } };
   return { status, body, headers: status === 429 ? rateHeaders(e.code, e.data ?? {}) : {} };
 }
@@ -70,10 +52,11 @@ export function openAiError(e: { code: string; message: string; data?: Record<st
 export const openAiRefusal = (e: HttpRefusal): OpenAiErrorBody => openAiError(e, e.status).body;
 
 /** An error as OpenAI's; `param` is the request field it names, when the error's data.param says. */
-const withParam = (e: { code: string; message: string; data?: Record<string, unknown> }) => openAiError(e, undefined, typeof e.data?.param === 'string' ? e.data.param : null);
+const withParam = (e: CodedError) => openAiError(e, undefined, typeof e.data?.param === 'string' ? e.data.param : null);
 
-/** The error of a process that exited other than ok. */
-export const exitError = (p: Process) => withParam(p.error ?? { code: 'LLMOS_EINTERNAL', message: `process ${p.pid} exited ${p.exit} without an error` });
-
-/** Any thrown value as an OpenAI error; non-LLMOS errors become LLMOS_EINTERNAL. */
-export const toOpenAiError = (e: unknown): OpenAiError => withParam(toLlmosError(e));
+/** OpenAI's wire protocol for the shared gateway plumbing: errors in its shape, a failed stream ends with an {error} event, a good one with [DONE]. */
+export const openAiProtocol: GatewayProtocol = {
+  error: withParam,
+  streamError: (reply) => `data: ${JSON.stringify(reply.body)}\n\n`,
+  streamEnd: 'data: [DONE]\n\n',
+};

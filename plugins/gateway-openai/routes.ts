@@ -1,12 +1,10 @@
-import { LlmosError, type HttpRouter, type KernelApi, type ModelView } from '../../src/plugin-api/index.js';
+import { LlmosError, sendError, sendJson, serveAsProcesses, type HttpRouter, type KernelApi, type ModelView, type Plan, type ResponseShape } from '../../src/plugin-api/index.js';
 import { parseChatRequest, taskOf, usesLegacyFunctions, type ChatRequest } from './chat-request.js';
 import { seconds } from './completion.js';
 import { embeddingsResponse, embedTaskOf, parseEmbeddingsRequest } from './embeddings.js';
-import { sendError, sendJson } from './http-out.js';
 import { chatOfCompletions } from './legacy-request.js';
-import { openAiRefusal } from './openai-errors.js';
-import { serveAsProcesses } from './serve.js';
-import { chatShape, textShape, type Plan, type ResponseShape } from './shapes.js';
+import { openAiProtocol, openAiRefusal } from './openai-errors.js';
+import { chatShape, textShape } from './shapes.js';
 
 export interface GatewayOptions {
   /** Owner of the processes the gateway spawns (budgets, proc_list owner filter). */
@@ -36,7 +34,7 @@ function modelsRoutes(app: HttpRouter, kernel: KernelApi): void {
     if (id === 'auto') return sendJson(res, 200, auto());
     const m = kernel.model(id);
     if (m && !m.info.owner) return sendJson(res, 200, entry(m));
-    sendError(res, new LlmosError('LLMOS_ENOMODEL', `no model "${id.slice(0, 200)}"; list the models this gateway serves with GET /v1/models.`, { param: 'model' }));
+    sendError(res, openAiProtocol, new LlmosError('LLMOS_ENOMODEL', `no model "${id.slice(0, 200)}"; list the models this gateway serves with GET /v1/models.`, { param: 'model' }));
   });
 }
 
@@ -50,14 +48,14 @@ export function mountOpenAiRoutes(app: HttpRouter, kernel: KernelApi, opts: Gate
   app.claim('/v1', openAiRefusal);
   modelsRoutes(app, kernel);
   app.post('/v1/chat/completions', (req, res) =>
-    serveAsProcesses(kernel, req, res, opts.owner, (body) => {
+    serveAsProcesses(kernel, req, res, opts.owner, openAiProtocol, (body) => {
       const chat = parseChatRequest(body);
       return planOf(chat, chatShape(usesLegacyFunctions(chat)));
     }),
   );
-  app.post('/v1/completions', (req, res) => serveAsProcesses(kernel, req, res, opts.owner, (body) => planOf(chatOfCompletions(body), textShape)));
+  app.post('/v1/completions', (req, res) => serveAsProcesses(kernel, req, res, opts.owner, openAiProtocol, (body) => planOf(chatOfCompletions(body), textShape)));
   app.post('/v1/embeddings', (req, res) =>
-    serveAsProcesses(kernel, req, res, opts.owner, (body) => {
+    serveAsProcesses(kernel, req, res, opts.owner, openAiProtocol, (body) => {
       const e = parseEmbeddingsRequest(body);
       return { task: embedTaskOf(e), n: 1, stream: false, includeUsage: false, shape: { ...noStream, whole: (ps) => embeddingsResponse(ps[0], e.encoding_format) } };
     }),

@@ -1,28 +1,5 @@
-import type { Process, TaskInput } from '../../src/plugin-api/index.js';
-import { chatCompletion, completionId, finishOf, modelOf, seconds, sse, toolCallsOf, usageOf } from './completion.js';
-
-/**
- * How one endpoint writes its answers: the whole response of sibling
- * processes, and the SSE events of a stream (choice `i` is sibling i).
- */
-export interface ResponseShape {
-  whole(ps: readonly Process[]): unknown;
-  /** The first event of choice i, once its process runs (its model is known); '' for none. */
-  opening(ps: readonly Process[], i: number): string;
-  text(ps: readonly Process[], i: number, text: string): string;
-  /** The events that end choice i: text not streamed yet (`rest`), tool calls, the finish reason. */
-  closing(ps: readonly Process[], i: number, rest: string): string;
-  usage(ps: readonly Process[]): string;
-}
-
-/** What one request asks for: its task, run `n` times as sibling processes, answered whole or streamed in `shape`. */
-export interface Plan {
-  task: TaskInput;
-  n: number;
-  stream: boolean;
-  includeUsage: boolean;
-  shape: ResponseShape;
-}
+import { sseEvent as sse, type Process, type ResponseShape } from '../../src/plugin-api/index.js';
+import { chatCompletion, completionId, finishOf, modelOf, seconds, toolCallsOf, usageOf } from './completion.js';
 
 const chatChunk = (ps: readonly Process[], i: number, delta: Record<string, unknown> | null, finish: string | null = null, usage?: ReturnType<typeof usageOf>) =>
   sse({

@@ -159,10 +159,12 @@ export class LlamaCppBackend implements ModelBackend {
         onTextChunk: onToken,
       });
       const stop = res.metadata.stopReason;
+      const trigger = res.metadata.stopReason === 'customStopTrigger' ? res.metadata.customStopTrigger.filter((t) => typeof t === 'string').join('') : undefined;
       return {
         text: res.response,
         usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens },
         finish_reason: stop === 'maxTokens' ? 'length' : 'stop',
+        ...(trigger && { stop_sequence: trigger }),
       };
     } catch (e) {
       if (signal.aborted) throw signal.reason;

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { EgressPolicy, KEY_ENV_PREFIX, LlmosError, renamedOptions, z, type Logger } from '../../src/plugin-api/index.js';
+import { EgressPolicy, KEY_ENV_PREFIX, LlmosError, renamedOptions, z, sdkLogger, type Logger } from '../../src/plugin-api/index.js';
 import { createHttpFetch } from './http-fetch.js';
 import { OpenAIModelOptions } from './model-options.js';
 
@@ -42,14 +42,6 @@ function apiKey(o: OpenAIOptions, env: NodeJS.ProcessEnv): string {
   return 'no-key';
 }
 
-/** openai's logger interface on top of the plugin's pino logger. */
-const openaiLogger = (log: Logger) => ({
-  error: (msg: string, ...rest: unknown[]) => log.error({ detail: rest }, msg),
-  warn: (msg: string, ...rest: unknown[]) => log.warn({ detail: rest }, msg),
-  info: (msg: string, ...rest: unknown[]) => log.debug({ detail: rest }, msg),
-  debug: (msg: string, ...rest: unknown[]) => log.debug({ detail: rest }, msg),
-});
-
 /** An openai client and the way to free its sockets. */
 export interface OpenAIConnection {
   client: OpenAI;
@@ -69,7 +61,7 @@ export function makeClient(o: OpenAIOptions, log: Logger, env: NodeJS.ProcessEnv
     maxRetries: 0,
     timeout: o.request_timeout_ms,
     defaultHeaders: o.headers,
-    logger: openaiLogger(log),
+    logger: sdkLogger(log),
     ...(http && { fetch: http.fetch }),
   });
   return { client, close: () => http?.close() };

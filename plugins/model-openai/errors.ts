@@ -1,32 +1,7 @@
 import { APIConnectionError, APIError } from 'openai';
-import { LlmosError } from '../../src/plugin-api/index.js';
+import { LlmosError, retryableStatus, retryAfterMs, socketCode } from '../../src/plugin-api/index.js';
 
-/**
- * Milliseconds a server asked us to wait: `retry-after-ms`, else `Retry-After`
- * as seconds or as an HTTP date. Undefined when absent or unreadable.
- */
-export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
-  const ms = Number(headers?.get('retry-after-ms') ?? NaN);
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const raw = headers?.get('retry-after');
-  if (!raw) return undefined;
-  const secs = Number(raw);
-  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
-  const at = Date.parse(raw);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
-/** The first error code (ECONNRESET, ECONNREFUSED…) along an error's cause chain: fetch wraps socket errors in TypeError('fetch failed' | 'terminated'). */
-export function socketCode(e: unknown): string | undefined {
-  for (let c = e, depth = 0; c && typeof c === 'object' && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
-    const code = (c as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
-/** Statuses a retry may fix: request timeout, rate limit, and every server error. */
-const retryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
+export { retryAfterMs, socketCode } from '../../src/plugin-api/index.js';
 
 /**
  * Maps whatever the openai client or the stream threw to LLMOS_EUPSTREAM.

@@ -25,7 +25,8 @@ export interface HttpRouter {
   get(path: string, handler: HttpHandler): void;
   post(path: string, handler: HttpHandler): void;
   /**
-   * Claims every path under `prefix` (e.g. "/v1"): the transport answers
+   * Claims every path under `prefix` (e.g. "/v1"; the longest claim that
+   * covers a path wins, so "/v1/messages" may answer in another shape than "/v1"): the transport answers
    * there in `format`'s shape — its refusals (401, 403, 429, 503), an unknown
    * path (404), a known path with another method (405), a body too large
    * (413) or not JSON (400), and a handler that throws (500). A GET route

@@ -2,7 +2,7 @@ import type { Allocator } from './allocator.js';
 import type { BudgetPeriod, OwnerPolicy } from './policy.js';
 import type { LlmosError } from './errors.js';
 import type { Logger } from './log.js';
-import type { ModelBackend, ModelHealth, ModelInfo } from './model.js';
+import type { ModelBackend, ModelHealth, ModelInfo, PromptParts } from './model.js';
 import type { ProcResult, ProcState, ProcView, ProcWatchEvent } from './process.js';
 import type { Scheduler } from './scheduler.js';
 import type { SpawnHook } from './spawn.js';
@@ -136,6 +136,8 @@ export interface KernelApi {
   updateModel(backend: ModelBackend): Promise<void>;
   /** Stops new allocations to the model; calls in flight go on. */
   drainModel(id: string): void;
+  /** The tokens of a prompt as model `id` reads it: its backend's count (tokenizer and chat template), else the kernel's estimate; LLMOS_ENOMODEL for an unknown id. */
+  countPrompt(id: string, prompt: PromptParts): Promise<number>;
   /** Removes a model at once and closes its backend; drain or kill its processes first. */
   removeModel(id: string): Promise<void>;
   /** Probes health now; the result is kept as lastHealth. */

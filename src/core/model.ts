@@ -69,6 +69,8 @@ export interface Completion {
   usage: { prompt_tokens: number; completion_tokens: number };
   /** 'tool_calls' when the answer holds tool_use blocks the caller should run. */
   finish_reason: 'stop' | 'length' | 'tool_calls' | string;
+  /** With finish_reason "stop": the request's stop sequence that ended the answer, when the backend knows it (absent: end of turn, or unknown). */
+  stop_sequence?: string;
   /** Log probabilities of the answer's tokens, when the request asked for them. */
   logprobs?: TokenLogprobs;
   /** One vector per text of an embed call. */

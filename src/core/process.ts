@@ -36,6 +36,8 @@ export interface ProcResult {
   /** The answer as blocks when it has more than text (tool_use); see Completion.content. */
   content?: ContentBlock[];
   finish_reason: string;
+  /** The stop sequence that ended the answer, when the backend said (see Completion.stop_sequence). */
+  stop_sequence?: string;
   /** Set when the task asked for logprobs. */
   logprobs?: TokenLogprobs;
   /** Set for an embed task: one vector per text. */
@@ -47,6 +49,7 @@ export const resultOf = (c: Completion): ProcResult => ({
   text: c.text,
   ...(c.content && { content: c.content }),
   finish_reason: c.finish_reason,
+  ...(c.stop_sequence !== undefined && { stop_sequence: c.stop_sequence }),
   ...(c.logprobs && { logprobs: c.logprobs }),
   ...(c.embeddings && { embeddings: c.embeddings }),
 });
@@ -162,7 +165,7 @@ export const ProcRecordSchema = z.object({
     }),
   ),
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), cost_usd: z.number() }),
-  result: z.object({ text: z.string(), content: z.array(ContentBlockSchema).optional(), finish_reason: z.string() }).nullable(),
+  result: z.object({ text: z.string(), content: z.array(ContentBlockSchema).optional(), finish_reason: z.string(), stop_sequence: z.string().optional() }).nullable(),
   error: z.object({ code: z.string(), message: z.string(), data: z.record(z.string(), z.unknown()).optional() }).nullable(),
   children: z.array(z.number().int()),
 });

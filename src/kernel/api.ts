@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { KernelApi, ModelView, ProcEventMap } from '../core/kernel-api.js';
+import { estimatePromptTokens } from '../core/token-estimate.js';
 import type { Kernel } from './kernel.js';
 import type { ModelEntry } from './models.js';
 
@@ -58,6 +59,7 @@ export function kernelApi(k: Kernel): KernelApi {
     drainModel: (id) => k.models.drain(id),
     removeModel: (id) => k.removeModel(id),
     probeModel: (id) => k.models.probe(id),
+    countPrompt: async (id, prompt) => (await k.models.must(id).backend.countTokens?.(prompt)) ?? estimatePromptTokens(prompt),
     onModels: (fn) => {
       k.models.on('change', fn);
       return () => void k.models.off('change', fn);

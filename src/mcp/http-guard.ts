@@ -80,7 +80,7 @@ function tokenOwner(o: GuardOptions): (given: string) => string | null | undefin
  * DNS-rebinding and auth guard, in front of every route. The Host header
  * (case-insensitive) must name this server and a browser Origin must be
  * allowed (403 otherwise); with a token or users set, a request must carry
- * one of their tokens ("Bearer", any case; 401 otherwise). An address with
+ * one of their tokens ("Bearer", any case, or as x-api-key; 401 otherwise). An address with
  * too many wrong tokens in a window gets 429 with Retry-After, even for a
  * right one. /healthz passes without a token (but not with a wrong one).
  * next() gets the caller.
@@ -99,7 +99,9 @@ export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_00
       if (origin && !originOk(origin)) return refuse(req, res, { status: 403, code: 'LLMOS_EPERM', message: `Origin "${origin.slice(0, 100)}" is not allowed; add it to LLMOS_ALLOWED_ORIGINS.` });
     }
     if (!needsToken) return next({ authenticated: false });
-    const header = req.headers.authorization;
+    // Anthropic's SDKs and Claude Code send the key as x-api-key (ANTHROPIC_API_KEY); it is the same token.
+    const apiKey = req.headers['x-api-key'];
+    const header = req.headers.authorization ?? (typeof apiKey === 'string' ? `Bearer ${apiKey}` : undefined);
     if (healthz && header === undefined) return next({ authenticated: false });
     const addr = req.socket.remoteAddress ?? '?';
     const wait = failures.retryAfter(addr);

@@ -39,9 +39,10 @@ export class PluginRoutes implements HttpRouter {
 
   claim(prefix: string, format: HttpErrorFormat): void {
     this.claims.push([prefix.replace(/\/$/, ''), format]);
+    this.claims.sort(([a], [b]) => b.length - a.length);
   }
 
-  /** The error format of the claim that covers `url`, if any. */
+  /** The error format of the longest claim that covers `url` (/v1/messages before /v1), if any. */
   formatFor(url: string | undefined): HttpErrorFormat | undefined {
     const path = pathOf(url);
     return this.claims.find(([p]) => path === p || path.startsWith(`${p}/`))?.[1];

@@ -46,3 +46,6 @@ export { extractAnswer, lastNumber, majorityVote, normalizeAnswer, rankByAllocat
 export { confinedFolder, type ConfinedFolder } from './confined-path.js';
 export { checkEgress, EgressPolicy, unreachableEndpoint, type LookupAll } from './egress.js';
 export { isAllowedKeyEnv, KEY_ENV_PREFIX } from './key-env.js';
+export * from './gateway/index.js';
+export { retryableStatus, retryAfterMs, sdkLogger, socketCode } from './upstream.js';
+export { RemoteModelOptions, remoteModelInfo } from './remote-model.js';

@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { LlmosError, type KernelApi, type Process } from '../../src/plugin-api/index.js';
-import { sendJson } from './http-out.js';
-import { exitError } from './openai-errors.js';
-import type { Plan } from './shapes.js';
+import { LlmosError } from '../../core/errors.js';
+import type { KernelApi } from '../../core/kernel-api.js';
+import type { ProcView as Process } from '../../core/process.js';
+import { exitErrorOf, sendJson } from './http-out.js';
+import type { GatewayProtocol, Plan } from './plan.js';
 
 /** What was streamed of one choice. */
 interface ChoiceState {
@@ -17,14 +18,14 @@ interface ChoiceState {
  * Streams sibling processes as SSE events in the plan's shape. The headers
  * go out when the first process runs, so the first event names the model
  * that runs it (not "auto"), and a failure before any process ran (no
- * model, budget) is still an HTTP error with its status. Each choice opens
- * when its process runs, then streams the tokens of the first attempt that
- * streams, then what of the final text was not sent, the finish reason;
- * after the last, usage when asked and [DONE]. A failure after the headers
- * went out is an {error} event (OpenAI clients raise it); it kills the
- * siblings.
+ * model, budget, context window) is still an HTTP error with its status.
+ * Each choice opens when its process runs, then streams the tokens of the
+ * first attempt that streams, then what of the final text was not sent,
+ * the finish reason; after the last, usage when asked and the protocol's
+ * end. A failure after the headers went out is the protocol's error event;
+ * it kills the siblings.
  */
-export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, plan: Plan, onEnd: () => void): () => void {
+export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, plan: Plan, protocol: GatewayProtocol, onEnd: () => void): () => void {
   const { shape } = plan;
   const choices: ChoiceState[] = ps.map(() => ({ opened: false, ended: false, sent: '', attempt: -1 }));
   let over = false;
@@ -35,9 +36,9 @@ export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, 
   const fail = (p: Process) => {
     over = true;
     for (const q of ps) if (q.state !== 'exited') kernel.kill(q.pid, new LlmosError('LLMOS_EKILLED', `sibling process ${p.pid} failed; process ${q.pid} was killed.`));
-    const err = exitError(p);
+    const err = protocol.error(exitErrorOf(p));
     if (!res.headersSent) sendJson(res, err.status, err.body, { 'x-llmos-pid': ps[0].pid, ...err.headers });
-    else res.end(`data: ${JSON.stringify(err.body)}\n\n`);
+    else res.end(protocol.streamError(err));
     onEnd();
   };
   const exited = (i: number) => {
@@ -51,7 +52,7 @@ export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, 
     if (!choices.every((x) => x.ended)) return;
     over = true;
     if (plan.includeUsage) res.write(shape.usage(ps));
-    res.end('data: [DONE]\n\n');
+    res.end(protocol.streamEnd);
     onEnd();
   };
   const onToken = (i: number, text: string) => {

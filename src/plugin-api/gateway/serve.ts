@@ -1,8 +1,12 @@
 import type { ServerResponse } from 'node:http';
-import { LlmosError, Stops, type HttpRequest, type KernelApi, type Process, type SyscallContext } from '../../src/plugin-api/index.js';
-import { sendError, sendJson } from './http-out.js';
-import { exitError } from './openai-errors.js';
-import type { Plan, ResponseShape } from './shapes.js';
+import { LlmosError } from '../../core/errors.js';
+import { Stops } from '../../core/exit-cause.js';
+import type { HttpRequest } from '../../core/http.js';
+import type { KernelApi } from '../../core/kernel-api.js';
+import type { ProcView as Process } from '../../core/process.js';
+import type { SyscallContext } from '../../core/syscall.js';
+import { exitErrorOf, sendError, sendJson } from './http-out.js';
+import type { GatewayProtocol, Plan, ResponseShape } from './plan.js';
 import { streamTo } from './stream.js';
 
 const disconnected = (pid: number) => Stops.disconnected(pid);
@@ -32,7 +36,7 @@ async function spawnAll(kernel: KernelApi, plan: Plan, owner: string, signal: Ab
 }
 
 /** Answers once every sibling has exited: all ok is the whole response; the first failure kills the rest and is the answer. */
-function answerWhole(kernel: KernelApi, ps: Process[], res: ServerResponse, shape: ResponseShape, onEnd: () => void): () => void {
+function answerWhole(kernel: KernelApi, ps: Process[], res: ServerResponse, shape: ResponseShape, protocol: GatewayProtocol, onEnd: () => void): () => void {
   const headers = { 'x-llmos-pid': ps[0].pid };
   let answered = false;
   const check = () => {
@@ -43,7 +47,7 @@ function answerWhole(kernel: KernelApi, ps: Process[], res: ServerResponse, shap
     onEnd();
     if (!failed) return sendJson(res, 200, shape.whole(ps), headers);
     killLive(kernel, ps, (pid) => new LlmosError('LLMOS_EKILLED', `sibling process ${failed.pid} failed; process ${pid} was killed.`));
-    const { status, body, headers: more } = exitError(failed);
+    const { status, body, headers: more } = protocol.error(exitErrorOf(failed));
     sendJson(res, status, body, { ...headers, ...more });
   };
   const unwatch = ps.map((p) => kernel.watch(p.pid, (e) => e.type === 'state' && e.proc === p && p.state === 'exited' && check(), { tokens: false }));
@@ -52,12 +56,12 @@ function answerWhole(kernel: KernelApi, ps: Process[], res: ServerResponse, shap
 }
 
 /**
- * Serves one request as processes: parses it (`plan`), spawns its siblings
- * owned by the caller (a named user's requests are theirs, budget
- * included), answers whole or streamed. A client that disconnects before
- * the end kills them.
+ * Serves one request of a gateway as processes: parses it (`plan`), spawns
+ * its siblings owned by the caller (a named user's requests are theirs,
+ * budget included), answers whole or streamed in the protocol's shape. A
+ * client that disconnects before the end kills them.
  */
-export async function serveAsProcesses(kernel: KernelApi, req: HttpRequest, res: ServerResponse, owner: string, plan: (body: unknown) => Plan): Promise<void> {
+export async function serveAsProcesses(kernel: KernelApi, req: HttpRequest, res: ServerResponse, owner: string, protocol: GatewayProtocol, plan: (body: unknown) => Plan): Promise<void> {
   let ps: Process[];
   let p: Plan;
   const gone = new AbortController();
@@ -67,13 +71,13 @@ export async function serveAsProcesses(kernel: KernelApi, req: HttpRequest, res:
     p = plan(req.body);
     ps = await spawnAll(kernel, p, req.user ? `user:${req.user}` : owner, gone.signal);
   } catch (e) {
-    return sendError(res, e);
+    return sendError(res, protocol, e);
   } finally {
     res.off('close', onEarlyClose);
   }
   if (gone.signal.aborted) return killLive(kernel, ps);
   const onClose = () => (killLive(kernel, ps), unwatch());
   const done = () => (unwatch(), res.off('close', onClose));
-  const unwatch = p.stream ? streamTo(kernel, ps, res, p, done) : answerWhole(kernel, ps, res, p.shape, done);
+  const unwatch = p.stream ? streamTo(kernel, ps, res, p, protocol, done) : answerWhole(kernel, ps, res, p.shape, protocol, done);
   res.once('close', onClose);
 }

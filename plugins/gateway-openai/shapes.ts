@@ -1,13 +1,13 @@
 import { sseEvent as sse, type Process, type ResponseShape } from '../../src/plugin-api/index.js';
 import { chatCompletion, completionId, finishOf, modelOf, seconds, toolCallsOf, usageOf } from './completion.js';
 
-const chatChunk = (ps: readonly Process[], i: number, delta: Record<string, unknown> | null, finish: string | null = null, usage?: ReturnType<typeof usageOf>) =>
+const chatChunk = (ps: readonly Process[], i: number, delta: Record<string, unknown> | null, finish: string | null = null, usage?: ReturnType<typeof usageOf>, logprobs: unknown = null) =>
   sse({
     id: completionId(ps[0]),
     object: 'chat.completion.chunk',
     created: seconds(ps[0].created),
     model: modelOf(ps[i]),
-    choices: delta ? [{ index: i, delta, finish_reason: finish, logprobs: null }] : [],
+    choices: delta ? [{ index: i, delta, finish_reason: finish, logprobs }] : [],
     ...(usage && { usage }),
   });
 
@@ -23,7 +23,8 @@ export function chatShape(legacyFunctions: boolean): ResponseShape {
       const calls = toolCallsOf(p);
       if (calls.length && legacyFunctions) out += chatChunk(ps, i, { function_call: calls[0].function });
       else if (calls.length) out += chatChunk(ps, i, { tool_calls: calls });
-      return out + chatChunk(ps, i, {}, finishOf(p, legacyFunctions));
+      // Token logprobs reach the gateway with the result, so the finish chunk carries them all (clients concatenate chunks' logprobs).
+      return out + chatChunk(ps, i, {}, finishOf(p, legacyFunctions), undefined, p.result?.logprobs ?? null);
     },
     usage: (ps) => chatChunk(ps, 0, null, null, usageOf(ps)),
   };

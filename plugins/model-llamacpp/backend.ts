@@ -10,7 +10,11 @@ import type {
   LlamaEmbeddingContext,
   LlamaModel,
 } from 'node-llama-cpp';
-import { blocksOf, contentText, LlmosError, needsTools, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type PromptParts, type ResponseFormat } from '../../src/plugin-api/index.js';
+import { blocksOf, contentText, LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type PromptParts, type ResponseFormat } from '../../src/plugin-api/index.js';
+import { autoCallsOf, forcedCallOf, forcedCallPrompt, forcedCallSchema, toolModeOf, type ToolMode } from './tool-calls.js';
+
+/** Tool calls one answer may hold under tool_choice "auto". */
+const MAX_PARALLEL_CALLS = 8;
 
 export interface LlamaCppSettings {
   /** Finds the GGUF when start() runs; throws an LlmosError naming the fix when there is none. */
@@ -137,15 +141,15 @@ export class LlamaCppBackend implements ModelBackend {
   }
 
   async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
-    if (needsTools(request) && !this.info.capabilities.tool_calling)
-      throw new LlmosError('LLMOS_EINVAL', `model ${this.info.id} does not support tool calling; use a model with capabilities.tool_calling, or spawn without tools.`);
-    const history = toChatHistory(request.messages, this.info.id);
+    const mode = toolModeOf(request);
+    const history = this.historyOf(request, mode);
     await this.start();
-    const grammar = request.response_format && (await this.grammarFor(request.response_format));
+    const format = mode.kind === 'forced' ? ({ type: 'json_schema', name: 'tool_call', schema: forcedCallSchema(mode.tools) } as const) : request.response_format;
+    const grammar = format && (await this.grammarFor(format));
     signal.throwIfAborted();
     const lane = await this.borrow(signal);
     try {
-      const promptTokens = this.templateTokens(lane.chat.chatWrapper, history);
+      const promptTokens = this.templateTokens(lane.chat.chatWrapper, history, mode);
       let completionTokens = 0;
       const res = await lane.chat.generateResponse(history, {
         maxTokens: request.max_tokens,
@@ -154,24 +158,35 @@ export class LlamaCppBackend implements ModelBackend {
         customStopTriggers: request.stop?.length ? request.stop : undefined,
         ...((request.presence_penalty || request.frequency_penalty) && { repeatPenalty: { presencePenalty: request.presence_penalty, frequencyPenalty: request.frequency_penalty } }),
         signal,
-        ...(grammar && { grammar }),
+        ...(mode.kind === 'auto' ? { functions: mode.functions, documentFunctionParams: true, maxParallelFunctionCalls: MAX_PARALLEL_CALLS } : grammar ? { grammar } : {}),
         onToken: (tokens) => void (completionTokens += tokens.length),
-        onTextChunk: onToken,
+        // A forced tool call's JSON is the call, not text to stream.
+        ...(mode.kind !== 'forced' && { onTextChunk: onToken }),
       });
-      const stop = res.metadata.stopReason;
-      const trigger = res.metadata.stopReason === 'customStopTrigger' ? res.metadata.customStopTrigger.filter((t) => typeof t === 'string').join('') : undefined;
-      return {
-        text: res.response,
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens },
-        finish_reason: stop === 'maxTokens' ? 'length' : 'stop',
-        ...(trigger && { stop_sequence: trigger }),
-      };
+      return this.answerOf(res, mode, { prompt_tokens: promptTokens, completion_tokens: completionTokens });
     } catch (e) {
       if (signal.aborted) throw signal.reason;
+      if (e instanceof LlmosError) throw e;
       throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id} failed in llama.cpp: ${(e as Error).message}; lower max_tokens or the prompt size, or check the server log.`, { retryable: false });
     } finally {
       this.giveBack(lane);
     }
+  }
+
+  /** The chat history a request is generated from: a forced tool call is told which tools it may call and how. */
+  private historyOf(request: PromptParts, mode: ToolMode): ChatHistoryItem[] {
+    const history = toChatHistory(request.messages, this.info.id);
+    return mode.kind === 'forced' ? [forcedCallPrompt(mode.tools), ...history] : history;
+  }
+
+  /** A generated response as a completion: text, or tool calls (finish_reason "tool_calls"). */
+  private answerOf(res: Awaited<ReturnType<LlamaChat['generateResponse']>>, mode: ToolMode, usage: Completion['usage']): Completion {
+    const length = res.metadata.stopReason === 'maxTokens';
+    const calls = mode.kind === 'forced' ? [forcedCallOf(this.info.id, res.response)] : autoCallsOf(res.functionCalls as never);
+    const trigger = res.metadata.stopReason === 'customStopTrigger' ? res.metadata.customStopTrigger.filter((t) => typeof t === 'string').join('') : undefined;
+    if (!calls.length) return { text: res.response, usage, finish_reason: length ? 'length' : 'stop', ...(trigger && { stop_sequence: trigger }) };
+    const text = mode.kind === 'forced' ? '' : res.response;
+    return { text, content: [...(text ? [{ type: 'text' as const, text }] : []), ...calls], usage, finish_reason: 'tool_calls' };
   }
 
   /** node-llama-cpp's grammar for a response format: any JSON, or JSON matching the schema; LLMOS_EINVAL when it cannot express the schema. */
@@ -212,11 +227,12 @@ export class LlamaCppBackend implements ModelBackend {
    * adds), tokenized by the model's tokenizer with its special tokens.
    */
   async countTokens(prompt: PromptParts): Promise<number> {
-    const history = toChatHistory(prompt.messages, this.info.id);
+    const mode = toolModeOf(prompt);
+    const history = this.historyOf(prompt, mode);
     await this.start();
     const wrapper = this.lanes[0]?.chat.chatWrapper;
     if (!wrapper) throw this.closedError();
-    return this.templateTokens(wrapper, history);
+    return this.templateTokens(wrapper, history, mode);
   }
 
   private closedError(): LlmosError {
@@ -224,8 +240,9 @@ export class LlamaCppBackend implements ModelBackend {
   }
 
   /** The prompt tokens of a chat history as `wrapper` renders it for this model. */
-  private templateTokens(wrapper: ChatWrapper, history: ChatHistoryItem[]): number {
-    return wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model!.tokenizer).length;
+  private templateTokens(wrapper: ChatWrapper, history: ChatHistoryItem[], mode: ToolMode): number {
+    const functions = mode.kind === 'auto' ? { availableFunctions: mode.functions, documentFunctionParams: true } : {};
+    return wrapper.generateContextState({ chatHistory: history, ...functions }).contextText.tokenize(this.model!.tokenizer).length;
   }
 
   async health(): Promise<ModelHealth> {

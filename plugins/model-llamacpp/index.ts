@@ -54,7 +54,7 @@ export default definePlugin({
           languages: o.languages,
           domains: o.domains,
           streaming: true,
-          tool_calling: false,
+          tool_calling: true,
           embeddings: true,
         },
         pricing: { input_per_1k: 0, output_per_1k: 0 },

@@ -48,13 +48,18 @@ export interface OpenAIConnection {
   close(): void;
 }
 
+/** Sockets a model's pool opens at least, whatever its concurrency (health probes and token counts share it). */
+const MIN_SOCKETS = 16;
+
 /**
  * Builds one model's client: maxRetries is 0 because the kernel's executor
  * retries; HTTP goes through the keep-alive node:http adapter unless
- * options.http_client is "fetch".
+ * options.http_client is "fetch". The pool opens as many sockets as the
+ * model runs calls at once (`concurrency`): a smaller pool would queue
+ * streams the kernel already admitted behind other streams' sockets.
  */
-export function makeClient(o: OpenAIOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): OpenAIConnection {
-  const http = o.http_client === 'node-http' ? createHttpFetch() : undefined;
+export function makeClient(o: OpenAIOptions, log: Logger, concurrency = 0, env: NodeJS.ProcessEnv = process.env): OpenAIConnection {
+  const http = o.http_client === 'node-http' ? createHttpFetch({ maxSockets: Math.max(MIN_SOCKETS, concurrency + MIN_SOCKETS) }) : undefined;
   const client = new OpenAI({
     baseURL: o.base_url,
     apiKey: apiKey(o, env),

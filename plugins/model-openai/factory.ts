@@ -41,7 +41,7 @@ function keyEnvFor(c: RuntimeConfig, defaults: OpenAIOptions): string {
  * pass options.egress (after DNS resolution). makeClient is passed in because
  * index.ts, which defines it, imports this module.
  */
-export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOptions, log: Logger) => OpenAIConnection): ModelFactory {
+export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOptions, log: Logger, concurrency: number) => OpenAIConnection): ModelFactory {
   return {
     kind: 'openai',
     async create(config, { log }) {
@@ -53,7 +53,7 @@ export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOpt
       const c = r.data;
       const api_key_env = keyEnvFor(c, defaults);
       if (c.baseURL !== undefined && c.baseURL !== defaults.base_url) await checkEgress(c.baseURL, defaults.egress, c.id);
-      const connection = makeClient({ ...defaults, base_url: c.baseURL ?? defaults.base_url, api_key_env }, log);
+      const connection = makeClient({ ...defaults, base_url: c.baseURL ?? defaults.base_url, api_key_env }, log, c.concurrency);
       return new OpenAIBackend(modelInfo(c), c.model ?? c.id, connection, defaults.health_timeout_ms);
     },
   };

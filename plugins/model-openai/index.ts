@@ -18,7 +18,7 @@ export default definePlugin({
   options: OpenAIOptions,
   register(scope, o) {
     scope.provide(modelFactoryToken('openai'), openaiFactory(o, makeClient));
-    for (const m of o.models) scope.model(new OpenAIBackend(modelInfo(m), m.model ?? m.id, makeClient(o, scope.log), o.health_timeout_ms));
+    for (const m of o.models) scope.model(new OpenAIBackend(modelInfo(m), m.model ?? m.id, makeClient(o, scope.log, m.concurrency), o.health_timeout_ms));
     const probe = async () => {
       for (const m of o.models) {
         const h = await scope.kernel.probeModel(m.id);

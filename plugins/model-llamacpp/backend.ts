@@ -1,6 +1,6 @@
 import {
   getLlama,
-  LlamaChat,
+  LlamaCompletion,
   LlamaLogLevel,
   resolveChatWrapper,
   type ChatHistoryItem,
@@ -10,8 +10,11 @@ import {
   type LlamaContext,
   type LlamaEmbeddingContext,
   type LlamaModel,
+  type LlamaText,
+  type Token,
 } from 'node-llama-cpp';
 import { blocksOf, contentText, LlmosError, needsTools, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type PromptParts, type ResponseFormat } from '../../src/plugin-api/index.js';
+import { pickLane, reusableTokens, trimLane, type Lane } from './lanes.js';
 
 export interface LlamaCppSettings {
   /** Finds the GGUF when start() runs; throws an LlmosError naming the fix when there is none. */
@@ -24,13 +27,20 @@ export interface LlamaCppSettings {
   threads: number;
   /** "model" renders prompts with the GGUF's own Jinja chat template; "auto" lets node-llama-cpp pick a wrapper. */
   chatTemplate: 'model' | 'auto';
+  /** Keep each sequence's evaluated prompt for the next call of the same owner (false: every call evaluates its whole prompt). */
+  prefixReuse: boolean;
+  /** Operator-configured system prompts whose evaluated state any owner may reuse (they are public). */
+  sharedPrefixes: string[];
 }
 
-/** One idle-or-busy chat bound to one context sequence. */
-interface Lane {
-  chat: LlamaChat;
-  busy: boolean;
+/** A prompt as the model reads it: the chat template's rendering, tokenized, and the template's own stop texts. */
+interface RenderedPrompt {
+  tokens: Token[];
+  stops: LlamaText[];
 }
+
+/** The owner of calls that name none (direct backend use): they share one cache among themselves only. */
+const NO_OWNER = '\u0000no-owner';
 
 const LEVELS: Partial<Record<LlamaLogLevel, 'error' | 'warn' | 'info' | 'debug'>> = {
   [LlamaLogLevel.fatal]: 'error',
@@ -67,9 +77,12 @@ const GRAMMARS_KEPT = 32;
 /**
  * A GGUF model run in-process by node-llama-cpp, CPU only. start() loads it
  * once (never downloading or building binaries: the prebuilt
- * @node-llama-cpp/<platform> package is used); each call borrows one of
- * `sequences` chats, so at most that many generate at once. close() frees
- * the context, the model and the native backend.
+ * @node-llama-cpp/<platform> package is used) into one context with
+ * `sequences` context sequences; each call takes one sequence (a lane), so at
+ * most that many generate at once, batched into shared decodes by
+ * node-llama-cpp. A lane keeps its evaluated tokens for the next call of the
+ * same owner, who then evaluates only what differs (see lanes.ts). close()
+ * frees the context, the model and the native backend.
  */
 export class LlamaCppBackend implements ModelBackend {
   private llama?: Llama;
@@ -78,6 +91,7 @@ export class LlamaCppBackend implements ModelBackend {
   private embedder?: Promise<LlamaEmbeddingContext>;
   private wrapper?: ChatWrapper;
   private lanes: Lane[] = [];
+  private sharedPrefixTokens: Token[][] = [];
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private readonly waiting: Array<() => void> = [];
   private loading?: Promise<void>;
@@ -85,6 +99,8 @@ export class LlamaCppBackend implements ModelBackend {
   private closed = false;
   /** Milliseconds start() took to load the model and create the context. */
   loadMs?: number;
+  /** Prompt tokens taken from a lane's cache instead of evaluated, since start (for benchmarks and tests). */
+  reusedTokens = 0;
 
   constructor(
     readonly info: ModelInfo,
@@ -123,40 +139,44 @@ export class LlamaCppBackend implements ModelBackend {
     });
     this.model = await this.llama.loadModel({ modelPath: this.modelPath, gpuLayers: 0 });
     this.context = await this.model.createContext({ contextSize: s.contextSize, sequences: s.sequences, threads: s.threads || undefined });
-    this.wrapper = s.chatTemplate === 'model' ? resolveChatWrapper(this.model, { type: 'jinjaTemplate', warningLogs: false }) : undefined;
-    for (let i = 0; i < s.sequences; i++)
-      this.lanes.push({ chat: new LlamaChat({ contextSequence: this.context.getSequence(), chatWrapper: this.wrapper ?? 'auto', autoDisposeSequence: true }), busy: false });
+    this.wrapper = resolveChatWrapper(this.model, s.chatTemplate === 'model' ? { type: 'jinjaTemplate', warningLogs: false } : { warningLogs: false });
+    for (let i = 0; i < s.sequences; i++) {
+      const sequence = this.context.getSequence();
+      this.lanes.push({ sequence, completion: new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: true }), busy: false, usedAt: 0 });
+    }
+    this.sharedPrefixTokens = s.sharedPrefixes.map((text) => this.render(toChatHistory([{ role: 'system', content: text }])).tokens);
     this.loadMs = Math.round(performance.now() - t0);
-    this.log.info({ model: this.info.id, path: this.modelPath, load_ms: this.loadMs, wrapper: this.lanes[0]?.chat.chatWrapper.wrapperName }, 'model loaded');
+    this.log.info({ model: this.info.id, path: this.modelPath, load_ms: this.loadMs, wrapper: this.wrapper.wrapperName, sequences: this.lanes.length, threads: this.context.currentThreads }, 'model loaded');
   }
 
-  async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
+  async complete(request: CompletionRequest, { signal, onToken, owner = NO_OWNER }: CompleteOptions): Promise<Completion> {
     if (needsTools(request) && !this.info.capabilities.tool_calling)
       throw new LlmosError('LLMOS_EINVAL', `model ${this.info.id} does not support tool calling; use a model with capabilities.tool_calling, or spawn without tools.`);
     const history = toChatHistory(request.messages, this.info.id);
     await this.start();
     const grammar = request.response_format && (await this.grammarFor(request.response_format));
+    const prompt = this.render(history);
     signal.throwIfAborted();
-    const lane = await this.borrow(signal);
+    const lane = await this.borrow(signal, owner, prompt.tokens);
     try {
-      const promptTokens = this.templateTokens(lane.chat.chatWrapper, history);
+      await this.prepareLane(lane, owner, prompt.tokens);
       let completionTokens = 0;
-      const res = await lane.chat.generateResponse(history, {
+      const res = await lane.completion.generateCompletionWithMeta(this.withoutAddedBos(prompt.tokens), {
         maxTokens: request.max_tokens,
         temperature: request.temperature,
         seed: request.seed,
-        customStopTriggers: request.stop?.length ? request.stop : undefined,
-        ...((request.presence_penalty || request.frequency_penalty) && { repeatPenalty: { presencePenalty: request.presence_penalty, frequencyPenalty: request.frequency_penalty } }),
+        customStopTriggers: [...prompt.stops, ...(request.stop ?? [])],
+        // OpenAI semantics: no repetition penalty unless the request asks for one (llama.cpp's server agrees).
+        repeatPenalty: request.presence_penalty || request.frequency_penalty ? { penalty: 1, presencePenalty: request.presence_penalty, frequencyPenalty: request.frequency_penalty } : false,
         signal,
         ...(grammar && { grammar }),
         onToken: (tokens) => void (completionTokens += tokens.length),
         onTextChunk: onToken,
       });
-      const stop = res.metadata.stopReason;
       return {
         text: res.response,
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens },
-        finish_reason: stop === 'maxTokens' ? 'length' : 'stop',
+        usage: { prompt_tokens: prompt.tokens.length, completion_tokens: completionTokens },
+        finish_reason: res.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
       };
     } catch (e) {
       if (signal.aborted) throw signal.reason;
@@ -164,6 +184,34 @@ export class LlamaCppBackend implements ModelBackend {
     } finally {
       this.giveBack(lane);
     }
+  }
+
+  /** Leaves in the lane only the evaluated tokens `owner` may reuse for this prompt, and makes the lane theirs. */
+  private async prepareLane(lane: Lane, owner: string, tokens: readonly Token[]): Promise<void> {
+    const keep = this.settings.prefixReuse ? reusableTokens(lane, owner, tokens, this.sharedPrefixTokens) : 0;
+    await trimLane(lane, keep);
+    // LlamaCompletion evaluates at least the prompt's last token itself.
+    this.reusedTokens += Math.min(keep, tokens.length - 1);
+    lane.owner = owner;
+  }
+
+  /** The prompt tokens without the leading BOS, which LlamaCompletion adds itself for this vocabulary. */
+  private withoutAddedBos(tokens: Token[]): Token[] {
+    return this.model!.tokens.shouldPrependBosToken ? tokens.slice(1) : tokens;
+  }
+
+  /**
+   * The prompt as the sequence will hold it: the chat wrapper's rendering
+   * (the GGUF's own template with chat_template "model", including any
+   * default system prompt it adds), tokenized with special tokens, led by
+   * the BOS token when the vocabulary wants one; and the template's stop texts.
+   */
+  private render(history: ChatHistoryItem[]): RenderedPrompt {
+    const state = this.wrapper!.generateContextState({ chatHistory: history });
+    const tokens = state.contextText.tokenize(this.model!.tokenizer);
+    const t = this.model!.tokens;
+    if (t.shouldPrependBosToken && t.bos !== null && tokens[0] !== t.bos) tokens.unshift(t.bos);
+    return { tokens, stops: state.stopGenerationTriggers };
   }
 
   /** node-llama-cpp's grammar for a response format: any JSON, or JSON matching the schema; LLMOS_EINVAL when it cannot express the schema. */
@@ -197,27 +245,16 @@ export class LlamaCppBackend implements ModelBackend {
     return { embeddings, usage: { prompt_tokens: tokens } };
   }
 
-  /**
-   * Exact: the tokens complete() reports as prompt_tokens for the same
-   * messages — the chat wrapper's rendering of them (the GGUF's own template
-   * with chat_template "model", including any default system prompt it
-   * adds), tokenized by the model's tokenizer with its special tokens.
-   */
+  /** Exact: the tokens complete() reports as prompt_tokens for the same messages (see render). */
   async countTokens(prompt: PromptParts): Promise<number> {
     const history = toChatHistory(prompt.messages, this.info.id);
     await this.start();
-    const wrapper = this.lanes[0]?.chat.chatWrapper;
-    if (!wrapper) throw this.closedError();
-    return this.templateTokens(wrapper, history);
+    if (this.closed) throw this.closedError();
+    return this.render(history).tokens.length;
   }
 
   private closedError(): LlmosError {
     return new LlmosError('LLMOS_EUNAVAILABLE', `model ${this.info.id} was closed; retry and another version or model will take the call.`, { retryable: true });
-  }
-
-  /** The prompt tokens of a chat history as `wrapper` renders it for this model. */
-  private templateTokens(wrapper: ChatWrapper, history: ChatHistoryItem[]): number {
-    return wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model!.tokenizer).length;
   }
 
   async health(): Promise<ModelHealth> {
@@ -231,7 +268,7 @@ export class LlamaCppBackend implements ModelBackend {
     if (this.closed) return;
     this.closed = true;
     await this.loading?.catch(() => undefined);
-    for (const l of this.lanes) l.chat.dispose();
+    for (const l of this.lanes) l.completion.dispose();
     await (await this.embedder?.catch(() => undefined))?.dispose();
     this.lanes = [];
     await this.context?.dispose();
@@ -239,11 +276,11 @@ export class LlamaCppBackend implements ModelBackend {
     await this.llama?.dispose();
   }
 
-  /** A free lane, waiting (abortably) when every sequence is busy. */
-  private async borrow(signal: AbortSignal): Promise<Lane> {
+  /** A free lane for `owner` (see pickLane), waiting (abortably) when every sequence is busy. */
+  private async borrow(signal: AbortSignal, owner: string, prompt: readonly Token[]): Promise<Lane> {
     for (;;) {
       if (this.closed) throw this.closedError();
-      const lane = this.lanes.find((l) => !l.busy);
+      const lane = pickLane(this.lanes, owner, prompt);
       if (lane) {
         lane.busy = true;
         return lane;
@@ -262,6 +299,7 @@ export class LlamaCppBackend implements ModelBackend {
 
   private giveBack(lane: Lane): void {
     lane.busy = false;
+    lane.usedAt = performance.now();
     this.waiting.shift()?.();
   }
 }

@@ -1,6 +1,9 @@
 // Types only: the library itself (~2 s of imports on a loaded machine) is imported by load(), in the background, so it never delays the server's start.
 import type {
+  ChatModelFunctions,
   LlamaChat,
+  LlamaChatResponse,
+  LlamaCompletionResponse,
   LlamaLogLevel,
   ChatHistoryItem,
   ChatWrapper,
@@ -9,8 +12,11 @@ import type {
   LlamaContext,
   LlamaEmbeddingContext,
   LlamaModel,
+  LlamaText,
+  Token,
 } from 'node-llama-cpp';
 import { blocksOf, contentText, LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type PromptParts, type ResponseFormat } from '../../src/plugin-api/index.js';
+import { pickLane, reusableTokens, trimLane, type Lane } from './lanes.js';
 import { autoCallsOf, forcedCallOf, forcedCallPrompt, forcedCallSchema, toolModeOf, type ToolMode } from './tool-calls.js';
 
 /** Tool calls one answer may hold under tool_choice "auto". */
@@ -27,13 +33,34 @@ export interface LlamaCppSettings {
   threads: number;
   /** "model" renders prompts with the GGUF's own Jinja chat template; "auto" lets node-llama-cpp pick a wrapper. */
   chatTemplate: 'model' | 'auto';
+  /** Keep each sequence's evaluated prompt for the next call of the same owner (false: every call evaluates its whole prompt). */
+  prefixReuse: boolean;
+  /** Operator-configured system prompts whose evaluated state any owner may reuse (they are public). */
+  sharedPrefixes: string[];
 }
 
-/** One idle-or-busy chat bound to one context sequence. */
-interface Lane {
-  chat: LlamaChat;
-  busy: boolean;
+/** A prompt as the model reads it: the chat template's rendering, tokenized, and the template's own stop texts. */
+interface RenderedPrompt {
+  tokens: Token[];
+  stops: LlamaText[];
 }
+
+/** What either engine answers: LlamaCompletion (text, grammar) or LlamaChat (function calling). */
+type GeneratedResponse = LlamaCompletionResponse | LlamaChatResponse<ChatModelFunctions>;
+
+/** The sampling and streaming options both engines take. */
+interface Sampling {
+  maxTokens?: number;
+  temperature?: number;
+  seed?: number;
+  repeatPenalty: false | { penalty: number; presencePenalty?: number; frequencyPenalty?: number };
+  signal: AbortSignal;
+  onToken: (tokens: Token[]) => void;
+  onTextChunk?: (text: string) => void;
+}
+
+/** The owner of calls that name none (direct backend use): they share one cache among themselves only. */
+const NO_OWNER = '\u0000no-owner';
 
 const LEVELS: Partial<Record<`${LlamaLogLevel}`, 'error' | 'warn' | 'info' | 'debug'>> = {
   fatal: 'error',
@@ -70,9 +97,12 @@ const GRAMMARS_KEPT = 32;
 /**
  * A GGUF model run in-process by node-llama-cpp, CPU only. start() loads it
  * once (never downloading or building binaries: the prebuilt
- * @node-llama-cpp/<platform> package is used); each call borrows one of
- * `sequences` chats, so at most that many generate at once. close() frees
- * the context, the model and the native backend.
+ * @node-llama-cpp/<platform> package is used) into one context with
+ * `sequences` context sequences; each call takes one sequence (a lane), so at
+ * most that many generate at once, batched into shared decodes by
+ * node-llama-cpp. A lane keeps its evaluated tokens for the next call of the
+ * same owner, who then evaluates only what differs (see lanes.ts). close()
+ * frees the context, the model and the native backend.
  */
 export class LlamaCppBackend implements ModelBackend {
   private llama?: Llama;
@@ -81,6 +111,7 @@ export class LlamaCppBackend implements ModelBackend {
   private embedder?: Promise<LlamaEmbeddingContext>;
   private wrapper?: ChatWrapper;
   private lanes: Lane[] = [];
+  private sharedPrefixTokens: Token[][] = [];
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
   private readonly waiting: Array<() => void> = [];
   private loading?: Promise<void>;
@@ -90,6 +121,10 @@ export class LlamaCppBackend implements ModelBackend {
   private lazy = false;
   /** Milliseconds start() took to load the model and create the context. */
   loadMs?: number;
+  /** node-llama-cpp's LlamaChat, once load() imported the library (tool_choice "auto" generates through it). */
+  private chatClass?: typeof LlamaChat;
+  /** Prompt tokens taken from a lane's cache instead of evaluated, since start (for benchmarks and tests). */
+  reusedTokens = 0;
 
   constructor(
     readonly info: ModelInfo,
@@ -124,7 +159,8 @@ export class LlamaCppBackend implements ModelBackend {
     const t0 = performance.now();
     const s = this.settings;
     this.modelPath = s.locate();
-    const { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } = await import('node-llama-cpp');
+    const { getLlama, LlamaChat, LlamaCompletion, LlamaLogLevel, resolveChatWrapper } = await import('node-llama-cpp');
+    this.chatClass = LlamaChat;
     this.llama = await getLlama({
       gpu: false,
       build: 'never',
@@ -133,37 +169,44 @@ export class LlamaCppBackend implements ModelBackend {
     });
     this.model = await this.llama.loadModel({ modelPath: this.modelPath, gpuLayers: 0 });
     this.context = await this.model.createContext({ contextSize: s.contextSize, sequences: s.sequences, threads: s.threads || undefined });
-    this.wrapper = s.chatTemplate === 'model' ? resolveChatWrapper(this.model, { type: 'jinjaTemplate', warningLogs: false }) : undefined;
-    for (let i = 0; i < s.sequences; i++)
-      this.lanes.push({ chat: new LlamaChat({ contextSequence: this.context.getSequence(), chatWrapper: this.wrapper ?? 'auto', autoDisposeSequence: true }), busy: false });
+    this.wrapper = resolveChatWrapper(this.model, s.chatTemplate === 'model' ? { type: 'jinjaTemplate', warningLogs: false } : { warningLogs: false });
+    for (let i = 0; i < s.sequences; i++) {
+      const sequence = this.context.getSequence();
+      this.lanes.push({ sequence, completion: new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: true }), busy: false, usedAt: 0 });
+    }
+    this.sharedPrefixTokens = s.sharedPrefixes.map((text) => this.render(toChatHistory([{ role: 'system', content: text }])).tokens);
     this.loadMs = Math.round(performance.now() - t0);
-    this.log.info({ model: this.info.id, path: this.modelPath, load_ms: this.loadMs, wrapper: this.lanes[0]?.chat.chatWrapper.wrapperName }, 'model loaded');
+    this.log.info({ model: this.info.id, path: this.modelPath, load_ms: this.loadMs, wrapper: this.wrapper.wrapperName, sequences: this.lanes.length, threads: this.context.currentThreads }, 'model loaded');
   }
 
-  async complete(request: CompletionRequest, { signal, onToken }: CompleteOptions): Promise<Completion> {
+  async complete(request: CompletionRequest, { signal, onToken, owner = NO_OWNER }: CompleteOptions): Promise<Completion> {
     const mode = toolModeOf(request);
     const history = this.historyOf(request, mode);
     await this.start();
     const format = mode.kind === 'forced' ? ({ type: 'json_schema', name: 'tool_call', schema: forcedCallSchema(mode.tools) } as const) : request.response_format;
     const grammar = format && (await this.grammarFor(format));
+    const prompt = this.render(history, mode);
     signal.throwIfAborted();
-    const lane = await this.borrow(signal);
+    const lane = await this.borrow(signal, owner, prompt.tokens);
     try {
-      const promptTokens = this.templateTokens(lane.chat.chatWrapper, history, mode);
+      await this.prepareLane(lane, owner, prompt.tokens);
       let completionTokens = 0;
-      const res = await lane.chat.generateResponse(history, {
+      const options: Sampling = {
         maxTokens: request.max_tokens,
         temperature: request.temperature,
         seed: request.seed,
-        customStopTriggers: request.stop?.length ? request.stop : undefined,
-        ...((request.presence_penalty || request.frequency_penalty) && { repeatPenalty: { presencePenalty: request.presence_penalty, frequencyPenalty: request.frequency_penalty } }),
+        // OpenAI semantics: no repetition penalty unless the request asks for one (llama.cpp's server agrees).
+        repeatPenalty: request.presence_penalty || request.frequency_penalty ? { penalty: 1, presencePenalty: request.presence_penalty, frequencyPenalty: request.frequency_penalty } : false,
         signal,
-        ...(mode.kind === 'auto' ? { functions: mode.functions, documentFunctionParams: true, maxParallelFunctionCalls: MAX_PARALLEL_CALLS } : grammar ? { grammar } : {}),
-        onToken: (tokens) => void (completionTokens += tokens.length),
+        onToken: (tokens: Token[]) => void (completionTokens += tokens.length),
         // A forced tool call's JSON is the call, not text to stream.
         ...(mode.kind !== 'forced' && { onTextChunk: onToken }),
-      });
-      return this.answerOf(res, mode, { prompt_tokens: promptTokens, completion_tokens: completionTokens });
+      };
+      const res =
+        mode.kind === 'auto'
+          ? await this.generateWithFunctions(lane, history, mode.functions, { ...options, customStopTriggers: request.stop?.length ? request.stop : undefined })
+          : await lane.completion.generateCompletionWithMeta(this.withoutAddedBos(prompt.tokens), { ...options, customStopTriggers: [...prompt.stops, ...(request.stop ?? [])], ...(grammar && { grammar }) });
+      return this.answerOf(res, mode, { prompt_tokens: prompt.tokens.length, completion_tokens: completionTokens }, request.stop ?? []);
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       if (e instanceof LlmosError) throw e;
@@ -179,14 +222,58 @@ export class LlamaCppBackend implements ModelBackend {
     return mode.kind === 'forced' ? [forcedCallPrompt(mode.tools), ...history] : history;
   }
 
-  /** A generated response as a completion: text, or tool calls (finish_reason "tool_calls"). */
-  private answerOf(res: Awaited<ReturnType<LlamaChat['generateResponse']>>, mode: ToolMode, usage: Completion['usage']): Completion {
+  /**
+   * tool_choice "auto": node-llama-cpp's function calling, through a chat
+   * bound to the lane's sequence for this one call (the lane keeps the
+   * sequence, trimmed by prepareLane to what the owner may reuse).
+   */
+  private async generateWithFunctions(lane: Lane, history: ChatHistoryItem[], functions: ChatModelFunctions, options: Sampling & { customStopTriggers?: string[] }) {
+    const chat = new this.chatClass!({ contextSequence: lane.sequence, chatWrapper: this.wrapper!, autoDisposeSequence: false });
+    try {
+      return await chat.generateResponse(history, { ...options, functions, documentFunctionParams: true, maxParallelFunctionCalls: MAX_PARALLEL_CALLS });
+    } finally {
+      chat.dispose({ disposeSequence: false });
+    }
+  }
+
+  /** A generated response as a completion: text, or tool calls (finish_reason "tool_calls"); `stop_sequence` only for one the request asked for. */
+  private answerOf(res: GeneratedResponse, mode: ToolMode, usage: Completion['usage'], requested: readonly string[]): Completion {
     const length = res.metadata.stopReason === 'maxTokens';
-    const calls = mode.kind === 'forced' ? [forcedCallOf(this.info.id, res.response)] : autoCallsOf(res.functionCalls as never);
+    const calls = mode.kind === 'forced' ? [forcedCallOf(this.info.id, res.response)] : mode.kind === 'auto' ? autoCallsOf(('functionCalls' in res ? (res.functionCalls ?? []) : []) as never) : [];
     const trigger = res.metadata.stopReason === 'customStopTrigger' ? res.metadata.customStopTrigger.filter((t) => typeof t === 'string').join('') : undefined;
-    if (!calls.length) return { text: res.response, usage, finish_reason: length ? 'length' : 'stop', ...(trigger && { stop_sequence: trigger }) };
+    const stopSequence = trigger !== undefined && requested.includes(trigger) ? trigger : undefined;
+    if (!calls.length) return { text: res.response, usage, finish_reason: length ? 'length' : 'stop', ...(stopSequence && { stop_sequence: stopSequence }) };
     const text = mode.kind === 'forced' ? '' : res.response;
     return { text, content: [...(text ? [{ type: 'text' as const, text }] : []), ...calls], usage, finish_reason: 'tool_calls' };
+  }
+
+  /** Leaves in the lane only the evaluated tokens `owner` may reuse for this prompt, and makes the lane theirs. */
+  private async prepareLane(lane: Lane, owner: string, tokens: readonly Token[]): Promise<void> {
+    const keep = this.settings.prefixReuse ? reusableTokens(lane, owner, tokens, this.sharedPrefixTokens) : 0;
+    await trimLane(lane, keep);
+    // LlamaCompletion evaluates at least the prompt's last token itself.
+    this.reusedTokens += Math.min(keep, tokens.length - 1);
+    lane.owner = owner;
+  }
+
+  /** The prompt tokens without the leading BOS, which LlamaCompletion adds itself for this vocabulary. */
+  private withoutAddedBos(tokens: Token[]): Token[] {
+    return this.model!.tokens.shouldPrependBosToken ? tokens.slice(1) : tokens;
+  }
+
+  /**
+   * The prompt as the sequence will hold it: the chat wrapper's rendering
+   * (the GGUF's own template with chat_template "model", including any
+   * default system prompt it adds), tokenized with special tokens, led by
+   * the BOS token when the vocabulary wants one; and the template's stop texts.
+   */
+  private render(history: ChatHistoryItem[], mode: ToolMode = { kind: 'text' }): RenderedPrompt {
+    const functions = mode.kind === 'auto' ? { availableFunctions: mode.functions, documentFunctionParams: true } : {};
+    const state = this.wrapper!.generateContextState({ chatHistory: history, ...functions });
+    const tokens = state.contextText.tokenize(this.model!.tokenizer);
+    const t = this.model!.tokens;
+    if (t.shouldPrependBosToken && t.bos !== null && tokens[0] !== t.bos) tokens.unshift(t.bos);
+    return { tokens, stops: state.stopGenerationTriggers };
   }
 
   /** node-llama-cpp's grammar for a response format: any JSON, or JSON matching the schema; LLMOS_EINVAL when it cannot express the schema. */
@@ -220,29 +307,17 @@ export class LlamaCppBackend implements ModelBackend {
     return { embeddings, usage: { prompt_tokens: tokens } };
   }
 
-  /**
-   * Exact: the tokens complete() reports as prompt_tokens for the same
-   * messages — the chat wrapper's rendering of them (the GGUF's own template
-   * with chat_template "model", including any default system prompt it
-   * adds), tokenized by the model's tokenizer with its special tokens.
-   */
+  /** Exact: the tokens complete() reports as prompt_tokens for the same messages (see render). */
   async countTokens(prompt: PromptParts): Promise<number> {
     const mode = toolModeOf(prompt);
     const history = this.historyOf(prompt, mode);
     await this.start();
-    const wrapper = this.lanes[0]?.chat.chatWrapper;
-    if (!wrapper) throw this.closedError();
-    return this.templateTokens(wrapper, history, mode);
+    if (this.closed) throw this.closedError();
+    return this.render(history, mode).tokens.length;
   }
 
   private closedError(): LlmosError {
     return new LlmosError('LLMOS_EUNAVAILABLE', `model ${this.info.id} was closed; retry and another version or model will take the call.`, { retryable: true });
-  }
-
-  /** The prompt tokens of a chat history as `wrapper` renders it for this model. */
-  private templateTokens(wrapper: ChatWrapper, history: ChatHistoryItem[], mode: ToolMode): number {
-    const functions = mode.kind === 'auto' ? { availableFunctions: mode.functions, documentFunctionParams: true } : {};
-    return wrapper.generateContextState({ chatHistory: history, ...functions }).contextText.tokenize(this.model!.tokenizer).length;
   }
 
   async health(): Promise<ModelHealth> {
@@ -257,7 +332,7 @@ export class LlamaCppBackend implements ModelBackend {
     if (this.closed) return;
     this.closed = true;
     await this.loading?.catch(() => undefined);
-    for (const l of this.lanes) l.chat.dispose();
+    for (const l of this.lanes) l.completion.dispose();
     await (await this.embedder?.catch(() => undefined))?.dispose();
     this.lanes = [];
     await this.context?.dispose();
@@ -265,11 +340,11 @@ export class LlamaCppBackend implements ModelBackend {
     await this.llama?.dispose();
   }
 
-  /** A free lane, waiting (abortably) when every sequence is busy. */
-  private async borrow(signal: AbortSignal): Promise<Lane> {
+  /** A free lane for `owner` (see pickLane), waiting (abortably) when every sequence is busy. */
+  private async borrow(signal: AbortSignal, owner: string, prompt: readonly Token[]): Promise<Lane> {
     for (;;) {
       if (this.closed) throw this.closedError();
-      const lane = this.lanes.find((l) => !l.busy);
+      const lane = pickLane(this.lanes, owner, prompt);
       if (lane) {
         lane.busy = true;
         return lane;
@@ -288,6 +363,7 @@ export class LlamaCppBackend implements ModelBackend {
 
   private giveBack(lane: Lane): void {
     lane.busy = false;
+    lane.usedAt = performance.now();
     this.waiting.shift()?.();
   }
 }

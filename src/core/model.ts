@@ -115,6 +115,12 @@ export interface CompleteOptions {
   signal: AbortSignal;
   /** Called with each streamed piece of text, when the backend streams. */
   onToken?: (text: string) => void;
+  /**
+   * The calling process's owner. A backend that keeps evaluated prompt state
+   * between calls (a prompt cache) lets only the same owner reuse it, so no
+   * owner can time another's prompts.
+   */
+  owner?: string;
 }
 
 export interface ModelHealth {

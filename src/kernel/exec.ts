@@ -158,7 +158,7 @@ export class Executor {
     const req = completionRequest(p.task, taskMessages(p.task), admission.maxTokens);
     // Only stream when someone listens: an unstreamed call is cheaper for most backends.
     const onToken = this.procs.wantsTokens(p) ? (text: string) => (p.streamed++, this.procs.emit('token', p, text)) : undefined;
-    return backend.complete(req, { signal, onToken });
+    return backend.complete(req, { signal, onToken, owner: p.owner });
   }
 }
 

@@ -11,11 +11,11 @@
 // Goal: LLMOS >= 98% of direct.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
+import { CACHE, freePort, MODEL, PROMPTS as ALL_PROMPTS } from './llama-common.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = join(ROOT, 'dist');
@@ -30,24 +30,8 @@ const arg = (name, dflt) => {
 };
 const ROUNDS = arg('rounds', 2);
 const MAX_TOKENS = arg('max-tokens', 32);
+const PROMPTS = ALL_PROMPTS.slice(0, 4);
 const INPROCESS = !process.argv.includes('--no-inprocess');
-const CACHE = process.env.LLMOS_CACHE_DIR ?? join(ROOT, '.cache');
-const MODEL = process.env.LLMOS_MODEL_PATH ?? join(CACHE, 'models', 'SmolLM2-135M-Instruct.Q4_1.gguf');
-const PROMPTS = [
-  "Translate 'good morning' into French.",
-  'Write a short poem about the sea.',
-  'Explain what a CPU does in two sentences.',
-  'List three fruits and their colours.',
-];
-
-const freePort = () =>
-  new Promise((ok, fail) => {
-    const s = net.createServer().once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
 
 /** The llama.cpp server: the given one, or one started here (killed at exit, and on stdin EOF). */
 async function llamaServer() {

@@ -3,9 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /**
  * A request to a plugin route; `body` is the parsed JSON of a POST, or
  * undefined when it is not JSON; `user` is the named user (LLMOS_AUTH_TOKENS)
- * whose token authenticated it.
+ * whose token authenticated it; `pathToken` is set when it presented the
+ * token of its exact path (LLMOS_METRICS_TOKEN on /metrics) rather than a user's.
  */
-export type HttpRequest = IncomingMessage & { body?: unknown; user?: string; params?: { id?: string } };
+export type HttpRequest = IncomingMessage & { body?: unknown; user?: string; params?: { id?: string }; pathToken?: boolean };
 export type HttpHandler = (req: HttpRequest, res: ServerResponse) => void | Promise<void>;
 
 /** A refusal the transport itself makes (auth, Host/Origin, limits, unknown path, wrong method, bad body, a handler that threw). */

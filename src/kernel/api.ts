@@ -44,6 +44,10 @@ export function kernelApi(k: Kernel): KernelApi {
     nice: (pid, priority) => k.nice(pid, priority),
     rate: (pid, rating) => k.rate(pid, rating),
     syscall: (name, input, ctx) => k.syscalls.dispatch(name, input, ctx),
+    onSyscall: (fn) => {
+      k.syscalls.on('done', fn);
+      return () => void k.syscalls.off('done', fn);
+    },
     spawnHooks: () => k.spawnHooks,
     profile: (task) => k.profile(task),
     model: (id) => {

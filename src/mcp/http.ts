@@ -63,6 +63,7 @@ function guardedServer(kernel: Kernel, o: HttpOptions, limits: HttpLimits, app: 
     if (refused(req, res)) return;
     guard(req, res, (caller) => {
       if (caller.user) (req as HttpRequest).user = caller.user;
+      if (caller.pathToken) (req as HttpRequest).pathToken = true;
       if (caller.authenticated) authenticated.add(req);
       return routes.handle(req, res) || app(req, res);
     });

@@ -23,7 +23,12 @@ export type HttpErrorFormat = (e: HttpRefusal) => unknown;
 
 /** Where a plugin adds routes: exact paths, plain Node request and response. */
 export interface HttpRouter {
-  get(path: string, handler: HttpHandler): void;
+  /**
+   * `public`: served without a bearer token (Host/Origin checks still apply),
+   * for files that hold no data, such as a web page's shell whose scripts
+   * then call token-guarded routes. A wrong token is still refused.
+   */
+  get(path: string, handler: HttpHandler, opts?: { public?: boolean }): void;
   post(path: string, handler: HttpHandler): void;
   /**
    * Claims every path under `prefix` (e.g. "/v1"): the transport answers

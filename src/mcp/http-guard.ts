@@ -22,6 +22,8 @@ export interface GuardOptions {
    * presents one on its path passes as `pathToken`, with no user.
    */
   pathTokens?: Record<string, string>;
+  /** GET paths served without a token (see HttpRouter.get's `public`). */
+  isPublic?: (url: string | undefined) => boolean;
   /** Extra allowed Host names and Origins (LLMOS_ALLOWED_HOSTS / LLMOS_ALLOWED_ORIGINS). */
   allowedHosts?: string[];
   allowedOrigins?: string[];
@@ -102,7 +104,7 @@ function pathTokenCheck(o: GuardOptions): (path: string, bearer: string | undefi
  * allowed (403 otherwise); with a token or users set, a request must carry
  * one of their tokens ("Bearer", any case; 401 otherwise). An address with
  * too many wrong tokens in a window gets 429 with Retry-After, even for a
- * right one. /healthz passes without a token (but not with a wrong one).
+ * right one. /healthz and public GET routes pass without a token (but not with a wrong one).
  * next() gets the caller.
  */
 export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_000), refuse: Refuse = rpcRefuse) {
@@ -122,7 +124,7 @@ export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_00
     const header = req.headers.authorization;
     const bearer = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
     if (!needsToken) return next({ authenticated: false, pathToken: isPathToken(pathOf(req.url), bearer) });
-    if (healthz && header === undefined) return next({ authenticated: false });
+    if ((healthz || (req.method === 'GET' && o.isPublic?.(req.url))) && header === undefined) return next({ authenticated: false });
     const addr = req.socket.remoteAddress ?? '?';
     const wait = failures.retryAfter(addr);
     if (wait) return refuse(req, res, { status: 429, code: 'LLMOS_ERATELIMIT', message: `too many wrong bearer tokens from your address; retry after ${wait} s with the right one.` }, { 'retry-after': String(wait) });

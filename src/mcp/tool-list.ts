@@ -45,6 +45,7 @@ export function listTools(kernel: Kernel): ListToolsResult {
       inputSchema: jsonSchema(s.input, 'input') ?? { type: 'object', properties: {} },
       annotations: { title: s.title, ...s.annotations },
       ...(outputSchema && { outputSchema: withContentId(outputSchema) }),
+      ...(s.meta && { _meta: s.meta }),
     };
   });
   const result = { tools };

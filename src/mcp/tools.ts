@@ -59,7 +59,7 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
     bySyscall.set(name, s.name);
     mcp.registerTool(
       name,
-      { title: s.title, description: s.description, inputSchema: s.input, outputSchema: s.output, annotations: { title: s.title, ...s.annotations } },
+      { title: s.title, description: s.description, inputSchema: s.input, outputSchema: s.output, annotations: { title: s.title, ...s.annotations }, ...(s.meta && { _meta: s.meta }) },
       () => {
         throw new Error('unreachable: tools/call is routed through the kernel dispatcher');
       },
@@ -84,7 +84,8 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
       const out = await kernel.syscalls.dispatch(name, req.params.arguments ?? {}, ctx);
       const failed = kernel.syscalls.get(name)?.failure?.(out);
       if (failed) return failedResult(failed, out);
-      return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
+      const text = kernel.syscalls.get(name)?.text?.(out) ?? JSON.stringify(out);
+      return { content: [{ type: 'text', text }], structuredContent: out };
     } catch (e) {
       const err = toLlmosError(e);
       if (err.code === 'LLMOS_EINTERNAL') kernel.log.error({ err: e, tool: req.params.name }, 'syscall failed');

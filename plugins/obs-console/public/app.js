@@ -78,6 +78,7 @@ async function select(pid) {
   $('stream').textContent = '';
   $('explain').textContent = '…';
   let explained = false;
+  let attempts = 0;
   const explain = () =>
     api(`/ui/api/explain/${pid}`).then(
       (x) => ((explained = true), ($('explain').textContent = `${x.model}: ${x.reason}\n${Object.entries(x.scores).map(([m, v]) => `  ${m}: ${v.toFixed(3)}`).join('\n')}`)),
@@ -87,6 +88,8 @@ async function select(pid) {
     if (ev === 'token') $('stream').textContent += d.text;
     if (ev === 'end' && !$('stream').textContent) $('stream').textContent = d.text; // it ran unwatched: show its answer
     if (ev !== 'state') return;
+    if (d.attempts > attempts && attempts > 0) $('stream').textContent = ''; // a retry answers afresh: show its tokens only
+    attempts = d.attempts;
     $('sel-state').textContent = d.exit ? `exited (${d.exit})${d.error ? ` ${d.error}` : ''}` : d.state;
     if (!explained && d.state !== 'ready') explain(); // the allocator chooses when the process leaves the queue
     else if (d.state === 'ready') $('explain').textContent = 'queued: no model chosen yet';

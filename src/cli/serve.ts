@@ -43,6 +43,7 @@ export function serveCommand(): Command {
         port: o.port,
         token: process.env.LLMOS_AUTH_TOKEN || undefined,
         users: parseUserTokens(process.env.LLMOS_AUTH_TOKENS),
+        pathTokens: process.env.LLMOS_METRICS_TOKEN ? { '/metrics': process.env.LLMOS_METRICS_TOKEN } : undefined,
         allowedHosts: list(process.env.LLMOS_ALLOWED_HOSTS),
         allowedOrigins: list(process.env.LLMOS_ALLOWED_ORIGINS),
       };

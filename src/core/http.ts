@@ -3,9 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /**
  * A request to a plugin route; `body` is the parsed JSON of a POST, or
  * undefined when it is not JSON; `user` is the named user (LLMOS_AUTH_TOKENS)
- * whose token authenticated it.
+ * whose token authenticated it; `pathToken` is set when it presented the
+ * token of its exact path (LLMOS_METRICS_TOKEN on /metrics) rather than a user's.
  */
-export type HttpRequest = IncomingMessage & { body?: unknown; user?: string; params?: { id?: string } };
+export type HttpRequest = IncomingMessage & { body?: unknown; user?: string; params?: { id?: string }; pathToken?: boolean };
 export type HttpHandler = (req: HttpRequest, res: ServerResponse) => void | Promise<void>;
 
 /** A refusal the transport itself makes (auth, Host/Origin, limits, unknown path, wrong method, bad body, a handler that threw). */
@@ -22,7 +23,12 @@ export type HttpErrorFormat = (e: HttpRefusal) => unknown;
 
 /** Where a plugin adds routes: exact paths, plain Node request and response. */
 export interface HttpRouter {
-  get(path: string, handler: HttpHandler): void;
+  /**
+   * `public`: served without a bearer token (Host/Origin checks still apply),
+   * for files that hold no data, such as a web page's shell whose scripts
+   * then call token-guarded routes. A wrong token is still refused.
+   */
+  get(path: string, handler: HttpHandler, opts?: { public?: boolean }): void;
   post(path: string, handler: HttpHandler): void;
   /**
    * Claims every path under `prefix` (e.g. "/v1"; the longest claim that

@@ -118,6 +118,12 @@ export interface KernelApi {
    * proc_spawn enforces. `ctx.owner` is the client the plugin acts for.
    */
   syscall(name: string, input: unknown, ctx: SyscallContext): Promise<Record<string, unknown>>;
+  /**
+   * Hears every syscall dispatched through the table (MCP tools/call and
+   * syscall() alike) once it ended: its name ("unknown" for a name not in the
+   * table), wall time in ms, and the LLMOS_E… code when it failed. Returns unsubscribe.
+   */
+  onSyscall(fn: (name: string, ms: number, code: string | undefined) => void): () => void;
   /** The proc_spawn extensions (SpawnHook) plugins registered, in registration order. */
   spawnHooks(): readonly SpawnHook[];
   /** The profiled form of a task (type, language, domain filled where the caller left them out). */

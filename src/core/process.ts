@@ -22,6 +22,8 @@ export interface Attempt {
   model: string;
   version: string;
   started: number;
+  /** Unix ms of the first streamed token; set only when the call streamed (someone watched its tokens). */
+  first_token?: number;
   finished?: number;
   error?: { code: string; message: string };
 }

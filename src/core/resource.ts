@@ -13,6 +13,10 @@ export interface ResourceEntry {
   description: string;
   uri?: string;
   template?: string;
+  /** A resource that is not JSON (e.g. an MCP App's "text/html;profile=mcp-app" page): read() returns its text, served as is with this type. */
+  mimeType?: string;
+  /** The resource's _meta in resources/read (e.g. an MCP App's {ui: {csp, prefersBorder}}). */
+  meta?: Record<string, unknown>;
   /** Returns the JSON body of one resource; `reader` is the session asking (absent inside the server). */
   read(uri: string, vars: Record<string, string>, reader?: Reader): unknown | Promise<unknown>;
   /** Concrete resources under a template, for resources/list. */

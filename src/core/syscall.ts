@@ -38,6 +38,10 @@ export interface Syscall<I extends ObjectSchema = ObjectSchema, O extends Object
   annotations: SyscallAnnotations;
   /** Changes server-wide settings: only admin owners may call it (LLMOS_EPERM otherwise). */
   admin?: boolean;
+  /** The MCP tool's _meta, e.g. an MCP App's {ui: {resourceUri}} naming the UI resource hosts render next to the result. */
+  meta?: Record<string, unknown>;
+  /** The text content a plain client reads (a table, say); the output as JSON when absent. structuredContent is the output either way. */
+  text?(out: z.output<O>): string;
   handler(args: z.output<I>, ctx: SyscallContext): z.input<O> | Promise<z.input<O>>;
   /**
    * When an output reports a failure (e.g. a process that exited failed),

@@ -28,6 +28,15 @@ export function kernelApi(k: Kernel): KernelApi {
     version: k.version,
     started: k.started,
     log: k.log,
+    ...processApi(k),
+    ...modelApi(k),
+    ...policyApi(k),
+  };
+}
+
+/** Processes: read, watch, spawn and signal them; syscalls and spawn hooks. */
+function processApi(k: Kernel): Pick<KernelApi, 'proc' | 'mustProc' | 'procs' | 'watch' | 'onProc' | 'wait' | 'spawn' | 'spawnGroup' | 'kill' | 'nice' | 'rate' | 'syscall' | 'onSyscall' | 'spawnHooks' | 'profile'> {
+  return {
     proc: (pid) => k.procs.get(pid),
     mustProc: (pid) => k.procs.must(pid),
     procs: (after) => k.procs.scan(after),
@@ -45,8 +54,18 @@ export function kernelApi(k: Kernel): KernelApi {
     nice: (pid, priority) => k.nice(pid, priority),
     rate: (pid, rating) => k.rate(pid, rating),
     syscall: (name, input, ctx) => k.syscalls.dispatch(name, input, ctx),
+    onSyscall: (fn) => {
+      k.syscalls.on('done', fn);
+      return () => void k.syscalls.off('done', fn);
+    },
     spawnHooks: () => k.spawnHooks,
     profile: (task) => k.profile(task),
+  };
+}
+
+/** Models: views of them (never their backends), and their lifecycle. */
+function modelApi(k: Kernel): Pick<KernelApi, 'model' | 'mustModel' | 'models' | 'availableModels' | 'addModel' | 'updateModel' | 'drainModel' | 'removeModel' | 'probeModel' | 'countPrompt' | 'onModels'> {
+  return {
     model: (id) => {
       const e = k.models.get(id);
       return e && modelView(k, e);
@@ -64,6 +83,12 @@ export function kernelApi(k: Kernel): KernelApi {
       k.models.on('change', fn);
       return () => void k.models.off('change', fn);
     },
+  };
+}
+
+/** Active policies, budgets, per-owner policy, notifications and permissions. */
+function policyApi(k: Kernel): Pick<KernelApi, 'scheduler' | 'schedulerNames' | 'setScheduler' | 'allocator' | 'allocatorNames' | 'setAllocator' | 'budget' | 'setBudget' | 'policy' | 'notify' | 'isAdmin' | 'requireAdmin' | 'mayAct' | 'requireOwner'> {
+  return {
     scheduler: () => k.schedulers.active(),
     schedulerNames: () => k.schedulers.names(),
     setScheduler: (name) => k.setScheduler(name),

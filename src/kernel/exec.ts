@@ -157,7 +157,13 @@ export class Executor {
     }
     const req = completionRequest(p.task, taskMessages(p.task), admission.maxTokens);
     // Only stream when someone listens: an unstreamed call is cheaper for most backends.
-    const onToken = this.procs.wantsTokens(p) ? (text: string) => (p.streamed++, this.procs.emit('token', p, text)) : undefined;
+    const attempt = p.attempts.at(-1);
+    const onToken = this.procs.wantsTokens(p)
+      ? (text: string) => {
+          if (p.streamed++ === 0 && attempt) attempt.first_token = Date.now();
+          this.procs.emit('token', p, text);
+        }
+      : undefined;
     return backend.complete(req, { signal, onToken, owner: p.owner });
   }
 }

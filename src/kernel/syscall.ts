@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describeIssues, Errors, LlmosError, toLlmosError } from '../core/errors.js';
 import type { Syscall, SyscallContext } from '../core/syscall.js';
 import { checkInputShape } from './input-guard.js';
@@ -7,14 +8,20 @@ import type { PolicyTable } from './policy.js';
 
 const NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
 
-export class SyscallTable {
+/** Each dispatched call once it ended: its name, wall time in ms, and the error code when it failed. */
+export type SyscallDone = [name: string, ms: number, code: string | undefined];
+
+export class SyscallTable extends EventEmitter<{ done: SyscallDone }> {
   private readonly table = new Map<string, Syscall>();
 
   constructor(
     private readonly perms: Permissions,
     /** Per-user policy: which syscalls a non-admin owner may call. */
     private readonly policy?: PolicyTable,
-  ) {}
+  ) {
+    super();
+    this.setMaxListeners(0);
+  }
 
   /** Adds a syscall; names are unique across the kernel and every plugin. */
   add(s: Syscall<any, any>): void {
@@ -46,6 +53,19 @@ export class SyscallTable {
    * output. Every failure comes back as an LlmosError, never as a raw throw.
    */
   async dispatch(name: string, input: unknown, ctx: SyscallContext): Promise<Record<string, unknown>> {
+    if (!this.listenerCount('done')) return this.run(name, input, ctx);
+    const t0 = performance.now();
+    try {
+      const out = await this.run(name, input, ctx);
+      this.emit('done', name, performance.now() - t0, undefined);
+      return out;
+    } catch (e) {
+      this.emit('done', this.table.has(name) ? name : 'unknown', performance.now() - t0, (e as LlmosError).code);
+      throw e;
+    }
+  }
+
+  private async run(name: string, input: unknown, ctx: SyscallContext): Promise<Record<string, unknown>> {
     const s = this.table.get(name);
     if (!s) throw Errors.noSyscall(name, [...this.table.keys()]);
     if (s.admin) this.perms.requireAdmin(ctx.owner, name);

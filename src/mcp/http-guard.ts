@@ -5,6 +5,8 @@ import type { HttpRefusal } from '../core/http.js';
 import { rpcRefusal } from './http-routes.js';
 import { AuthFailures } from './auth-failures.js';
 
+const pathOf = (url: string | undefined): string => (url ?? '/').split('?')[0];
+
 export const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export interface GuardOptions {
@@ -14,6 +16,14 @@ export interface GuardOptions {
   token?: string;
   /** Named users' tokens (name → token, LLMOS_AUTH_TOKENS): their sessions are owned by "user:<name>". */
   users?: Record<string, string>;
+  /**
+   * Tokens valid on one exact path only (path → token), e.g. LLMOS_METRICS_TOKEN
+   * for /metrics, so a scraper's token opens nothing else. A request that
+   * presents one on its path passes as `pathToken`, with no user.
+   */
+  pathTokens?: Record<string, string>;
+  /** GET paths served without a token (see HttpRouter.get's `public`). */
+  isPublic?: (url: string | undefined) => boolean;
   /** Extra allowed Host names and Origins (LLMOS_ALLOWED_HOSTS / LLMOS_ALLOWED_ORIGINS). */
   allowedHosts?: string[];
   allowedOrigins?: string[];
@@ -23,6 +33,8 @@ export interface GuardOptions {
 export interface Caller {
   user?: string;
   authenticated: boolean;
+  /** It presented its path's own token (see GuardOptions.pathTokens). */
+  pathToken?: boolean;
 }
 
 /** Writes a refusal in the protocol of the path (see PluginRoutes.refuse). */
@@ -76,13 +88,23 @@ function tokenOwner(o: GuardOptions): (given: string) => string | null | undefin
   };
 }
 
+/** Whether the bearer of a request is the token of its exact path (constant time when one is set). */
+function pathTokenCheck(o: GuardOptions): (path: string, bearer: string | undefined) => boolean {
+  const same = tokenMatcher();
+  const tokens = new Map(Object.entries(o.pathTokens ?? {}).filter(([, t]) => t));
+  return (path, bearer) => {
+    const token = tokens.get(path);
+    return token !== undefined && bearer !== undefined && same(bearer, token);
+  };
+}
+
 /**
  * DNS-rebinding and auth guard, in front of every route. The Host header
  * (case-insensitive) must name this server and a browser Origin must be
  * allowed (403 otherwise); with a token or users set, a request must carry
  * one of their tokens ("Bearer", any case, or as x-api-key; 401 otherwise). An address with
  * too many wrong tokens in a window gets 429 with Retry-After, even for a
- * right one. /healthz passes without a token (but not with a wrong one).
+ * right one. /healthz and public GET routes pass without a token (but not with a wrong one).
  * next() gets the caller.
  */
 export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_000), refuse: Refuse = rpcRefuse) {
@@ -90,6 +112,7 @@ export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_00
   const originOk = originCheck(o.allowedOrigins ?? []);
   const whose = tokenOwner(o);
   const needsToken = !!o.token || Object.keys(o.users ?? {}).length > 0;
+  const isPathToken = pathTokenCheck(o);
   return (req: IncomingMessage, res: ServerResponse, next: (caller: Caller) => void) => {
     const healthz = req.url === '/healthz' || !!req.url?.startsWith('/healthz?');
     if (!healthz) {
@@ -98,16 +121,17 @@ export function httpGuard(o: GuardOptions, failures = new AuthFailures(10, 60_00
       const origin = req.headers.origin;
       if (origin && !originOk(origin)) return refuse(req, res, { status: 403, code: 'LLMOS_EPERM', message: `Origin "${origin.slice(0, 100)}" is not allowed; add it to LLMOS_ALLOWED_ORIGINS.` });
     }
-    if (!needsToken) return next({ authenticated: false });
     // Anthropic's SDKs and Claude Code send the key as x-api-key (ANTHROPIC_API_KEY); it is the same token.
     const apiKey = req.headers['x-api-key'];
     const header = req.headers.authorization ?? (typeof apiKey === 'string' ? `Bearer ${apiKey}` : undefined);
-    if (healthz && header === undefined) return next({ authenticated: false });
+    const bearer = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '')?.[1];
+    if (!needsToken) return next({ authenticated: false, pathToken: isPathToken(pathOf(req.url), bearer) });
+    if ((healthz || (req.method === 'GET' && o.isPublic?.(req.url))) && header === undefined) return next({ authenticated: false });
     const addr = req.socket.remoteAddress ?? '?';
     const wait = failures.retryAfter(addr);
     if (wait) return refuse(req, res, { status: 429, code: 'LLMOS_ERATELIMIT', message: `too many wrong bearer tokens from your address; retry after ${wait} s with the right one.` }, { 'retry-after': String(wait) });
-    const m = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
-    const user = m ? whose(m[1]) : undefined;
+    if (isPathToken(pathOf(req.url), bearer)) return next({ authenticated: true, pathToken: true });
+    const user = bearer ? whose(bearer) : undefined;
     if (user === undefined) {
       if (header !== undefined) failures.fail(addr);
       return refuse(req, res, { status: 401, code: 'LLMOS_EPERM', message: 'missing or wrong bearer token; send "Authorization: Bearer <token>" with $LLMOS_AUTH_TOKEN or your token from LLMOS_AUTH_TOKENS.' }, { 'www-authenticate': 'Bearer' });

@@ -28,9 +28,17 @@ export class PluginRoutes implements HttpRouter {
     private readonly log: Logger,
   ) {}
 
-  get(path: string, handler: HttpHandler): void {
+  private readonly open = new Set<string>();
+
+  get(path: string, handler: HttpHandler, opts: { public?: boolean } = {}): void {
     if (path.endsWith('/*')) this.prefixed.push([path.slice(0, -1), handler]);
     else this.table.set(`GET ${path}`, handler);
+    if (opts.public && !path.endsWith('/*')) this.open.add(path);
+  }
+
+  /** Whether a GET of `url` is a public route (see HttpRouter.get). */
+  isPublic(url: string | undefined): boolean {
+    return this.open.size > 0 && this.open.has(pathOf(url));
   }
 
   post(path: string, handler: HttpHandler): void {

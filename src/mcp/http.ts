@@ -56,13 +56,14 @@ function guardedServer(kernel: Kernel, o: HttpOptions, limits: HttpLimits, app: 
   const routes = new PluginRoutes(params.maxInputBytes * 4, kernel.log);
   for (const add of [...kernel.httpRoutes, ...(o.mount ? [o.mount] : [])]) add(routes);
   const refuse: Refuse = (req, res, e, headers) => routes.refuse(req, res, e, headers);
-  const guard = httpGuard(o, new AuthFailures(limits.authMaxFailures, limits.authFailureWindowMs), refuse);
+  const guard = httpGuard({ ...o, isPublic: (url) => routes.isPublic(url) }, new AuthFailures(limits.authMaxFailures, limits.authFailureWindowMs), refuse);
   const server = createServer(timeoutOptions(limits));
   const refused = limitConnections(server, limits.maxConnectionsPerClient, refuse);
   server.on('request', (req, res) => {
     if (refused(req, res)) return;
     guard(req, res, (caller) => {
       if (caller.user) (req as HttpRequest).user = caller.user;
+      if (caller.pathToken) (req as HttpRequest).pathToken = true;
       if (caller.authenticated) authenticated.add(req);
       return routes.handle(req, res) || app(req, res);
     });

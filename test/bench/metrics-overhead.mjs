@@ -1,0 +1,91 @@
+// Overhead of obs-metrics on the gateway's hot path: two LLMOS servers, the
+// same as bench:gateway's (sched-fcfs + alloc-rules + model-openai + the
+// OpenAI gateway) in front of one instant upstream, one with obs-metrics and
+// one without, driven by autocannon in alternating rounds (off, on, off, on, …)
+// so the machine's load hits both sides alike. The steady figure is each
+// server's CPU ms per request; req/s is printed too.
+//
+//   npm run build && node test/bench/metrics-overhead.mjs [--rounds 6] [--duration 3] [--connections 10]
+//
+// Needs autocannon in /work/benchdeps (or $LLMOS_BENCH_DEPS), like bench:gateway.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const TOKEN = 'bench-token';
+const BODY = JSON.stringify({ model: 'instant', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 16 });
+
+const cpuSeconds = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
+
+function child(args) {
+  const c = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', LLMOS_MAX_CONNECTIONS_PER_CLIENT: '10000' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((res) => c.stdout.once('data', () => res(c)));
+}
+
+async function main() {
+  const deps = resolve(process.env.LLMOS_BENCH_DEPS ?? '/work/benchdeps');
+  const autocannon = createRequire(join(deps, 'package.json'))('autocannon');
+  const [rounds, duration, connections] = [arg('rounds', 6), arg('duration', 3), arg('connections', 10)];
+  const { startInstantUpstream } = await import('../fixtures/instant-upstream.mjs');
+  const up = await startInstantUpstream({ port: 0 });
+  const sides = { off: { port: 18912 }, on: { port: 18913 } };
+  for (const [name, s] of Object.entries(sides)) s.proc = await child(['--serve', String(s.port), up.baseURL, name]);
+  const kids = Object.values(sides).map((s) => s.proc);
+  process.on('exit', () => kids.forEach((k) => k.kill('SIGKILL')));
+  const run = (port) =>
+    new Promise((res, rej) =>
+      autocannon({ url: `http://127.0.0.1:${port}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: BODY, connections, duration }, (e, r) => (e ? rej(e) : res(r))),
+    );
+  for (const s of Object.values(sides)) await run(s.port); // warm-up
+  const acc = { off: { cpu: 0, reqs: 0, rps: [] }, on: { cpu: 0, reqs: 0, rps: [] } };
+  for (let i = 0; i < rounds; i++) {
+    for (const name of i % 2 ? ['on', 'off'] : ['off', 'on']) {
+      const { port, proc } = sides[name];
+      const cpu0 = cpuSeconds(proc.pid);
+      const r = await run(port);
+      if (r.errors + r.non2xx) throw new Error(`${name}: ${r.errors + r.non2xx} failed requests`);
+      acc[name].cpu += cpuSeconds(proc.pid) - cpu0;
+      acc[name].reqs += r.requests.total;
+      acc[name].rps.push(r.requests.average);
+    }
+  }
+  const scrape = await fetch(`http://127.0.0.1:${sides.on.port}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text());
+  const counted = Number(/llmos_process_exits_total\{status="ok"\} (\d+)/.exec(scrape)?.[1] ?? 0);
+  const row = (n) => ({ 'cpu ms/req': +((acc[n].cpu * 1000) / acc[n].reqs).toFixed(4), 'req/s (mean)': Math.round(acc[n].rps.reduce((a, b) => a + b, 0) / acc[n].rps.length), requests: acc[n].reqs });
+  console.log(`metrics overhead: ${rounds} alternating rounds of ${duration} s, ${connections} connections, node ${process.version}`);
+  console.table({ 'metrics off': row('off'), 'metrics on': row('on') });
+  const cpu = row('on')['cpu ms/req'] / row('off')['cpu ms/req'];
+  const rps = row('on')['req/s (mean)'] / row('off')['req/s (mean)'];
+  console.log(`on/off: cpu ms/req ${cpu.toFixed(3)}x, req/s ${rps.toFixed(3)}x (goal: within 3%); /metrics counted ${counted} exits`);
+  kids.forEach((k) => k.kill('SIGTERM'));
+  await up.close();
+  process.exit(0);
+}
+
+if (process.argv[2] === '--serve') {
+  const [port, baseURL, side] = process.argv.slice(3);
+  const dist = join(ROOT, 'dist');
+  const { boot } = await import(join(dist, 'src/boot.js'));
+  const { serveHttp } = await import(join(dist, 'src/mcp/http.js'));
+  const { mountOpenAiRoutes } = await import(join(dist, 'plugins/gateway-openai/index.js'));
+  const { kernelApi } = await import(join(dist, 'src/kernel/api.js'));
+  const plugin = async (name) => (await import(join(dist, `plugins/${name}/index.js`))).default;
+  const openai = await plugin('model-openai');
+  const model = { ...openai, register: (s) => openai.register(s, openai.options.parse({ baseURL, probeOnStart: false, httpClient: 'node-http', models: [{ id: 'instant', concurrency: 1024 }] })) };
+  const inline = [await plugin('sched-fcfs'), await plugin('alloc-rules'), model, ...(side === 'on' ? [await plugin('obs-metrics')] : [])];
+  const { kernel } = await boot({ inline, admins: ['http:*'] });
+  await serveHttp(kernel, { host: '127.0.0.1', port: Number(port), token: TOKEN, mount: (app) => mountOpenAiRoutes(app, kernelApi(kernel)) });
+  process.stdout.write(`ready ${port}\n`);
+} else {
+  await main();
+}

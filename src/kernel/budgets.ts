@@ -101,15 +101,18 @@ export class Budgets {
     const account = accountOf(owner);
     const { period, ...limit } = await this.limit(owner);
     const ledger = this.ledger();
-    const r = await ledger.reserve(account, periodKey(period), limit, worst);
-    if ('refused' in r) throw this.refusal(owner, account, period, limit, r.refused, worst);
+    const key = periodKey(period);
+    // An account without a limit cannot be refused: nothing is held, and settle is one write.
+    const unlimited = limit.tokens === undefined && limit.cost_usd === undefined && ledger.charge;
+    const r = unlimited ? undefined : await ledger.reserve(account, key, limit, worst);
+    if (r && 'refused' in r) throw this.refusal(owner, account, period, limit, r.refused, worst);
     let settled = false;
     return (actual) => {
       if (settled) return;
       settled = true;
       const failed = (err: unknown) => this.log?.warn({ err, account, actual }, 'the spend ledger could not record a call\'s spend');
       try {
-        void Promise.resolve(ledger.settle(r.id, actual)).catch(failed);
+        void Promise.resolve(r ? ledger.settle(r.id, actual) : ledger.charge!(account, key, actual)).catch(failed);
       } catch (err) {
         failed(err);
       }

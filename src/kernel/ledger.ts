@@ -117,6 +117,12 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
       .immediate();
   }
 
+  /** Charges spend that no hold covered (an account without a limit: nothing to refuse, so nothing is held). */
+  charge(account: string, period: string, actual: Spend): void {
+    if (!this.db.open) return; // closed at shutdown
+    this.stmts.charge.run(account, period, actual.tokens, actual.cost_usd);
+  }
+
   /** Ends a hold and charges what the call actually spent to the hold's period. */
   settle(id: number, actual: Spend): void {
     if (!this.db.open) return; // closed at shutdown: the hold is released by the next instance

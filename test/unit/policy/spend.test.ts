@@ -102,12 +102,13 @@ describe('spend that holds', () => {
     expect(fresh.state('user:x', 'lifetime').reserved.tokens).toBe(0);
   });
 
-  it('settles a call once, and sees a limit another instance sets at once', async () => {
+  it('charges an account without a limit once, holding nothing, and sees a limit another instance sets at once', async () => {
     const dir = tempDir();
     const [a, b] = [new SqliteLedger(dir), new SqliteLedger(dir)];
     cleanup.push(() => a.close(), () => b.close());
     const [onA, onB] = [new Budgets(() => a, new PolicyTable(a)), new Budgets(() => b, new PolicyTable(b))];
     const settle = await onA.reserve('user:u', { tokens: 50, cost_usd: 0 });
+    expect(a.state('user:u', 'lifetime').reserved.tokens).toBe(0); // no limit: nothing can be refused, so nothing is held
     settle({ tokens: 7, cost_usd: 0 });
     settle({ tokens: 7, cost_usd: 0 }); // acts once
     expect(b.state('user:u', 'lifetime')).toMatchObject({ spent: { tokens: 7 }, reserved: { tokens: 0 } }); // durable when settle returns

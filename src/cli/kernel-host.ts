@@ -105,7 +105,7 @@ export async function hostKernel(o: HostOptions): Promise<void> {
  */
 async function recordForNextStart(kernel: Kernel, paths: DaemonPaths, config: string): Promise<void> {
   try {
-    writeAnswers(paths, { key: answersKey(config), ...(await recordAnswers(kernel)) });
+    writeAnswers(paths.answers, { key: answersKey(config), ...(await recordAnswers(kernel)) });
   } catch (e) {
     kernel.log.warn({ err: e, file: paths.answers }, 'could not record the answers for the next start; the next cold start waits for the kernel');
   }

@@ -30,6 +30,7 @@ const toStderr = { cwd: ROOT, stdio: ['ignore', 2, 2] };
 if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource()) {
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], toStderr);
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/record-shipped.js')], toStderr); // as `npm run build` does; it only warns
 }
 const pull = spawnSync(process.execPath, [CLI, 'model', 'pull'], toStderr);
 if (pull.status !== 0) process.exit(pull.status ?? 1);

@@ -24,9 +24,25 @@ export interface RecordedAnswers {
 /** The compiled CLI; a rebuild rewrites it, so its mtime stands for "this build". */
 const BUILD = fileURLToPath(new URL('../cli.js', import.meta.url));
 
-/** Names the code (version, build) and config (path, bytes) a kernel runs: what its tool list depends on. */
-export function answersKey(config: string): string {
+/**
+ * The answers `npm run build` recorded for the package's default config on an
+ * empty data dir (dist/src/answers.json), so even the very first start of a
+ * data dir answers at once. Written by record-shipped.ts after every build.
+ */
+export const SHIPPED_ANSWERS = fileURLToPath(new URL('../answers.json', import.meta.url));
+
+/**
+ * The environment variables that shape what `initialize` and `tools/list`
+ * answer (tool names, which tools a session sees). A variable that does is
+ * listed here, so answers recorded under other values are never replayed;
+ * the rest (data dir, log level, timeouts, limits) leave the answers alone.
+ */
+export const ANSWER_ENV: readonly string[] = ['LLMOS_TOOL_PREFIX', 'LLMOS_ADMINS', 'LLMOS_TOOLSETS', 'LLMOS_READ_ONLY', 'LLMOS_MAX_LIVE_TASKS'];
+
+/** Names the code (version, build), config (path, bytes) and ANSWER_ENV a kernel runs with: what its answers depend on. */
+export function answersKey(config: string, env: NodeJS.ProcessEnv = process.env): string {
   const h = createHash('sha256').update(`${VERSION}\0${config}\0`);
+  for (const name of ANSWER_ENV) h.update(`${name}=${env[name] ?? ''}\0`);
   try {
     h.update(`${statSync(BUILD).mtimeMs}\0`).update(readFileSync(config));
   } catch {
@@ -35,17 +51,25 @@ export function answersKey(config: string): string {
   return h.digest('hex');
 }
 
-/** Writes the answers whole or not at all (rename), readable only by the user. */
-export function writeAnswers(p: DaemonPaths, answers: RecordedAnswers): void {
-  const tmp = `${p.answers}.${process.pid}.tmp`;
+/** Writes the answers to `file` whole or not at all (rename), readable only by the user. */
+export function writeAnswers(file: string, answers: RecordedAnswers): void {
+  const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(answers), { mode: 0o600 });
-  renameSync(tmp, p.answers);
+  renameSync(tmp, file);
 }
 
-/** The recorded answers when they were made for `key`; undefined when missing, unreadable or for other code or config. */
+/**
+ * The answers recorded for `key`: the data dir's own (run/answers.json), else
+ * those shipped with the build; undefined when neither was made for this key.
+ */
 export function readAnswers(p: DaemonPaths, key: string): RecordedAnswers | undefined {
+  return readAnswersFile(p.answers, key) ?? readAnswersFile(SHIPPED_ANSWERS, key);
+}
+
+/** The answers in `file` when they were made for `key`; undefined when missing, unreadable or for other code, config or env. */
+function readAnswersFile(file: string, key: string): RecordedAnswers | undefined {
   try {
-    const a = JSON.parse(readFileSync(p.answers, 'utf8')) as RecordedAnswers;
+    const a = JSON.parse(readFileSync(file, 'utf8')) as RecordedAnswers;
     return a.key === key && Array.isArray(a.tools?.tools) && Array.isArray(a.supported) && typeof a.initialize?.protocolVersion === 'string' ? a : undefined;
   } catch {
     return undefined;

@@ -57,7 +57,7 @@ function logReady(paths: DaemonPaths, config: string, started: boolean): void {
  * the daemon serves, with nothing waiting, ends this process at once.
  */
 async function relayWhileStarting(paths: DaemonPaths, config: string, relay: EarlyRelay): Promise<number> {
-  say(30, `starting the kernel for ${paths.dataDir}; answering initialize and tools/list from its last run meanwhile`, { data_dir: paths.dataDir });
+  say(30, `starting the kernel for ${paths.dataDir}; answering initialize and tools/list from the recorded answers meanwhile`, { data_dir: paths.dataDir });
   const left = new Promise<'left'>((resolve) => (relay.onEnd = () => !relay.holdsRequests() && resolve('left')));
   const starting = connectOrStart(paths, config, envMs('LLMOS_DAEMON_START_TIMEOUT_MS', 120_000));
   try {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configWith, requireBuild, runCli } from '../../helpers/cli.js';
+import { configWith, requireBuild, ROOT, runCli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/kernel.js';
 
 type Msg = { id?: number | string; method?: string; result?: Record<string, unknown> & { tools?: unknown[] }; error?: { code: number; message: string } };
@@ -74,5 +74,39 @@ describe('a cold start answers initialize and tools/list from the kernel\'s reco
     expect(s.byId(2)!.result!.tools!.length).toBeGreaterThan(5);
     expect(s.byId(3)!.error!.message).toMatch(/^LLMOS_EINVAL: LLMOS_MAX_QUEUE="lots" is not an integer/);
     expect(s.code).toBe(1);
+  });
+});
+
+describe('the very first start of a data dir answers from the recording the build ships', () => {
+  const env = { LLMOS_DATA_DIR: tempDir('llmos-first-'), LLMOS_LOG_LEVEL: 'info' };
+  afterAll(() => stop(env));
+
+  it('serves initialize and tools/list before its kernel is up, exactly as that kernel lists them', async () => {
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'dist/src/answers.json'), 'utf8'));
+    expect(existsSync(join(env.LLMOS_DATA_DIR, 'run', 'answers.json'))).toBe(false);
+    const { child, lines, stderr } = runCli(['serve'], env);
+    const send = (m: Msg & { params?: unknown }) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...m }) + '\n');
+    send({ id: 1, method: 'initialize', params: INIT });
+    send({ method: 'notifications/initialized' });
+    send({ id: 2, method: 'tools/list' });
+    send({ id: 3, method: 'tools/call', params: { name: 'sys_info', arguments: {} } });
+    const seen: Msg[] = [];
+    while (!seen.some((m) => m.id === 3)) seen.push(JSON.parse((await lines.next()).value as string) as Msg);
+    child.stdin.end();
+    await new Promise((r) => child.once('exit', r));
+    expect(stderr()).toMatch(/answering initialize and tools\/list from the recorded answers meanwhile/);
+    expect(seen.find((m) => m.id === 2)!.result).toEqual(shipped.tools);
+    expect(seen.some((m) => m.method === 'notifications/tools/list_changed')).toBe(false); // the live kernel lists the same
+    expect((seen.find((m) => m.id === 3)!.result!.structuredContent as { name: string }).name).toBe('llmos');
+  });
+
+  it('is not replayed under an environment that changes the tool list', async () => {
+    const renamed = { LLMOS_DATA_DIR: tempDir('llmos-first-'), LLMOS_LOG_LEVEL: 'info', LLMOS_TOOL_PREFIX: 'os_' };
+    try {
+      const s = await session(renamed, [{ id: 2, method: 'tools/list' }], (seen) => seen.some((m) => m.id === 2));
+      expect((s.byId(2)!.result!.tools as Array<{ name: string }>).every((t) => t.name.startsWith('os_'))).toBe(true);
+    } finally {
+      await stop(renamed);
+    }
   });
 });

@@ -8,8 +8,8 @@ import { boot } from '../../../src/boot.js';
 import { createLogger } from '../../../src/kernel/log.js';
 import { ROOT } from '../../setup/components.js';
 
-/** The default scheduler and allocator, the real llama.cpp server through model-openai (as "smollm2"), the embedded KG, and the console. */
-export async function bootConsoleKernel(baseURL: string) {
+/** The default scheduler and allocator, the real llama.cpp server through model-openai (as "smollm2"), the embedded KG, and the console; `extra` adds plugins or replaces one's options. */
+export async function bootConsoleKernel(baseURL: string, extra: (upstream: string) => Record<string, object> = () => ({})) {
   const dir = mkdtempSync(join(tmpdir(), 'llmos-console-'));
   const upstream = (await new OpenAI({ baseURL, apiKey: 'none' }).models.list()).data[0].id;
   const plugins = {
@@ -20,6 +20,7 @@ export async function bootConsoleKernel(baseURL: string) {
     'kg-embedded': {},
     'kg-core': {},
     'obs-console': {},
+    ...extra(upstream),
   };
   const config = join(dir, 'llmos.plugins.json');
   writeFileSync(config, JSON.stringify({ scheduler: 'fcfs', allocator: 'rules', plugins: Object.entries(plugins).map(([name, options]) => ({ name, module: join(ROOT, 'plugins', name), options })) }));

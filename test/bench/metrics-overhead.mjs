@@ -7,13 +7,15 @@
 // does, the "off" side with obs-metrics disabled; without it, bench:gateway's
 // lean kernel (sched-fcfs + alloc-rules + model-openai + the OpenAI gateway).
 // Ports are picked free, so it runs beside other benchmarks. --profile <dir>
-// writes each side's V8 CPU profile (node --cpu-prof) for cpu-stages.mjs.
+// profiles each side over the rounds (node:inspector) and prints the share of the
+// "on" side's busy CPU spent in obs-metrics and prom-client (cpu-stages.mjs), a
+// figure the machine's load moves far less than the on/off ratio.
 //
 //   npm run build && node test/bench/metrics-overhead.mjs [--product] [--rounds 6] [--duration 3] [--connections 10] [--profile dir]
 //
 // Needs autocannon in /work/benchdeps (or $LLMOS_BENCH_DEPS), like bench:gateway.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -36,8 +38,8 @@ const cpuSeconds = (pid) => {
 
 /** One server side; resolves with its process and the port it listens on once it printed `ready <port>`. */
 function child(args, name) {
-  const prof = flag('profile') ? ['--cpu-prof', '--cpu-prof-dir', resolve(textArg('profile')), '--cpu-prof-name', `${name}.cpuprofile`] : [];
-  const c = spawn(process.execPath, [...prof, fileURLToPath(import.meta.url), ...args], { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', LLMOS_MAX_CONNECTIONS_PER_CLIENT: '10000' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const prof = flag('profile') ? ['--profile-to', join(resolve(textArg('profile')), `${name}.cpuprofile`)] : [];
+  const c = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args, ...prof], { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', LLMOS_MAX_CONNECTIONS_PER_CLIENT: '10000' }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((res) => c.stdout.once('data', (d) => res({ proc: c, port: Number(/ready (\d+)/.exec(String(d))[1]) })));
 }
 
@@ -57,6 +59,7 @@ async function main() {
       autocannon({ url: `http://127.0.0.1:${port}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: BODY, connections, duration }, (e, r) => (e ? rej(e) : res(r))),
     );
   for (const s of Object.values(sides)) await run(s.port); // warm-up
+  kids.forEach((k) => k.kill('SIGUSR2')); // --profile: start profiling now, after boot and warm-up
   const acc = { off: { cpu: 0, reqs: 0, rps: [] }, on: { cpu: 0, reqs: 0, rps: [] } };
   for (let i = 0; i < rounds; i++) {
     for (const name of i % 2 ? ['on', 'off'] : ['off', 'on']) {
@@ -80,6 +83,12 @@ async function main() {
   console.log(`on/off: cpu ms/req ${cpu.toFixed(3)}x, req/s ${rps.toFixed(3)}x (goal: within 3%); /metrics counted ${counted} exits`);
   await Promise.all(kids.map((k) => new Promise((r) => (k.once('exit', r), k.kill('SIGTERM')))));
   await up.close();
+  if (flag('profile')) {
+    const { stagesOf } = await import('./cpu-stages.mjs');
+    const stages = stagesOf(join(resolve(textArg('profile')), 'on.cpuprofile'), row('on')['cpu ms/req']);
+    const m = stages.find((s) => s.stage.startsWith('metrics')) ?? { 'cpu ms/req': 0, share: '0%' };
+    console.log(`"on" side's CPU profile: obs-metrics + prom-client ${m.share} of busy CPU over the rounds (${m['cpu ms/req']} cpu ms/req)`);
+  }
   process.exit(0);
 }
 
@@ -91,10 +100,25 @@ if (process.argv[2] === '--serve') {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmos-metrics-bench-'));
   const { kernel } = mode === 'product' ? await bootProduct(dist, boot, dataDir, baseURL, side === 'on') : await bootLean(dist, boot, dataDir, baseURL, side === 'on');
   const http = await serveHttp(kernel, { host: '127.0.0.1', port: Number(port), token: TOKEN });
-  process.once('SIGTERM', () => (rmSync(dataDir, { recursive: true, force: true }), process.exit(0))); // a clean exit, so --cpu-prof writes its profile
+  const stopProfile = profileOnSignal(process.argv[process.argv.indexOf('--profile-to') + 1], process.argv.includes('--profile-to'));
+  process.once('SIGTERM', async () => (await stopProfile(), rmSync(dataDir, { recursive: true, force: true }), process.exit(0)));
   process.stdout.write(`ready ${http.port}\n`);
 } else {
   await main();
+}
+
+/** With `on`, SIGUSR2 starts the V8 CPU profiler (node:inspector); the returned stop() writes what it took to `file`. */
+function profileOnSignal(file, on) {
+  let session;
+  if (on)
+    process.once('SIGUSR2', async () => {
+      const { Session } = await import('node:inspector/promises');
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    });
+  return async () => session && writeFileSync(file, JSON.stringify((await session.post('Profiler.stop')).profile));
 }
 
 function openaiOptions(baseURL) {

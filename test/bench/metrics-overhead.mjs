@@ -11,7 +11,7 @@
 // "on" side's busy CPU spent in obs-metrics and prom-client (cpu-stages.mjs), a
 // figure the machine's load moves far less than the on/off ratio.
 //
-//   npm run build && node test/bench/metrics-overhead.mjs [--product] [--rounds 6] [--duration 3] [--connections 10] [--profile dir]
+//   [LLMOS_BENCH_DIST=<other build>/dist] npm run build && node test/bench/metrics-overhead.mjs [--product] [--rounds 6] [--duration 3] [--connections 10] [--profile dir]
 //
 // Needs autocannon in /work/benchdeps (or $LLMOS_BENCH_DEPS), like bench:gateway.
 import { spawn } from 'node:child_process';
@@ -94,7 +94,7 @@ async function main() {
 
 if (process.argv[2] === '--serve') {
   const [port, baseURL, side, mode] = process.argv.slice(3);
-  const dist = join(ROOT, 'dist');
+  const dist = resolve(process.env.LLMOS_BENCH_DIST ?? join(ROOT, 'dist')); // LLMOS_BENCH_DIST: another build's, for before/after (lean mode; --product reads this tree's config)
   const { boot } = await import(join(dist, 'src/boot.js'));
   const { serveHttp } = await import(join(dist, 'src/mcp/http.js'));
   const dataDir = mkdtempSync(join(tmpdir(), 'llmos-metrics-bench-'));

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { EgressPolicy, KEY_ENV_PREFIX, LlmosError, renamedOptions, z, sdkLogger, type Logger } from '../../src/plugin-api/index.js';
 import { createHttpFetch } from './http-fetch.js';
-import { OpenAIModelOptions } from './model-options.js';
+import { ConfiguredModelOptions } from './model-options.js';
 
 /** The plugin's options; OpenAIOptions also accepts their older camelCase names (deprecated). */
 const OpenAIOptionsObject = z.object({
@@ -12,7 +12,7 @@ const OpenAIOptionsObject = z.object({
     .default([])
     .describe(`Environment variables a model_register config may name as api_key_env, besides ${KEY_ENV_PREFIX}*; other LLMOS_ variables are never admitted.`),
   egress: EgressPolicy.default({ allow: [], deny: [] }),
-  models: z.array(OpenAIModelOptions).default([]).describe('Models loaded at boot; more can be deployed at runtime with model_register kind "openai".'),
+  models: z.array(ConfiguredModelOptions).default([]).describe('Models loaded at boot; more can be deployed at runtime with model_register kind "openai".'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers, e.g. OpenRouter\'s HTTP-Referer.'),
   request_timeout_ms: z.number().int().positive().default(600_000).describe('The HTTP client\'s own limit; the kernel\'s per-call timeout normally ends a call first.'),
   health_timeout_ms: z.number().int().positive().default(5_000),

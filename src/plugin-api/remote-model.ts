@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ModelInfo } from '../core/model.js';
 import { TASK_TYPES } from '../core/task.js';
+import { priceFor } from './price-table.js';
 
 /** One model behind an HTTP endpoint (OpenAI-compatible, Anthropic Messages): in a backend plugin's options.models, and (with kind, baseURL, api_key_env) in a model_register config. */
 export const RemoteModelOptions = z.object({
@@ -15,15 +16,18 @@ export const RemoteModelOptions = z.object({
   tool_calling: z.boolean().default(false),
   logprobs: z.boolean().default(false).describe('The endpoint returns logprobs for this model; tasks with logprobs are placed only on such models.'),
   embeddings: z.boolean().default(false).describe('The endpoint embeds with this model (POST /embeddings); embed tasks are placed only on such models.'),
-  pricing: z.object({ input_per_1k: z.number().min(0), output_per_1k: z.number().min(0) }).default({ input_per_1k: 0, output_per_1k: 0 }),
+  pricing: z
+    .object({ input_per_1k: z.number().min(0), output_per_1k: z.number().min(0) })
+    .optional()
+    .describe('USD per 1k tokens. Unset: the price table\'s list price for the endpoint (OpenAI, Anthropic, OpenRouter; Ollama and unknown endpoints cost 0).'),
   expected_tokens_per_s: z.number().positive().default(50),
   concurrency: z.number().int().min(1).default(4),
   limits: z.object({ rpm: z.number().int().positive().optional(), tpm: z.number().int().positive().optional() }).optional(),
 });
 export type RemoteModelOptions = z.output<typeof RemoteModelOptions>;
 
-/** The model-table entry of one configured model of plugin `backend`; it always streams. */
-export const remoteModelInfo = (m: RemoteModelOptions, backend: string): ModelInfo => ({
+/** The model-table entry of one configured model of plugin `backend`, served at `baseUrl` (which picks the price table's provider); it always streams. */
+export const remoteModelInfo = (m: RemoteModelOptions, backend: string, baseUrl?: string): ModelInfo => ({
   id: m.id,
   version: m.version,
   backend,
@@ -38,7 +42,7 @@ export const remoteModelInfo = (m: RemoteModelOptions, backend: string): ModelIn
     logprobs: m.logprobs,
     embeddings: m.embeddings,
   },
-  pricing: m.pricing,
+  pricing: priceFor(m.model ?? m.id, baseUrl, m.pricing),
   expected_tokens_per_s: m.expected_tokens_per_s,
   concurrency: m.concurrency,
   limits: m.limits,

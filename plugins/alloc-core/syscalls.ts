@@ -18,6 +18,7 @@ function allocState(k: KernelApi) {
 export const allocSyscalls = (k: KernelApi) => [
   defineSyscall({
     name: 'alloc_get',
+    toolset: 'alloc',
     title: 'Get the allocator',
     description: 'The active allocator (which model a process runs on), the available ones, and what the active one has learned.',
     input: z.object({}),
@@ -27,6 +28,7 @@ export const allocSyscalls = (k: KernelApi) => [
   }),
   defineSyscall({
     name: 'alloc_set',
+    toolset: 'alloc',
     title: 'Set the allocator',
     description: 'Makes the named allocator active for processes not yet started, and optionally sets its parameters (e.g. {"budget_share": 0.24} for the bandits: spend about that share of what always the best-rated model would cost, pacing lambda; or {"budget_share": 0, "lambda": 20} for a fixed reward = quality − lambda × dollars).',
     input: z.object({
@@ -47,6 +49,7 @@ export const allocSyscalls = (k: KernelApi) => [
   }),
   defineSyscall({
     name: 'proc_feedback',
+    toolset: 'alloc',
     title: 'Rate a result',
     description: "Tells the active allocator how good a finished process's answer was, as reward in [0, 1] or rating 1–5; learning allocators route better with it. Only the process's owner or an admin may.",
     input: z
@@ -70,6 +73,7 @@ export const allocSyscalls = (k: KernelApi) => [
   }),
   defineSyscall({
     name: 'alloc_explain',
+    toolset: 'alloc',
     title: 'Explain an allocation',
     description: 'Why a process went to its model: the allocator’s reason and its score for every candidate.',
     input: z.object({ pid: Pid }),

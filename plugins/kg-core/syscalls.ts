@@ -29,6 +29,7 @@ const ReadGraphs = GraphArg.optional().describe('Omit to read your own graph, th
 export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   defineSyscall({
     name: 'kg_create_entities',
+    toolset: 'kg',
     title: 'Create entities',
     description: 'Creates entities in the knowledge graph. Existing names are left unchanged (use kg_add_observations to add facts). Returns the entities that were new.',
     input: z.object({ entities: Items(EntityWire), graph: WriteGraph }),
@@ -42,6 +43,7 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_create_relations',
+    toolset: 'kg',
     title: 'Create relations',
     description: 'Creates directed relations between existing entities (from → to, relationType in active voice). Existing relations are skipped; a missing entity fails the whole call with LLMOS_EINVAL.',
     input: z.object({ relations: Items(RelationWire), graph: WriteGraph }),
@@ -55,6 +57,7 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_add_observations',
+    toolset: 'kg',
     title: 'Add observations',
     description: 'Adds facts (observations) to existing entities; duplicates are ignored. Returns the observations that were new, per entity.',
     input: z.object({ observations: Items(ObservationsWire), graph: WriteGraph }),
@@ -68,6 +71,7 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_delete_entities',
+    toolset: 'kg',
     title: 'Delete entities',
     description: 'Deletes entities and every relation touching them. Unknown names are ignored.',
     input: z.object({ entityNames: Items(Name), graph: WriteGraph }),
@@ -81,6 +85,7 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_delete_observations',
+    toolset: 'kg',
     title: 'Delete observations',
     description: 'Deletes the given observations from entities. Unknown entities and observations are ignored.',
     input: z.object({ deletions: Items(DeletionWire), graph: WriteGraph }),
@@ -94,6 +99,7 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_delete_relations',
+    toolset: 'kg',
     title: 'Delete relations',
     description: 'Deletes the given relations. Unknown ones are ignored.',
     input: z.object({ relations: Items(RelationWire), graph: WriteGraph }),
@@ -107,6 +113,7 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_search',
+    toolset: 'kg',
     title: 'Search the graph',
     description: `Finds entities whose name, type or observations contain words starting with the query words (any word, case-insensitive; words of one character match whole words only; at most ${KG_SEARCH_LIMITS.maxWords} words), best first, with the relations among them. Reads your own graph, then the shared one.`,
     input: z.object({
@@ -124,6 +131,7 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_open_nodes',
+    toolset: 'kg',
     title: 'Open entities',
     description: 'Returns the named entities with their observations and every relation touching them, from your own graph, then the shared one. Unknown names are left out.',
     input: z.object({ names: z.array(Name).min(1).max(limits.maxSearch), graph: ReadGraphs }),
@@ -137,6 +145,7 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_read_graph',
+    toolset: 'kg',
     title: 'Read the graph, a page at a time',
     description:
       'Reads entities in name order with their outgoing relations, one page at a time (pages are also cut at about 48 KB). Pass next_cursor back as cursor for the next page; null means the end. names_only returns just names, for a cheap overview.',
@@ -166,6 +175,7 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_stats',
+    toolset: 'kg',
     title: 'Knowledge graph statistics',
     description: 'Counts entities, relations and observations, and the most frequent entity and relation types, of one graph (your own by default).',
     input: z.object({ graph: ReadGraph }),

@@ -6,6 +6,7 @@ const Percentiles = z.object({ mean_ms: z.number(), p50_ms: z.number(), p95_ms: 
 export const schedSyscalls = (kernel: KernelApi, stats: SchedStats) => [
   defineSyscall({
     name: 'sched_get',
+    toolset: 'sched',
     title: 'Get the scheduler',
     description: 'The active scheduler, the schedulers loaded plugins provide, and the active queue state.',
     input: z.object({}),
@@ -18,11 +19,12 @@ export const schedSyscalls = (kernel: KernelApi, stats: SchedStats) => [
   }),
   defineSyscall({
     name: 'sched_set',
+    toolset: 'sched',
     title: 'Switch the scheduler',
     description: 'Makes another scheduler active at once. Every queued process moves over in arrival order; none is lost.',
     input: z.object({ name: z.string().min(1).describe('A name from sched_get.available, e.g. "sjf".') }),
     output: z.object({ active: z.string(), previous: z.string(), moved: z.number().int() }),
-    annotations: { idempotentHint: true },
+    annotations: { readOnlyHint: false, idempotentHint: true },
     admin: true,
     handler: ({ name }) => {
       const previous = kernel.scheduler();
@@ -33,6 +35,7 @@ export const schedSyscalls = (kernel: KernelApi, stats: SchedStats) => [
   }),
   defineSyscall({
     name: 'sched_stats',
+    toolset: 'sched',
     title: 'Scheduling statistics',
     description: "Queue length per priority class; wait and response p50/p95/p99 per class (ms); throughput; utilisation per model; and a Little's-law cross-check (L against λW).",
     input: z.object({ reset: z.boolean().default(false).describe('Start a new measurement window after answering.') }),
@@ -55,6 +58,7 @@ export const schedSyscalls = (kernel: KernelApi, stats: SchedStats) => [
   }),
   defineSyscall({
     name: 'capacity_plan',
+    toolset: 'sched',
     title: 'Plan capacity (M/M/c)',
     description:
       'The M/M/c queue for arrival rate λ, per-server service rate μ and c servers: ρ, P0, P(n) for n ≤ max_n, Erlang C, Lq, Wq, W, L. Give a target mean wait or wait probability to get the smallest c that meets it. ρ ≥ 1 is reported as unstable.',

@@ -46,6 +46,7 @@ export const SysInfoSchema = z.object({
 export const sysSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'sys_info',
+    toolset: 'admin',
     title: 'System information',
     description: 'Version, uptime, transports, loaded plugins with what each provides, active scheduler and allocator, process counts, and who you are (your owner name, and whether you are an admin).',
     input: z.object({}),

@@ -21,6 +21,7 @@ function policyRecord(k: Kernel, owner: string): z.input<typeof PolicySchema> {
 export const policySyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'policy_get',
+    toolset: 'admin',
     title: 'Get a policy',
     description: 'The per-user policy in force for an owner: syscalls and models it may use, its budget, rpm, tpm and queue share, with the config entries it comes from. Other owners\' policies, and `all` entries, are for admins only.',
     input: z.object({
@@ -38,6 +39,7 @@ export const policySyscalls = (k: Kernel) => [
   }),
   defineSyscall({
     name: 'policy_set',
+    toolset: 'admin',
     title: 'Set a policy entry',
     description:
       'Replaces the policy entry of an owner pattern ("user:alice", "user:*", "anonymous", "*"), or removes it with null, at run time. Kept with the spend ledger (under the data dir, or in Redis with queue-redis), so it holds across restarts and for every instance or node sharing it. Admins only.',

@@ -13,8 +13,8 @@ export const TOOLSETS: Readonly<Record<string, string>> = {
   admin: 'server settings: register, update and remove models; policy, budgets, system and cluster status',
 };
 
-/** What LLMOS_TOOLSETS=default (or unset) enables: running tasks and choosing models. */
-export const DEFAULT_TOOLSETS: readonly string[] = ['proc', 'models'];
+/** What LLMOS_TOOLSETS=default (or unset) enables: running tasks, choosing models, and sizing the servers (the jobs the prompts do). */
+export const DEFAULT_TOOLSETS: readonly string[] = ['proc', 'models', 'sched'];
 
 /** Which tools a server offers: the enabled toolsets ('all': every one), and whether only read-only tools are. */
 export interface ToolExposure {

@@ -40,12 +40,12 @@ describe('LLMOS_TOOLSETS and read-only choose the tools a server offers', () => 
     expect(toolsetNames(env.kernel)).toEqual(expect.arrayContaining(['proc', 'models', 'kg', 'admin', 'weather', 'all', 'default']));
   });
 
-  it('unset means the default toolsets: proc and models only, and a hidden tool is refused with the way to enable it', async () => {
+  it('unset means the default toolsets (proc, models, sched), and a hidden tool is refused with the way to enable it', async () => {
     const s = await listedWith({});
-    expect(s.names).toEqual(['model_compare', 'model_eval', 'model_health', 'model_list', 'proc_get', 'proc_kill', 'proc_list', 'proc_nice', 'proc_spawn', 'proc_wait']);
+    expect(s.names).toEqual(['model_compare', 'model_eval', 'model_health', 'model_list', 'proc_get', 'proc_kill', 'proc_list', 'proc_nice', 'proc_spawn', 'proc_wait']); // sched-core is not loaded here
     const refused = await callError(s.client, 'weather_reset');
     expect(refused.code).toBe('LLMOS_ENOSYS');
-    expect(refused.message).toMatch(/weather_reset is in toolset "weather", which this server does not enable .*LLMOS_TOOLSETS=proc,models,weather/);
+    expect(refused.message).toMatch(/weather_reset is in toolset "weather", which this server does not enable .*LLMOS_TOOLSETS=proc,models,sched,weather/);
     const budget = await env.kernel.res.budget('test');
     expect((await callError(s.client, 'budget_set', { tokens: 5 })).message).toMatch(/toolset "admin"/);
     expect(await env.kernel.res.budget('test')).toEqual(budget); // nothing changed

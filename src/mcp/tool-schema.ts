@@ -9,10 +9,14 @@ const SAFE_INT = Number.MAX_SAFE_INTEGER;
 /** Size bounds a model never needs to see: the server enforces them, and names the field when an input breaks one. */
 const SIZE_BOUNDS = new Set(['minLength', 'maxLength', 'minItems', 'maxItems', 'exclusiveMinimum']);
 
+/** A default longer than this (as JSON; e.g. a prompt template) is left to the description: the server applies it anyway. */
+const LONG_DEFAULT = 60;
+
 /**
  * A syscall's zod object schema as the JSON Schema tools/list advertises:
  * input schemas for the model (briefs in place of the fields that register
- * one, no `$schema`, no size bounds: the server checks those), output schemas in full (draft-07,
+ * one, no `$schema`, no size bounds: the server checks those; no long
+ * defaults: the server applies them), output schemas in full (draft-07,
  * which the SDK client's validator reads). Either is made portable: a
  * free-form value's `{}` (which accepts anything, and which strict clients
  * flag as untyped) becomes `additionalProperties: true` on an object, and
@@ -46,7 +50,7 @@ function portable(node: unknown, io: 'input' | 'output'): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(node as Json)) {
     if (k === 'propertyNames' && isStringOnly(v)) continue;
-    if (io === 'input' && (SIZE_BOUNDS.has(k) || (k === 'maximum' && v === SAFE_INT) || (k === 'minimum' && v === -SAFE_INT))) continue;
+    if (io === 'input' && (SIZE_BOUNDS.has(k) || (k === 'maximum' && v === SAFE_INT) || (k === 'minimum' && v === -SAFE_INT) || (k === 'default' && JSON.stringify(v).length > LONG_DEFAULT))) continue;
     if (k === 'additionalProperties' && isEmpty(v)) out[k] = true;
     else if (k === 'type' && Array.isArray(v)) out.anyOf = v.map((type) => ({ type }));
     else out[k] = k === 'properties' || k === '$defs' || k === 'definitions' ? mapValues(v as Json, io) : portable(v, io);

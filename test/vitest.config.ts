@@ -12,8 +12,9 @@ export default defineConfig({
   root,
   test: {
     setupFiles: ['test/setup/reflect.ts'],
-    // Quiet servers; a test that wants logs sets its own level.
-    env: { LLMOS_LOG_LEVEL: process.env.LLMOS_LOG_LEVEL ?? 'warn' },
+    // Quiet servers; a test that wants logs sets its own level. Servers the
+    // suite starts offer every tool; the toolset tests set their own.
+    env: { LLMOS_LOG_LEVEL: process.env.LLMOS_LOG_LEVEL ?? 'warn', LLMOS_TOOLSETS: process.env.LLMOS_TOOLSETS ?? 'all' },
     testTimeout: 60_000,
     hookTimeout: 180_000,
     projects: [

@@ -18,8 +18,9 @@ function allocState(k: KernelApi) {
 export const allocSyscalls = (k: KernelApi) => [
   defineSyscall({
     name: 'alloc_get',
+    toolset: 'alloc',
     title: 'Get the allocator',
-    description: 'The active allocator (which model a process runs on), the available ones, and what the active one has learned.',
+    description: 'Which allocator picks models, the others available, and what it has learned.',
     input: z.object({}),
     output: AllocState,
     annotations: { readOnlyHint: true, idempotentHint: true },
@@ -27,8 +28,9 @@ export const allocSyscalls = (k: KernelApi) => [
   }),
   defineSyscall({
     name: 'alloc_set',
+    toolset: 'alloc',
     title: 'Set the allocator',
-    description: 'Makes the named allocator active for processes not yet started, and optionally sets its parameters (e.g. {"budget_share": 0.24} for the bandits: spend about that share of what always the best-rated model would cost, pacing lambda; or {"budget_share": 0, "lambda": 20} for a fixed reward = quality − lambda × dollars).',
+    description: 'Switch the allocator for new processes, optionally with parameters (bandits: {"budget_share": 0.24}, or {"budget_share": 0, "lambda": 20} for reward = quality − λ × dollars).',
     input: z.object({
       name: z.string().min(1).describe('An allocator name from alloc_get.available.'),
       params: z.record(z.string(), z.union([z.number(), z.string()])).optional().describe('Run-time parameters the allocator takes (numbers, or strings such as the bandits\' budget_reference model id); an unknown key or a value out of range is refused with LLMOS_EINVAL.'),
@@ -47,6 +49,7 @@ export const allocSyscalls = (k: KernelApi) => [
   }),
   defineSyscall({
     name: 'proc_feedback',
+    toolset: 'alloc',
     title: 'Rate a result',
     description: "Tells the active allocator how good a finished process's answer was, as reward in [0, 1] or rating 1–5; learning allocators route better with it. Only the process's owner or an admin may.",
     input: z
@@ -70,8 +73,9 @@ export const allocSyscalls = (k: KernelApi) => [
   }),
   defineSyscall({
     name: 'alloc_explain',
+    toolset: 'alloc',
     title: 'Explain an allocation',
-    description: 'Why a process went to its model: the allocator’s reason and its score for every candidate.',
+    description: 'Why a process ran on its model: the allocator\'s reason and every candidate\'s score.',
     input: z.object({ pid: Pid }),
     output: z.object({ pid: z.number().int(), model: z.string(), reason: z.string(), scores: z.record(z.string(), z.number()), ran_on: z.string().nullable() }),
     annotations: { readOnlyHint: true, idempotentHint: true },

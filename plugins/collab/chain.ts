@@ -114,9 +114,10 @@ async function runChain(g: Group, a: ChainArgs, stopRe: SafeRegex | undefined): 
 export const chainSyscall = (kernel: KernelApi, kg: KgBridge) =>
   defineSyscall({
     name: 'collab_chain',
+    toolset: 'collab',
     title: 'Run a pipeline of models',
     description:
-      'Runs steps in order as child processes of a group process; each step names a model (or "auto") and a template with {{input}} and {{prev}}. An optional evaluator-optimizer loop then critiques and refines the draft until the critique contains loop.stop.contains (default "APPROVED") or matches loop.stop.regex, at most loop.max_rounds times. Returns the group record (result.text is the final output) plus collab: steps, rounds, stop reason. wait:false returns the group pid at once.',
+      'Pipe a task through models step by step (templates with {{input}} and {{prev}}), optionally critiquing and refining the draft until loop.stop or loop.max_rounds. Returns the group record; result.text is the final output.',
     input: ChainInput,
     output: CollabOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },

@@ -111,9 +111,10 @@ async function conclude(g: Group, a: DebateArgs, rounds: Turn[][], consensus: bo
 export const debateSyscall = (kernel: KernelApi, kg: KgBridge) =>
   defineSyscall({
     name: 'collab_debate',
+    toolset: 'collab',
     title: 'Let models debate, then judge',
     description:
-      'm models answer the question as child processes of a group process; for r rounds each one sees the others\' previous answers and updates its own; then a judge model concludes (skipped when all agree and stop_on_consensus). Returns the group record (result.text is the conclusion) plus collab: every round\'s answers, votes and the conclusion. wait:false returns the group pid at once.',
+      'Have m models debate a question for r rounds, each seeing the others\' answers, then a judge concludes. Returns the group record; result.text is the conclusion.',
     input: DebateInput,
     output: CollabOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },

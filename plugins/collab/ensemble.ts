@@ -150,9 +150,10 @@ function fuse(g: Group, decision: { method: string; text: string } & Record<stri
 export const ensembleSyscall = (kernel: KernelApi, kg: KgBridge) =>
   defineSyscall({
     name: 'collab_ensemble',
+    toolset: 'collab',
     title: 'Ask several models and fuse',
     description:
-      'Sends one task to k models (the allocator\'s top k, or the listed models) as child processes of a group process, then fuses: majority vote over normalized answers, a judge model picking the best (with rationale), or a model synthesizing one answer. quorum stops early once that many agree. Returns the group record (result.text is the fused answer) plus collab: members, votes, decision. wait:false returns the group pid at once; proc_wait it.',
+      'Ask k models the same task and fuse their answers: majority vote, a judge picking the best, or a synthesis. Returns the group record; result.text is the fused answer.',
     input: EnsembleInput,
     output: CollabOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },

@@ -20,9 +20,10 @@ export const ioSyscalls = ({ store, graphs, changed }: KgDeps, dataDir: string) 
   return [
     defineSyscall({
       name: 'kg_import',
+      toolset: 'kg',
       title: 'Import JSONL',
       description:
-        `Imports a knowledge graph in the reference MCP memory server's JSONL format (e.g. its memory.jsonl), given inline as jsonl or as the name of a file in the server's files folder (<data dir>/files; a path relative to it, regular files only, at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB). Goes into one graph (the shared one unless graph names another). New entities and relations are created, existing entities get the observations added; bad lines are reported by number, not fatal.`,
+        'Import memory-server JSONL, inline or from a file under <data dir>/files, into a graph; bad lines are reported by number.',
       input: z
         .object({
           jsonl: z.string().optional().describe('The file content.'),
@@ -51,9 +52,10 @@ export const ioSyscalls = ({ store, graphs, changed }: KgDeps, dataDir: string) 
     }),
     defineSyscall({
       name: 'kg_export',
+      toolset: 'kg',
       title: 'Export JSONL',
       description:
-        'Writes one knowledge graph (the shared one unless graph names another) in the reference MCP memory server\'s JSONL format to a file in the server\'s files folder (<data dir>/files; the path is relative to it). The file is replaced atomically.',
+        'Write a graph as memory-server JSONL to a file under <data dir>/files.',
       input: z.object({ path: z.string().min(1).max(1024).describe('A file in the server\'s files folder, relative to it.'), graph: IoGraph }),
       output: z.object({ path: z.string(), entities: z.number().int(), relations: z.number().int(), bytes: z.number().int() }),
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },

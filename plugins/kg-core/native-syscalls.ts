@@ -19,6 +19,7 @@ export function nativeSyscalls(store: KnowledgeStore, graphs: GraphAccess) {
     out.push(
       defineSyscall({
         name: 'kg_schema',
+        toolset: 'kg',
         title: 'Knowledge graph schema',
         description: `Entity and relation types with counts, and the ${store.kind} store's own schema (labels, relationship types, property keys, indexes), of one graph (your own by default). Read it before writing kg_cypher_read queries.`,
         input: z.object({ graph: GraphArg.optional() }),
@@ -33,6 +34,7 @@ export function nativeSyscalls(store: KnowledgeStore, graphs: GraphAccess) {
     out.push(
       defineSyscall({
         name: 'kg_cypher_read',
+        toolset: 'kg',
         title: 'Read-only Cypher query',
         description:
           'Admins only. Runs ONE read-only Cypher query on the whole knowledge-graph database, every graph included (entities are (:Entity {graph, name, type, observations}); filter on graph, e.g. {graph: "@shared"}; relation types are relationship types; see kg_schema). Writes, LOAD CSV, file/URL access, dbms.*/apoc.load.* and similar are refused with LLMOS_EPERM. Pass values in params, not in the query text. Results are capped (max_rows, 64 KB) with a truncation note; the query is cancelled after timeout_ms.',

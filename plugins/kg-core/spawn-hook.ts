@@ -1,4 +1,4 @@
-import { z, type Logger, type Process, KG_SHARED_GRAPH, KG_TYPE_PATTERN, type KnowledgeStore, type SpawnHook } from '../../src/plugin-api/index.js';
+import { brief, z, type Logger, type Process, KG_SHARED_GRAPH, KG_TYPE_PATTERN, type KnowledgeStore, type SpawnHook } from '../../src/plugin-api/index.js';
 import { readAcross, type TaggedSubgraph } from './across.js';
 import { Name } from './schemas.js';
 
@@ -22,8 +22,8 @@ const Remember = z.object({
 });
 
 export const kgSpawnInput = {
-  context_from_kg: ContextFromKg.optional().describe('Inject facts from the knowledge graph into the system prompt.'),
-  remember: Remember.optional().describe('Store the result in the knowledge graph as an observation with provenance (pid, model, time).'),
+  context_from_kg: brief(ContextFromKg, { type: 'object', description: 'Put knowledge-graph facts in the system prompt: {entities:[name,…]} or {query, limit?}.', additionalProperties: true }).optional(),
+  remember: brief(Remember, { type: 'object', description: 'Save the result in the knowledge graph: {entity, entity_type?, relation?:{to,type}}.', properties: { entity: { type: 'string' } }, required: ['entity'], additionalProperties: true }).optional(),
 };
 
 /** Facts as system-prompt lines, cut at maxChars. Returns '' for an empty graph. */

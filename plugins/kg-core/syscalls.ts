@@ -29,8 +29,9 @@ const ReadGraphs = GraphArg.optional().describe('Omit to read your own graph, th
 export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   defineSyscall({
     name: 'kg_create_entities',
+    toolset: 'kg',
     title: 'Create entities',
-    description: 'Creates entities in the knowledge graph. Existing names are left unchanged (use kg_add_observations to add facts). Returns the entities that were new.',
+    description: 'Create entities; existing names are left as they are (add facts with kg_add_observations).',
     input: z.object({ entities: Items(EntityWire), graph: WriteGraph }),
     output: z.object({ created: z.array(EntityWire.extend({ observations: z.array(z.string()) })) }),
     annotations: write,
@@ -42,8 +43,9 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_create_relations',
+    toolset: 'kg',
     title: 'Create relations',
-    description: 'Creates directed relations between existing entities (from → to, relationType in active voice). Existing relations are skipped; a missing entity fails the whole call with LLMOS_EINVAL.',
+    description: 'Relate existing entities (from → to, relationType in active voice); existing relations are skipped.',
     input: z.object({ relations: Items(RelationWire), graph: WriteGraph }),
     output: z.object({ created: z.array(RelationWire) }),
     annotations: write,
@@ -55,8 +57,9 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_add_observations',
+    toolset: 'kg',
     title: 'Add observations',
-    description: 'Adds facts (observations) to existing entities; duplicates are ignored. Returns the observations that were new, per entity.',
+    description: 'Add facts to existing entities (duplicates are ignored).',
     input: z.object({ observations: Items(ObservationsWire), graph: WriteGraph }),
     output: z.object({ added: z.array(z.object({ entityName: z.string(), addedObservations: z.array(z.string()) })) }),
     annotations: write,
@@ -68,8 +71,9 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_delete_entities',
+    toolset: 'kg',
     title: 'Delete entities',
-    description: 'Deletes entities and every relation touching them. Unknown names are ignored.',
+    description: 'Delete entities and their relations.',
     input: z.object({ entityNames: Items(Name), graph: WriteGraph }),
     output: Deleted,
     annotations: destroy,
@@ -81,8 +85,9 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_delete_observations',
+    toolset: 'kg',
     title: 'Delete observations',
-    description: 'Deletes the given observations from entities. Unknown entities and observations are ignored.',
+    description: 'Delete facts from entities.',
     input: z.object({ deletions: Items(DeletionWire), graph: WriteGraph }),
     output: Deleted,
     annotations: destroy,
@@ -94,8 +99,9 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_delete_relations',
+    toolset: 'kg',
     title: 'Delete relations',
-    description: 'Deletes the given relations. Unknown ones are ignored.',
+    description: 'Delete relations.',
     input: z.object({ relations: Items(RelationWire), graph: WriteGraph }),
     output: Deleted,
     annotations: destroy,
@@ -107,8 +113,9 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_search',
+    toolset: 'kg',
     title: 'Search the graph',
-    description: `Finds entities whose name, type or observations contain words starting with the query words (any word, case-insensitive; words of one character match whole words only; at most ${KG_SEARCH_LIMITS.maxWords} words), best first, with the relations among them. Reads your own graph, then the shared one.`,
+    description: 'Find entities whose name, type or facts match the query words, best first, with the relations among them.',
     input: z.object({
       query: z.string().min(1).max(1000),
       limit: z.number().int().min(1).max(limits.maxSearch).default(limits.defaultSearch),
@@ -124,8 +131,9 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_open_nodes',
+    toolset: 'kg',
     title: 'Open entities',
-    description: 'Returns the named entities with their observations and every relation touching them, from your own graph, then the shared one. Unknown names are left out.',
+    description: 'Get named entities with their facts and relations, from your graph then the shared one.',
     input: z.object({ names: z.array(Name).min(1).max(limits.maxSearch), graph: ReadGraphs }),
     output: SubgraphOut,
     annotations: read,
@@ -137,9 +145,10 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_read_graph',
+    toolset: 'kg',
     title: 'Read the graph, a page at a time',
     description:
-      'Reads entities in name order with their outgoing relations, one page at a time (pages are also cut at about 48 KB). Pass next_cursor back as cursor for the next page; null means the end. names_only returns just names, for a cheap overview.',
+      'Page through a whole graph (pass next_cursor as cursor); names_only for a cheap overview.',
     input: z.object({
       cursor: z.string().max(4096).optional().describe('next_cursor from the previous page; omit for the first page.'),
       limit: z.number().int().min(1).max(limits.maxPage).default(limits.defaultPage),
@@ -166,8 +175,9 @@ export const kgSyscalls = ({ store, graphs, changed }: KgDeps) => [
   }),
   defineSyscall({
     name: 'kg_stats',
+    toolset: 'kg',
     title: 'Knowledge graph statistics',
-    description: 'Counts entities, relations and observations, and the most frequent entity and relation types, of one graph (your own by default).',
+    description: 'Count a graph\'s entities, relations and facts, and its most common types.',
     input: z.object({ graph: ReadGraph }),
     output: StatsOut,
     annotations: read,

@@ -36,9 +36,10 @@ export async function budgetRecord(k: KernelApi, owner: string): Promise<z.infer
 export const budgetSyscalls = (k: KernelApi) => [
   defineSyscall({
     name: 'budget_set',
+    toolset: 'admin',
     title: 'Set a budget',
     description:
-      'Sets the token and/or cost (USD) budget of an owner\'s account, per period (lifetime, daily or monthly; kept across restarts and shared by every instance on the data dir). A field left out keeps its current value; null removes that limit. Calls that could exceed it fail with LLMOS_EBUDGET before reaching the model. Admins may set any budget; other sessions may only lower their own, and not a shared account\'s ("anonymous").',
+      'Set an owner\'s token and/or USD budget per period (lifetime, daily, monthly); null removes a limit. Calls that could overspend fail with LLMOS_EBUDGET. Non-admins may only lower their own.',
     input: z.object({
       owner: Owner,
       tokens: z.number().int().min(0).nullable().optional().describe('Prompt + completion tokens; null for unlimited.'),
@@ -65,8 +66,9 @@ export const budgetSyscalls = (k: KernelApi) => [
   }),
   defineSyscall({
     name: 'budget_get',
+    toolset: 'admin',
     title: 'Get a budget',
-    description: 'An owner\'s budget limits, what it has spent, what calls in flight have reserved, and what remains. Other owners\' budgets are for admins only.',
+    description: 'How much of an owner\'s token and cost budget is spent, reserved and left (others\': admins only).',
     input: z.object({ owner: Owner }),
     output: BudgetSchema,
     annotations: { readOnlyHint: true, idempotentHint: true },

@@ -60,16 +60,17 @@ export function evalSyscalls(runner: EvalRunner, perf: PerfTable, log: EvalLog) 
   return [
     defineSyscall({
       name: 'model_eval',
+      toolset: 'models',
       title: 'Evaluate a model',
-      description: `Runs an eval suite against one model and reports its scores; an admin's run also stores them in the performance table (model × task type) that allocators read (other users' runs leave it unchanged). suite is JSONL, one {prompt | messages, expected, scorer, type?} per line, scorer one of ${SCORERS.join(', ')}. Each item runs as a real process (temperature 0) owned by the caller, so budgets and usage apply. Reports accuracy, latency p50/p95, tokens/s and cost, overall and per task type.`,
+      description: `Score one model on your examples: items {prompt|messages, expected, scorer, type?}, scorer one of ${SCORERS.join(', ')}. Reports accuracy, latency, tokens/s and cost; an admin's run also teaches the allocator. Items run as your processes (budgets apply).`,
       input: z.object({
         model: z.string().min(1).describe('A model id from model_list.'),
-        suite: z.string().optional().describe('JSONL text, one item per line. Give suite or items.'),
-        items: z.array(z.record(z.string(), z.unknown())).max(MAX_EVAL_ITEMS).optional().describe('The items as a JSON array. Give suite or items.'),
-        name: z.string().max(200).optional().describe('A label for the suite, kept with the run.'),
-        task_type: z.enum(TASK_TYPES).optional().describe('Task type of items that set none.'),
-        concurrency: z.number().int().min(1).max(64).default(4).describe('Items in flight at once.'),
-        max_tokens: z.number().int().min(1).max(100_000).default(128).describe('Default max_tokens of an item.'),
+        suite: z.string().optional().describe('Items as JSONL; or give items.'),
+        items: z.array(z.record(z.string(), z.unknown())).max(MAX_EVAL_ITEMS).optional(),
+        name: z.string().max(200).optional().describe('Suite label.'),
+        task_type: z.enum(TASK_TYPES).optional().describe('For items that set none.'),
+        concurrency: z.number().int().min(1).max(64).default(4),
+        max_tokens: z.number().int().min(1).max(100_000).default(128).describe('Per item, unless it sets one.'),
         seed: z.number().int().default(0),
         item_timeout_ms: z.number().int().min(1).max(3_600_000).default(120_000),
         include_items: z.boolean().default(true).describe('Return per-item results (always stored).'),
@@ -100,8 +101,9 @@ export function evalSyscalls(runner: EvalRunner, perf: PerfTable, log: EvalLog) 
     }),
     defineSyscall({
       name: 'model_compare',
+      toolset: 'models',
       title: 'Compare models',
-      description: 'The performance table side by side: for each task type, every measured model with accuracy, latency p50/p95, tokens/s, mean cost per call and sample count, plus the best model per task type.',
+      description: 'Compare measured models per task type (accuracy, latency, tokens/s, cost) and see the best for each.',
       input: z.object({
         models: z.array(z.string()).optional().describe('Only these models.'),
         task_types: z.array(z.string()).optional().describe('Only these task types.'),

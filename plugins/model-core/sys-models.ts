@@ -34,8 +34,9 @@ export function modelSyscalls(k: KernelApi, mgr: ModelManager, perf: PerfTable) 
   return [
     defineSyscall({
       name: 'model_list',
+      toolset: 'models',
       title: 'List models',
-      description: 'Every registered model with status (ready, cooldown, draining), last health probe, load (processes in flight, slots), version, capabilities, pricing, limits and its rows of the performance table.',
+      description: 'List models to pick one by id: status, health, load, capabilities, pricing, limits and measured performance.',
       input: z.object({ probe: z.boolean().default(false).describe('Probe health of every model first.') }),
       output: z.object({ models: z.array(ModelRecordSchema) }),
       annotations: { readOnlyHint: true, idempotentHint: true },
@@ -47,9 +48,10 @@ export function modelSyscalls(k: KernelApi, mgr: ModelManager, perf: PerfTable) 
     }),
     defineSyscall({
       name: 'model_register',
+      toolset: 'admin',
       title: 'Register a model',
       description:
-        'Deploys a model at runtime. kind "openai" serves any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter): give id, baseURL, model, api_key_env, pricing, context_window. Other kinds come from backend plugins. The model is admitted only after its health probe passes (LLMOS_EUNAVAILABLE otherwise), and is restored after a restart.',
+        'Add a model at runtime. kind "openai": any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp, LM Studio, OpenRouter) with id, baseURL, model, api_key_env, pricing, context_window. Admitted once its health probe passes; kept across restarts.',
       input: z.looseObject({
         kind: z.string().min(1).max(64).describe('Backend kind: "openai", or one a loaded plugin provides.'),
         id: z.string().min(1).max(200).regex(/^[A-Za-z0-9._:@/-]+$/, 'letters, digits and . _ : @ / - only').describe('Unique model id, e.g. "vllm/qwen2.5-7b".'),
@@ -66,9 +68,10 @@ export function modelSyscalls(k: KernelApi, mgr: ModelManager, perf: PerfTable) 
     }),
     defineSyscall({
       name: 'model_update',
+      toolset: 'admin',
       title: 'Update a model',
       description:
-        'Deploys a new version or config of a registered model: the given fields are merged over its config, the new backend must pass a health probe, then it is swapped in. Processes already running finish on the old version; new ones use the new version; none is dropped.',
+        'Change a model\'s config or version: fields merge over its config, and it is swapped in once healthy. Running processes finish on the old version.',
       input: z.looseObject({ id: ModelId, kind: z.string().min(1).max(64).optional().describe('Only needed for models a plugin loaded from its options.'), ...configFields }),
       output: ModelRecordSchema.extend({ previous_version: z.string() }),
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -81,9 +84,10 @@ export function modelSyscalls(k: KernelApi, mgr: ModelManager, perf: PerfTable) 
     }),
     defineSyscall({
       name: 'model_remove',
+      toolset: 'admin',
       title: 'Remove a model',
       description:
-        'Drains a model (no new allocations; waits for its processes to finish, then removes it) or, with force:true, kills its processes and removes it at once. If timeout_ms passes first the answer says "draining" and removal happens once the model is idle.',
+        'Remove a model once its processes finish (force:true kills them). Past timeout_ms it answers "draining" and removes it when idle.',
       input: z.object({
         id: ModelId,
         force: z.boolean().default(false).describe('Kill processes on the model instead of waiting for them.'),
@@ -104,8 +108,9 @@ export function modelSyscalls(k: KernelApi, mgr: ModelManager, perf: PerfTable) 
     }),
     defineSyscall({
       name: 'model_health',
+      toolset: 'models',
       title: 'Probe model health',
-      description: 'Probes the health of one model, or of every model, now; the result is also kept for model_list.',
+      description: 'Check now whether one model (or every one) answers.',
       input: z.object({ id: ModelId.optional().describe('Omit to probe every model.') }),
       output: z.object({
         models: z.array(z.object({ id: z.string(), status: z.enum(['ready', 'cooldown', 'draining']), ok: z.boolean(), detail: z.string().nullable(), latency_ms: z.number().nullable() })),

@@ -37,6 +37,7 @@ export function topText(o: TopOut): string {
 export function topSyscall(kernel: KernelApi) {
   return defineSyscall({
     name: 'proc_top',
+    toolset: 'proc',
     title: 'Process monitor',
     description: 'Shows your processes like top (an admin sees every owner\'s), newest first: state, owner, model, queue wait, tokens and cost. Hosts that support MCP Apps show it as a live table; others get the same rows as text.',
     input: z.object({ limit: z.number().int().min(1).max(200).default(30).describe('Rows to return, newest first.') }),

@@ -8,6 +8,7 @@ const Counts = z.record(z.string(), z.number().int());
 export const clusterStatus = (prefix: string, lanes: Lanes, sync: TableSync) =>
   defineSyscall({
     name: 'cluster_status',
+    toolset: 'admin',
     title: 'Cluster status',
     description: 'This node in the Redis cluster: its name, the calls it runs now, and per model the cluster-wide queue (wait, prioritized, active, delayed, failed).',
     input: z.object({}),

@@ -6,8 +6,9 @@ const Percentiles = z.object({ mean_ms: z.number(), p50_ms: z.number(), p95_ms: 
 export const schedSyscalls = (kernel: KernelApi, stats: SchedStats) => [
   defineSyscall({
     name: 'sched_get',
+    toolset: 'sched',
     title: 'Get the scheduler',
-    description: 'The active scheduler, the schedulers loaded plugins provide, and the active queue state.',
+    description: 'Which scheduler orders the queue, the others available, and the queue state.',
     input: z.object({}),
     output: z.object({ active: z.string(), available: z.array(z.string()), queued: z.number().int(), snapshot: z.record(z.string(), z.unknown()) }),
     annotations: { readOnlyHint: true, idempotentHint: true },
@@ -18,11 +19,12 @@ export const schedSyscalls = (kernel: KernelApi, stats: SchedStats) => [
   }),
   defineSyscall({
     name: 'sched_set',
+    toolset: 'sched',
     title: 'Switch the scheduler',
-    description: 'Makes another scheduler active at once. Every queued process moves over in arrival order; none is lost.',
+    description: 'Switch the scheduler now; queued processes move over in order.',
     input: z.object({ name: z.string().min(1).describe('A name from sched_get.available, e.g. "sjf".') }),
     output: z.object({ active: z.string(), previous: z.string(), moved: z.number().int() }),
-    annotations: { idempotentHint: true },
+    annotations: { readOnlyHint: false, idempotentHint: true },
     admin: true,
     handler: ({ name }) => {
       const previous = kernel.scheduler();
@@ -33,8 +35,9 @@ export const schedSyscalls = (kernel: KernelApi, stats: SchedStats) => [
   }),
   defineSyscall({
     name: 'sched_stats',
+    toolset: 'sched',
     title: 'Scheduling statistics',
-    description: "Queue length per priority class; wait and response p50/p95/p99 per class (ms); throughput; utilisation per model; and a Little's-law cross-check (L against λW).",
+    description: 'Measured queue lengths, waits and response times per priority (p50/p95/p99), throughput and utilisation; use before capacity_plan.',
     input: z.object({ reset: z.boolean().default(false).describe('Start a new measurement window after answering.') }),
     output: z.object({
       scheduler: z.string(),
@@ -55,9 +58,10 @@ export const schedSyscalls = (kernel: KernelApi, stats: SchedStats) => [
   }),
   defineSyscall({
     name: 'capacity_plan',
+    toolset: 'sched',
     title: 'Plan capacity (M/M/c)',
     description:
-      'The M/M/c queue for arrival rate λ, per-server service rate μ and c servers: ρ, P0, P(n) for n ≤ max_n, Erlang C, Lq, Wq, W, L. Give a target mean wait or wait probability to get the smallest c that meets it. ρ ≥ 1 is reported as unstable.',
+      'Size a pool of model servers with the M/M/c queue: from arrival rate λ and per-server rate μ, the waits (Wq, W), Erlang C, and the fewest servers meeting target_wait or target_wait_probability.',
     input: CapacityInput,
     output: CapacityOutput,
     annotations: { readOnlyHint: true, idempotentHint: true },

@@ -10,6 +10,7 @@ import { createMcpServer } from '../mcp/server.js';
 import { recordAnswers } from '../mcp/record-answers.js';
 import { answersKey, writeAnswers } from '../daemon/answers.js';
 import { StdioLineTransport } from '../mcp/stdio.js';
+import { exposeTools, exposureFromEnv } from '../mcp/toolsets.js';
 
 /** Who is an admin, for the start-up line: LLMOS_ADMINS's patterns, or "nobody" over HTTP when it names only stdio. */
 const adminsLine = (patterns: readonly string[], http: boolean) => {
@@ -69,6 +70,13 @@ export async function hostKernel(o: HostOptions): Promise<void> {
   const lock = KernelLock.acquire(paths);
   lock.publish({ transport: o.mode, config: o.config, version: VERSION, state: 'starting' });
   const { kernel, stop } = await boot({ config: o.config });
+  try {
+    exposeTools(kernel, exposureFromEnv(kernel));
+  } catch (e) {
+    await stop();
+    lock.release();
+    throw e;
+  }
   const closers: Array<() => Promise<void>> = [];
   const shutdown = stopper(kernel, stop, closers, lock);
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -12,12 +12,14 @@ import { answersKey, SHIPPED_ANSWERS, writeAnswers } from '../daemon/answers.js'
 import { createLogger } from '../kernel/log.js';
 import { packageRoot } from '../loader/resolve.js';
 import { recordAnswers } from '../mcp/record-answers.js';
+import { exposeTools, exposureFromEnv } from '../mcp/toolsets.js';
 
 const config = join(packageRoot, 'llmos.plugins.json');
 const dir = mkdtempSync(join(tmpdir(), 'llmos-record-'));
 try {
   const { kernel, stop } = await boot({ config, dataDir: dir, logger: createLogger('error') });
   try {
+    exposeTools(kernel, exposureFromEnv(kernel)); // as serve does: the recording lists the toolsets its key names
     writeAnswers(SHIPPED_ANSWERS, { key: answersKey(config), ...(await recordAnswers(kernel)) });
   } finally {
     await stop();

@@ -10,6 +10,8 @@ interface ServeFlags {
   daemon: boolean;
   port: number;
   host: string;
+  toolsets?: string;
+  readOnly?: boolean;
 }
 
 /**
@@ -29,7 +31,12 @@ export function serveCommand(): Command {
     .option('--no-daemon', 'stdio only: run the kernel in this process instead of attaching to the shared daemon')
     .addOption(new Option('--port <port>', 'HTTP port').default(7420).argParser(Number))
     .option('--host <host>', 'HTTP bind address', '127.0.0.1')
+    .option('--toolsets <list>', 'comma list of toolsets to offer as tools (proc, models, kg, alloc, sched, collab, admin, all, default); sets LLMOS_TOOLSETS')
+    .option('--read-only', 'offer only tools that change nothing; sets LLMOS_READ_ONLY=1')
     .action(async (o: ServeFlags) => {
+      // As env vars, so a daemon this starts inherits them (and the recorded answers' key names them).
+      if (o.toolsets !== undefined) process.env.LLMOS_TOOLSETS = o.toolsets;
+      if (o.readOnly) process.env.LLMOS_READ_ONLY = '1';
       const nodeWarning = unsupportedNodeLine();
       if (nodeWarning) process.stderr.write(`${nodeWarning}\n`);
       if (!o.http && o.daemon) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { brief } from './tool-brief.js';
 
 /**
  * The one message model every surface (MCP proc_spawn, the OpenAI gateway)
@@ -59,7 +60,10 @@ export type ToolResultBlock = z.infer<typeof ToolResultBlockSchema>;
 export type ContentBlock = z.infer<typeof ContentBlockSchema>;
 
 /** A message's content: a string (the simple form) or content blocks. */
-export const ContentSchema = z.union([z.string(), z.array(ContentBlockSchema).max(MAX_BLOCKS)]);
+export const ContentSchema = brief(z.union([z.string(), z.array(ContentBlockSchema).max(MAX_BLOCKS)]), {
+  description: 'Text, or blocks of type text, image, tool_use, tool_result',
+  anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'object' } }],
+});
 export type Content = z.infer<typeof ContentSchema>;
 
 /**
@@ -75,19 +79,24 @@ export type Message = z.infer<typeof MessageSchema>;
 export type Role = Message['role'];
 
 /** A tool the model may call: its input is an object matching input_schema. */
-export const ToolDefinitionSchema = z.object({
-  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a tool name is 1 to 64 letters, digits, "_" or "-"'),
-  description: z.string().max(MAX_TOOL_DESCRIPTION).optional(),
-  input_schema: JsonSchemaObject,
-});
+export const ToolDefinitionSchema = brief(
+  z.object({
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a tool name is 1 to 64 letters, digits, "_" or "-"'),
+    description: z.string().max(MAX_TOOL_DESCRIPTION).optional(),
+    input_schema: JsonSchemaObject,
+  }),
+  { type: 'object', properties: { name: { type: 'string' }, description: { type: 'string' }, input_schema: { type: 'object' } }, required: ['name', 'input_schema'] },
+);
 export type ToolDefinition = z.infer<typeof ToolDefinitionSchema>;
 
 /** auto: the model decides; none: no tool; required: at least one tool; {type:'tool', name}: that tool. */
-export const ToolChoiceSchema = z.union([z.enum(['auto', 'none', 'required']), z.object({ type: z.literal('tool'), name: z.string().min(1).max(64) })]);
+export const ToolChoiceSchema = brief(z.union([z.enum(['auto', 'none', 'required']), z.object({ type: z.literal('tool'), name: z.string().min(1).max(64) })]), {
+  anyOf: [{ type: 'string', enum: ['auto', 'none', 'required'] }, { type: 'object', properties: { type: { const: 'tool' }, name: { type: 'string' } }, required: ['type', 'name'] }],
+});
 export type ToolChoice = z.infer<typeof ToolChoiceSchema>;
 
 /** Structured output: any JSON object, or JSON that matches `schema` (strictly, when strict is true). */
-export const ResponseFormatSchema = z.discriminatedUnion('type', [
+export const ResponseFormatSchema = brief(z.discriminatedUnion('type', [
   z.object({ type: z.literal('json_object') }),
   z.object({
     type: z.literal('json_schema'),
@@ -96,7 +105,7 @@ export const ResponseFormatSchema = z.discriminatedUnion('type', [
     schema: JsonSchemaObject,
     strict: z.boolean().optional(),
   }),
-]);
+]), { type: 'object', properties: { type: { type: 'string', enum: ['json_object', 'json_schema'] } }, required: ['type'], additionalProperties: true });
 export type ResponseFormat = z.infer<typeof ResponseFormatSchema>;
 
 /** The blocks of any content: the simple form is one text block. */

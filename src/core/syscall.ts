@@ -35,7 +35,19 @@ export interface Syscall<I extends ObjectSchema = ObjectSchema, O extends Object
   description: string;
   input: I;
   output: O;
+  /**
+   * Whether it only reads: annotations.readOnlyHint true means it changes
+   * nothing, so a server started --read-only still offers it; anything
+   * else (false or absent) hides it there.
+   */
   annotations: SyscallAnnotations;
+  /**
+   * The toolset it belongs to (proc, models, kg, alloc, sched, collab,
+   * admin, or a plugin's own): LLMOS_TOOLSETS enables tools by toolset.
+   * Absent: the plugin's area (the part of its name before the first "-"),
+   * or for a kernel syscall the part of its name before the first "_".
+   */
+  toolset?: string;
   /** Changes server-wide settings: only admin owners may call it (LLMOS_EPERM otherwise). */
   admin?: boolean;
   /** The MCP tool's _meta, e.g. an MCP App's {ui: {resourceUri}} naming the UI resource hosts render next to the result. */

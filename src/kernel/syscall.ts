@@ -7,6 +7,7 @@ import type { Permissions } from './permissions.js';
 import type { PolicyTable } from './policy.js';
 
 const NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/;
+const TOOLSET = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** Each dispatched call once it ended: its name, wall time in ms, and the error code when it failed. */
 export type SyscallDone = [name: string, ms: number, code: string | undefined];
@@ -23,12 +24,14 @@ export class SyscallTable extends EventEmitter<{ done: SyscallDone }> {
     this.setMaxListeners(0);
   }
 
-  /** Adds a syscall; names are unique across the kernel and every plugin. */
+  /** Adds a syscall; names are unique across the kernel and every plugin. One without a toolset joins its name's area's (see Syscall.toolset). */
   add(s: Syscall<any, any>): void {
     if (!NAME.test(s.name) || s.name.length > 40)
       throw new LlmosError('LLMOS_EPLUGIN', `syscall name "${s.name}" must be snake_case area_verb of at most 40 characters`);
+    if (s.toolset !== undefined && !TOOLSET.test(s.toolset))
+      throw new LlmosError('LLMOS_EPLUGIN', `syscall "${s.name}" declares toolset "${s.toolset}"; a toolset is lower-case letters, digits and "-", at most 32 characters`);
     if (this.table.has(s.name)) throw new LlmosError('LLMOS_EEXIST', `syscall "${s.name}" is already registered; pick another name`);
-    this.table.set(s.name, s);
+    this.table.set(s.name, s.toolset ? s : { ...s, toolset: s.name.split('_')[0] });
   }
 
   get(name: string): Syscall | undefined {

@@ -5,6 +5,9 @@ import { runHost } from '../kernel/run-host.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { PluginDefinition, PluginScope, Provides } from '../plugin-api/plugin.js';
 
+/** A plugin's area, the toolset its syscalls join unless they declare one: its name up to the first "-" (kg-neo4j: kg). */
+const pluginArea = (name: string) => name.split('-')[0].toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 32) || 'plugins';
+
 /**
  * Builds one plugin's scope; every contribution is checked against its
  * declared `provides`. `onClose` receives the plugin's close hooks (the
@@ -20,7 +23,7 @@ export function makeScope(kernel: Kernel, def: PluginDefinition, onClose: Plugin
     log: kernel.log.child({ plugin: def.name }),
     dataDir: kernel.dataDir,
     kernel: api,
-    syscall: (s) => (must('syscall'), kernel.syscalls.add(s)),
+    syscall: (s) => (must('syscall'), kernel.syscalls.add(s.toolset ? s : { ...s, toolset: pluginArea(def.name) })),
     resource: (r) => (must('resource'), kernel.resources.add(r)),
     model: (b) => (must('model'), kernel.addModel(b)),
     scheduler: (name, make) => (must('scheduler'), kernel.schedulers.provide(name, def.name, make)),

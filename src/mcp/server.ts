@@ -3,6 +3,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { ClientSession } from '../core/session.js';
 import { clientLogData } from './client-log.js';
 import { INSTRUCTIONS } from './instructions.js';
+import { registerPrompts } from './prompt-server.js';
 import { registerResources } from './resources.js';
 import { taskServerOptions } from './tasks.js';
 import { registerTools } from './tools.js';
@@ -28,6 +29,7 @@ export function createMcpServer(kernel: Kernel, session: Session): { mcp: McpSer
     { ...tasks, instructions: INSTRUCTIONS, capabilities: { logging: {}, completions: {}, ...tasks.capabilities } },
   );
   registerTools(mcp, kernel, session);
+  registerPrompts(mcp, kernel, session.owner);
   const undo: Array<() => void | Promise<void>> = [registerResources(mcp, kernel, { owner: session.owner })];
   // Server warnings describe everyone's work: only admin sessions get them, and no session gets a stack trace.
   if (kernel.perms.isAdmin(session.owner)) {

@@ -1,17 +1,15 @@
 import { createHash } from 'node:crypto';
-import { normalizeObjectSchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import type { ListToolsResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Kernel } from '../kernel/kernel.js';
+import type { z } from 'zod';
 import { toolName } from './tool-name.js';
+import { toolSchema } from './tool-schema.js';
+import { exposes, exposureOf } from './toolsets.js';
 
 /** The last full tools/list answer per syscall table, with the names it was made from (syscall names, in order). */
 const cache = new WeakMap<object, { key: string; syscalls: string[]; result: ListToolsResult }>();
 
-const jsonSchema = (schema: unknown, pipeStrategy: 'input' | 'output') => {
-  const obj = normalizeObjectSchema(schema as never);
-  return obj ? (toJsonSchemaCompat(obj, { strictUnions: true, pipeStrategy }) as Tool['inputSchema']) : undefined;
-};
+const jsonSchema = (schema: z.ZodType | undefined, io: 'input' | 'output') => (schema ? (toolSchema(schema, io) as Tool['inputSchema']) : undefined);
 
 /**
  * The output schema with a `$id` named after its content. Several tools
@@ -26,14 +24,17 @@ function withContentId(schema: Tool['inputSchema']): Tool['inputSchema'] {
 }
 
 /**
- * The tools/list answer `owner` gets: only the tools it may call (admin-only
- * ones for admins, the rest as its policy allows; see SyscallTable.mayCall),
- * so a client never offers its model a tool that can only be refused. Read
- * at each request, so a policy_set shows at the next tools/list.
+ * The tools/list answer `owner` gets: only the tools the server offers (its
+ * enabled toolsets, read-only ones when it runs --read-only; see
+ * toolsets.ts) and it may call (admin-only ones for admins, the rest as its
+ * policy allows; see SyscallTable.mayCall), so a client never offers its
+ * model a tool that can only be refused. Read at each request, so a
+ * policy_set shows at the next tools/list.
  */
 export function listTools(kernel: Kernel, owner: string): ListToolsResult {
   const { syscalls, result } = allTools(kernel);
-  const allowed = syscalls.map((name) => kernel.syscalls.mayCall(owner, name));
+  const exposure = exposureOf(kernel);
+  const allowed = syscalls.map((name) => exposes(exposure, kernel.syscalls.get(name)!) && kernel.syscalls.mayCall(owner, name));
   return allowed.every(Boolean) ? result : { tools: result.tools.filter((_, i) => allowed[i]) };
 }
 

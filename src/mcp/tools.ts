@@ -9,6 +9,7 @@ import { toolName } from './tool-name.js';
 import { errorResult, outputResult } from './tool-result.js';
 import { createToolTask, isTaskRequest, refuseTask, withTaskSupport } from './tasks.js';
 import { elicitsForms, withinPolicy, type Elicit } from './elicit-policy.js';
+import { requireExposed } from './toolsets.js';
 
 export { toolName };
 
@@ -28,7 +29,8 @@ function causedSignal(mcp: McpServer, request: AbortSignal): AbortSignal {
  * from the kernel's cached list, filtered to what the session's owner may
  * call (titles, schemas, annotations; see tool-list.ts), then routes tools/call through the
  * kernel's one dispatch(), so every failure reaches the client as a coded
- * LLMOS_E… tool error rather than the SDK's own uncoded messages.
+ * LLMOS_E… tool error rather than the SDK's own uncoded messages. A tool the
+ * server does not offer (toolsets, --read-only) is refused with the way to enable it.
  */
 export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: string; services?: Record<string, unknown> }): void {
   const bySyscall = new Map<string, string>();
@@ -60,6 +62,7 @@ export function registerTools(mcp: McpServer, kernel: Kernel, session: { owner: 
     const name = syscall ?? req.params.name;
     const elicit: Elicit | undefined = elicitsForms(mcp.server.getClientCapabilities()) ? (p) => mcp.server.elicitInput(p, { relatedRequestId: extra.requestId }) : undefined;
     try {
+      requireExposed(kernel, name);
       const args = await withinPolicy(kernel, session.owner, name, req.params.arguments ?? {}, elicit, ctx.signal);
       if (isTaskRequest(req.params)) return await createToolTask(kernel, name, args, { owner: session.owner, session: session.services });
       const out = await kernel.syscalls.dispatch(name, args, ctx);

@@ -21,6 +21,7 @@ export { PERF_TABLE_TOKEN, type PerfTable, type PerfRow, type PerfSample, type P
 export * from '../core/knowledge.js';
 export type { SpawnHook } from '../core/spawn.js';
 export { defineSyscall, type Syscall, type SyscallContext, type SyscallAnnotations } from '../core/syscall.js';
+export { brief, type BriefSchema } from '../core/tool-brief.js';
 export type { ResourceEntry, Reader } from '../core/resource.js';
 export { describeIssues, LlmosError, toLlmosError, type ErrorCode } from '../core/errors.js';
 export { exitStatusOf, procRecord, resultOf, ProcRecordSchema, type ProcView, type ProcView as Process, type ProcState, type ExitStatus, type ProcRecord, type ProcResult, type ProcWatchEvent } from '../core/process.js';

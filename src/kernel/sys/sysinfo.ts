@@ -46,8 +46,9 @@ export const SysInfoSchema = z.object({
 export const sysSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'sys_info',
+    toolset: 'admin',
     title: 'System information',
-    description: 'Version, uptime, transports, loaded plugins with what each provides, active scheduler and allocator, process counts, and who you are (your owner name, and whether you are an admin).',
+    description: 'Server version, uptime, plugins, active scheduler and allocator, process counts, and who you are (owner, admin or not).',
     input: z.object({}),
     output: SysInfoSchema,
     annotations: { readOnlyHint: true, idempotentHint: true },

@@ -21,8 +21,9 @@ function policyRecord(k: Kernel, owner: string): z.input<typeof PolicySchema> {
 export const policySyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'policy_get',
+    toolset: 'admin',
     title: 'Get a policy',
-    description: 'The per-user policy in force for an owner: syscalls and models it may use, its budget, rpm, tpm and queue share, with the config entries it comes from. Other owners\' policies, and `all` entries, are for admins only.',
+    description: 'What an owner may use (syscalls, models, budget, rate limits, queue share) and which config entries say so.',
     input: z.object({
       owner: z.string().min(1).max(200).optional().describe('Whose policy; omitted means the caller.'),
       all: z.boolean().default(false).describe('Also list every entry (admins only).'),
@@ -38,9 +39,10 @@ export const policySyscalls = (k: Kernel) => [
   }),
   defineSyscall({
     name: 'policy_set',
+    toolset: 'admin',
     title: 'Set a policy entry',
     description:
-      'Replaces the policy entry of an owner pattern ("user:alice", "user:*", "anonymous", "*"), or removes it with null, at run time. Kept with the spend ledger (under the data dir, or in Redis with queue-redis), so it holds across restarts and for every instance or node sharing it. Admins only.',
+      'Set or remove (null) the policy of an owner pattern ("user:alice", "user:*", "*") at run time; kept across restarts.',
     input: z.object({
       pattern: z.string().min(1).max(200).describe('Owner name, prefix ending in "*", "anonymous", or "*".'),
       policy: OwnerPolicySchema.nullable().describe('The whole entry (fields left out are inherited from less specific patterns); null removes it.'),

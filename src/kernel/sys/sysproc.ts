@@ -50,16 +50,16 @@ async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: Sysc
 }
 
 const SpawnBase = TaskFields.extend({
-  wait: z.boolean().default(false).describe('Block until the process exits.'),
+  wait: z.boolean().default(false).describe('Return once it exits.'),
   timeout_ms: TimeoutMs(params.defaultWaitMs, params.maxWaitMs),
 });
 
 export const procSyscalls = (k: Kernel) => [
   defineSyscall({
     name: 'proc_spawn',
+    toolset: 'proc',
     title: 'Spawn a process',
-    description:
-      'Runs one model task as a process. Returns the pid at once; with wait:true blocks until it exits (or timeout_ms) and returns the full record with result and usage; a process that exited failed, killed or timeout makes the call a tool error whose text starts with the code, with the record attached. model "auto" lets the allocator pick.',
+    description: 'Delegate a prompt to a model (model "auto": the allocator picks). Returns the pid; wait:true returns the finished record with result and usage. A failed process is a tool error starting with its code.',
     /** The task fields plus every spawn hook's fields (a getter: hooks register after the core syscalls). */
     get input() {
       return spawnInput(k, SpawnBase);
@@ -81,8 +81,9 @@ export const procSyscalls = (k: Kernel) => [
   }),
   defineSyscall({
     name: 'proc_wait',
+    toolset: 'proc',
     title: 'Wait for a process',
-    description: 'Blocks until the process exits and returns its record; fails with LLMOS_ETIMEDOUT after timeout_ms (the process keeps running). A process that exited failed, killed or timeout makes the call a tool error whose text starts with the code, with the record attached.',
+    description: 'Wait for a spawned process to finish and get its result. After timeout_ms: LLMOS_ETIMEDOUT, and it keeps running.',
     input: z.object({ pid: Pid, timeout_ms: TimeoutMs(params.defaultWaitMs, params.maxWaitMs) }),
     output: ProcRecordSchema,
     failure: exitFailure,
@@ -91,8 +92,9 @@ export const procSyscalls = (k: Kernel) => [
   }),
   defineSyscall({
     name: 'proc_kill',
+    toolset: 'proc',
     title: 'Kill a process',
-    description: 'Kills a process and its children, aborting any model call in flight. Returns the record (state exited once the call has unwound). Only its owner or an admin may.',
+    description: 'Stop a process you own, and its children, aborting its model call.',
     input: z.object({ pid: Pid }),
     output: ProcRecordSchema,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
@@ -103,8 +105,9 @@ export const procSyscalls = (k: Kernel) => [
   }),
   defineSyscall({
     name: 'proc_get',
+    toolset: 'proc',
     title: 'Get a process',
-    description: 'Returns one process record: state, exit status, model, attempts, usage, result or error.',
+    description: 'Get a process now, without waiting: state, model, usage, result or error.',
     input: z.object({ pid: Pid }),
     output: ProcRecordSchema,
     annotations: { readOnlyHint: true, idempotentHint: true },
@@ -112,13 +115,14 @@ export const procSyscalls = (k: Kernel) => [
   }),
   defineSyscall({
     name: 'proc_list',
+    toolset: 'proc',
     title: 'List processes',
-    description: 'Lists processes in pid order, filtered by state and owner. Pass next_cursor back as cursor for the next page. A session that is not an admin sees only its own.',
+    description: 'List your processes (an admin: anyone\'s), by state; pass next_cursor as cursor for more.',
     input: z.object({
       state: z.enum(['new', 'ready', 'running', 'blocked', 'exited']).optional(),
-      owner: z.string().optional().describe('Only processes of this owner; "self" means the caller.'),
+      owner: z.string().optional().describe('"self": the caller.'),
       limit: z.number().int().min(1).max(params.maxListLimit).default(params.defaultListLimit),
-      cursor: z.number().int().min(0).default(0).describe('Return pids after this one.'),
+      cursor: z.number().int().min(0).default(0),
     }),
     output: z.object({ procs: z.array(ProcRecordSchema), next_cursor: z.number().int().nullable() }),
     annotations: { readOnlyHint: true, idempotentHint: true },
@@ -140,8 +144,9 @@ export const procSyscalls = (k: Kernel) => [
   }),
   defineSyscall({
     name: 'proc_nice',
+    toolset: 'proc',
     title: 'Change priority',
-    description: 'Sets a process priority (0 most urgent, 9 least). A queued process is re-ordered at once. Only its owner or an admin may.',
+    description: 'Change the priority of a process you own (0 most urgent, 9 least).',
     input: z.object({ pid: Pid, priority: z.number().int().min(0).max(9) }),
     output: ProcRecordSchema,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },

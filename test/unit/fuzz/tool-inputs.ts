@@ -59,7 +59,7 @@ export function clampInput(input: Record<string, unknown>, schema: JsonSchema): 
     const x = stack.pop();
     if (!x || typeof x !== 'object') continue;
     for (const [k, v] of Object.entries(x)) {
-      if (typeof v === 'number' && CLAMPS[k]) (x as Record<string, unknown>)[k] = CLAMPS[k](v);
+      if (typeof v === 'number' && Object.hasOwn(CLAMPS, k)) (x as Record<string, unknown>)[k] = CLAMPS[k](v);
       else stack.push(v);
     }
   }

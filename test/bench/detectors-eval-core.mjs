@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const EVAL_DIR = join(ROOT, 'test', 'fixtures', 'eval');
+/** The committed sets; LLMOS_EVAL_DIR points at sets drawn with another seed (see test/fixtures/eval/build-common.mjs). */
+export const EVAL_DIR = process.env.LLMOS_EVAL_DIR ?? join(ROOT, 'test', 'fixtures', 'eval');
 export const ABSTAIN = '—';
 
 /** Each set: its file, the detector export it scores, and the goal from issue #22. */

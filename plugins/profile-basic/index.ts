@@ -3,33 +3,17 @@ import { LanguageDetector } from './language.js';
 import { BasicProfiler } from './profiler.js';
 
 export { BasicProfiler } from './profiler.js';
-export { targetLanguage } from './target-language.js';
-export { codeLanguage } from './code-language.js';
 export type { Detection } from './detection.js';
-import type { Detection } from './detection.js';
-import { targetLanguage } from './target-language.js';
-import { codeLanguage } from './code-language.js';
-
-/** ISO 639-1 code of the language a translation is asked into. Pure, synchronous. */
-export function detectTargetLanguage(text: string): Detection | undefined {
-  const v = targetLanguage(text);
-  return v ? { value: v, confidence: 0.9 } : undefined;
-}
-/** LLMOS lower-case id of the programming language of the code given or asked for. Pure, synchronous. */
-export function detectCodeLanguage(text: string): Detection | undefined {
-  const v = codeLanguage(text);
-  return v ? { value: v, confidence: 0.9 } : undefined;
-}
-/** Chit-chat or a professional question, with its domain when professional. Pure, synchronous. */
-export function detectIntent(text: string): Detection<'chit-chat' | 'professional'> & { domain?: string } {
-  return /\?/.test(text) ? { value: 'professional', confidence: 0.5 } : { value: 'chit-chat', confidence: 0.5 };
-}
+/** The detectors behind the profile: pure, synchronous, each with a confidence in [0, 1]. */
+export { detectTargetLanguage, targetLanguage } from './target-language.js';
+export { detectCodeLanguage, codeLanguage } from './code-language.js';
+export { detectIntent, type Intent } from './intent.js';
 
 export default definePlugin({
   name: 'profile-basic',
-  version: '1.0.0',
+  version: '1.1.0',
   apiVersion: '^1.0.0',
-  description: 'Profiles tasks at spawn: type by ordered rules, language with eld, target language and code language from phrasings, domain tags by keywords, size in tokens.',
+  description: 'Profiles tasks at spawn: type by ordered rules, language with eld, target language from phrasings in 13 languages, code language from fences, names and code (flourite), intent (chit-chat or professional) by lexical cues, domain tags by keywords, size in tokens; each with a confidence.',
   provides: ['profiler'],
   options: z.object({
     fallback_language: z.string().min(2).max(16).default('en').describe('Language when the text is too short or eld is unsure.'),

@@ -11,6 +11,14 @@ export type TaskType = (typeof TASK_TYPES)[number];
 export const DOMAIN_TAGS = ['programming', 'mathematics', 'science', 'medicine', 'law', 'finance', 'commonsense'] as const;
 export type DomainTag = (typeof DOMAIN_TAGS)[number];
 
+/** What a request is: small talk with the assistant, or work (a task, a question of fact, a problem to fix). */
+export const INTENTS = ['chit-chat', 'professional'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** Task fields a profiler fills and may state a confidence for. */
+export const PROFILED_FIELDS = ['type', 'language', 'target_language', 'code_language', 'intent', 'domain'] as const;
+export type ProfiledField = (typeof PROFILED_FIELDS)[number];
+
 /** max_tokens of a task that names none. */
 export const DEFAULT_MAX_TOKENS = 256;
 
@@ -23,6 +31,11 @@ export const TaskFields = z.object({
   language: z.string().min(2).max(16).optional().describe('ISO 639-1 language of the text; detected when omitted.'),
   target_language: z.string().min(2).max(16).optional().describe('ISO 639-1 language a translation is into; detected when omitted.'),
   code_language: z.string().min(1).max(32).optional().describe('Programming language of the code asked for or given, lower case (e.g. "python"); detected when omitted.'),
+  intent: z.enum(INTENTS).optional().describe('"chit-chat" (small talk) or "professional" (a task or a question of fact); detected when omitted.'),
+  confidence: z
+    .partialRecord(z.enum(PROFILED_FIELDS), z.number().min(0).max(1))
+    .optional()
+    .describe('How sure the profile is of each field, 0–1. Filled at spawn: fields the caller states count 1, detected ones carry the profiler\'s confidence.'),
   domain: z.array(z.string().min(1)).max(16).optional().describe(`Domain tags, e.g. ["medicine"]; the profiler gives ${DOMAIN_TAGS.join(', ')}.`),
   priority: z.number().int().min(0).max(9).default(4).describe('0 is most urgent, 9 least.'),
   deadline_ms: z.number().int().positive().optional().describe('Unix time in ms after which the process is killed with exit "timeout".'),

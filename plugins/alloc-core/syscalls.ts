@@ -71,9 +71,16 @@ export const allocSyscalls = (k: KernelApi) => [
   defineSyscall({
     name: 'alloc_explain',
     title: 'Explain an allocation',
-    description: 'Why a process went to its model: the allocator’s reason and its score for every candidate.',
+    description: 'Why a process went to its model: the allocator’s reason, its score for every candidate, and the profiled fields that decided (with their confidence) when a rule did.',
     input: z.object({ pid: Pid }),
-    output: z.object({ pid: z.number().int(), model: z.string(), reason: z.string(), scores: z.record(z.string(), z.number()), ran_on: z.string().nullable() }),
+    output: z.object({
+      pid: z.number().int(),
+      model: z.string(),
+      reason: z.string(),
+      scores: z.record(z.string(), z.number()),
+      decided_by: z.record(z.string(), z.object({ value: z.string(), confidence: z.number().optional() })).optional(),
+      ran_on: z.string().nullable(),
+    }),
     annotations: { readOnlyHint: true, idempotentHint: true },
     handler({ pid }, ctx) {
       const p = k.mustProc(pid);

@@ -1,10 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { LlmosError, RemoteModelOptions, z, sdkLogger, type Logger } from '../../src/plugin-api/index.js';
+import { LlmosError, RemoteModelOptions, RuntimeEndpointOptions, z, sdkLogger, type Logger } from '../../src/plugin-api/index.js';
 
 export const AnthropicOptions = z.object({
   base_url: z.string().url().default('https://api.anthropic.com').describe('Any Messages API endpoint, without /v1: Anthropic, or a local server that speaks it (llama.cpp\'s server).'),
   api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('ANTHROPIC_API_KEY').describe('Name of the environment variable holding the API key (never the key itself).'),
-  models: z.array(RemoteModelOptions).default([]).describe('Models loaded at boot; `model` is the name the endpoint knows (e.g. "claude-sonnet-4-5").'),
+  ...RuntimeEndpointOptions,
+  models: z.array(RemoteModelOptions).default([]).describe('Models loaded at boot; `model` is the name the endpoint knows (e.g. "claude-sonnet-4-5"). More can be deployed at runtime with model_register kind "anthropic".'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers, e.g. an anthropic-beta flag.'),
   request_timeout_ms: z.number().int().positive().default(600_000).describe("The HTTP client's own limit; the kernel's per-call timeout normally ends a call first."),
   health_timeout_ms: z.number().int().positive().default(5_000),
@@ -14,10 +15,12 @@ export type AnthropicOptions = z.output<typeof AnthropicOptions>;
 
 const OFFICIAL = 'api.anthropic.com';
 
-/** The API key from options.api_key_env; a local endpoint without one gets a placeholder, Anthropic's own needs it. */
+/** The API key from options.api_key_env ("" for none); a local endpoint without one gets a placeholder, Anthropic's own needs it. */
 function apiKey(o: AnthropicOptions, env: NodeJS.ProcessEnv): string {
-  const key = env[o.api_key_env];
+  const key = o.api_key_env ? env[o.api_key_env] : undefined;
   if (key) return key;
+  if (new URL(o.base_url).hostname === OFFICIAL && !o.api_key_env)
+    throw new LlmosError('LLMOS_EINVAL', `model-anthropic: ${OFFICIAL} needs an API key; give api_key_env naming the variable that holds it.`);
   if (new URL(o.base_url).hostname === OFFICIAL) throw new LlmosError('LLMOS_EPLUGIN', `model-anthropic: environment variable ${o.api_key_env} is not set; export your API key in it, or set options.api_key_env to the variable that holds it.`);
   return 'no-key';
 }

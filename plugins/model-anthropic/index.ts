@@ -1,6 +1,7 @@
-import { definePlugin, remoteModelInfo } from '../../src/plugin-api/index.js';
+import { definePlugin, modelFactoryToken, remoteModelInfo } from '../../src/plugin-api/index.js';
 import { AnthropicBackend } from './backend.js';
 import { AnthropicOptions, makeClient } from './connection.js';
+import { anthropicFactory } from './factory.js';
 
 export { AnthropicBackend } from './backend.js';
 
@@ -19,6 +20,7 @@ export default definePlugin({
   provides: ['model'],
   options: AnthropicOptions,
   register(scope, o) {
+    scope.provide(modelFactoryToken('anthropic'), anthropicFactory(o, (c, log) => makeClient(c, log)));
     const client = o.models.length ? makeClient(o, scope.log) : undefined;
     for (const m of o.models) scope.model(new AnthropicBackend(remoteModelInfo({ ...m, logprobs: false, embeddings: false }, 'model-anthropic'), m.model ?? m.id, client!, o.health_timeout_ms));
     const probe = async () => {

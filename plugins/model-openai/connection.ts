@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { EgressPolicy, KEY_ENV_PREFIX, LlmosError, renamedOptions, z, sdkLogger, type Logger } from '../../src/plugin-api/index.js';
+import { LlmosError, renamedOptions, RuntimeEndpointOptions, z, sdkLogger, type Logger } from '../../src/plugin-api/index.js';
 import { createHttpFetch } from './http-fetch.js';
 import { OpenAIModelOptions } from './model-options.js';
 
@@ -7,11 +7,7 @@ import { OpenAIModelOptions } from './model-options.js';
 const OpenAIOptionsObject = z.object({
   base_url: z.string().url().default('https://api.openai.com/v1').describe('Any OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server, LM Studio, OpenRouter.'),
   api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('OPENAI_API_KEY').describe('Name of the environment variable holding the API key (never the key itself).'),
-  api_key_envs: z
-    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
-    .default([])
-    .describe(`Environment variables a model_register config may name as api_key_env, besides ${KEY_ENV_PREFIX}*; other LLMOS_ variables are never admitted.`),
-  egress: EgressPolicy.default({ allow: [], deny: [] }),
+  ...RuntimeEndpointOptions,
   models: z.array(OpenAIModelOptions).default([]).describe('Models loaded at boot; more can be deployed at runtime with model_register kind "openai".'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra HTTP headers, e.g. OpenRouter\'s HTTP-Referer.'),
   request_timeout_ms: z.number().int().positive().default(600_000).describe('The HTTP client\'s own limit; the kernel\'s per-call timeout normally ends a call first.'),

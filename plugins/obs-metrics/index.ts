@@ -7,7 +7,7 @@ import { stateMetrics } from './state-metrics.js';
 
 export { LabelCap } from './label-cap.js';
 
-/** Wires the metrics to the kernel's events; returns unsubscribe. */
+/** Wires the metrics to the kernel's events, one listener per event kind for the whole table (none per process); returns unsubscribe. */
 function follow(kernel: KernelApi, m: EventMetrics, caps: Caps): () => void {
   const offs = [
     kernel.onProc('state', (p, from) => {
@@ -15,7 +15,7 @@ function follow(kernel: KernelApi, m: EventMetrics, caps: Caps): () => void {
       else if (from === 'ready' && p.state !== 'exited') m.leftReady(p, Date.now());
     }),
     kernel.onProc('exit', (p) => m.exited(p)),
-    kernel.onSyscall((name, ms, code) => m.syscalls.observe({ syscall: name, outcome: code ? caps.code.of(code) : 'ok' }, ms / 1000)),
+    kernel.onSyscall((name, ms, code) => m.syscallDone(name, ms, code)),
   ];
   return () => offs.forEach((off) => off());
 }
@@ -23,8 +23,8 @@ function follow(kernel: KernelApi, m: EventMetrics, caps: Caps): () => void {
 /**
  * Prometheus metrics at GET /metrics on the HTTP transport (prom-client). A
  * scrape needs LLMOS_METRICS_TOKEN (valid on /metrics only) or an admin's
- * token. Event metrics cost O(1) per process event; the rest is read from
- * the kernel at scrape time. Labels from client input are capped.
+ * token. Event metrics cost a few map lookups and additions per process
+ * event; the rest is read from the kernel at scrape time. Labels from client input are capped.
  */
 export default definePlugin({
   name: 'obs-metrics',

@@ -13,6 +13,8 @@ export const MAX_TOOLS = 128;
 export const MAX_SCHEMA_BYTES = 64 * 1024;
 /** Content blocks in one message. */
 export const MAX_BLOCKS = 512;
+/** Characters of one tool's description: Claude Code's own tools run past 8,192 (its Bash tool's alone does), so the bound is the schema's. */
+export const MAX_TOOL_DESCRIPTION = 64 * 1024;
 /** Characters of one image's base64 data (~15 MB decoded) or URL. */
 export const MAX_IMAGE_CHARS = 20 * 1024 * 1024;
 
@@ -75,7 +77,7 @@ export type Role = Message['role'];
 /** A tool the model may call: its input is an object matching input_schema. */
 export const ToolDefinitionSchema = z.object({
   name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a tool name is 1 to 64 letters, digits, "_" or "-"'),
-  description: z.string().max(8192).optional(),
+  description: z.string().max(MAX_TOOL_DESCRIPTION).optional(),
   input_schema: JsonSchemaObject,
 });
 export type ToolDefinition = z.infer<typeof ToolDefinitionSchema>;

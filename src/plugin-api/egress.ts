@@ -72,14 +72,15 @@ export function unreachableEndpoint(modelId: string): LlmosError {
  * Checks a client-given URL against the policy, after DNS resolution (every
  * address the host resolves to must pass). Throws LLMOS_EPERM for a refused
  * destination, LLMOS_EINVAL for a scheme other than http(s), and
- * unreachableEndpoint(modelId) when the name does not resolve.
+ * unreachableEndpoint(modelId) when the name does not resolve. `plugin`
+ * names whose options.egress the refusal points the operator to.
  */
-export async function checkEgress(url: string, policy: EgressPolicy, modelId: string, resolveHost: LookupAll = lookupAll): Promise<void> {
+export async function checkEgress(url: string, policy: EgressPolicy, modelId: string, resolveHost: LookupAll = lookupAll, plugin = 'the backend plugin'): Promise<void> {
   const u = new URL(url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new LlmosError('LLMOS_EINVAL', `baseURL must be http or https, not "${u.protocol}"; give the endpoint's http(s) URL.`, { field: 'baseURL' });
   const host = u.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
   const refuse = (why: string) =>
-    new LlmosError('LLMOS_EPERM', `baseURL host "${host}" ${why}; the server does not connect there. Use another endpoint; the operator lists the allowed ones in model-openai's options.egress.`, { host });
+    new LlmosError('LLMOS_EPERM', `baseURL host "${host}" ${why}; the server does not connect there. Use another endpoint; the operator lists the allowed ones in ${plugin}'s options.egress.`, { host });
   if (METADATA_HOSTS.has(host)) throw refuse('is a cloud metadata service');
   const allow = compile(policy.allow);
   const deny = compile(policy.deny);

@@ -49,3 +49,4 @@ export { isAllowedKeyEnv, KEY_ENV_PREFIX } from './key-env.js';
 export * from './gateway/index.js';
 export { retryableStatus, retryAfterMs, sdkLogger, socketCode } from './upstream.js';
 export { RemoteModelOptions, remoteModelInfo } from './remote-model.js';
+export { remoteRuntimeConfig, resolveRuntimeEndpoint, RuntimeEndpointOptions, type EndpointDefaults, type RemoteRuntimeConfig } from './runtime-endpoint.js';

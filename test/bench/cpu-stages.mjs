@@ -21,6 +21,7 @@ const RULES = [
   ['dispatch/admission (kernel)', (u) => /\/src\/kernel\//.test(u) || /\/src\/core\//.test(u)],
   ['HTTP (guard, auth, routing)', (u) => /\/src\/mcp\//.test(u) || /\/node_modules\/(express|router|body-parser|raw-body)\//.test(u)],
   ['logging', (u) => /\/node_modules\/pino/.test(u)],
+  ['metrics (obs-metrics + prom-client)', (u) => /\/plugins\/obs-metrics\//.test(u) || /\/node_modules\/prom-client\//.test(u)],
   ['other plugins', (u) => /\/dist\/plugins\//.test(u)],
   ['other LLMOS', (u) => /\/dist\/src\//.test(u)],
 ];

@@ -1,44 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { boot } from '../../../src/boot.js';
-import { createLogger } from '../../../src/kernel/log.js';
 import { serveHttp } from '../../../src/mcp/http.js';
-import { ROOT } from '../../setup/components.js';
 import { ARTIFACTS, launchChromium } from './browser.js';
+import { bootConsoleKernel, mcpAs } from './server.js';
 
 const USERS = { root: 'root-token-123', alice: 'alice-token-123', bob: 'bob-token-1234' };
 const LONG = 'Write a very long story about a dragon and a knight, with many chapters.';
-
-/** The default scheduler and allocator, the real llama.cpp server through model-openai, the embedded KG, and the console. */
-async function bootConsoleKernel(baseURL: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'llmos-console-'));
-  const upstream = (await new OpenAI({ baseURL, apiKey: 'none' }).models.list()).data[0].id;
-  const plugins = {
-    'sched-fcfs': {},
-    'model-openai': { base_url: baseURL, api_key_env: 'LLMOS_TEST_NO_KEY', models: [{ id: 'smollm2', model: upstream, context_window: 4096, max_output_tokens: 2048, concurrency: 1 }] },
-    'alloc-rules': {},
-    'alloc-core': {},
-    'kg-embedded': {},
-    'kg-core': {},
-    'obs-console': {},
-  };
-  const config = join(dir, 'llmos.plugins.json');
-  writeFileSync(config, JSON.stringify({ scheduler: 'fcfs', allocator: 'rules', plugins: Object.entries(plugins).map(([name, options]) => ({ name, module: join(ROOT, 'plugins', name), options })) }));
-  return boot({ config, dataDir: join(dir, 'data'), logger: createLogger('silent'), admins: ['user:root'] });
-}
-
-/** An MCP client over Streamable HTTP with a user's token. */
-async function mcpAs(url: string, token: string): Promise<Client> {
-  const client = new Client({ name: 'console-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-  return client;
-}
 
 async function spawn(client: Client, prompt: string, maxTokens: number): Promise<number> {
   const r = await client.callTool({ name: 'proc_spawn', arguments: { prompt, max_tokens: maxTokens, temperature: 0 } });

@@ -6,7 +6,7 @@ import { boot } from '../../../src/boot.js';
 import type { CooldownPolicy } from '../../../src/kernel/models.js';
 import type { Resilience } from '../../../src/kernel/exec.js';
 import type { Kernel } from '../../../src/kernel/kernel.js';
-import { createLogger } from '../../../src/kernel/log.js';
+import { createLogger, type Logger } from '../../../src/kernel/log.js';
 import type { Process, TaskInput } from '../../../src/plugin-api/index.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
 
@@ -21,15 +21,15 @@ export interface Booted {
  * A real kernel booted from a real plugin config file: sched-fcfs, the given
  * plugins of this repo (name → options), and the test 'first' allocator
  * (candidates in registration order). Resilience is set on the kernel's own
- * executor, cooldown on its model table.
+ * executor, cooldown on its model table; the kernel logs to `logger` (silent by default).
  */
-export async function bootPlugins(plugins: Record<string, Record<string, unknown>>, resilience: Partial<Resilience> = {}, cooldown?: CooldownPolicy): Promise<Booted> {
+export async function bootPlugins(plugins: Record<string, Record<string, unknown>>, resilience: Partial<Resilience> = {}, cooldown?: CooldownPolicy, logger: Logger = createLogger('silent')): Promise<Booted> {
   const dir = mkdtempSync(join(tmpdir(), 'llmos-models-'));
   const config = join(dir, 'llmos.plugins.json');
   const entries = Object.entries({ 'sched-fcfs': {}, ...plugins }).map(([name, options]) => ({ name, module: join(ROOT, 'plugins', name), options }));
   writeFileSync(config, JSON.stringify({ plugins: entries }));
   try {
-    const { kernel, stop } = await boot({ config, inline: [echoPlugin([])], dataDir: join(dir, 'data'), logger: createLogger('silent') });
+    const { kernel, stop } = await boot({ config, inline: [echoPlugin([])], dataDir: join(dir, 'data'), logger });
     kernel.exec.resilience = { callTimeoutMs: 5_000, retries: 2, backoffBaseMs: 1, backoffMaxMs: 5, fallback: true, ...resilience };
     if (cooldown) kernel.models.cooldown = cooldown;
     return {

@@ -55,6 +55,7 @@ describe('obs-metrics: Prometheus /metrics on the HTTP transport', () => {
     expect(sample(text, 'gen_ai_client_token_usage_sum{gen_ai_operation_name="chat",gen_ai_request_model="echo",gen_ai_token_type="output"}')).toBe(5 + 3);
     expect(sample(text, 'llmos_cost_usd_total{model="echo",owner="user:alice"}')).toBeGreaterThan(0);
     expect(Number(/llmos_retries_total\{model="[^"]+"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/^llmos_fallbacks_total\{from_model="(echo|echo2)",to_model="(echo|echo2)"\} [1-9]/m); // "fail: always" fails on both models
     expect(sample(text, 'llmos_queue_wait_seconds_count{class="4"}')).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'llmos_allocations_total{allocator="first",model="echo"}')).toBeGreaterThanOrEqual(2);
   });

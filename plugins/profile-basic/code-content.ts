@@ -56,7 +56,7 @@ export function codeLanguageOfContent(code: string): Detection | undefined {
   if (r.language === 'Bash' && best[1] < 10) return { value: 'bash', confidence: 0.9 };
   if (best[1] <= 0) return undefined;
   const lead = (best[1] - Math.max(0, second[1])) / best[1];
-  return { value: best[0], confidence: round(0.3 + 0.65 * lead * Math.min(1, best[1] / 12)) };
+  return { value: best[0], confidence: round(0.3 + 0.65 * lead * Math.min(1, best[1] / 8)) };
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

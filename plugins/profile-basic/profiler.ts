@@ -3,7 +3,7 @@ import { detectCodeLanguage } from './code-language.js';
 import { domainTags } from './domains.js';
 import { detectIntent } from './intent.js';
 import { LanguageDetector } from './language.js';
-import { detectTargetLanguage } from './target-language.js';
+import { detectTargetLanguage, translationSource } from './target-language.js';
 import { classifyType } from './type-rules.js';
 
 /**
@@ -11,7 +11,8 @@ import { classifyType } from './type-rules.js';
  * names and flourite for code language, lexical cues for intent, keywords for
  * domain, ~4 characters a token for size (tool schemas included). Only the
  * transcript is read for the rest: tool schemas are not the caller's prose.
- * Confidences are given for language, target language, code language and
+ * A translation's source language is that of the passage it quotes, not of
+ * the instruction around it. Confidences are given for language, target language, code language and
  * intent; a professional request with no keyword domain takes the intent's.
  */
 export class BasicProfiler implements Profiler {
@@ -23,7 +24,7 @@ export class BasicProfiler implements Profiler {
     const code = detectCodeLanguage(text);
     const intent = detectIntent(text);
     const tags = domainTags(text);
-    const language = this.lang.detectWithConfidence(text);
+    const language = target ? this.sourceLanguage(text) : this.lang.detectWithConfidence(text);
     return {
       type: classifyType(text),
       language: language.value,
@@ -34,5 +35,13 @@ export class BasicProfiler implements Profiler {
       size: estimateTokens(taskText(task)),
       confidence: { language: language.confidence, intent: intent.confidence, ...(target && { target_language: target.confidence }), ...(code && { code_language: code.confidence }) },
     };
+  }
+
+  /** A translation's source: the language it names ("from German"), else its passage's, else the whole text's. */
+  private sourceLanguage(text: string): { value: string; confidence: number } {
+    const src = translationSource(text);
+    if (src && 'named' in src) return src.named;
+    const passage = src ? this.lang.detectWithConfidence(src.passage) : undefined;
+    return passage && passage.confidence > 0.5 ? passage : this.lang.detectWithConfidence(text);
   }
 }

@@ -73,5 +73,24 @@ export function detectTargetLanguage(text: string): Detection | undefined {
   return looseTarget(prose);
 }
 
+const FROM_NAMED = new RegExp(`\\bfrom\\s+(${EN})\\b`, 'i');
+/** The passage a translation request quotes: after its first colon or line break, or between quotes. */
+const PASSAGE = /[:\n]\s*([\s\S]{3,})$|["“«'‘]([^"”»'’]{3,})["”»'’]/;
+
+/**
+ * The language a translation is from, when the request says or shows it:
+ * "from German" (confidence 0.97), else the passage after the instruction,
+ * to be read by the caller's language detector (the instruction's own
+ * language says nothing about the passage's).
+ */
+export function translationSource(text: string): { named: Detection } | { passage: string } | undefined {
+  const prose = text.replace(/```[\s\S]*?(?:```|$)/g, ' ').slice(0, 4000);
+  const named = FROM_NAMED.exec(prose)?.[1];
+  if (named) return { named: { value: ENGLISH_NAMES[named.toLowerCase()], confidence: 0.97 } };
+  const m = PASSAGE.exec(prose);
+  const passage = (m?.[1] ?? m?.[2])?.trim();
+  return passage ? { passage } : undefined;
+}
+
 /** The code alone, for callers that need no confidence. */
 export const targetLanguage = (text: string): string | undefined => detectTargetLanguage(text)?.value;

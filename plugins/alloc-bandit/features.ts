@@ -1,13 +1,17 @@
-import { DOMAIN_TAGS, estimateTokens, TASK_TYPES, taskText, type Task } from '../../src/plugin-api/index.js';
+import { DOMAIN_TAGS, estimateTokens, INTENTS, TASK_TYPES, taskText, type Task } from '../../src/plugin-api/index.js';
 
 /**
  * Task features for LinUCB, each roughly in [0, 1]. Computed only from what
  * the allocator may see: the prompt text and the profile fields on the task
- * (type, language, domain tags). `words` adds that many hashed word buckets of the last
+ * (type, language, domain tags, intent, target and code language; profiled
+ * ones weighted by the profile's confidence). `words` adds that many hashed word buckets of the last
  * paragraph (the question itself in few-shot prompts). Changing the list
  * changes FEATURE_SET_VERSION, which invalidates persisted LinUCB state.
  */
-export const FEATURE_SET_VERSION = 3;
+export const FEATURE_SET_VERSION = 4;
+
+/** Code languages with a feature of their own; the rest share "code:other". */
+export const CODE_FEATURES = ['python', 'javascript', 'typescript', 'java', 'cpp', 'c', 'csharp', 'go', 'rust', 'sql', 'bash'] as const;
 
 const DENSE = [
   'bias',
@@ -15,6 +19,11 @@ const DENSE = [
   ...DOMAIN_TAGS.map((d) => `domain:${d}`),
   'domain:other',
   'lang:en',
+  ...INTENTS.map((i) => `intent:${i}`),
+  'target_language',
+  'target:en',
+  ...CODE_FEATURES.map((c) => `code:${c}`),
+  'code:other',
   'log_tokens',
   'short',
   'code_keywords',
@@ -57,6 +66,7 @@ export function featurize(task: Task, words = 0): Float64Array {
   for (const d of DOMAIN_TAGS) x[k++] = domainWeight((tag) => tag === d);
   x[k++] = domainWeight((tag) => !(DOMAIN_TAGS as readonly string[]).includes(tag));
   x[k++] = (task.language ?? 'en') === 'en' ? 1 : 0;
+  k = profiledFeatures(task, x, k);
   const tokens = estimateTokens(text);
   x[k++] = Math.min(1, Math.log2(1 + tokens) / 12);
   x[k++] = tokens < 64 ? 1 : 0;
@@ -82,6 +92,18 @@ export function featurize(task: Task, words = 0): Float64Array {
     for (const w of last) x[k + (hash(w) % words)] += scale;
   }
   return x;
+}
+
+/** Intent, target and code language from the profile, each weighted by its confidence (1 when stated or unstated). Returns the next index. */
+function profiledFeatures(task: Task, x: Float64Array, k: number): number {
+  const sure = (f: keyof NonNullable<Task['confidence']>) => task.confidence?.[f] ?? 1;
+  for (const i of INTENTS) x[k++] = task.intent === i ? sure('intent') : 0;
+  x[k++] = task.target_language ? sure('target_language') : 0;
+  x[k++] = task.target_language === 'en' ? sure('target_language') : 0;
+  const code = task.code_language;
+  for (const c of CODE_FEATURES) x[k++] = code === c ? sure('code_language') : 0;
+  x[k++] = code && !(CODE_FEATURES as readonly string[]).includes(code) ? sure('code_language') : 0;
+  return k;
 }
 
 /**

@@ -75,9 +75,16 @@ export const allocSyscalls = (k: KernelApi) => [
     name: 'alloc_explain',
     toolset: 'alloc',
     title: 'Explain an allocation',
-    description: 'Why a process ran on its model: the allocator\'s reason and every candidate\'s score.',
+    description: 'Why a process ran on its model: the allocator\'s reason, every candidate\'s score, and the profiled fields that decided.',
     input: z.object({ pid: Pid }),
-    output: z.object({ pid: z.number().int(), model: z.string(), reason: z.string(), scores: z.record(z.string(), z.number()), ran_on: z.string().nullable() }),
+    output: z.object({
+      pid: z.number().int(),
+      model: z.string(),
+      reason: z.string(),
+      scores: z.record(z.string(), z.number()),
+      decided_by: z.record(z.string(), z.object({ value: z.string(), confidence: z.number().optional() })).optional(),
+      ran_on: z.string().nullable(),
+    }),
     annotations: { readOnlyHint: true, idempotentHint: true },
     handler({ pid }, ctx) {
       const p = k.mustProc(pid);

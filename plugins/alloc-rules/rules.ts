@@ -1,4 +1,5 @@
 import { LlmosError, safeRegex, TASK_TYPES, taskText, z, type SafeRegex, type Allocation, type Allocator, type ModelInfo, type Task } from '../../src/plugin-api/index.js';
+import { describeDecided, matchProfile, ProfileMatchFields, type Decided } from './profile-match.js';
 
 const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]);
 
@@ -7,7 +8,8 @@ export const RuleSchema = z
     match: z
       .object({
         type: oneOrMany(z.enum(TASK_TYPES)).optional(),
-        language: oneOrMany(z.string().min(2)).optional(),
+        language: oneOrMany(z.string().min(2)).optional().describe('Same as source_language (give one of the two).'),
+        ...ProfileMatchFields,
         domain: oneOrMany(z.string().min(1)).optional().describe('Matches when the task has any of these tags.'),
         regex: z.string().optional().describe('JavaScript regex (case-insensitive) tested on the task text.'),
         metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Every key must equal.'),
@@ -42,6 +44,10 @@ export function validateRules(cfg: RulesConfig, known: ReadonlySet<string>): voi
         throw new LlmosError('LLMOS_EPLUGIN', `alloc-rules: ${where} names unknown model "${m}"; known models: ${[...known].join(', ') || 'none'}. Fix the rule or register the model first.`, { model: m });
   };
   cfg.rules.forEach((r, i) => {
+    if (r.match.language !== undefined && r.match.source_language !== undefined)
+      throw new LlmosError('LLMOS_EPLUGIN', `alloc-rules: rule ${i} gives both "language" and "source_language", which mean the same; keep one.`);
+    if (r.match.min_confidence !== undefined && !['source_language', 'language', 'target_language', 'pair', 'code_language', 'intent'].some((f) => r.match[f as keyof Rule['match']] !== undefined))
+      throw new LlmosError('LLMOS_EPLUGIN', `alloc-rules: rule ${i} sets min_confidence but names no profiled field (source_language, target_language, pair, code_language, intent) for it to apply to; add one or drop min_confidence.`);
     if (r.group !== undefined && !cfg.groups[r.group]) throw new LlmosError('LLMOS_EPLUGIN', `alloc-rules: rule ${i} names unknown group "${r.group}"; define it under "groups".`);
     if (r.match.regex !== undefined)
       try {
@@ -62,18 +68,23 @@ const regexOf = (m: Rule['match']): SafeRegex => {
   return re;
 };
 
-export function ruleMatches(r: Rule, task: Task): boolean {
+/** Whether a rule matches, with the profiled fields that decided it (or the one whose confidence fell short). */
+export function matchRule(r: Rule, task: Task): ReturnType<typeof matchProfile> {
   const m = r.match;
   const types = list(m.type);
-  if (types && !types.includes(task.type ?? 'chat')) return false;
-  const langs = list(m.language);
-  if (langs && !langs.includes(task.language ?? '')) return false;
+  if (types && !types.includes(task.type ?? 'chat')) return { ok: false };
   const doms = list(m.domain);
-  if (doms && !doms.some((d) => task.domain?.includes(d))) return false;
-  if (m.regex !== undefined && !regexOf(m).test(taskText(task))) return false;
-  if (m.metadata && !Object.entries(m.metadata).every(([k, v]) => task.metadata[k] === v)) return false;
-  return true;
+  if (doms && !doms.some((d) => task.domain?.includes(d))) return { ok: false };
+  if (m.metadata && !Object.entries(m.metadata).every(([k, v]) => task.metadata[k] === v)) return { ok: false };
+  const profiled = matchProfile(m, task);
+  if (!profiled.ok) return profiled;
+  if (m.regex !== undefined && !regexOf(m).test(taskText(task))) return { ok: false };
+  return profiled;
 }
+
+export const ruleMatches = (r: Rule, task: Task): boolean => matchRule(r, task).ok;
+
+const decidedBy = (d: Record<string, Decided>) => (Object.keys(d).length ? ` on ${describeDecided(d)}` : '');
 
 const listPrice = (m: ModelInfo) => m.pricing.input_per_1k + m.pricing.output_per_1k;
 
@@ -91,14 +102,19 @@ export class RulesAllocator implements Allocator {
       return undefined;
     };
     const scores = (chosen: string) => Object.fromEntries(candidates.map((m) => [m.id, m.id === chosen ? 1 : 0]));
+    let shortfall = '';
     for (const [i, r] of this.cfg.rules.entries()) {
-      if (!ruleMatches(r, task)) continue;
+      const hit = matchRule(r, task);
+      if (!hit.ok) {
+        if (hit.lowConfidence && !shortfall) shortfall = ` (rule ${i} was passed over: ${hit.lowConfidence})`;
+        continue;
+      }
       const m = pick(r.model ?? r.group!);
-      if (m) return { model: m.id, reason: `rule ${i} matched and names ${r.model ? `model ${m.id}` : `group "${r.group}", whose first available model is ${m.id}`}.`, scores: scores(m.id) };
+      if (m) return { model: m.id, reason: `rule ${i} matched${decidedBy(hit.decided)} and names ${r.model ? `model ${m.id}` : `group "${r.group}", whose first available model is ${m.id}`}.`, scores: scores(m.id), decided_by: hit.decided };
     }
     const d = this.cfg.default !== undefined ? pick(this.cfg.default) : undefined;
-    if (d) return { model: d.id, reason: `no rule matched; the default names ${d.id}.`, scores: scores(d.id) };
+    if (d) return { model: d.id, reason: `no rule matched${shortfall}; the default names ${d.id}.`, scores: scores(d.id) };
     const cheapest = [...candidates].sort((a, b) => listPrice(a) - listPrice(b))[0];
-    return { model: cheapest.id, reason: `no rule matched and no default is available; ${cheapest.id} has the lowest list price.`, scores: scores(cheapest.id) };
+    return { model: cheapest.id, reason: `no rule matched${shortfall} and no default is available; ${cheapest.id} has the lowest list price.`, scores: scores(cheapest.id) };
   }
 }

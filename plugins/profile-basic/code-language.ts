@@ -1,42 +1,83 @@
+import { codeBody } from './code-body.js';
+import { codeLanguageOfContent } from './code-content.js';
+import type { Detection } from './detection.js';
+
 /**
- * The programming language of a task's code: the info string of its first
- * fenced code block ("```python"), else a language named where code is
- * asked for ("in Python", "a Rust function", "using TypeScript"). Returns
- * LLMOS's lower-case ids ("python", "cpp", "csharp"…).
+ * The programming language of a code task, in LLMOS's lower-case ids
+ * ("python", "cpp", "csharp"…), from, in order of precedence:
+ *  1. the info string of its first fenced block ("```python"), sure;
+ *  2. a language the request names where code is asked for ("in Python",
+ *     "a Rust function", "port this to Go"): the request says what it wants,
+ *     even when the code it gives is in another language;
+ *  3. the content of its code (code-content.ts), fenced without an info
+ *     string or pasted bare.
+ * Agreement of 2 and 3 raises the confidence.
  */
 
 /** Info strings and names, lower case, to ids. */
 const ALIASES: Readonly<Record<string, string>> = {
-  python: 'python', py: 'python', python3: 'python', javascript: 'javascript', js: 'javascript', node: 'javascript', 'node.js': 'javascript', jsx: 'javascript',
+  python: 'python', py: 'python', python3: 'python', javascript: 'javascript', js: 'javascript', node: 'javascript', 'node.js': 'javascript', nodejs: 'javascript', jsx: 'javascript',
   typescript: 'typescript', ts: 'typescript', tsx: 'typescript', rust: 'rust', rs: 'rust', go: 'go', golang: 'go', java: 'java', kotlin: 'kotlin', kt: 'kotlin',
-  'c++': 'cpp', cpp: 'cpp', cxx: 'cpp', c: 'c', 'c#': 'csharp', csharp: 'csharp', cs: 'csharp', ruby: 'ruby', rb: 'ruby', php: 'php', swift: 'swift',
-  scala: 'scala', haskell: 'haskell', hs: 'haskell', sql: 'sql', bash: 'bash', sh: 'bash', shell: 'bash', zsh: 'bash', powershell: 'powershell',
-  r: 'r', perl: 'perl', lua: 'lua', dart: 'dart', elixir: 'elixir', julia: 'julia', matlab: 'matlab', html: 'html', css: 'css', ocaml: 'ocaml', zig: 'zig',
+  'c++': 'cpp', cpp: 'cpp', cxx: 'cpp', cc: 'cpp', c: 'c', h: 'c', 'c#': 'csharp', csharp: 'csharp', cs: 'csharp', ruby: 'ruby', rb: 'ruby', php: 'php', swift: 'swift',
+  scala: 'scala', haskell: 'haskell', hs: 'haskell', sql: 'sql', mysql: 'sql', postgresql: 'sql', postgres: 'sql', sqlite: 'sql', tsql: 'sql', plsql: 'sql',
+  bash: 'bash', sh: 'bash', shell: 'bash', zsh: 'bash', console: 'bash', powershell: 'powershell', ps1: 'powershell',
+  r: 'r', perl: 'perl', pl: 'perl', lua: 'lua', dart: 'dart', elixir: 'elixir', ex: 'elixir', julia: 'julia', jl: 'julia', matlab: 'matlab', html: 'html', xml: 'html', css: 'css', scss: 'css',
+  ocaml: 'ocaml', ml: 'ocaml', zig: 'zig', clojure: 'clojure', clj: 'clojure', pascal: 'pascal', delphi: 'pascal', fortran: 'fortran', cobol: 'cobol', erlang: 'erlang', fsharp: 'fsharp', 'f#': 'fsharp',
+  'objective-c': 'objectivec', objc: 'objectivec', 'visual basic': 'vb', vba: 'vb', 'vb.net': 'vb', assembly: 'assembly', asm: 'assembly', prolog: 'prolog', lisp: 'lisp', scheme: 'scheme', racket: 'racket',
 };
 
-/** Names safe to match case-insensitively anywhere a code cue stands (not "go", "c", "r": common words or letters). */
-const NAMES = 'python|javascript|typescript|node\\.js|rust|golang|java|kotlin|c\\+\\+|c#|csharp|ruby|php|swift|scala|haskell|sql|bash|shell|powershell|perl|lua|dart|elixir|julia|matlab|ocaml|zig';
-/** Short names, matched only capitalised as written ("in Go", "a C function"). */
-const SHORT = 'Go|C|R';
-const CODE_NOUNS = 'function|script|program|class|method|code|snippet|module|library|implementation|one-liner|query|macro';
-const CUES = ['in', 'using', 'with', 'written in', 'write', 'a', 'an', 'idiomatic'].join('|');
+/** Names that are not also common words: matched case-insensitively, with a cue or (weaker) anywhere. */
+const STRONG = 'python|javascript|typescript|node\\.js|nodejs|golang|kotlin|c\\+\\+|c#|csharp|php|haskell|sql|mysql|postgresql|powershell|perl|matlab|ocaml|clojure|fortran|cobol|erlang|f#|fsharp|objective-c|visual basic|vba|html|css';
+/** Names that are also words ("rust", "swift", "shell", "go"): matched only capitalised after a cue, or before a code noun. */
+const WORDLIKE = 'Rust|Java|Swift|Ruby|Scala|Dart|Lua|Julia|Elixir|Bash|Shell|Zig|Delphi|Pascal|Prolog|Lisp|Scheme|Racket|Go|C|R';
+const CODE_NOUNS = 'function|script|program|class|method|code|snippet|module|library|implementation|one-liner|query|queries|macro|loop|array|dict|dictionary|decorator|package|crate|gem|exception|compiler|interpreter|struct|enum|lambda|closure|syntax|regex|developer|programmer';
+const CUES = 'in|using|with|written in|write|a|an|idiomatic|pure|modern|to|into|for';
+const WORD_END = '(?![\\w+#])';
 
+/** "port/convert/translate/rewrite … to X": the language the code is to become, first. */
+const CONVERT = '\\b(?:[Pp]ort|[Cc]onvert|[Tt]ranslate|[Rr]ewrite|[Tt]ranspile|[Mm]igrate)\\w*\\b[^.!?\\n]{0,80}?\\b(?:to|into|in)\\s+';
+const CONVERSIONS: readonly RegExp[] = [new RegExp(`${CONVERT}(${STRONG})${WORD_END}`, 'i'), new RegExp(`${CONVERT}(${WORDLIKE})${WORD_END}`)];
 const NAMED: readonly RegExp[] = [
-  new RegExp(`\\b(?:${CUES})\\s+(${NAMES})(?![\\w+#])`, 'i'),
-  new RegExp(`(?<![\\w+#])(${NAMES})\\s+(?:${CODE_NOUNS})\\b`, 'i'),
-  new RegExp(`\\b(?:in|using|written in)\\s+(${SHORT})(?![\\w+#])`),
-  new RegExp(`\\b(?:an?|the)\\s+(${SHORT})\\s+(?:${CODE_NOUNS})\\b`),
+  new RegExp(`\\b(?:${CUES})\\s+(${STRONG})${WORD_END}`, 'i'),
+  new RegExp(`(?<![\\w+#])(${STRONG})(?:'s|’s)?\\s+(?:${CODE_NOUNS})\\b`, 'i'),
+  new RegExp(`\\b(?:[Ii]n|[Uu]sing|written in|to|into|with)\\s+(${WORDLIKE})${WORD_END}`),
+  new RegExp(`(?<![\\w+#])(${WORDLIKE})(?:'s|’s)?\\s+(?:${CODE_NOUNS})\\b`),
+  new RegExp(`(?<![\\w+#])(${STRONG})(?:'s|’s)${WORD_END}`, 'i'),
 ];
+/** A name anywhere, with no cue: weaker evidence. */
+const ANYWHERE = new RegExp(`(?<![\\w+#.])(${STRONG})${WORD_END}`, 'i');
 
-const FENCE = /```[ \t]*([A-Za-z0-9+#._-]+)/;
+const idOf = (name: string): string | undefined => {
+  const n = name.toLowerCase();
+  return ALIASES[n] ?? (n === 'go' || n === 'c' || n === 'r' ? n : undefined);
+};
 
-/** The code language the text names or fences, or undefined. */
-export function codeLanguage(text: string): string | undefined {
-  const fenced = FENCE.exec(text)?.[1]?.toLowerCase();
-  if (fenced && ALIASES[fenced]) return ALIASES[fenced];
-  for (const re of NAMED) {
-    const m = re.exec(text);
-    if (m) return ALIASES[m[1].toLowerCase()];
+/** The language the request names, with how plainly it names it. */
+function namedLanguage(prose: string): Detection | undefined {
+  for (const re of CONVERSIONS) {
+    const m = re.exec(prose);
+    if (m && idOf(m[1])) return { value: idOf(m[1])!, confidence: 0.95 };
   }
-  return undefined;
+  for (const re of NAMED) {
+    const m = re.exec(prose);
+    if (m && idOf(m[1])) return { value: idOf(m[1])!, confidence: 0.9 };
+  }
+  const any = ANYWHERE.exec(prose);
+  return any && idOf(any[1]) ? { value: idOf(any[1])!, confidence: 0.7 } : undefined;
 }
+
+/** The code language the text fences, names or contains, with a confidence in [0, 1]; undefined when none. */
+export function detectCodeLanguage(text: string): Detection | undefined {
+  const body = codeBody(text);
+  const fenced = body.info ? ALIASES[body.info] : undefined;
+  if (fenced) return { value: fenced, confidence: 0.99 };
+  const prose = text.replace(/```[\s\S]*?(?:```|$)/g, ' ');
+  const named = namedLanguage(body.code ? prose : text);
+  const content = codeLanguageOfContent(body.code);
+  if (named && content?.value === named.value) return { value: named.value, confidence: Math.max(0.97, named.confidence) };
+  if (named && (!content || named.confidence >= 0.9 || content.confidence < named.confidence)) return named;
+  return content;
+}
+
+/** The id alone, for callers that need no confidence. */
+export const codeLanguage = (text: string): string | undefined => detectCodeLanguage(text)?.value;

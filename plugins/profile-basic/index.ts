@@ -3,14 +3,17 @@ import { LanguageDetector } from './language.js';
 import { BasicProfiler } from './profiler.js';
 
 export { BasicProfiler } from './profiler.js';
-export { targetLanguage } from './target-language.js';
-export { codeLanguage } from './code-language.js';
+export type { Detection } from './detection.js';
+/** The detectors behind the profile: pure, synchronous, each with a confidence in [0, 1]. */
+export { detectTargetLanguage, targetLanguage } from './target-language.js';
+export { detectCodeLanguage, codeLanguage } from './code-language.js';
+export { detectIntent, type Intent } from './intent.js';
 
 export default definePlugin({
   name: 'profile-basic',
-  version: '1.0.0',
+  version: '1.1.0',
   apiVersion: '^1.0.0',
-  description: 'Profiles tasks at spawn: type by ordered rules, language with eld, target language and code language from phrasings, domain tags by keywords, size in tokens.',
+  description: 'Profiles tasks at spawn: type by ordered rules, language with eld, target language from phrasings in 13 languages, code language from fences, names and code (flourite), intent (chit-chat or professional) by lexical cues, domain tags by keywords, size in tokens; each with a confidence.',
   provides: ['profiler'],
   options: z.object({
     fallback_language: z.string().min(2).max(16).default('en').describe('Language when the text is too short or eld is unsure.'),

@@ -24,9 +24,14 @@ export class LanguageDetector {
 
   /** ISO 639-1 code; `fallback` when the text is too short or eld is unsure. */
   detect(text: string): string {
+    return this.detectWithConfidence(text).value;
+  }
+
+  /** The code with a confidence: 0.9 when eld calls its verdict reliable, 0.3 for the fallback. */
+  detectWithConfidence(text: string): { value: string; confidence: number } {
     const prose = text.replace(/```[\s\S]*?```/g, ' ').slice(0, this.maxChars);
-    if (prose.trim().length < 3) return this.fallback;
+    if (prose.trim().length < 3) return { value: this.fallback, confidence: 0.3 };
     const r = (this.detector ??= eld().newInstance()).detect(prose);
-    return r.language && r.isReliable() ? r.language : this.fallback;
+    return r.language && r.isReliable() ? { value: r.language, confidence: 0.9 } : { value: this.fallback, confidence: 0.3 };
   }
 }

@@ -1,30 +1,47 @@
 import { estimateTokens, messagesText, taskMessages, taskText, type Profiler, type Task, type TaskProfile } from '../../src/plugin-api/index.js';
-import { codeLanguage } from './code-language.js';
+import { detectCodeLanguage } from './code-language.js';
 import { domainTags } from './domains.js';
+import { detectIntent } from './intent.js';
 import { LanguageDetector } from './language.js';
-import { targetLanguage } from './target-language.js';
+import { detectTargetLanguage, translationSource } from './target-language.js';
 import { classifyType } from './type-rules.js';
 
 /**
- * Rules for type, eld for language, phrasings for target language, fences
- * and names for code language, keywords for domain, ~4 characters a token
- * for size (tool schemas included). Only the transcript is read for the
- * rest: tool schemas are not the caller's prose.
+ * Rules for type, eld for language, phrasings for target language, fences,
+ * names and flourite for code language, lexical cues for intent, keywords for
+ * domain, ~4 characters a token for size (tool schemas included). Only the
+ * transcript is read for the rest: tool schemas are not the caller's prose.
+ * A translation's source language is that of the passage it quotes, not of
+ * the instruction around it. Confidences are given for language, target language, code language and
+ * intent; a professional request with no keyword domain takes the intent's.
  */
 export class BasicProfiler implements Profiler {
   constructor(private readonly lang = new LanguageDetector()) {}
 
   profile(task: Task): TaskProfile {
     const text = messagesText(taskMessages(task));
-    const target = targetLanguage(text);
-    const code = codeLanguage(text);
+    const target = detectTargetLanguage(text);
+    const code = detectCodeLanguage(text);
+    const intent = detectIntent(text);
+    const tags = domainTags(text);
+    const language = target ? this.sourceLanguage(text) : this.lang.detectWithConfidence(text);
     return {
       type: classifyType(text),
-      language: this.lang.detect(text),
-      ...(target && { target_language: target }),
-      ...(code && { code_language: code }),
-      domain: domainTags(text),
+      language: language.value,
+      ...(target && { target_language: target.value }),
+      ...(code && { code_language: code.value }),
+      intent: intent.value,
+      domain: tags.length || intent.value !== 'professional' || !intent.domain ? tags : [intent.domain],
       size: estimateTokens(taskText(task)),
+      confidence: { language: language.confidence, intent: intent.confidence, ...(target && { target_language: target.confidence }), ...(code && { code_language: code.confidence }) },
     };
+  }
+
+  /** A translation's source: the language it names ("from German"), else its passage's, else the whole text's. */
+  private sourceLanguage(text: string): { value: string; confidence: number } {
+    const src = translationSource(text);
+    if (src && 'named' in src) return src.named;
+    const passage = src ? this.lang.detectWithConfidence(src.passage) : undefined;
+    return passage && passage.confidence > 0.5 ? passage : this.lang.detectWithConfidence(text);
   }
 }

@@ -12,6 +12,8 @@ export interface Allocation {
   reason: string;
   /** Score per candidate model id, higher is better. */
   scores: Record<string, number>;
+  /** The profiled task fields that decided the choice, with the profile's confidence in each (rules allocators fill it). */
+  decided_by?: Record<string, { value: string; confidence?: number }>;
 }
 
 /** The feedback an exit gives the allocator that chose its model. */

@@ -96,6 +96,8 @@ export interface ProcAllocation {
   model: string;
   reason: string;
   scores: Record<string, number>;
+  /** The profiled task fields that decided, with their confidence (see Allocation.decided_by). */
+  decided_by?: Record<string, { value: string; confidence?: number }>;
 }
 
 /** What a watcher of one pid hears. */

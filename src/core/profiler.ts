@@ -1,7 +1,6 @@
-import type { Task, TaskType } from './task.js';
+import { PROFILED_FIELDS, type Intent, type ProfiledField, type Task, type TaskType } from './task.js';
 
-/** Profile fields a profiler may state a confidence for. */
-export type ProfiledField = 'type' | 'language' | 'target_language' | 'code_language' | 'domain';
+export type { ProfiledField } from './task.js';
 
 export interface TaskProfile {
   type: TaskType;
@@ -11,6 +10,8 @@ export interface TaskProfile {
   target_language?: string;
   /** Programming language of the code asked for or given, lower case ("python", "cpp"); absent when none. */
   code_language?: string;
+  /** Small talk or work; absent when the profiler does not tell. */
+  intent?: Intent;
   domain: string[];
   /** Estimated prompt tokens. */
   size: number;
@@ -24,4 +25,28 @@ export interface TaskProfile {
  */
 export interface Profiler {
   profile(task: Task): TaskProfile;
+}
+
+/**
+ * The task with what the caller left out filled in from the profile. Its
+ * `confidence` holds 1 for every field the caller stated and the profile's
+ * confidence for each field the profile filled (absent when unstated); a task
+ * that already carries a confidence (a journaled one) keeps it.
+ */
+export function applyProfile(task: Task, prof: TaskProfile): Task {
+  const filled: Task = { ...task, type: task.type ?? prof.type, language: task.language ?? prof.language, domain: task.domain ?? prof.domain };
+  const target = task.target_language ?? prof.target_language;
+  const code = task.code_language ?? prof.code_language;
+  const intent = task.intent ?? prof.intent;
+  if (target) filled.target_language = target;
+  if (code) filled.code_language = code;
+  if (intent) filled.intent = intent;
+  if (task.confidence) return filled;
+  const confidence: Partial<Record<ProfiledField, number>> = {};
+  for (const f of PROFILED_FIELDS) {
+    if (task[f] !== undefined) confidence[f] = 1;
+    else if (filled[f] !== undefined && prof.confidence?.[f] !== undefined) confidence[f] = prof.confidence[f];
+  }
+  filled.confidence = confidence;
+  return filled;
 }

@@ -11,6 +11,14 @@ export type TaskType = (typeof TASK_TYPES)[number];
 export const DOMAIN_TAGS = ['programming', 'mathematics', 'science', 'medicine', 'law', 'finance', 'commonsense'] as const;
 export type DomainTag = (typeof DOMAIN_TAGS)[number];
 
+/** What a request is: small talk with the assistant, or work (a task, a question of fact, a problem to fix). */
+export const INTENTS = ['chit-chat', 'professional'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** Task fields a profiler fills and may state a confidence for. */
+export const PROFILED_FIELDS = ['type', 'language', 'target_language', 'code_language', 'intent', 'domain'] as const;
+export type ProfiledField = (typeof PROFILED_FIELDS)[number];
+
 /** max_tokens of a task that names none. */
 export const DEFAULT_MAX_TOKENS = 256;
 
@@ -23,6 +31,8 @@ export const TaskFields = z.object({
   language: z.string().min(2).max(16).optional().describe('ISO 639-1'),
   target_language: z.string().min(2).max(16).optional().describe('ISO 639-1, of a translation'),
   code_language: z.string().min(1).max(32).optional().describe('e.g. "python"'),
+  intent: z.enum(INTENTS).optional().describe('"chit-chat" or "professional"'),
+  confidence: z.partialRecord(z.enum(PROFILED_FIELDS), z.number().min(0).max(1)).optional().describe('0–1 per profiled field; filled at spawn'),
   domain: z.array(z.string().min(1)).max(16).optional().describe('e.g. ["medicine"]'),
   priority: z.number().int().min(0).max(9).default(4).describe('0 most urgent'),
   deadline_ms: z.number().int().positive().optional().describe('Unix ms; killed after it'),

@@ -29,7 +29,7 @@ import type { ModelBackend } from '../core/model.js';
 import type { HttpRoutes } from '../core/http.js';
 import type { SessionHook } from '../core/session.js';
 import type { SpawnHook } from '../core/spawn.js';
-import type { Profiler } from '../core/profiler.js';
+import { applyProfile, type Profiler } from '../core/profiler.js';
 import type { Scheduler } from '../core/scheduler.js';
 import type { Journal } from '../core/journal.js';
 import type { PidSource, ReadyQueue } from '../core/ready-queue.js';
@@ -204,13 +204,10 @@ export class Kernel extends EventEmitter<KernelEvents> {
     return drainAndHalt({ procs: this.procs, dispatcher: this.dispatcher, exec: this.exec, stopper: this.stopper, journaled: !!this.journal() }, graceMs);
   }
 
-  /** The task with what the caller left out (type, language, target_language, code_language, domain) filled in by the profiler. */
+  /** The task with what the caller left out (type, language, target_language, code_language, intent, domain) filled in by the profiler, with confidences (see applyProfile). */
   profile(task: Task): Task {
     if (!this.profiler) return task;
-    const prof = this.profiler.profile(task);
-    const target = task.target_language ?? prof.target_language;
-    const code = task.code_language ?? prof.code_language;
-    return { ...task, type: task.type ?? prof.type, language: task.language ?? prof.language, domain: task.domain ?? prof.domain, ...(target && { target_language: target }), ...(code && { code_language: code }) };
+    return applyProfile(task, this.profiler.profile(task));
   }
 
   /**

@@ -3,6 +3,7 @@ import { LlmosError } from '../core/errors.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Logger } from '../core/log.js';
 import { TaskSchema, type Task } from '../core/task.js';
+import { applyProfile } from '../core/profiler.js';
 import type { PluginOptionOverrides } from '../loader/config.js';
 import type { Allocator } from '../core/allocator.js';
 import type { ModelInfo } from '../core/model.js';
@@ -44,12 +45,7 @@ export class ReplayHost {
   task(prompt: string): Task {
     const task = TaskSchema.parse({ prompt });
     const prof = this.kernel.profiler?.profile(task);
-    if (prof) {
-      task.type ??= prof.type;
-      task.language ??= prof.language;
-      task.domain ??= prof.domain;
-    }
-    return task;
+    return prof ? applyProfile(task, prof) : task;
   }
 }
 

@@ -140,6 +140,20 @@ describe('BanditAllocator (LinUCB)', () => {
     expect(alloc.choose(med, [A, B]).model).toBe('b');
   });
 
+  it('tells same-text tasks apart by code language and by intent, with no rule written', () => {
+    const s = new BanditState(0);
+    const prompt = 'Make this faster, please.';
+    const py = task(prompt, { type: 'code', language: 'en', code_language: 'python', confidence: { code_language: 0.97 } });
+    const rs = task(prompt, { type: 'code', language: 'en', code_language: 'rust', confidence: { code_language: 0.97 } });
+    teachOpposites(s, py, rs);
+    const chat = task(prompt, { type: 'chat', language: 'en', intent: 'chit-chat', confidence: { intent: 0.9 } });
+    const work = task(prompt, { type: 'chat', language: 'en', intent: 'professional', confidence: { intent: 0.9 } });
+    teachOpposites(s, chat, work);
+    const alloc = new BanditAllocator('linucb', s, params(), new Rng(1));
+    expect([alloc.choose(py, [A, B]).model, alloc.choose(rs, [A, B]).model]).toEqual(['a', 'b']);
+    expect([alloc.choose(chat, [A, B]).model, alloc.choose(work, [A, B]).model]).toEqual(['a', 'b']);
+  });
+
   it('expects cost to grow linearly with prompt length, beyond the lengths it has seen', () => {
     const s = new BanditState(0);
     const sized = (words: number) => task(Array.from({ length: words }, (_, i) => `w${i}`).join(' '), { type: 'qa', language: 'en' });

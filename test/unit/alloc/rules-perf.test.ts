@@ -29,7 +29,7 @@ describe('alloc-rules', () => {
 
   it('takes the first matching rule, a group in preference order, else the default', () => {
     expect(r.choose(task('x', { type: 'code', language: 'fr' }), cands)).toMatchObject({ model: 'coder', reason: expect.stringMatching(/^rule 0 matched/) });
-    expect(r.choose(task('x', { type: 'chat', language: 'de' }), cands).reason).toMatch(/rule 1 matched and names group "multilingual", whose first available model is large/);
+    expect(r.choose(task('x', { type: 'chat', language: 'de' }), cands).reason).toMatch(/rule 1 matched on source_language=de and names group "multilingual", whose first available model is large/);
     expect(r.choose(task('Reply ASAP please', { type: 'chat', language: 'en' }), cands).model).toBe('large');
     expect(r.choose(task('x', { metadata: { tier: 'gold' } }), cands).model).toBe('large');
     expect(r.choose(task('x', { domain: ['medicine', 'law'] }), cands).model).toBe('large');

@@ -60,7 +60,7 @@ async function main() {
   };
   const run = (port, n) =>
     new Promise((res, rej) => autocannon({ url: `http://127.0.0.1:${port}/v1/chat/completions`, method: 'POST', headers: HEADERS, body: BODY, connections, amount: n }, (e, r) => (e ? rej(e) : res(r))));
-  for (const s of Object.values(sides)) await run(s.port, 500); // warm-up
+  for (const s of Object.values(sides)) await run(s.port, Math.min(200, amount)); // warm-up
   const ms = { now: [], before: [] };
   for (let i = 0; i < rounds; i++)
     for (const name of i % 2 ? ['before', 'now'] : ['now', 'before']) {

@@ -1,4 +1,4 @@
-import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { estimateTokens, messagesText, LlmosError, type Completion, type ContentBlock, type CompleteOptions, type CompletionRequest, type Embeddings, type ModelBackend, type TokenLogprobs, type ModelHealth, type ModelInfo, type PromptParts } from '../../src/plugin-api/index.js';
 import { PromptCounter } from './prompt-count.js';
 import { answerBlocks, toOpenAiExtras, toOpenAiMessages, toolUseOf } from './chat-format.js';
@@ -100,7 +100,8 @@ export class OpenAIBackend implements ModelBackend {
   }
 
   private async whole(params: ChatCompletionCreateParamsBase, request: CompletionRequest, signal: AbortSignal): Promise<Completion> {
-    const r = await this.client.chat.completions.create({ ...params, stream: false }, { signal });
+    const body: ChatCompletionCreateParamsNonStreaming = { ...params, stream: false };
+    const r = this.connection.post ? ((await this.connection.post('/chat/completions', body, signal)) as ChatCompletion) : await this.client.chat.completions.create(body, { signal });
     const choice = r.choices?.[0];
     if (!choice?.finish_reason)
       throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id}: the answer has no choice with a finish_reason (not an OpenAI chat completion); retrying.`, { retryable: true });

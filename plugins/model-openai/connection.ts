@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { LlmosError, renamedOptions, RuntimeEndpointOptions, z, sdkLogger, type Logger } from '../../src/plugin-api/index.js';
 import { createHttpFetch } from './http-fetch.js';
+import { createHttpPool, jsonPoster, type JsonPost } from './http-pool.js';
 import { ConfiguredModelOptions } from './model-options.js';
 
 /** The plugin's options; OpenAIOptions also accepts their older camelCase names (deprecated). */
@@ -41,6 +42,8 @@ function apiKey(o: OpenAIOptions, env: NodeJS.ProcessEnv): string {
 /** An openai client and the way to free its sockets. */
 export interface OpenAIConnection {
   client: OpenAI;
+  /** The cheap non-streaming call on the node:http pool (http-pool.ts); unset with http_client "fetch". */
+  post?: JsonPost;
   close(): void;
 }
 
@@ -55,15 +58,18 @@ const MIN_SOCKETS = 16;
  * streams the kernel already admitted behind other streams' sockets.
  */
 export function makeClient(o: OpenAIOptions, log: Logger, concurrency = 0, env: NodeJS.ProcessEnv = process.env): OpenAIConnection {
-  const http = o.http_client === 'node-http' ? createHttpFetch({ maxSockets: Math.max(MIN_SOCKETS, concurrency + MIN_SOCKETS) }) : undefined;
+  const pool = o.http_client === 'node-http' ? createHttpPool({ maxSockets: Math.max(MIN_SOCKETS, concurrency + MIN_SOCKETS) }) : undefined;
+  const http = pool && createHttpFetch({}, pool);
+  const key = apiKey(o, env);
   const client = new OpenAI({
     baseURL: o.base_url,
-    apiKey: apiKey(o, env),
+    apiKey: key,
     maxRetries: 0,
     timeout: o.request_timeout_ms,
     defaultHeaders: o.headers,
     logger: sdkLogger(log),
     ...(http && { fetch: http.fetch }),
   });
-  return { client, close: () => http?.close() };
+  const post = pool && jsonPoster(pool, { baseURL: o.base_url, apiKey: key, headers: o.headers, timeoutMs: o.request_timeout_ms });
+  return { client, ...(post && { post }), close: () => http?.close() };
 }

@@ -1,6 +1,5 @@
 import http from 'node:http';
-import https from 'node:https';
-import zlib from 'node:zlib';
+import { abortReason, createHttpPool, decoderFor, type HttpPool, type HttpPoolOptions } from './http-pool.js';
 
 /**
  * A WHATWG `fetch` over node:http/https with keep-alive agents, handed to the
@@ -29,14 +28,10 @@ export interface HttpFetch {
   close(): void;
 }
 
-export interface HttpFetchOptions {
-  /** Concurrent sockets per host and scheme (default 256). */
-  maxSockets?: number;
-}
+/** Sockets per host and scheme, when createHttpFetch builds its own pool. */
+export type HttpFetchOptions = HttpPoolOptions;
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
-
-const abortReason = (signal: AbortSignal): unknown => signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 
 /** The request body as bytes or text, or `false` when this adapter does not handle its type. */
 function bodyOf(body: RequestInit['body']): string | Uint8Array | undefined | false {
@@ -60,21 +55,6 @@ function headersOf(init: RequestInit['headers'], body: string | Uint8Array | und
   }
   out.accept ??= '*/*';
   return out;
-}
-
-/** The decoder for a Content-Encoding, or undefined for identity / unknown codings. */
-function decoderFor(encoding: string | undefined): NodeJS.ReadWriteStream | undefined {
-  switch (encoding?.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    case 'deflate':
-      return zlib.createInflate({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    case 'br':
-      return zlib.createBrotliDecompress();
-    default:
-      return undefined;
-  }
 }
 
 function responseHeaders(raw: string[]): Headers {
@@ -132,20 +112,6 @@ interface Settle {
   reject: (reason: unknown) => void;
 }
 
-/** The options of one pooled request for `url`. */
-function requestOptions(url: URL, init: RequestInit, body: string | Uint8Array | undefined, agent: http.Agent): http.RequestOptions {
-  return {
-    agent,
-    protocol: url.protocol,
-    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-    port: url.port || undefined,
-    path: url.pathname + url.search,
-    method: init.method ?? 'GET',
-    headers: headersOf(init.headers, body, init.body),
-    ...(url.username && { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }),
-  };
-}
-
 /** Settles with the Response once the status line and headers arrive; returns how to fail its body later, if it has one. */
 function respond(res: http.IncomingMessage, method: string | undefined, settle: Settle, done: () => void): ((reason: unknown) => void) | undefined {
   const status = res.statusCode ?? 0;
@@ -172,54 +138,16 @@ function respond(res: http.IncomingMessage, method: string | undefined, settle: 
   }
 }
 
-/**
- * One request. A keep-alive socket the server closed while it sat in the
- * pool fails at once with ECONNRESET/EPIPE before any answer; such a
- * request (almost always) never reached the server, so it is sent once
- * more on a fresh connection, as Node's docs advise for
- * request.reusedSocket. A reset on a fresh connection is the server's
- * answer and goes to the kernel's retry policy.
- */
-function send(mod: typeof http | typeof https, options: http.RequestOptions, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, settle: Settle): void {
-  const req = mod.request(options);
-  let failBody: ((reason: unknown) => void) | undefined;
-  const onAbort = () => {
-    const reason = abortReason(signal!);
-    req.destroy();
-    if (failBody) failBody(reason);
-    else settle.reject(reason);
-  };
-  const done = () => signal?.removeEventListener('abort', onAbort);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  req.on('error', (e: NodeJS.ErrnoException) => {
-    if (failBody || signal?.aborted) return; // reported through the body, or as the abort
-    done();
-    if (req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE') && options.agent !== false) return send(mod, { ...options, agent: false }, body, signal, settle);
-    settle.reject(new TypeError('fetch failed', { cause: e }));
-  });
-  req.once('response', (res) => (failBody = respond(res, options.method, settle, done)));
-  req.end(body);
-}
-
-/** Builds the adapter; one per openai client, holding its own socket pools. */
-export function createHttpFetch(opts: HttpFetchOptions = {}): HttpFetch {
-  const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 256, scheduling: 'lifo' as const };
-  const agents = { 'http:': new http.Agent(agentOpts), 'https:': new https.Agent(agentOpts) };
+/** Builds the adapter over `pool` (by default its own pools). */
+export function createHttpFetch(opts: HttpFetchOptions = {}, pool: HttpPool = createHttpPool(opts)): HttpFetch {
   const httpFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const body = bodyOf(init.body);
     const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : undefined;
     if (!url || body === false || (url.protocol !== 'http:' && url.protocol !== 'https:')) return fetch(input, init);
-    const signal = init.signal ?? undefined;
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const mod = url.protocol === 'https:' ? https : http;
-    const options = requestOptions(url, init, body, agents[url.protocol as 'http:' | 'https:']);
-    return new Promise<Response>((resolve, reject) => send(mod, options, body, signal, { resolve, reject }));
+    const method = init.method ?? 'GET';
+    return new Promise<Response>((resolve, reject) =>
+      pool.send(url, method, headersOf(init.headers, body, init.body), body, init.signal ?? undefined, (res, done) => respond(res, method, { resolve, reject }, done), reject),
+    );
   };
-  return {
-    fetch: httpFetch as typeof fetch,
-    close() {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
-    },
-  };
+  return { fetch: httpFetch as typeof fetch, close: () => pool.close() };
 }

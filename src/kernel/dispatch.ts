@@ -7,6 +7,7 @@ import type { ResourceManager } from './resources.js';
 import { untilAborted } from './signal.js';
 import { exitFeedback, type Allocator } from '../core/allocator.js';
 import type { ModelInfo } from '../core/model.js';
+import type { ReadyQueue } from '../core/ready-queue.js';
 import type { Scheduler } from '../core/scheduler.js';
 import { FEATURES, neededFeatures, type Feature } from '../core/task.js';
 
@@ -200,5 +201,43 @@ export class Dispatcher {
     } catch (e) {
       this.log.error({ err: e, pid: p.pid }, 'policy plugin failed in onExit/feedback');
     }
+  }
+}
+
+/**
+ * The kernel's own ready queue: the active scheduler orders READY processes
+ * and the dispatcher above takes the next one whenever a slot is free. Every
+ * call goes to the scheduler active at that moment (sched_set moves the queue).
+ * A plugin's ready queue (e.g. queue-redis) replaces it and runs placed
+ * processes through Dispatcher.runPlaced instead.
+ */
+export class LocalReadyQueue implements ReadyQueue {
+  readonly name = 'local';
+
+  constructor(
+    private readonly scheduler: () => Scheduler,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  push(p: Process): void {
+    this.scheduler().enqueue(p);
+    this.dispatcher.maybePreempt(p);
+    this.dispatcher.kick();
+  }
+
+  remove(pid: number): boolean {
+    return this.scheduler().remove(pid);
+  }
+
+  reprioritize(pid: number): void {
+    this.scheduler().reprioritize(pid);
+  }
+
+  size(): number {
+    return this.scheduler().size();
+  }
+
+  snapshot(): Record<string, unknown> {
+    return this.scheduler().snapshot();
   }
 }

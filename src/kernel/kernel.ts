@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { Dispatcher } from './dispatch.js';
+import { Dispatcher, LocalReadyQueue } from './dispatch.js';
 import { Errors, LlmosError } from '../core/errors.js';
 import { Admitter } from './admit.js';
 import { Executor } from './exec.js';
@@ -33,7 +33,6 @@ import { applyProfile, type Profiler } from '../core/profiler.js';
 import type { Scheduler } from '../core/scheduler.js';
 import type { Journal } from '../core/journal.js';
 import type { PidSource, ReadyQueue } from '../core/ready-queue.js';
-import { LocalReadyQueue } from './local-queue.js';
 import { Slot } from './slot.js';
 import { Stops } from '../core/exit-cause.js';
 import { drainAndHalt, type ShutdownCounts } from './shutdown.js';
@@ -156,7 +155,12 @@ export class Kernel extends EventEmitter<KernelEvents> {
    */
   spawn(input: TaskInput, owner: string, ppid = 0): Process {
     this.refuseWhenDraining();
-    const task = TaskSchema.parse(input);
+    return this.spawnValid(TaskSchema.parse(input), owner, ppid);
+  }
+
+  /** spawn() for a task already parsed by TaskSchema (or a schema extending its fields and refinements, as proc_spawn's input does): no second parse. */
+  spawnValid(task: Task, owner: string, ppid = 0): Process {
+    this.refuseWhenDraining();
     const queue = this.readyQueue();
     const queued = queue.size(); // fails fast (LLMOS_EPLUGIN) when the local queue has no scheduler
     this.allocators.active(); // fails fast (LLMOS_EPLUGIN) when no allocator is loaded

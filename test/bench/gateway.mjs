@@ -2,7 +2,7 @@
 // (npm @portkey-ai/gateway), both in front of the same instant local upstream
 // (test/fixtures/instant-upstream.mjs), driven by autocannon with the same request.
 //
-//   npm run build && node test/bench/gateway.mjs [--duration 4] [--deps /work/benchdeps] [--profile <dir>] [--no-stages] [--probes 2000]
+//   npm run build && node test/bench/gateway.mjs [--duration 4] [--deps /work/benchdeps] [--profile <dir>] [--no-stages] [--probes 2000] [--port-base 18901]
 //
 // Needs `@portkey-ai/gateway` and `autocannon` in a folder with its own package.json
 // (default /work/benchdeps, or $LLMOS_BENCH_DEPS). Every server runs in its own
@@ -97,7 +97,8 @@ async function main() {
     throw new Error(`install the benchmark's tools first: (mkdir -p ${deps} && cd ${deps} && npm init -y && npm i @portkey-ai/gateway autocannon) — ${e.message}`);
   }
   const duration = Number(arg('duration', 4));
-  const [UP, LL, LEAN, PK, BEFORE] = [18901, 18902, 18904, 18903, 18905];
+  const base = Number(arg('port-base', process.env.LLMOS_BENCH_PORT_BASE ?? 18901)); // another base lets two benches run on one machine
+  const [UP, LL, LEAN, PK, BEFORE] = [base, base + 1, base + 3, base + 2, base + 4];
   const kids = [];
   process.on('exit', () => kids.forEach((k) => k.c.kill('SIGKILL')));
   const upstream = child([fileURLToPath(import.meta.url), '--serve-upstream', String(UP)]);

@@ -1,10 +1,18 @@
 // Which LLMOS source files one proc_spawn crosses, from the MCP tool call to the model
 // backend and back (issue 12's "files on the proc_spawn path"), derived rather than counted
-// by hand: V8 precise coverage (call counts) over one proc_spawn {wait: true} made by an MCP
-// client, after a warm-up call, with sched-fcfs + alloc-rules + model-openai in front of the
-// instant local upstream. A file counts when any of its functions ran during that call.
+// by hand, over one proc_spawn {wait: true} made by an MCP client (after a warm-up call),
+// with sched-fcfs + alloc-rules + model-openai in front of the instant local upstream.
+// Measures:
+//  - the path: the files on the call stack, async frames included, at its two ends (the
+//    model backend entered, followed down to its HTTP request; the tool result produced:
+//    proc_spawn's handler resuming with the record and the syscall table checking it), and
+//    at every turning point (those, plus the task reaching the scheduler's queue and the
+//    process's exit being recorded);
+//  - coverage (second line): every file any of whose functions ran during the call
+//    (V8 precise coverage), helpers off the path included.
 //
 //   npm run build && node test/bench/spawn-path.mjs [--json]
+import http from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +41,62 @@ async function filesRunBy(fn) {
     .sort();
 }
 
-export async function spawnPathFiles() {
+/** The LLMOS source files (relative to the repo, .ts) named by the frames of a stack. */
+const filesOf = (stack) => {
+  const prefix = pathToFileURL(DIST).href + '/';
+  const out = new Set();
+  for (const m of stack.matchAll(/\((file:[^)]+?):\d+:\d+\)|at (?:async )?(file:[^\s]+?):\d+:\d+$/gm)) {
+    const url = m[1] ?? m[2];
+    if (url.startsWith(prefix)) out.add(relative(DIST, fileURLToPath(url)).replace(/\.js$/, '.ts'));
+  }
+  return out;
+};
+
+/**
+ * Records the files on the stack (async frames included) at each turning
+ * point of one spawn; `arm()` starts recording (the warm-up call is not measured).
+ */
+function stackProbes(kernel) {
+  const points = new Map();
+  let armed = false;
+  const capture = (point, own) => {
+    if (!armed) return;
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = Infinity;
+    const stack = new Error().stack;
+    Error.stackTraceLimit = limit;
+    points.set(point, new Set([...(points.get(point) ?? []), ...filesOf(stack), ...(own ? [own] : [])]));
+  };
+  /** Captures on entering obj[name]; `own` is the file that defines it (the entered function's own frame is not on the stack yet). */
+  const wrap = (obj, name, point, own) => {
+    const fn = obj[name];
+    obj[name] = function (...args) {
+      capture(point, own);
+      return fn.apply(this, args);
+    };
+  };
+  wrap(kernel.schedulers.active(), 'enqueue', 'MCP tool -> scheduler queue', 'plugins/sched-fcfs/index.ts');
+  // The backend's side: its HTTP request for the answer, so the backend's own files are on the stack.
+  const request = http.request;
+  http.request = function (options, ...rest) {
+    if (String(options?.path ?? '').endsWith('/chat/completions')) capture('dispatch -> model backend -> HTTP request');
+    return request.call(this, options, ...rest);
+  };
+  kernel.procs.on('exit', () => capture('model answer -> process exit'));
+  const wait = kernel.procs.wait.bind(kernel.procs);
+  kernel.procs.wait = async (...args) => {
+    const p = await wait(...args);
+    capture('exit -> proc_spawn handler resumes');
+    return p;
+  };
+  const spawnCall = kernel.syscalls.get('proc_spawn');
+  const output = spawnCall.output;
+  spawnCall.output = { safeParse: (v) => (capture('handler -> tool result (syscall table)'), output.safeParse(v)) };
+  return { arm: () => (armed = true), disarm: () => ((armed = false), (http.request = request)), points };
+}
+
+/** Boots the lean kernel, connects an MCP client, runs `measure` over one proc_spawn after a warm-up one. */
+async function withOneSpawn(measure) {
   const { startInstantUpstream } = await import('../fixtures/instant-upstream.mjs');
   const upstream = await startInstantUpstream();
   const dataDir = mkdtempSync(join(tmpdir(), 'llmos-spawn-path-'));
@@ -55,8 +118,7 @@ export async function spawnPathFiles() {
     if (r.isError || r.structuredContent?.result?.text !== 'echo: Say hello.') throw new Error(`proc_spawn failed: ${JSON.stringify(r)}`);
   };
   try {
-    await spawn(); // warm-up: first-use setup (clients, caches) is not the path
-    return await filesRunBy(spawn);
+    return await measure(kernel, spawn);
   } finally {
     await client.close();
     await close();
@@ -66,10 +128,39 @@ export async function spawnPathFiles() {
   }
 }
 
+/** The two ends the issue names: the model backend entered (down to its HTTP request) and the tool result produced. */
+const ENDS = ['dispatch -> model backend -> HTTP request', 'exit -> proc_spawn handler resumes', 'handler -> tool result (syscall table)'];
+
+/** Files on the stack at each turning point; their union at the two ends (`ends`) and at every point (`files`). */
+export const spawnPathStacks = () =>
+  withOneSpawn(async (kernel, spawn) => {
+    const probes = stackProbes(kernel);
+    await spawn(); // warm-up: first-use setup (clients, caches) is not the path
+    probes.arm();
+    await spawn();
+    probes.disarm();
+    const points = Object.fromEntries([...probes.points].map(([k, v]) => [k, [...v].sort()]));
+    const union = (names) => [...new Set(names.flatMap((n) => points[n] ?? []))].sort();
+    return { ends: union(ENDS), files: union(Object.keys(points)), points };
+  });
+
+/** Every source file any of whose functions ran during one proc_spawn (V8 coverage). */
+export const spawnPathFiles = () =>
+  withOneSpawn(async (_kernel, spawn) => {
+    await spawn(); // warm-up
+    return filesRunBy(spawn);
+  });
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.env.LLMOS_LOG_LEVEL ??= 'warn';
-  const files = await spawnPathFiles();
-  if (process.argv.includes('--json')) console.log(JSON.stringify(files));
-  else console.log(`proc_spawn crosses ${files.length} LLMOS source files (MCP tool → model backend → back):\n${files.map((f) => `  ${f}`).join('\n')}`);
+  const path = await spawnPathStacks();
+  const covered = await spawnPathFiles();
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ path, covered }));
+  else {
+    console.log(`proc_spawn path, files on the call stack at its two ends (model backend entered, tool result produced): ${path.ends.length}`);
+    console.log(`proc_spawn path, files on the call stack at every turning point (the ends, the scheduler's queue, the exit): ${path.files.length}`);
+    for (const [point, files] of Object.entries(path.points)) console.log(`  at ${point}: ${files.join(', ')}`);
+    console.log(`proc_spawn coverage (files with any function run during the call): ${covered.length} LLMOS source files:\n${covered.map((f) => `  ${f}`).join('\n')}`);
+  }
   process.exit(0);
 }

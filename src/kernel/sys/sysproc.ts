@@ -4,7 +4,7 @@ import { params } from '../params.js';
 import { procRecord } from '../../core/process.js';
 import { type Process } from '../proc.js';
 import { defineSyscall, type SyscallContext } from '../../core/syscall.js';
-import { TaskFields, TaskSchema } from '../../core/task.js';
+import { TaskFields, type Task } from '../../core/task.js';
 import type { Kernel } from '../kernel.js';
 import { Pid, TimeoutMs } from './schemas.js';
 import { ProcRecordSchema } from '../../core/process.js';
@@ -69,9 +69,11 @@ export const procSyscalls = (k: Kernel) => [
     annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
     async handler({ wait, timeout_ms, ...rest }, ctx) {
       const { task, hooks } = spawnHookArgs(k, rest);
-      let t = TaskSchema.parse(task);
+      // The input schema holds the task's fields and refinements: `task` is a parsed Task. One a hook rewrote is parsed again.
+      const parsed = task as Task;
+      let t = parsed;
       for (const [h, args] of hooks) if (h.beforeSpawn) t = await h.beforeSpawn(t, args, { owner: ctx.owner });
-      const p = k.spawn(t, ctx.owner);
+      const p = t === parsed ? k.spawnValid(t, ctx.owner) : k.spawn(t, ctx.owner);
       const after = afterExitHooks(k, p, hooks);
       if (!wait) return procRecord(p);
       await waitReporting(k, p, timeout_ms, ctx, true);

@@ -1,0 +1,96 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { upstreamError } from '../../../plugins/model-openai/errors.js';
+import { createHttpFetch } from '../../../plugins/model-openai/http-fetch.js';
+import { createHttpPool, jsonPoster } from '../../../plugins/model-openai/http-pool.js';
+
+/** A loopback server answering every request with `handler`, recording what it was sent. */
+async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void) {
+  const sockets = new Set<Socket>();
+  const seen: Array<{ url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => (seen.push({ url: req.url ?? '', headers: req.headers, body }), handler(req, res, body)));
+  });
+  server.on('connection', (s) => (sockets.add(s), s.once('close', () => sockets.delete(s))));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    seen,
+    close: () => new Promise<void>((r) => (sockets.forEach((s) => s.destroy()), server.close(() => r()))),
+  };
+}
+
+const never = () => new AbortController().signal;
+
+/**
+ * model-openai's direct unstreamed call (http-pool.ts jsonPoster) against a
+ * real loopback server: what it sends, and that every outcome is the one the
+ * openai client itself gives for the same answer, so upstreamError maps it the same.
+ */
+describe('model-openai jsonPoster', () => {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+  const setUp = async (handler: Parameters<typeof serve>[0], timeoutMs = 5_000) => {
+    const s = await serve(handler);
+    const pool = createHttpPool();
+    const viaFetch = createHttpFetch({}, createHttpPool());
+    cleanup.push(s.close, () => pool.close(), () => viaFetch.close());
+    const post = jsonPoster(pool, { baseURL: s.baseURL, apiKey: 'k-1', headers: { 'HTTP-Referer': 'https://example.test' }, timeoutMs });
+    const client = new OpenAI({ baseURL: s.baseURL, apiKey: 'k-1', maxRetries: 0, timeout: timeoutMs, fetch: viaFetch.fetch });
+    const viaClient = (body: object, signal = never()) => client.post('/chat/completions', { body, signal });
+    return { s, post, viaClient };
+  };
+
+  it('posts JSON with the key and the configured headers and resolves with the parsed answer', async () => {
+    const { s, post } = await setUp((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices":[{"finish_reason":"stop"}]}'));
+    expect(await post('/chat/completions', { model: 'm', stream: false }, never())).toEqual({ choices: [{ finish_reason: 'stop' }] });
+    expect(s.seen[0]).toMatchObject({ url: '/v1/chat/completions', body: '{"model":"m","stream":false}' });
+    expect(s.seen[0].headers).toMatchObject({ authorization: 'Bearer k-1', 'content-type': 'application/json', 'http-referer': 'https://example.test' });
+  });
+
+  it('rejects a 429 as the openai client does: same class, status, message and Retry-After', async () => {
+    const { post, viaClient } = await setUp((_, res) => res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '2' }).end('{"error":{"message":"slow down","type":"rate_limit"}}'));
+    const [ours, theirs] = await Promise.all([post('/chat/completions', {}, never()).catch((e: unknown) => e), viaClient({}).catch((e: unknown) => e)]);
+    expect(ours).toBeInstanceOf(APIError);
+    expect((ours as Error).constructor).toBe((theirs as Error).constructor);
+    expect((ours as APIError).status).toBe(429);
+    expect((ours as Error).message).toBe((theirs as Error).message);
+    expect(upstreamError('m', ours)).toMatchObject({ code: 'LLMOS_EUPSTREAM', data: { retryable: true, status: 429, retry_after_ms: 2000 } });
+    expect(upstreamError('m', ours).message).toBe(upstreamError('m', theirs).message);
+  });
+
+  it('maps a 400 with a text body, malformed JSON and a refused connection as the client does', async () => {
+    let mode = '400';
+    const { s, post, viaClient } = await setUp((_, res) => (mode === '400' ? res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request text') : res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [')));
+    const both = () => Promise.all([post('/chat/completions', {}, never()).catch((e: unknown) => upstreamError('m', e)), viaClient({}).catch((e: unknown) => upstreamError('m', e))]);
+    const [bad, badClient] = await both();
+    expect(bad).toMatchObject({ code: 'LLMOS_EUPSTREAM', data: { retryable: false, status: 400 } });
+    expect((bad as Error).message).toBe((badClient as Error).message);
+    mode = 'malformed';
+    const [malformed, malformedClient] = await both();
+    expect(malformed).toMatchObject({ data: { retryable: true, detail: 'malformed_json' } });
+    expect(malformedClient).toMatchObject({ data: { detail: 'malformed_json' } });
+    await s.close();
+    const refused = await post('/chat/completions', {}, never()).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(APIConnectionError);
+    expect(upstreamError('m', refused)).toMatchObject({ data: { retryable: true, detail: 'ECONNREFUSED' } });
+  });
+
+  it('rejects with the abort reason, and with APIConnectionTimeoutError past its timeout, closing the request', async () => {
+    const left: Array<Promise<boolean>> = []; // resolves when the client went before an answer
+    const { post } = await setUp((_, res) => void left.push(new Promise((r) => res.once('close', () => r(!res.writableFinished)))), 300);
+    const kill = new AbortController();
+    const killed = post('/chat/completions', {}, kill.signal).catch((e: unknown) => e);
+    setTimeout(() => kill.abort(new Error('killed by test')), 50);
+    expect(await killed).toMatchObject({ message: 'killed by test' });
+    const late = await post('/chat/completions', {}, never()).catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(await Promise.all(left)).toEqual([true, true]);
+  });
+});

@@ -18,7 +18,8 @@ export async function probeHttp(url: string, timeoutMs: number, headers: Record<
     await r.body?.cancel();
     return { ok: true, detail: `HTTP ${r.status}` };
   } catch (e) {
-    return { ok: false, detail: `${why(e)} within ${timeoutMs} ms` };
+    const w = why(e);
+    return { ok: false, detail: w === 'no answer' ? `no answer within ${timeoutMs} ms` : w };
   }
 }
 

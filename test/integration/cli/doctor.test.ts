@@ -45,7 +45,7 @@ describe('llmos doctor', () => {
     expect(code, lines.join('\n')).toBe(0);
     expect(lines.every((l) => /^(ok|warn) {2}/.test(l)), lines.join('\n')).toBe(true);
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^ok {4}models: 1 configured$/), 'ok    scheduler: fcfs', 'ok    allocator: rules']));
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^ok {4}model-openai: http:\/\/127\.0\.0\.1:\d+\/v1 answers \(HTTP 200\)$/), expect.stringMatching(/^ok {4}queue-redis: redis:.* answers \(PONG\)$/), expect.stringMatching(/^ok {4}kg-neo4j: bolt:.* answers \(Bolt handshake answered\)$/)]));
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^ok {4}model-openai: http:\/\/127\.0\.0\.1:\d+\/v1 answers \(HTTP 200\)$/), expect.stringMatching(/^ok {4}queue-redis: redis:.* answers \(\+PONG\)$/), expect.stringMatching(/^ok {4}kg-neo4j: bolt:.* answers \(Bolt handshake answered\)$/)]));
     expect(left).toEqual([]); // no journal, knowledge store or model file in the data dir
   });
 

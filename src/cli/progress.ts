@@ -9,13 +9,13 @@ export interface Progress {
 
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
-/** A bar of `total` steps titled `title`; silent when output is not a terminal or LLMOS_PROGRESS=0. */
-export function progressBar(title: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+/** A bar of `total` steps titled `title`, at step 0 named `first`; silent when output is not a terminal or LLMOS_PROGRESS=0. */
+export function progressBar(title: string, total: number, first = '', stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!stream.isTTY || !process.stdout.isTTY || process.env.LLMOS_PROGRESS === '0') return SILENT;
   const bar = new cliProgress.SingleBar(
     { stream, format: `${title} [{bar}] {value}/{total} {step}`, hideCursor: true, clearOnComplete: true, barsize: 24 },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0, { step: '' });
+  bar.start(total, 0, { step: first });
   return { update: (done, step) => bar.update(done, { step }), stop: () => bar.stop() };
 }

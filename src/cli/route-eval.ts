@@ -68,8 +68,7 @@ export function routeEvalCommand(): Command {
         };
         if (opts.quorum !== undefined && opts.ensemble === undefined) throw new InvalidArgumentError('--quorum needs --ensemble K');
         if (opts.ensemble !== undefined && opts.plot) throw new InvalidArgumentError('--plot sweeps λ for a single allocator; leave it out with --ensemble');
-        const bar = progressBar('route-eval', opts.plot ? 2 : 1);
-        bar.update(0, `replaying ${opts.ensemble !== undefined ? `a ${opts.ensemble}-model ensemble` : opts.allocator}`);
+        const bar = progressBar('route-eval', opts.plot ? 2 : 1, `replaying ${opts.ensemble !== undefined ? `a ${opts.ensemble}-model ensemble` : opts.allocator}`);
         const { items, streams, ...report } = await (opts.ensemble !== undefined ? ensembleEval({ ...o, ensemble: opts.ensemble, quorum: opts.quorum }) : routeEval(o)).finally(() => !opts.plot && bar.stop());
         let sweep: Awaited<ReturnType<typeof lambdaSweep>> | undefined;
         if (opts.plot) {

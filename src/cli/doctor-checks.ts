@@ -47,7 +47,9 @@ export async function endpointChecks(plugins: LoadedPlugin[], timeoutMs: number,
   const probes: Array<[string, string, Promise<ProbeResult>]> = [];
   for (const [backend, path] of Object.entries(LISTED_BACKENDS)) {
     const o = optionsOf(plugins, backend);
-    if (o?.models?.length && typeof o.base_url === 'string') probes.push([backend, o.base_url, probeHttp(o.base_url.replace(/\/+$/, '') + path, timeoutMs)]);
+    // The plugin's base_url, and any a model entry sets for itself; each probed once.
+    const urls = new Set((o?.models ?? []).map((m) => (m as { base_url?: unknown }).base_url ?? o?.base_url).filter((u): u is string => typeof u === 'string'));
+    for (const u of urls) probes.push([backend, u, probeHttp(u.replace(/\/+$/, '') + path, timeoutMs)]);
   }
   const neo4j = optionsOf(plugins, 'kg-neo4j');
   if (neo4j) {

@@ -18,6 +18,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   simulate: async () => (await import('./cli/simulate.js')).simulateCommand(),
   'route-eval': async () => (await import('./cli/route-eval.js')).routeEvalCommand(),
   docs: async () => (await import('./cli/docs.js')).docsCommand(),
+  ps: async () => (await import('./cli/ps.js')).psCommand(),
+  top: async () => (await import('./cli/top.js')).topCommand(),
+  kill: async () => (await import('./cli/kill.js')).killCommand(),
+  logs: async () => (await import('./cli/logs.js')).logsCommand(),
+  doctor: async () => (await import('./cli/doctor.js')).doctorCommand(),
 };
 
 /** The composition root of the command line. Every failure is one line on stderr and a non-zero exit. */

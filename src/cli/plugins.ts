@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { boot, configPath } from '../boot.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { pluginConfigJsonSchema, readPluginConfig } from '../loader/config.js';
+import { readPluginConfig } from '../loader/config.js';
+import { pluginsJsonSchema, shippedPlugins } from '../loader/plugins-schema.js';
 import { PLUGIN_API_VERSION } from '../plugin-api/version.js';
 
 /** The active scheduler or allocator, and whether the config named it or it is the default (the first registered). */
@@ -28,10 +29,10 @@ export function pluginsCommand(): Command {
     .description('List and validate the plugins the config loads')
     .option('-c, --config <file>', 'plugin config (default: $LLMOS_CONFIG or ./llmos.plugins.json)')
     .option('--json', 'print JSON')
-    .option('--schema <file>', 'write the config JSON Schema to <file> and exit')
+    .option('--schema <file>', 'write the config JSON Schema, with each shipped plugin\'s options, to <file> and exit')
     .action(async (o: { config?: string; json?: boolean; schema?: string }) => {
       if (o.schema) {
-        writeFileSync(o.schema, JSON.stringify(pluginConfigJsonSchema(), null, 2) + '\n');
+        writeFileSync(o.schema, JSON.stringify(pluginsJsonSchema(await shippedPlugins()), null, 2) + '\n');
         return;
       }
       const file = configPath(o.config);

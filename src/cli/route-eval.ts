@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { progressBar } from './progress.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configPath } from '../boot.js';
 import { isLlmosError } from '../core/errors.js';
@@ -67,10 +68,12 @@ export function routeEvalCommand(): Command {
         };
         if (opts.quorum !== undefined && opts.ensemble === undefined) throw new InvalidArgumentError('--quorum needs --ensemble K');
         if (opts.ensemble !== undefined && opts.plot) throw new InvalidArgumentError('--plot sweeps λ for a single allocator; leave it out with --ensemble');
-        const { items, streams, ...report } = opts.ensemble !== undefined ? await ensembleEval({ ...o, ensemble: opts.ensemble, quorum: opts.quorum }) : await routeEval(o);
+        const bar = progressBar('route-eval', opts.plot ? 2 : 1, `replaying ${opts.ensemble !== undefined ? `a ${opts.ensemble}-model ensemble` : opts.allocator}`);
+        const { items, streams, ...report } = await (opts.ensemble !== undefined ? ensembleEval({ ...o, ensemble: opts.ensemble, quorum: opts.quorum }) : routeEval(o)).finally(() => !opts.plot && bar.stop());
         let sweep: Awaited<ReturnType<typeof lambdaSweep>> | undefined;
         if (opts.plot) {
-          sweep = await lambdaSweep(o, streams, items, opts.lambdas ?? DEFAULT_LAMBDAS);
+          bar.update(1, 'λ sweep');
+          sweep = await lambdaSweep(o, streams, items, opts.lambdas ?? DEFAULT_LAMBDAS).finally(() => bar.stop());
           const refs = [
             { label: `${report.allocator} as run${report.lambda === report.lambda_final ? '' : ' (λ paced)'}`, accuracy: report.accuracy, cost_per_1k: report.cost_per_1k, highlight: true },
             { label: 'oracle', ...report.oracle },

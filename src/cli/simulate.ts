@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { progressBar } from './progress.js';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { configPath } from '../boot.js';
@@ -114,7 +115,9 @@ async function simulateAll(a: SimulateInput): Promise<SimResult[]> {
     throw new LlmosError('LLMOS_EINVAL', `--service-dist: ${(e as Error).message}`);
   }
   const results: SimResult[] = [];
-  for (const policy of a.policy) {
+  const bar = progressBar('simulate', a.policy.length);
+  for (const [i, policy] of a.policy.entries()) {
+    bar.update(i, policy);
     const cfg = { policy, config: a.config, pluginOptions: a.plugin_options, arrivalRate: a.arrival_rate, serviceRate: a.service_rate, servers: a.servers, tasks: a.tasks, service };
     const run = simulate({ ...cfg, priorityMix: a.priority_mix as Record<number, number> | undefined, ownerMix: a.owners, seed: a.seed, predictionNoise: a.prediction_noise });
     results.push(
@@ -123,6 +126,7 @@ async function simulateAll(a: SimulateInput): Promise<SimResult[]> {
       }),
     );
   }
+  bar.stop();
   return results;
 }
 

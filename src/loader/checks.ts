@@ -4,6 +4,7 @@ import { describeIssues } from '../core/errors.js';
 import type { PluginDefinition } from '../plugin-api/plugin.js';
 import { deprecatedOptionNames } from '../plugin-api/renamed-options.js';
 import { PLUGIN_API_VERSION } from '../plugin-api/version.js';
+import { knownOptions, unknownOptions } from './options-schema.js';
 import { pluginError } from './plugin-error.js';
 
 /** Refuses a plugin built for a plugin API range that PLUGIN_API_VERSION is outside of (a plugin without apiVersion passes). */
@@ -20,9 +21,18 @@ export function checkApiVersion(def: PluginDefinition, provided = PLUGIN_API_VER
     );
 }
 
-/** Parses a plugin's options with its schema; returns them and the deprecated [old, new] names the raw options used. */
+/**
+ * Parses a plugin's options with its schema; returns them and the deprecated
+ * [old, new] names the raw options used. Options the schema does not know are
+ * refused, naming them (a plugin without a schema takes none).
+ */
 export function parseOptions(def: PluginDefinition, raw: unknown): { options: unknown; deprecated: Array<[string, string]> } {
-  const schema = (def.options ?? z.object({}).passthrough()) as z.ZodType;
+  const unknown = unknownOptions(def, raw);
+  if (unknown.length) {
+    const known = knownOptions(def);
+    throw pluginError(def.name, `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 10).map((k) => `"${k.slice(0, 60)}"`).join(', ')}; ${known.length ? `it takes ${known.join(', ')}` : 'it takes no options'}. Fix the spelling or remove ${unknown.length > 1 ? 'them' : 'it'} from llmos.plugins.json.`, { unknown_options: unknown.slice(0, 10) });
+  }
+  const schema = (def.options ?? z.strictObject({})) as z.ZodType;
   const r = schema.safeParse(raw ?? {});
   if (!r.success) throw pluginError(def.name, `invalid options: ${describeIssues(r.error).replace(/^/, 'options.')}`);
   return { options: r.data, deprecated: deprecatedOptionNames(def.options, raw) };

@@ -87,6 +87,27 @@ async function collect(config: Pick<PluginConfig, 'plugins' | 'dir'>, inline: Pl
   return loaded;
 }
 
+/**
+ * The loader's checks without side effects: imports the enabled plugins and
+ * checks names, plugin API versions, options (unknown ones refused) and
+ * dependencies. Nothing registers, so no file is opened and no model loads.
+ */
+export async function checkPlugins(
+  config: Pick<PluginConfig, 'plugins' | 'dir'>,
+  opts: Pick<LoadOptions, 'inline' | 'provides'> = {},
+): Promise<{ ordered: LoadedPlugin[]; deprecated: Map<string, Array<[string, string]>> }> {
+  const all = await collect(config, opts.inline ?? []);
+  const loaded = opts.provides ? onlyProviding(all, opts.provides) : all;
+  const deprecated = new Map<string, Array<[string, string]>>();
+  for (const p of loaded) {
+    checkApiVersion(p.def);
+    const parsed = parseOptions(p.def, p.options);
+    p.options = parsed.options;
+    deprecated.set(p.def.name, parsed.deprecated);
+  }
+  return { ordered: orderByDependencies(loaded), deprecated };
+}
+
 export interface LoadOptions {
   startTimeoutMs?: number;
   /** Definitions loaded after the config's (tests, embedding). */
@@ -116,16 +137,7 @@ export async function loadPlugins(
   config: Pick<PluginConfig, 'plugins' | 'dir' | 'scheduler' | 'allocator'>,
   opts: LoadOptions = {},
 ): Promise<{ plugins: LoadedPlugin[]; stop: () => Promise<void> }> {
-  const all = await collect(config, opts.inline ?? []);
-  const loaded = opts.provides ? onlyProviding(all, opts.provides) : all;
-  const deprecated = new Map<string, Array<[string, string]>>();
-  for (const p of loaded) {
-    checkApiVersion(p.def);
-    const parsed = parseOptions(p.def, p.options);
-    p.options = parsed.options;
-    deprecated.set(p.def.name, parsed.deprecated);
-  }
-  const ordered = orderByDependencies(loaded);
+  const { ordered, deprecated } = await checkPlugins(config, opts);
   const lives = new PluginLives(kernel.log);
   try {
     for (const p of ordered)

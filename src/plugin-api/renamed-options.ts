@@ -34,11 +34,16 @@ export function renamedOptions<S extends z.ZodType>(schema: S, renames: OptionRe
 
 /** The [old, new] names that `raw` uses from the renames of `schema` (looked up through wrapping preprocess steps). */
 export function deprecatedOptionNames(schema: z.ZodType | undefined, raw: unknown): Array<[string, string]> {
+  return raw && typeof raw === 'object' ? Object.entries(optionRenames(schema)).filter(([old]) => old in raw) : [];
+}
+
+/** Old option name → new, as declared with renamedOptions() on `schema` (looked up through wrapping preprocess steps); {} when none. */
+export function optionRenames(schema: z.ZodType | undefined): OptionRenames {
   for (let s = schema; s; s = pipedInto(s)) {
     const renames = renameRegistry.get(s)?.renames;
-    if (renames) return raw && typeof raw === 'object' ? Object.entries(renames).filter(([old]) => old in raw) : [];
+    if (renames) return renames;
   }
-  return [];
+  return {};
 }
 
 /** The schema a pipe (z.preprocess) feeds into; undefined for any other schema. */

@@ -83,7 +83,9 @@ describe('the very first start of a data dir answers from the recording the buil
   afterAll(() => stop(env));
 
   it('serves initialize and tools/list before its kernel is up, exactly as that kernel lists them', async () => {
-    const shipped = JSON.parse(readFileSync(join(ROOT, 'dist/src/answers.json'), 'utf8'));
+    const recorded = join(ROOT, 'dist/src/answers.json');
+    if (!existsSync(recorded)) throw new Error(`${recorded} is missing: run \`npm run build\` (tsc alone does not record the default config's answers).`);
+    const shipped = JSON.parse(readFileSync(recorded, 'utf8'));
     expect(existsSync(join(env.LLMOS_DATA_DIR, 'run', 'answers.json'))).toBe(false);
     const { child, lines, stderr } = runCli(['serve'], env);
     const send = (m: Msg & { params?: unknown }) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...m }) + '\n');

@@ -23,16 +23,41 @@ const takesAnyKey = (o: z.ZodObject) => {
   return c !== undefined && !(c instanceof z.ZodNever);
 };
 
+/** The schema under optional, default, nullable and pipe wrappers. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (let depth = 0; depth < 8; depth++) {
+    if (s instanceof z.ZodPipe) s = s.out as z.ZodType;
+    else if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+    else break;
+  }
+  return s;
+}
+
+/** Keys of `raw` (at `path`) and of the objects inside it that `schema` does not know, as paths ("models[0].contxt_window"). */
+function unknownKeys(schema: z.ZodType, raw: unknown, path: string, extraKnown: ReadonlySet<string> = new Set()): string[] {
+  const s = unwrap(schema);
+  if (s instanceof z.ZodArray && Array.isArray(raw)) return raw.flatMap((v, i) => unknownKeys(s.element as z.ZodType, v, `${path}[${i}]`));
+  if (!(s instanceof z.ZodObject) || takesAnyKey(s) || !raw || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const shape = s.shape as Record<string, z.ZodType>;
+  return Object.entries(raw).flatMap(([k, v]) => {
+    const at = path ? `${path}.${k}` : k;
+    if (k in shape) return unknownKeys(shape[k], v, at);
+    return extraKnown.has(k) ? [] : [at];
+  });
+}
+
 /**
  * The option names in `raw` that the plugin's schema knows neither as an
- * option nor as an old name it renames. Every plugin's options are checked
- * this way at load, so a typo is refused instead of silently dropped.
+ * option nor as an old name it renames, also inside nested entries (e.g. a
+ * misspelt field of one of options.models, as "models[0].contxt_window").
+ * Every plugin's options are checked this way at load, so a typo is refused
+ * instead of silently dropped.
  */
 export function unknownOptions(def: PluginDefinition, raw: unknown): string[] {
   const obj = optionsObject(def.options as z.ZodType | undefined);
-  if (!obj || takesAnyKey(obj) || !raw || typeof raw !== 'object' || Array.isArray(raw)) return [];
-  const known = new Set([...Object.keys(obj.shape), ...Object.keys(optionRenames(def.options as z.ZodType | undefined))]);
-  return Object.keys(raw).filter((k) => !known.has(k));
+  if (!obj) return [];
+  return unknownKeys(obj, raw, '', new Set(Object.keys(optionRenames(def.options as z.ZodType | undefined))));
 }
 
 /** The names a plugin's options may use (for error messages). */

@@ -59,6 +59,13 @@ describe('unknown plugin options are refused at load, naming them', () => {
     expect(parseOptions(kg, { busyTimeoutMs: 500 }).deprecated).toEqual([['busyTimeoutMs', 'busy_timeout_ms']]);
   });
 
+  it('names an unknown field inside a nested entry by its path (a model of options.models, its pricing)', () => {
+    const openai = defs.find((d) => d.name === 'model-openai')!;
+    const models = [{ id: 'a', contxt_window: 9 }, { id: 'b', pricing: { input_per_1k: 0, output_per_1k: 0, currency: 'EUR' } }];
+    expect(() => parseOptions(openai, { models })).toThrow(/plugin "model-openai": unknown options "models\[0\]\.contxt_window", "models\[1\]\.pricing\.currency"/);
+    expect(() => parseOptions(openai, { models: [{ id: 'a', context_window: 9, pricing: { input_per_1k: 0, output_per_1k: 0 } }] })).not.toThrow();
+  });
+
   it('a config with a misspelt option does not boot; the error names the plugin and the option', async () => {
     const f = join(tempDir(), 'llmos.plugins.json');
     writeFileSync(f, JSON.stringify({ plugins: [{ name: 'sched-sjf', module: join(packageRoot, 'plugins/sched-sjf'), options: { max_wait_mean: 26 } }] }));

@@ -59,14 +59,14 @@ async function main() {
       autocannon({ url: `http://127.0.0.1:${port}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: BODY, connections, duration }, (e, r) => (e ? rej(e) : res(r))),
     );
   for (const s of Object.values(sides)) await run(s.port); // warm-up
-  kids.forEach((k) => k.kill('SIGUSR2')); // --profile: start profiling now, after boot and warm-up
+  if (flag('profile')) kids.forEach((k) => k.kill('SIGUSR2')); // start profiling now, after boot and warm-up (without a handler SIGUSR2 would end the child)
   const acc = { off: { cpu: 0, reqs: 0, rps: [] }, on: { cpu: 0, reqs: 0, rps: [] } };
   for (let i = 0; i < rounds; i++) {
     for (const name of i % 2 ? ['on', 'off'] : ['off', 'on']) {
       const { port, proc } = sides[name];
       const cpu0 = cpuSeconds(proc.pid);
       const r = await run(port);
-      if (r.errors + r.non2xx) throw new Error(`${name}: ${r.errors + r.non2xx} failed requests`);
+      if (r.errors + r.non2xx) throw new Error(`${name}: ${r.errors + r.non2xx} failed requests (status ${JSON.stringify(r.statusCodeStats)}, errors ${r.errors})`);
       acc[name].cpu += cpuSeconds(proc.pid) - cpu0;
       acc[name].reqs += r.requests.total;
       acc[name].rps.push(r.requests.average);

@@ -115,7 +115,7 @@ async function simulateAll(a: SimulateInput): Promise<SimResult[]> {
     throw new LlmosError('LLMOS_EINVAL', `--service-dist: ${(e as Error).message}`);
   }
   const results: SimResult[] = [];
-  const bar = progressBar('simulate', a.policy.length);
+  const bar = progressBar('simulate', a.policy.length, a.policy[0]); // named at start: a synchronous run may block the bar's redraw timer
   for (const [i, policy] of a.policy.entries()) {
     bar.update(i, policy);
     const cfg = { policy, config: a.config, pluginOptions: a.plugin_options, arrivalRate: a.arrival_rate, serviceRate: a.service_rate, servers: a.servers, tasks: a.tasks, service };

@@ -42,7 +42,7 @@ const transport = new StdioClientTransport({
   command: process.execPath,
   args: [CLI, 'serve', '--no-daemon', '--config', join(ROOT, 'llmos.plugins.json')],
   cwd: ROOT,
-  env: { ...process.env, LLMOS_DATA_DIR: dataDir, LLMOS_MODEL_PATH: MODEL, LLMOS_LOG_LEVEL: 'warn' },
+  env: { ...process.env, LLMOS_DATA_DIR: dataDir, LLMOS_MODEL_PATH: MODEL, LLMOS_LOG_LEVEL: 'warn', LLMOS_TOOLSETS: 'proc,kg' }, // kg is not in the default toolset
   stderr: 'inherit',
 });
 const client = new Client({ name: 'llmos-smoke', version: '1.0.0' });

@@ -62,3 +62,11 @@ export async function startHttpCli(config: string, port: number, env: Record<str
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Stops a CLI child the test started (SIGTERM) and waits for it to exit; nothing when it never started or already exited. */
+export async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { freePort, ROOT, startHttpCli } from '../../helpers/cli.js';
+import { freePort, ROOT, startHttpCli, stopChild } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/kernel.js';
 
 const MARKER = '<!-- recipe:llamacpp';
@@ -33,12 +33,7 @@ function configWithRecipe(entry: unknown): string {
 /** The README's llama.cpp server recipe, run as written against llama.cpp's real server (xllamacpp); only the port differs. */
 describe('README recipe: llama.cpp server', () => {
   let child: ChildProcess | undefined;
-  afterAll(async () => {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child!.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  });
+  afterAll(() => stopChild(child));
 
   it('serves a chat completion through LLMOS on the model the recipe registers', async () => {
     const upstreamPort = new URL(inject('llamaBaseURL')).port;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runInit } from '../../../src/cli/init.js';
-import { freePort, startHttpCli } from '../../helpers/cli.js';
+import { freePort, startHttpCli, stopChild } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/kernel.js';
 
 /**
@@ -13,12 +13,7 @@ import { tempDir } from '../../helpers/kernel.js';
  */
 describe('llmos init against a real local OpenAI-compatible server', () => {
   let child: ChildProcess | undefined;
-  afterAll(async () => {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child!.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  });
+  afterAll(() => stopChild(child));
 
   it('registers the models the server lists, and the config it writes completes a task on one', async () => {
     const origin = new URL(inject('llamaBaseURL')).origin;

@@ -3,6 +3,7 @@ import { definePlugin, type Process, type Scheduler, queuedByClass } from '../..
 /** First come, first served: a FIFO with lazy deletion; every operation is O(1) amortized. */
 export class FcfsScheduler implements Scheduler {
   readonly name = 'fcfs';
+  readonly bypassWhenIdle = true;
   private queue: Array<Process | undefined> = [];
   private head = 0;
   /** Entries dropped from the front of `queue` so far: absolute position = base + array index. */

@@ -44,6 +44,7 @@ const GUARD_OFF: Guard = { max_wait_ms: 0, max_wait_means: 0, overdue_order: 'si
  */
 export class SjfScheduler implements Scheduler {
   readonly name: string;
+  readonly bypassWhenIdle = true;
   /** Every queued process by key (predicted size, aged). */
   private readonly q = new RunQueue();
   /** With the guard on: not yet overdue processes by deadline (ms). */

@@ -31,6 +31,13 @@ export interface Scheduler {
   preemptFor?(incoming: ProcView): ProcView | undefined;
   /** Queue state for sched_stats and sched_get. */
   snapshot(): Record<string, unknown>;
+  /**
+   * Declares that, with nothing queued and a slot free, pickNext would return
+   * the process just enqueued, and that enqueue and pickNext keep no other
+   * state. The kernel then runs such an arrival at once without queueing it
+   * here (onExit still follows). Leave unset when enqueue learns or records.
+   */
+  readonly bypassWhenIdle?: boolean;
 }
 
 export type SchedulerFactory = () => Scheduler;

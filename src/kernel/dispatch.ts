@@ -88,16 +88,35 @@ export class Dispatcher {
   }
 
   private pump(): void {
-    if (this.paused || !this.policy.ready()) return; // shutting down, or plugins still registering
+    if (!this.mayPick()) return;
     const sched = this.policy.scheduler();
     for (let free = this.capacity() - this.active; free > 0; free--) {
       const picked = sched.pickNext(Math.min(free, this.res.freeSlots()), Date.now());
       if (!picked) return;
       const p = this.procs.get(picked.pid);
       if (p?.state !== 'ready') continue; // killed while queued, or not a process of this table
-      this.active++;
-      void this.start(p, sched).finally(() => this.unpick());
+      this.startPicked(p, sched);
     }
+  }
+
+  /** False while shutting down or while plugins are still registering. */
+  private mayPick(): boolean {
+    return !this.paused && this.policy.ready();
+  }
+
+  private startPicked(p: Process, sched: Scheduler): void {
+    this.active++;
+    void this.start(p, sched).finally(() => this.unpick());
+  }
+
+  /**
+   * Runs a READY arrival at once when a slot is free and nothing waits before
+   * it (the scheduler's bypassWhenIdle); false when it must be queued.
+   */
+  runIfIdle(p: Process, sched: Scheduler): boolean {
+    if (!sched.bypassWhenIdle || sched.size() > 0 || !this.mayPick() || this.capacity() - this.active <= 0) return false;
+    this.startPicked(p, sched);
+    return true;
   }
 
   /** Candidates for a task: healthy models (with tool_calling when it offers tools), or the one it asked for. */
@@ -220,7 +239,9 @@ export class LocalReadyQueue implements ReadyQueue {
   ) {}
 
   push(p: Process): void {
-    this.scheduler().enqueue(p);
+    const sched = this.scheduler();
+    if (this.dispatcher.runIfIdle(p, sched)) return;
+    sched.enqueue(p);
     this.dispatcher.maybePreempt(p);
     this.dispatcher.kick();
   }

@@ -6,8 +6,8 @@
 //  - the path: the files on the call stack, async frames included, at its two ends (the
 //    model backend entered, followed down to its HTTP request; the tool result produced:
 //    proc_spawn's handler resuming with the record and the syscall table checking it), and
-//    at every turning point (those, plus the task reaching the scheduler's queue and the
-//    process's exit being recorded);
+//    at every turning point (those, plus the process leaving READY, or reaching the
+//    scheduler's queue when no slot is free, and its exit being recorded);
 //  - coverage (second line): every file any of whose functions ran during the call
 //    (V8 precise coverage), helpers off the path included.
 //
@@ -75,7 +75,9 @@ function stackProbes(kernel) {
       return fn.apply(this, args);
     };
   };
+  // Where the task is handed on: queued by the scheduler, or run at once when a slot is free (bypassWhenIdle).
   wrap(kernel.schedulers.active(), 'enqueue', 'MCP tool -> scheduler queue', 'plugins/sched-fcfs/index.ts');
+  kernel.procs.on('state', (p, from) => from === 'ready' && capture('MCP tool -> process leaves READY'));
   // The backend's side: its HTTP request for the answer, so the backend's own files are on the stack.
   const request = http.request;
   http.request = function (options, ...rest) {
@@ -158,7 +160,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--json')) console.log(JSON.stringify({ path, covered }));
   else {
     console.log(`proc_spawn path, files on the call stack at its two ends (model backend entered, tool result produced): ${path.ends.length}`);
-    console.log(`proc_spawn path, files on the call stack at every turning point (the ends, the scheduler's queue, the exit): ${path.files.length}`);
+    console.log(`proc_spawn path, files on the call stack at every turning point (the ends, leaving READY or the scheduler's queue, the exit): ${path.files.length}`);
     for (const [point, files] of Object.entries(path.points)) console.log(`  at ${point}: ${files.join(', ')}`);
     console.log(`proc_spawn coverage (files with any function run during the call): ${covered.length} LLMOS source files:\n${covered.map((f) => `  ${f}`).join('\n')}`);
   }

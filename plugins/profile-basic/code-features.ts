@@ -1,0 +1,41 @@
+/**
+ * The features the code-language model reads (training and detection share
+ * this function, so they cannot drift): each token (a word, case kept; a
+ * number as "0"; one punctuation character), each pair of adjacent tokens,
+ * the first and last token of each line ("^tok", "tok$"), and "^\t" for a
+ * line indented with a tab. A line that opens like a comment (//, #, *,
+ * /*, --, ;, %) gives only its first COMMENT_TOKENS tokens: its prose
+ * (licence headers, docs) would teach the words of whichever project the
+ * model was trained on, not of the language. A feature counts once per text
+ * (binarized naive Bayes), so a long excerpt does not outvote a telling one.
+ */
+const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|[^\sA-Za-z0-9_]/g;
+/** Longer words are cut: identifiers past this length say little about the language. */
+const MAX_WORD = 24;
+const COMMENT = /^\s*(?:\/\/|#|\*|\/\*|--|;|%)/;
+const COMMENT_TOKENS = 3;
+
+const norm = (t: string): string => (t.charCodeAt(0) <= 57 && t.charCodeAt(0) >= 48 ? '0' : t.length > MAX_WORD ? t.slice(0, MAX_WORD) : t);
+
+/** The distinct features of `code`. */
+export function codeFeatures(code: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of code.split('\n')) {
+    const all = line.match(TOKEN);
+    if (!all) continue;
+    const toks = COMMENT.test(line) ? all.slice(0, COMMENT_TOKENS) : all;
+    if (line.charCodeAt(0) === 9) out.add('^\t');
+    let prev = norm(toks[0]);
+    let prev2 = '';
+    out.add(prev).add(`^${prev}`);
+    for (let i = 1; i < toks.length; i++) {
+      const t = norm(toks[i]);
+      out.add(t).add(`${prev} ${t}`);
+      if (prev2) out.add(`${prev2} ${prev} ${t}`);
+      prev2 = prev;
+      prev = t;
+    }
+    out.add(`${prev}$`);
+  }
+  return out;
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+/**
+ * Trains the code-language model (plugins/profile-basic/code-model.json):
+ * binarized multinomial naive Bayes over codeFeatures (code-features.ts),
+ * on excerpts of the sources in sources.mjs, plus a "prose" class from the
+ * documentation they ship (the detector abstains when it wins). Reproducible: the corpus is
+ * pinned by corpus.lock.json and every choice below is a seeded hash, so a
+ * rebuild writes the same bytes.
+ *
+ *   npm run build && node plugins/profile-basic/training/train.mjs [--held-out]
+ *
+ * --held-out trains on 80% of the files and prints the accuracy and
+ * confusion on the other 20% (whole files held out); without it, the
+ * model is trained on every file and written.
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROSE, excerpts } from './corpus.mjs';
+import { ROOT, fetchAll } from './fetch.mjs';
+
+const { codeFeatures } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-features.js'));
+const { scoreModel, loadModel, posterior } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-model.js'));
+const { detectCodeLanguage } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-language.js'));
+
+const SEED = 'llmos-codelang-v1';
+/** Excerpts per language at most, so large sources do not swamp small languages. */
+const PER_LANGUAGE = Number(process.env.CODELANG_PER_LANGUAGE ?? 2000);
+/** Excerpts per source and language at most, so one project's style does not make a language. */
+const PER_SOURCE = Number(process.env.CODELANG_PER_SOURCE ?? 400);
+/** Features kept: seen in at least MIN_DF training excerpts, then the VOCAB most telling. */
+const MIN_DF = Number(process.env.CODELANG_MIN_DF ?? 4);
+const VOCAB = Number(process.env.CODELANG_VOCAB ?? 16000);
+const ALPHA = Number(process.env.CODELANG_ALPHA ?? 0.5);
+const OUT = join(ROOT, 'plugins', 'profile-basic', 'code-model.json');
+
+const hash = (s) => createHash('sha256').update(`${SEED}\0${s}`).digest('hex');
+
+const sourceOf = (it) => it.file.slice(0, it.file.indexOf('/'));
+const byHash = (a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
+const groups = (items, keyOf) => Object.entries(items.reduce((g, it) => ((g[keyOf(it)] ??= []).push(it), g), {})).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+
+/** Deduplicated excerpts, at most PER_SOURCE a source and PER_LANGUAGE a language, by seeded hash. */
+function corpus() {
+  const seen = new Set();
+  const all = [];
+  for (const e of excerpts(fetchAll())) {
+    if (seen.has(e.text)) continue;
+    seen.add(e.text);
+    all.push({ ...e, k: hash(e.text) });
+  }
+  const capped = groups(all, (it) => `${it.label}\0${sourceOf(it)}`).flatMap(([, its]) => its.sort(byHash).slice(0, PER_SOURCE));
+  return groups(capped, (it) => it.label).flatMap(([, its]) => its.sort(byHash).slice(0, PER_LANGUAGE));
+}
+
+/** Per-class document frequency of each feature. */
+function count(items, classes) {
+  const df = new Map();
+  const docs = classes.map(() => 0);
+  for (const it of items) {
+    const c = classes.indexOf(it.label);
+    docs[c]++;
+    for (const f of codeFeatures(it.text)) {
+      let row = df.get(f);
+      if (!row) df.set(f, (row = new Float64Array(classes.length)));
+      row[c]++;
+    }
+  }
+  return { df, docs };
+}
+
+/** The VOCAB features with the most class-telling spread (max minus mean of per-class rates, weighted by df). */
+function selectVocab({ df, docs }) {
+  const scored = [];
+  for (const [f, row] of df) {
+    let total = 0, max = 0, sum = 0;
+    for (let c = 0; c < row.length; c++) {
+      total += row[c];
+      const rate = row[c] / docs[c];
+      sum += rate;
+      if (rate > max) max = rate;
+    }
+    if (total >= MIN_DF) scored.push([f, max - sum / row.length]);
+  }
+  return scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, VOCAB).map(([f]) => f).sort();
+}
+
+/** The model as stored: classes, smoothing, per-feature sparse class counts, per-class totals. */
+function buildModel(items, temperature = 1, prosePrior = 0) {
+  const classes = [...new Set(items.map((i) => i.label))].sort();
+  const counts = count(items, classes);
+  const vocab = selectVocab(counts);
+  const totals = classes.map(() => 0);
+  const features = {};
+  for (const f of vocab) {
+    const row = counts.df.get(f);
+    const sparse = [];
+    row.forEach((n, c) => { if (n > 0) { sparse.push(c, n); totals[c] += n; } });
+    features[f] = sparse;
+  }
+  const logPrior = classes.map((c) => (c === PROSE ? prosePrior : 0));
+  return { format: 'llmos-code-nb-1', classes, alpha: ALPHA, temperature, totals, logPrior, features };
+}
+
+function evaluate(model, items) {
+  const m = loadModel(model);
+  const confusion = {};
+  let right = 0;
+  let pipeline = 0;
+  const scored = items.map((it) => {
+    if ((detectCodeLanguage(it.text, m)?.value ?? PROSE) === it.label) pipeline++;
+    const s = scoreModel(m, codeFeatures(it.text));
+    const best = s.classes[s.best];
+    if (best === it.label) right++;
+    const row = (confusion[it.label] ??= {});
+    row[best] = (row[best] ?? 0) + 1;
+    return { s, gold: m.classes.indexOf(it.label) };
+  });
+  return { right, pipeline, n: items.length, confusion, scored };
+}
+
+/**
+ * The log prior of "prose" that maximizes the mean of held-out accuracy on
+ * code (not taken for prose) and on prose (taken for prose): a code window
+ * full of comments should still be code, a request should not.
+ */
+function fitProsePrior(scored) {
+  const prose = scored[0].s.classes.indexOf(PROSE);
+  let best = [0, -1];
+  for (let prior = 0; prior >= -200; prior -= 5) {
+    let codeOk = 0, codeN = 0, proseOk = 0, proseN = 0;
+    for (const { s, gold } of scored) {
+      const isProse = s.logits[prose] + prior > Math.max(...s.logits.filter((_, c) => c !== prose));
+      if (gold === prose) (proseN++, (proseOk += isProse ? 1 : 0));
+      else (codeN++, (codeOk += isProse ? 0 : 1));
+    }
+    const acc = (codeOk / codeN + proseOk / proseN) / 2;
+    if (acc > best[1]) best = [prior, acc];
+  }
+  return best[0];
+}
+
+/** The temperature minimizing held-out log loss of softmax(score / (T · √known)), as code-model.ts's posterior. */
+function fitTemperature(scored) {
+  let bestT = 1, bestLoss = Infinity;
+  for (let T = 0.05; T <= 20; T *= 1.05) {
+    let loss = 0;
+    for (const { s, gold } of scored) {
+      const t = T * Math.sqrt(Math.max(1, s.known));
+      const max = Math.max(...s.logits);
+      const z = s.logits.reduce((a, l) => a + Math.exp((l - max) / t), 0);
+      loss -= (s.logits[gold] - max) / t - Math.log(z);
+    }
+    if (loss < bestLoss) [bestT, bestLoss] = [T, loss];
+  }
+  return Math.round(bestT * 1000) / 1000;
+}
+
+const items = corpus();
+/**
+ * Fold f holds out, for each language with more than f + 1 sources, all of
+ * its (f+1)-th source's excerpts (sources in seeded-hash order): the figure
+ * measures projects the model never saw, as the evaluation set's are.
+ */
+const FOLDS = 3;
+function heldOutOf(fold) {
+  const pairs = new Set(groups(items, (it) => it.label).flatMap(([label, its]) => {
+    const sources = [...new Set(its.map(sourceOf))].sort((a, b) => (hash(a) < hash(b) ? -1 : 1));
+    return sources.length > fold + 1 ? [`${label}\0${sources[fold]}`] : [];
+  }));
+  return (it) => pairs.has(`${label(it)}`);
+  function label(it) { return `${it.label}\0${sourceOf(it)}`; }
+}
+const splits = Array.from({ length: FOLDS }, (_, f) => {
+  const out = heldOutOf(f);
+  return { stored: buildModel(items.filter((it) => !out(it))), test: items.filter(out) };
+});
+const prosePrior = fitProsePrior(splits.flatMap(({ stored, test }) => evaluate(stored, test).scored));
+for (const { stored } of splits) stored.logPrior = stored.classes.map((c) => (c === PROSE ? prosePrior : 0));
+const folds = splits.map(({ stored, test }) => evaluate(stored, test));
+const temperature = fitTemperature(folds.flatMap((r) => r.scored));
+if (process.argv.includes('--held-out')) {
+  const right = folds.reduce((a, r) => a + r.right, 0), n = folds.reduce((a, r) => a + r.n, 0);
+  console.log(`${FOLDS} folds, each holding out one source a language: accuracy ${folds.map((r) => (100 * r.right / r.n).toFixed(1)).join('%, ')}%; all ${(100 * right / n).toFixed(1)}% (${right}/${n}); temperature ${temperature}; prose log prior ${prosePrior}; through detectCodeLanguage (code gate, names, fallback) ${(100 * folds.reduce((a, r) => a + r.pipeline, 0) / n).toFixed(1)}%`);
+  const buckets = [0, 0.5, 0.8, 0.95, 1.01].map((lo, i, a) => ({ lo, hi: a[i + 1], n: 0, right: 0, conf: 0 })).slice(0, -1);
+  for (const [i, r] of folds.entries()) {
+    const m = loadModel({ ...splits[i].stored, temperature });
+    for (const { s, gold } of r.scored) {
+      const p = posterior(m, s);
+      const b = buckets.find((x) => p >= x.lo && p < x.hi);
+      b.n++, (b.conf += p), (b.right += s.best === gold ? 1 : 0);
+    }
+  }
+  console.log(`calibration (posterior bucket: n, mean confidence, accuracy): ${buckets.map((b) => `[${b.lo}, ${Math.min(1, b.hi)}): ${b.n}, ${(b.conf / b.n).toFixed(2)}, ${(b.right / b.n).toFixed(2)}`).join('; ')}`);
+  const confusion = {};
+  for (const r of folds) for (const [g, row] of Object.entries(r.confusion)) for (const [p, c] of Object.entries(row)) (confusion[g] ??= {})[p] = (confusion[g][p] ?? 0) + c;
+  for (const [gold, row] of Object.entries(confusion).sort()) {
+    const n = Object.values(row).reduce((a, b) => a + b, 0);
+    console.log(`  ${gold.padEnd(11)} n=${String(n).padStart(4)} ok=${String(row[gold] ?? 0).padStart(4)}  ${Object.entries(row).filter(([p]) => p !== gold).sort((a, b) => b[1] - a[1]).map(([p, c]) => `${p}:${c}`).join(' ')}`);
+  }
+} else {
+  const model = buildModel(items, temperature, prosePrior);
+  writeFileSync(OUT, JSON.stringify(model) + '\n');
+  console.log(`wrote ${OUT}: ${model.classes.length} languages, ${Object.keys(model.features).length} features, ${items.length} excerpts, temperature ${temperature}`);
+}

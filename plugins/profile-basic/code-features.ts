@@ -15,7 +15,13 @@ const MAX_WORD = 24;
 const COMMENT = /^\s*(?:\/\/|#|\*|\/\*|--|;|%)/;
 const COMMENT_TOKENS = 3;
 
-const norm = (t: string): string => (t.charCodeAt(0) <= 57 && t.charCodeAt(0) >= 48 ? '0' : t.length > MAX_WORD ? t.slice(0, MAX_WORD) : t);
+/** A number reads as "0"; a one-letter lower-case name as "a" (its letter is the author's whim, not the language's). */
+function norm(t: string): string {
+  const c = t.charCodeAt(0);
+  if (c >= 48 && c <= 57) return '0';
+  if (t.length === 1 && c >= 97 && c <= 122) return 'a';
+  return t.length > MAX_WORD ? t.slice(0, MAX_WORD) : t;
+}
 
 /** The distinct features of `code`. */
 export function codeFeatures(code: string): Set<string> {

@@ -1,9 +1,10 @@
 /**
  * Training excerpts shaped like the tasks the detector reads: windows of
  * 40 lines (at most 1600 characters, at least 120) of each source file, at
- * most three a file, bare code. Each excerpt keeps its file's path, so the
+ * most three a file, plus one 8-line snippet a file, bare code. Each excerpt keeps its file's path, so the
  * held-out split (split.mjs) can keep whole files on one side.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -11,6 +12,8 @@ export const WINDOW_LINES = 40;
 export const WINDOW_CHARS = 1600;
 export const MIN_CHARS = 120;
 export const WINDOWS_PER_FILE = 3;
+/** Besides, one short window a file (SHORT_LINES lines at a seeded place): a snippet pasted into a question. */
+export const SHORT_LINES = 8;
 
 function walk(dir) {
   return readdirSync(dir).sort().flatMap((n) => {
@@ -19,6 +22,17 @@ function walk(dir) {
     if (!st || st.isSymbolicLink?.()) return [];
     return st.isDirectory() ? walk(p) : st.isFile() && st.size < 2_000_000 ? [p] : [];
   });
+}
+
+/** A stable number in [0, 1) for `s`. */
+const unit = (s) => parseInt(createHash('sha256').update(`llmos-codelang-v1\0${s}`).digest('hex').slice(0, 8), 16) / 2 ** 32;
+
+/** One window of SHORT_LINES lines at a seeded place of `raw`'s first WINDOWS_PER_FILE windows, or none. */
+function shortWindow(raw, key) {
+  const lines = raw.split('\n').slice(0, WINDOW_LINES * WINDOWS_PER_FILE);
+  const at = Math.floor(unit(key) * Math.max(1, lines.length - SHORT_LINES));
+  const text = lines.slice(at, at + SHORT_LINES).join('\n').trim();
+  return text.length >= MIN_CHARS / 2 ? [text] : [];
 }
 
 /** The windows of one file's text; none for binary, minified or generated-looking text. */
@@ -52,8 +66,11 @@ export function excerpts(fetched) {
       let label = Object.entries(source.langs).find(([, re]) => re.test(rel))?.[0];
       if (!label && PROSE_FILE.test(rel)) label = PROSE;
       if (!label || /\.min\.(?:js|css)$/.test(rel)) continue;
-      const raw = readFileSync(p, 'utf8');
-      for (const text of windows(label === PROSE ? proseOf(raw) : raw)) out.push({ text, label, file: `${source.name}@${source.version}${rel}` });
+      const raw = label === PROSE ? proseOf(readFileSync(p, 'utf8')) : readFileSync(p, 'utf8');
+      const long = windows(raw);
+      const file = `${source.name}@${source.version}${rel}`;
+      for (const text of long) out.push({ text, label, file, short: false });
+      if (long.length) for (const text of shortWindow(raw, file)) out.push({ text, label, file, short: true });
     }
   return out;
 }

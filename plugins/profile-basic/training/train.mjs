@@ -49,8 +49,8 @@ function corpus() {
     seen.add(e.text);
     all.push({ ...e, k: hash(e.text) });
   }
-  const capped = groups(all, (it) => `${it.label}\0${sourceOf(it)}`).flatMap(([, its]) => its.sort(byHash).slice(0, PER_SOURCE));
-  return groups(capped, (it) => it.label).flatMap(([, its]) => its.sort(byHash).slice(0, PER_LANGUAGE));
+  const capped = groups(all, (it) => `${it.label}\0${sourceOf(it)}\0${it.short}`).flatMap(([, its]) => its.sort(byHash).slice(0, PER_SOURCE));
+  return groups(capped, (it) => `${it.label}\0${it.short}`).flatMap(([, its]) => its.sort(byHash).slice(0, PER_LANGUAGE));
 }
 
 /** Per-class document frequency of each feature. */
@@ -107,8 +107,12 @@ function evaluate(model, items) {
   const confusion = {};
   let right = 0;
   let pipeline = 0;
+  const byKind = { long: [0, 0], short: [0, 0] };
   const scored = items.map((it) => {
-    if ((detectCodeLanguage(it.text, m)?.value ?? PROSE) === it.label) pipeline++;
+    const ok = (detectCodeLanguage(it.text, m)?.value ?? PROSE) === it.label;
+    if (ok) pipeline++;
+    const k = byKind[it.short ? 'short' : 'long'];
+    k[0] += ok ? 1 : 0, k[1]++;
     const s = scoreModel(m, codeFeatures(it.text));
     const best = s.classes[s.best];
     if (best === it.label) right++;
@@ -116,7 +120,7 @@ function evaluate(model, items) {
     row[best] = (row[best] ?? 0) + 1;
     return { s, gold: m.classes.indexOf(it.label) };
   });
-  return { right, pipeline, n: items.length, confusion, scored };
+  return { right, pipeline, byKind, n: items.length, confusion, scored };
 }
 
 /**
@@ -182,6 +186,8 @@ const temperature = fitTemperature(folds.flatMap((r) => r.scored));
 if (process.argv.includes('--held-out')) {
   const right = folds.reduce((a, r) => a + r.right, 0), n = folds.reduce((a, r) => a + r.n, 0);
   console.log(`${FOLDS} folds, each holding out one source a language: accuracy ${folds.map((r) => (100 * r.right / r.n).toFixed(1)).join('%, ')}%; all ${(100 * right / n).toFixed(1)}% (${right}/${n}); temperature ${temperature}; prose log prior ${prosePrior}; through detectCodeLanguage (code gate, names, fallback) ${(100 * folds.reduce((a, r) => a + r.pipeline, 0) / n).toFixed(1)}%`);
+  const kind = (k) => { const [r, n] = folds.reduce((a, f) => [a[0] + f.byKind[k][0], a[1] + f.byKind[k][1]], [0, 0]); return `${(100 * r / n).toFixed(1)}% of ${n}`; };
+  console.log(`through detectCodeLanguage: 40-line windows ${kind('long')}, 8-line snippets ${kind('short')}`);
   const buckets = [0, 0.5, 0.8, 0.95, 1.01].map((lo, i, a) => ({ lo, hi: a[i + 1], n: 0, right: 0, conf: 0 })).slice(0, -1);
   for (const [i, r] of folds.entries()) {
     const m = loadModel({ ...splits[i].stored, temperature });

@@ -51,7 +51,7 @@ const CASES: Record<string, Array<[prompt: string, model: string, decided?: Reco
   code: [
     ['Write a Python function that reverses a linked list.', 'coder-python', { code_language: 'python' }],
     ['Why does this fail?\n```\ndef mean(xs):\n    return sum(xs) / len(xs)\n\nprint(mean([]))\n```', 'coder-python'],
-    ['Fix this:\n```\nconst total = items.reduce((s, x) => s + x.price, 0);\nconsole.log(total.toFixed(2));\n```', 'coder-web', { code_language: 'javascript' }],
+    ['Fix this:\n```\nfunction total(items) {\n  let sum = 0;\n  items.forEach((item) => { sum += item.price; });\n  return sum.toFixed(2);\n}\nconsole.log(total([{ price: 1.5 }]));\n```', 'coder-web', { code_language: 'javascript' }],
     ['Implement a thread-safe queue in Rust.', 'coder-systems', { code_language: 'rust' }],
     ['Write a program that prints the first ten primes.', 'coder-general'],
   ],

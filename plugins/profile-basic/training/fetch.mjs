@@ -10,11 +10,11 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SOURCES } from './sources.mjs';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
-export const CACHE = process.env.LLMOS_CODELANG_CACHE ?? join(ROOT, '.cache', 'codelang');
+export const CACHE = join(ROOT, '.cache', 'codelang');
 const LOCK = join(import.meta.dirname, 'corpus.lock.json');
 const POOL = 'https://deb.debian.org/debian/pool/main';
 
@@ -46,13 +46,12 @@ function fetchCrate(s, dir) {
   writeFileSync(join(proj, 'Cargo.toml'), `[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\n${s.name} = "=${s.version}"\n`);
   writeFileSync(join(proj, 'src', 'lib.rs'), '');
   run('cargo', ['fetch', '--quiet'], { cwd: proj });
-  const home = process.env.CARGO_HOME ?? join(process.env.HOME, '.cargo');
-  const cache = join(home, 'registry', 'cache');
-  for (const reg of readdirSync(cache)) {
-    const f = join(cache, reg, `${s.name}-${s.version}.crate`);
-    if (existsSync(f)) return copyFileSync(f, join(dir, `${s.name}-${s.version}.crate`));
-  }
-  throw new Error(`cargo fetch did not leave ${s.name}-${s.version}.crate`);
+  // The unpacked crate is registry/src/<index>/<name>-<version>; its archive is registry/cache/<index>/<name>-<version>.crate.
+  const meta = JSON.parse(run('cargo', ['metadata', '--format-version', '1', '--offline'], { cwd: proj }));
+  const manifest = meta.packages.find((p) => p.name === s.name && p.version === s.version)?.manifest_path;
+  const crate = manifest && join(dirname(manifest), '..', '..', '..', 'cache', basename(dirname(dirname(manifest))), `${s.name}-${s.version}.crate`);
+  if (!crate || !existsSync(crate)) throw new Error(`cargo fetch did not leave ${s.name}-${s.version}.crate`);
+  copyFileSync(crate, join(dir, `${s.name}-${s.version}.crate`));
 }
 
 function fetchDebianSource(s, dir) {

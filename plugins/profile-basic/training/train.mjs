@@ -25,13 +25,13 @@ const { detectCodeLanguage } = await import(join(ROOT, 'dist', 'plugins', 'profi
 
 const SEED = 'llmos-codelang-v1';
 /** Excerpts per language at most, so large sources do not swamp small languages. */
-const PER_LANGUAGE = Number(process.env.CODELANG_PER_LANGUAGE ?? 2000);
+const PER_LANGUAGE = 2000;
 /** Excerpts per source and language at most, so one project's style does not make a language. */
-const PER_SOURCE = Number(process.env.CODELANG_PER_SOURCE ?? 400);
+const PER_SOURCE = 400;
 /** Features kept: seen in at least MIN_DF training excerpts, then the VOCAB most telling. */
-const MIN_DF = Number(process.env.CODELANG_MIN_DF ?? 4);
-const VOCAB = Number(process.env.CODELANG_VOCAB ?? 16000);
-const ALPHA = Number(process.env.CODELANG_ALPHA ?? 0.5);
+const MIN_DF = 4;
+const VOCAB = 16000;
+const ALPHA = 0.5;
 const OUT = join(ROOT, 'plugins', 'profile-basic', 'code-model.json');
 
 const hash = (s) => createHash('sha256').update(`${SEED}\0${s}`).digest('hex');

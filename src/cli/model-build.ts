@@ -93,12 +93,15 @@ const isAlive = (pid: number) => {
   }
 };
 
-/** Runs node-llama-cpp's own `source download` (clone from its bundle, then cmake) with `options`; rejects on failure. */
-function compile(options: Record<string, string>): Promise<void> {
+/**
+ * Runs node-llama-cpp's own `source download`: a clone of llama.cpp from the
+ * git bundle it ships, then (unless `skipBuild`) cmake with `options`.
+ */
+function sourceDownload(options: Record<string, string>, skipBuild: boolean): Promise<void> {
   const env = { ...process.env, ...Object.fromEntries(Object.entries(options).map(([k, v]) => [`NODE_LLAMA_CPP_CMAKE_OPTION_${k}`, v])) };
-  const cli = join(nlcRoot, 'dist', 'cli', 'cli.js');
+  const args = [join(nlcRoot, 'dist', 'cli', 'cli.js'), 'source', 'download', '--gpu', 'false', '--noUsageExample', ...(skipBuild ? ['--skipBuild'] : [])];
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli, 'source', 'download', '--gpu', 'false', '--noUsageExample'], { env, stdio: ['ignore', process.stderr, process.stderr] });
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', process.stderr, process.stderr] });
     child.once('error', fail);
     child.once('exit', (code) =>
       code === 0 ? done() : fail(new LlmosError('LLMOS_EINTERNAL', `compiling llama.cpp failed (exit ${code}); it needs cmake and a C++17 compiler (Debian: apt-get install cmake g++), see the output above.`)),
@@ -106,29 +109,41 @@ function compile(options: Record<string, string>): Promise<void> {
   });
 }
 
-/** Ensures the build exists: restored from the cache, else compiled (under a lock) and cached. Resolves what it did. */
-export async function buildLlama(): Promise<'unsupported' | 'present' | 'restored' | 'built'> {
-  const options = llamaBuildOptions();
-  if (!options) return 'unsupported';
-  if (await isBuilt(options)) {
-    copyMissing(localBuilds, cachedBuilds()); // a build made before the cache existed
-    return 'present';
-  }
-  copyMissing(cachedBuilds(), localBuilds);
-  if (await isBuilt(options)) return 'restored';
+/** A local build reads its JSON grammars from the llama.cpp clone, so a build restored after `npm ci` needs the clone too. */
+const sourceCloned = () => existsSync(join(nlcRoot, 'llama', 'llama.cpp', '.git'));
+
+/** Holds the build lock while `work` runs; waits while another process holds it. */
+async function underLock<T>(work: () => Promise<T>): Promise<T> {
   if (!lock()) {
-    say('another `llmos model build` is compiling llama.cpp; waiting for it.');
+    say('another `llmos model build` is working on llama.cpp; waiting for it.');
     while (!lock()) await new Promise((r) => setTimeout(r, 5000));
   }
   try {
-    if (await isBuilt(options)) return 'present'; // built by the process we waited for
-    await compile(options);
-    if (!(await isBuilt(options))) throw new LlmosError('LLMOS_EINTERNAL', 'llama.cpp compiled, but node-llama-cpp does not load the build; run `llmos model build` again and read its output.');
-    copyMissing(localBuilds, cachedBuilds());
-    return 'built';
+    return await work();
   } finally {
     rmSync(lockDir(), { recursive: true, force: true });
   }
+}
+
+/** Ensures the build and its source clone exist: restored from the cache, else compiled, and cached. Resolves what it did. */
+export async function buildLlama(): Promise<'unsupported' | 'present' | 'restored' | 'built'> {
+  const options = llamaBuildOptions();
+  if (!options) return 'unsupported';
+  if (sourceCloned() && (await isBuilt(options))) {
+    copyMissing(localBuilds, cachedBuilds()); // a build made before the cache existed
+    return 'present';
+  }
+  return underLock(async () => {
+    copyMissing(cachedBuilds(), localBuilds);
+    if (await isBuilt(options)) {
+      if (!sourceCloned()) await sourceDownload(options, true);
+      return 'restored';
+    }
+    await sourceDownload(options, false);
+    if (!(await isBuilt(options))) throw new LlmosError('LLMOS_EINTERNAL', 'llama.cpp compiled, but node-llama-cpp does not load the build; run `llmos model build` again and read its output.');
+    copyMissing(localBuilds, cachedBuilds());
+    return 'built';
+  });
 }
 
 /** Starts `llmos model build` detached at low priority, its output in <cache>/llama-build.log. */
@@ -155,12 +170,10 @@ export function modelBuildCommand(): Command {
     .action(async (opts: { background?: boolean }) => (opts.background ? inBackground() : say(MESSAGES[await buildLlama()])));
 }
 
-/** --background: returns at once; compiles in a detached low-priority process only when no build is present or cached. */
+/** --background: returns at once; restores or compiles in a detached low-priority process when the build or its source is missing. */
 function inBackground(): void {
   const options = llamaBuildOptions();
-  if (!options || hasBuildFor(options)) return;
-  copyMissing(cachedBuilds(), localBuilds);
-  if (hasBuildFor(options)) return say(MESSAGES.restored);
+  if (!options || (hasBuildFor(options) && sourceCloned())) return;
   if (lockHeld()) return say('another `llmos model build` is compiling llama.cpp already.');
-  say(`compiling llama.cpp for this CPU in the background (log: ${buildInBackground(process.argv[1])}); until it is done the prebuilt binary serves.`);
+  say(`restoring or compiling llama.cpp for this CPU in the background (log: ${buildInBackground(process.argv[1])}); until it is done the prebuilt binary serves.`);
 }

@@ -168,7 +168,7 @@ export class LlamaCppBackend implements ModelBackend {
     this.llama = await getLlama({
       gpu: false,
       build: 'never',
-      cmakeOptions: llamaBuildOptions() ?? {}, // `llmos model build`'s build when there is one, else the prebuilt binary
+      cmakeOptions: llamaBuildOptions() ?? {}, // `llmos model build`'s build when an operator made one, else the prebuilt binary
       logLevel: LlamaLogLevel.warn,
       logger: (level, message) => this.log[LEVELS[level] ?? 'debug']({ llama: true }, message.trim()),
     });
@@ -182,7 +182,6 @@ export class LlamaCppBackend implements ModelBackend {
     this.sharedPrefixTokens = s.sharedPrefixes.map((text) => this.render(toChatHistory([{ role: 'system', content: text }])).tokens);
     this.loadMs = Math.round(performance.now() - t0);
     this.log.info({ model: this.info.id, path: this.modelPath, load_ms: this.loadMs, wrapper: this.wrapper.wrapperName, sequences: this.lanes.length, threads: this.context.currentThreads, llama_build: this.llama.buildType }, 'model loaded');
-    if (this.llama.buildType !== 'localBuild' && llamaBuildOptions()) this.log.warn({ model: this.info.id }, "running on node-llama-cpp's prebuilt llama.cpp, which is slower and erratic under load; run `llmos model build` once (or `npm start`, which starts it in the background) to compile it with OpenMP for this CPU");
   }
 
   async complete(request: CompletionRequest, { signal, onToken, owner = NO_OWNER }: CompleteOptions): Promise<Completion> {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
@@ -40,24 +40,6 @@ async function isBuilt(options: Record<string, string>): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/**
- * Whether localBuilds holds a finished build recorded with exactly `options`,
- * read from node-llama-cpp's build metadata without loading it (fast path for
- * every `npm start`; isBuilt is the authority).
- */
-function hasBuildFor(options: Record<string, string>): boolean {
-  const want = JSON.stringify(Object.entries(options).sort());
-  if (!existsSync(localBuilds)) return false;
-  return readdirSync(localBuilds).some((name) => {
-    try {
-      const meta = JSON.parse(readFileSync(join(localBuilds, name, 'Release', '_nlcBuildMetadata.json'), 'utf8'));
-      return JSON.stringify(Object.entries(meta.buildOptions.customCmakeOptions ?? {}).sort()) === want;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** Takes the build lock; false when a live process holds it. */
@@ -146,15 +128,6 @@ export async function buildLlama(): Promise<'unsupported' | 'present' | 'restore
   });
 }
 
-/** Starts `llmos model build` detached at low priority, its output in <cache>/llama-build.log. */
-function buildInBackground(cli: string): string {
-  const log = join(cacheRoot(), 'llama-build.log');
-  mkdirSync(cacheRoot(), { recursive: true });
-  const out = openSync(log, 'w');
-  spawn('nice', ['-n', '19', process.execPath, cli, 'model', 'build'], { detached: true, stdio: ['ignore', out, out] }).unref();
-  return log;
-}
-
 const MESSAGES = {
   unsupported: `prebuilt llama.cpp is used on ${process.platform}-${process.arch}; nothing to build.`,
   present: 'llama.cpp is already built for this CPU.',
@@ -162,18 +135,11 @@ const MESSAGES = {
   built: 'llama.cpp built for this CPU; the in-process model uses it from its next load.',
 } as const;
 
-/** `llmos model build [--background]`; mounted under the "model" command. */
+/** `llmos model build`; mounted under the "model" command. */
 export function modelBuildCommand(): Command {
   return new Command('build')
-    .description('Compile llama.cpp for the in-process model with OpenMP and this CPU\'s instruction sets (once, ~8 min on 2 cores; cached). Without it the backend runs node-llama-cpp\'s slower prebuilt binary.')
-    .option('--background', 'when no build is present or cached, compile it in a detached low-priority process and return at once')
-    .action(async (opts: { background?: boolean }) => (opts.background ? inBackground() : say(MESSAGES[await buildLlama()])));
-}
-
-/** --background: returns at once; restores or compiles in a detached low-priority process when the build or its source is missing. */
-function inBackground(): void {
-  const options = llamaBuildOptions();
-  if (!options || (hasBuildFor(options) && sourceCloned())) return;
-  if (lockHeld()) return say('another `llmos model build` is compiling llama.cpp already.');
-  say(`restoring or compiling llama.cpp for this CPU in the background (log: ${buildInBackground(process.argv[1])}); until it is done the prebuilt binary serves.`);
+    .description(
+      "Compile llama.cpp for the in-process model with OpenMP and this CPU's instruction sets (once, ~8 min on 2 cores, needs cmake and g++; cached). The backend then loads it instead of node-llama-cpp's prebuilt binary: steadier on a busy machine, slower prompt evaluation on a quiet one (no AMX); see the README's benchmarks.",
+    )
+    .action(async () => say(MESSAGES[await buildLlama()]));
 }

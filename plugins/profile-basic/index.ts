@@ -9,6 +9,9 @@ export { detectTargetLanguage, targetLanguage } from './target-language.js';
 export { detectCodeLanguage, codeLanguage } from './code-language.js';
 export { detectIntent, type Intent } from './intent.js';
 
+/** How long after start the detectors' tables are loaded. */
+const WARM_AFTER_MS = 2000;
+
 export default definePlugin({
   name: 'profile-basic',
   version: '1.1.0',
@@ -19,6 +22,14 @@ export default definePlugin({
     fallback_language: z.string().min(2).max(16).default('en').describe('Language when the text is too short or eld is unsure.'),
   }),
   register(scope, opts) {
-    scope.profiler(new BasicProfiler(new LanguageDetector(opts.fallback_language)));
+    const profiler = new BasicProfiler(new LanguageDetector(opts.fallback_language));
+    scope.profiler(profiler);
+    // The tables (~0.45 s of loading) are read once the server is up and has answered its first
+    // requests, not during start and not inside the first spawn.
+    let warming: NodeJS.Timeout | undefined;
+    return {
+      start: () => void (warming = setTimeout(() => profiler.warm(), WARM_AFTER_MS).unref()),
+      stop: () => clearTimeout(warming),
+    };
   },
 });

@@ -22,6 +22,11 @@ export class LanguageDetector {
 
   constructor(private readonly fallback = 'en', private readonly maxChars = 1500) {}
 
+  /** Loads eld's table now (the plugin does it in the background after start), so no spawn pays for it. */
+  warm(): void {
+    this.detector ??= eld().newInstance();
+  }
+
   /** ISO 639-1 code; `fallback` when the text is too short or eld is unsure. */
   detect(text: string): string {
     return this.detectWithConfidence(text).value;
@@ -31,7 +36,8 @@ export class LanguageDetector {
   detectWithConfidence(text: string): { value: string; confidence: number } {
     const prose = text.replace(/```[\s\S]*?```/g, ' ').slice(0, this.maxChars);
     if (prose.trim().length < 3) return { value: this.fallback, confidence: 0.3 };
-    const r = (this.detector ??= eld().newInstance()).detect(prose);
+    this.warm();
+    const r = this.detector!.detect(prose);
     return r.language && r.isReliable() ? { value: r.language, confidence: 0.9 } : { value: this.fallback, confidence: 0.3 };
   }
 }

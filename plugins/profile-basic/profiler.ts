@@ -1,5 +1,6 @@
 import { estimateTokens, messagesText, taskMessages, taskText, type Profiler, type Task, type TaskProfile } from '../../src/plugin-api/index.js';
 import { detectCodeLanguage } from './code-language.js';
+import { codeModel } from './code-model.js';
 import { domainTags } from './domains.js';
 import { detectIntent } from './intent.js';
 import { LanguageDetector } from './language.js';
@@ -17,6 +18,12 @@ import { classifyType } from './type-rules.js';
  */
 export class BasicProfiler implements Profiler {
   constructor(private readonly lang = new LanguageDetector()) {}
+
+  /** Loads the detectors' tables (eld's, the code-language model) that profile() would otherwise load at the first spawn. */
+  warm(): void {
+    this.lang.warm();
+    codeModel();
+  }
 
   profile(task: Task): TaskProfile {
     const text = messagesText(taskMessages(task));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
@@ -42,26 +42,34 @@ async function isBuilt(options: Record<string, string>): Promise<boolean> {
   }
 }
 
-/** Takes the build lock; false when a live process holds it. */
-function lock(): boolean {
-  try {
-    mkdirSync(lockDir(), { recursive: false });
-  } catch {
-    if (lockHeld()) return false;
-    rmSync(lockDir(), { recursive: true, force: true });
-    mkdirSync(lockDir());
+/** Takes the build lock; false when a live process holds it (a stale lock is removed and taken once). */
+export function lock(): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      mkdirSync(cacheRoot(), { recursive: true });
+      mkdirSync(lockDir());
+      writeFileSync(join(lockDir(), 'pid'), String(process.pid));
+      return true;
+    } catch {
+      if (lockHeld()) return false;
+      rmSync(lockDir(), { recursive: true, force: true });
+    }
   }
-  writeFileSync(join(lockDir(), 'pid'), String(process.pid));
-  return true;
+  return false;
 }
 
 /** Whether a live process holds the build lock (a dead holder's lock is stale). */
-function lockHeld(): boolean {
+export function lockHeld(): boolean {
   let holder = 0;
   try {
     holder = Number(readFileSync(join(lockDir(), 'pid'), 'utf8').trim());
   } catch {
-    return existsSync(lockDir()); // just made, its pid not written yet
+    // No pid yet: held while just made; a lock whose maker died before writing it is stale.
+    try {
+      return Date.now() - statSync(lockDir()).mtimeMs < 10_000;
+    } catch {
+      return false; // gone meanwhile
+    }
   }
   return holder > 0 && isAlive(holder);
 }

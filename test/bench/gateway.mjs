@@ -224,7 +224,7 @@ if (process.argv[2] === '--serve-upstream') {
   const { boot } = await import(join(dist, 'src/boot.js'));
   const { serveHttp } = await import(join(dist, 'src/mcp/http.js'));
   const dataDir = mkdtempSync(join(tmpdir(), 'llmos-bench-data-'));
-  const openaiOptions = { base_url: baseURL, probe_on_start: false, http_client: process.env.LLMOS_BENCH_HTTP ?? 'node-http', models: [{ id: model, concurrency: 1024 }] };
+  const openaiOptions = { base_url: baseURL, probe_on_start: false, http_client: process.env.LLMOS_BENCH_HTTP ?? 'pool', models: [{ id: model, concurrency: 1024 }] };
   const { kernel } = process.env.LLMOS_BENCH_CONFIG === 'default' ? await bootProduct(dist, boot, dataDir, openaiOptions) : await bootLean(dist, boot, dataDir, baseURL, model, openaiOptions);
   await serveHttp(kernel, { host: '127.0.0.1', port: Number(port), token: TOKEN });
   process.once('SIGTERM', () => (rmSync(dataDir, { recursive: true, force: true }), process.exit(0)));

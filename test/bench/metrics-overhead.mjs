@@ -122,7 +122,7 @@ function profileOnSignal(file, on) {
 }
 
 function openaiOptions(baseURL) {
-  return { base_url: baseURL, probe_on_start: false, http_client: 'node-http', models: [{ id: 'instant', concurrency: 1024 }] };
+  return { base_url: baseURL, probe_on_start: false, http_client: 'pool', models: [{ id: 'instant', concurrency: 1024 }] };
 }
 
 /** The product: llmos.plugins.json as `llmos serve` reads it, model-openai on the upstream; obs-metrics disabled on the "off" side. */

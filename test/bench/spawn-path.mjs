@@ -12,7 +12,7 @@
 //    (V8 precise coverage), helpers off the path included.
 //
 //   npm run build && node test/bench/spawn-path.mjs [--json]
-import http from 'node:http';
+import diagnostics from 'node:diagnostics_channel';
 import { Session } from 'node:inspector/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,12 +78,9 @@ function stackProbes(kernel) {
   // Where the task is handed on: queued by the scheduler, or run at once when a slot is free (bypassWhenIdle).
   wrap(kernel.schedulers.active(), 'enqueue', 'MCP tool -> scheduler queue', 'plugins/sched-fcfs/index.ts');
   kernel.procs.on('state', (p, from) => from === 'ready' && capture('MCP tool -> process leaves READY'));
-  // The backend's side: its HTTP request for the answer, so the backend's own files are on the stack.
-  const request = http.request;
-  http.request = function (options, ...rest) {
-    if (String(options?.path ?? '').endsWith('/chat/completions')) capture('dispatch -> model backend -> HTTP request');
-    return request.call(this, options, ...rest);
-  };
+  // The backend's side: its HTTP request for the answer (undici publishes its creation synchronously), so the backend's own files are on the stack.
+  const onRequest = ({ request }) => String(request.path).endsWith('/chat/completions') && capture('dispatch -> model backend -> HTTP request');
+  diagnostics.subscribe('undici:request:create', onRequest);
   kernel.procs.on('exit', () => capture('model answer -> process exit'));
   const wait = kernel.procs.wait.bind(kernel.procs);
   kernel.procs.wait = async (...args) => {
@@ -94,7 +91,7 @@ function stackProbes(kernel) {
   const spawnCall = kernel.syscalls.get('proc_spawn');
   const output = spawnCall.output;
   spawnCall.output = { safeParse: (v) => (capture('handler -> tool result (syscall table)'), output.safeParse(v)) };
-  return { arm: () => (armed = true), disarm: () => ((armed = false), (http.request = request)), points };
+  return { arm: () => (armed = true), disarm: () => ((armed = false), diagnostics.unsubscribe('undici:request:create', onRequest)), points };
 }
 
 /** Boots the lean kernel, connects an MCP client, runs `measure` over one proc_spawn after a warm-up one. */

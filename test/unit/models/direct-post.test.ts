@@ -2,9 +2,10 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { postJson } from '../../../plugins/model-openai/backend.js';
+import { makeClient, OpenAIOptions } from '../../../plugins/model-openai/connection.js';
 import { upstreamError } from '../../../plugins/model-openai/errors.js';
-import { createHttpFetch } from '../../../plugins/model-openai/http-fetch.js';
-import { createHttpPool, jsonPoster } from '../../../plugins/model-openai/http-pool.js';
+import { createLogger } from '../../../src/kernel/log.js';
 
 /** A loopback server answering every request with `handler`, recording what it was sent. */
 async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void) {
@@ -27,23 +28,24 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
 const never = () => new AbortController().signal;
 
 /**
- * model-openai's direct unstreamed call (http-pool.ts jsonPoster) against a
- * real loopback server: what it sends, and that every outcome is the one the
- * openai client itself gives for the same answer, so upstreamError maps it the same.
+ * model-openai's direct unstreamed call (backend.ts postJson, on the
+ * connection's undici pool) against a real loopback server: what it sends,
+ * and that every outcome is the one the openai client itself gives for the
+ * same answer, so upstreamError maps it the same.
  */
-describe('model-openai jsonPoster', () => {
+describe('model-openai postJson', () => {
   const cleanup: (() => unknown)[] = [];
   afterEach(async () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
   const setUp = async (handler: Parameters<typeof serve>[0], timeoutMs = 5_000) => {
     const s = await serve(handler);
-    const pool = createHttpPool();
-    const viaFetch = createHttpFetch({}, createHttpPool());
-    cleanup.push(s.close, () => pool.close(), () => viaFetch.close());
-    const post = jsonPoster(pool, { baseURL: s.baseURL, apiKey: 'k-1', headers: { 'HTTP-Referer': 'https://example.test' }, timeoutMs });
-    const client = new OpenAI({ baseURL: s.baseURL, apiKey: 'k-1', maxRetries: 0, timeout: timeoutMs, fetch: viaFetch.fetch });
-    const viaClient = (body: object, signal = never()) => client.post('/chat/completions', { body, signal });
+    const o = OpenAIOptions.parse({ base_url: s.baseURL, api_key_env: 'LLMOS_TEST_KEY', headers: { 'HTTP-Referer': 'https://example.test' }, request_timeout_ms: timeoutMs, probe_on_start: false });
+    const conn = makeClient(o, createLogger('silent'), 0, { LLMOS_TEST_KEY: 'k-1' });
+    const fetched = new OpenAI({ baseURL: s.baseURL, apiKey: 'k-1', maxRetries: 0, timeout: timeoutMs }); // Node's own fetch
+    cleanup.push(s.close, () => conn.close());
+    const post = (path: string, body: unknown, signal: AbortSignal) => postJson(conn.direct!, path, body, signal);
+    const viaClient = (body: object, signal = never()) => fetched.post('/chat/completions', { body, signal });
     return { s, post, viaClient };
   };
 
@@ -77,7 +79,9 @@ describe('model-openai jsonPoster', () => {
     expect(malformed).toMatchObject({ data: { retryable: true, detail: 'malformed_json' } });
     expect(malformedClient).toMatchObject({ data: { detail: 'malformed_json' } });
     await s.close();
-    const refused = await post('/chat/completions', {}, never()).catch((e: unknown) => e);
+    const fresh = makeClient(OpenAIOptions.parse({ base_url: s.baseURL, probe_on_start: false }), createLogger('silent'), 0, {}); // no socket the server just closed
+    cleanup.push(() => fresh.close());
+    const refused = await postJson(fresh.direct!, '/chat/completions', {}, never()).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(APIConnectionError);
     expect(upstreamError('m', refused)).toMatchObject({ data: { retryable: true, detail: 'ECONNREFUSED' } });
   });

@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { LlmosError, RemoteModelOptions, RuntimeEndpointOptions, z, sdkLogger, type Logger } from '../../src/plugin-api/index.js';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { egressLookup, LlmosError, RemoteModelOptions, RuntimeEndpointOptions, z, sdkLogger, type EgressPolicy, type Logger } from '../../src/plugin-api/index.js';
 
 export const AnthropicOptions = z.object({
   base_url: z.string().url().default('https://api.anthropic.com').describe('Any Messages API endpoint, without /v1: Anthropic, or a local server that speaks it (llama.cpp\'s server).'),
@@ -25,6 +26,16 @@ function apiKey(o: AnthropicOptions, env: NodeJS.ProcessEnv): string {
   return 'no-key';
 }
 
-/** One client for the plugin's endpoint: maxRetries 0, because the kernel's executor retries. */
-export const makeClient = (o: AnthropicOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): Anthropic =>
-  new Anthropic({ baseURL: o.base_url, apiKey: apiKey(o, env), maxRetries: 0, timeout: o.request_timeout_ms, defaultHeaders: o.headers, logger: sdkLogger(log) });
+/** A fetch whose every connection is held to the egress policy (egressLookup: no DNS rebinding after registration). */
+function confinedFetch(policy: EgressPolicy): typeof fetch {
+  const dispatcher = new Agent({ connect: { lookup: egressLookup(policy) } });
+  return ((url: string | URL, init?: object) => undiciFetch(url, { ...init, dispatcher })) as unknown as typeof fetch;
+}
+
+/**
+ * One client for an endpoint: maxRetries 0, because the kernel's executor
+ * retries. `confine`, for an endpoint a client gave, holds its connections to
+ * the egress policy.
+ */
+export const makeClient = (o: AnthropicOptions, log: Logger, env: NodeJS.ProcessEnv = process.env, confine?: EgressPolicy): Anthropic =>
+  new Anthropic({ baseURL: o.base_url, apiKey: apiKey(o, env), maxRetries: 0, timeout: o.request_timeout_ms, defaultHeaders: o.headers, logger: sdkLogger(log), ...(confine && { fetch: confinedFetch(confine) }) });

@@ -20,7 +20,7 @@ export default definePlugin({
   provides: ['model'],
   options: AnthropicOptions,
   register(scope, o) {
-    scope.provide(modelFactoryToken('anthropic'), anthropicFactory(o, (c, log) => makeClient(c, log)));
+    scope.provide(modelFactoryToken('anthropic'), anthropicFactory(o, (c, log, confine) => makeClient(c, log, process.env, confine)));
     const client = o.models.length ? makeClient(o, scope.log) : undefined;
     for (const m of o.models) scope.model(new AnthropicBackend(remoteModelInfo({ ...m, logprobs: false, embeddings: false }, 'model-anthropic', o.base_url), m.model ?? m.id, client!, o.health_timeout_ms));
     const probe = async () => {

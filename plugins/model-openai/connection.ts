@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import { LlmosError, renamedOptions, RuntimeEndpointOptions, z, sdkLogger, type Logger } from '../../src/plugin-api/index.js';
+import { egressLookup, LlmosError, renamedOptions, RuntimeEndpointOptions, z, sdkLogger, type EgressPolicy, type Logger } from '../../src/plugin-api/index.js';
 import { ConfiguredModelOptions } from './model-options.js';
 
 /** The plugin's options; OpenAIOptions also accepts their older camelCase names (deprecated). */
@@ -102,10 +102,12 @@ function directHeaders(key: string, extra: Record<string, string>): Record<strin
  * unstreamed call share one keep-alive undici pool with a socket for every
  * call the model runs at once (`concurrency`): a smaller pool would queue
  * streams the kernel already admitted behind other streams' sockets.
+ * `confine`, for an endpoint a client gave, holds every connection to the
+ * egress policy (egressLookup): such a model always uses the pool.
  */
-export function makeClient(o: OpenAIOptions, log: Logger, concurrency = 0, env: NodeJS.ProcessEnv = process.env): OpenAIConnection {
+export function makeClient(o: OpenAIOptions, log: Logger, concurrency = 0, env: NodeJS.ProcessEnv = process.env, confine?: EgressPolicy): OpenAIConnection {
   const key = apiKey(o, env);
-  const dispatcher = o.http_client === 'fetch' ? undefined : new Agent({ connections: concurrency + MIN_SOCKETS });
+  const dispatcher = o.http_client === 'fetch' && !confine ? undefined : new Agent({ connections: concurrency + MIN_SOCKETS, ...(confine && { connect: { lookup: egressLookup(confine) } }) });
   const client = new OpenAI({
     baseURL: o.base_url,
     apiKey: key,

@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { z } from 'zod';
 import { LlmosError } from '../core/errors.js';
 
@@ -68,6 +68,23 @@ export function unreachableEndpoint(modelId: string): LlmosError {
   );
 }
 
+/** The policy compiled once: why it refuses `host` itself, and why it refuses one address `host` resolved to (undefined: allowed). */
+function verdicts(policy: EgressPolicy) {
+  const allow = compile(policy.allow);
+  const deny = compile(policy.deny);
+  return {
+    host: (host: string): string | undefined => (METADATA_HOSTS.has(host) ? 'is a cloud metadata service' : hostMatches(host, deny.hosts) ? 'is on the egress deny list' : undefined),
+    address(host: string, a: string): string | undefined {
+      if (ALWAYS_REFUSED.check(a, family(a))) return `resolves to ${a}, a link-local or metadata address`;
+      if (deny.ranges.check(a, family(a))) return `resolves to ${a}, on the egress deny list`;
+      if (policy.allow.length && !hostMatches(host, allow.hosts) && !allow.ranges.check(a, family(a))) return `resolves to ${a}, not on the egress allow list`;
+      return undefined;
+    },
+  };
+}
+
+const bareHost = (hostname: string) => hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+
 /**
  * Checks a client-given URL against the policy, after DNS resolution (every
  * address the host resolves to must pass). Throws LLMOS_EPERM for a refused
@@ -78,18 +95,45 @@ export function unreachableEndpoint(modelId: string): LlmosError {
 export async function checkEgress(url: string, policy: EgressPolicy, modelId: string, resolveHost: LookupAll = lookupAll, plugin = 'the backend plugin'): Promise<void> {
   const u = new URL(url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new LlmosError('LLMOS_EINVAL', `baseURL must be http or https, not "${u.protocol}"; give the endpoint's http(s) URL.`, { field: 'baseURL' });
-  const host = u.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = bareHost(u.hostname);
   const refuse = (why: string) =>
     new LlmosError('LLMOS_EPERM', `baseURL host "${host}" ${why}; the server does not connect there. Use another endpoint; the operator lists the allowed ones in ${plugin}'s options.egress.`, { host });
-  if (METADATA_HOSTS.has(host)) throw refuse('is a cloud metadata service');
-  const allow = compile(policy.allow);
-  const deny = compile(policy.deny);
-  if (hostMatches(host, deny.hosts)) throw refuse('is on the egress deny list');
+  const verdict = verdicts(policy);
+  const hostRefused = verdict.host(host);
+  if (hostRefused) throw refuse(hostRefused);
   const addresses = isIP(host) ? [host] : await resolveHost(host).catch(() => [] as string[]);
   if (!addresses.length) throw unreachableEndpoint(modelId);
   for (const a of addresses) {
-    if (ALWAYS_REFUSED.check(a, family(a))) throw refuse(`resolves to ${a}, a link-local or metadata address`);
-    if (deny.ranges.check(a, family(a))) throw refuse(`resolves to ${a}, on the egress deny list`);
-    if (policy.allow.length && !hostMatches(host, allow.hosts) && !allow.ranges.check(a, family(a))) throw refuse(`resolves to ${a}, not on the egress allow list`);
+    const why = verdict.address(host, a);
+    if (why) throw refuse(why);
   }
+}
+
+/**
+ * The socket lookup for connections to a client-given endpoint: resolves as
+ * net does, then refuses the connection (an error with code LLMOS_EPERM) when
+ * any address fails the policy. checkEgress ran when the endpoint was
+ * registered; this holds at every connection, so a name that resolved to an
+ * allowed address then cannot later rebind to a refused one (DNS rebinding).
+ */
+export function egressLookup(policy: EgressPolicy, resolveHost: LookupAll = lookupAll): LookupFunction {
+  const verdict = verdicts(policy);
+  return ((hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void) => {
+    const host = bareHost(hostname);
+    const refused = (why: string) => callback(Object.assign(new Error(`egress refused: host "${host}" ${why}`), { code: 'LLMOS_EPERM' }), '');
+    const hostRefused = verdict.host(host);
+    if (hostRefused) return refused(hostRefused);
+    (isIP(host) ? Promise.resolve([host]) : resolveHost(host)).then(
+      (addresses) => {
+        if (!addresses.length) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), '');
+        for (const a of addresses) {
+          const why = verdict.address(host, a);
+          if (why) return refused(why);
+        }
+        if (options.all) callback(null, addresses.map((a) => ({ address: a, family: isIP(a) })));
+        else callback(null, addresses[0], isIP(addresses[0]));
+      },
+      (e: Error) => callback(e, ''),
+    );
+  }) as LookupFunction;
 }

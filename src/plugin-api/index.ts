@@ -45,7 +45,7 @@ export { mmc, sampleStationary, smallestServers, type CapacityTarget, type MmcIn
 export { MAX_REGEX_LENGTH, safeRegex, type SafeRegex } from './safe-regex.js';
 export { extractAnswer, lastNumber, majorityVote, normalizeAnswer, rankByAllocation, type AnswerFormat, type VoteResult } from './fusion.js';
 export { confinedFolder, type ConfinedFolder } from './confined-path.js';
-export { checkEgress, EgressPolicy, unreachableEndpoint, type LookupAll } from './egress.js';
+export { checkEgress, egressLookup, EgressPolicy, unreachableEndpoint, type LookupAll } from './egress.js';
 export { isAllowedKeyEnv, KEY_ENV_PREFIX } from './key-env.js';
 export * from './gateway/index.js';
 export { retryableStatus, retryAfterMs, sdkLogger, socketCode } from './upstream.js';

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkEgress, EgressPolicy, isAllowedKeyEnv, unreachableEndpoint } from '../../../src/plugin-api/index.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkEgress, egressLookup, EgressPolicy, isAllowedKeyEnv, socketCode, unreachableEndpoint } from '../../../src/plugin-api/index.js';
+import { APIConnectionError as AnthropicConnectionError } from '@anthropic-ai/sdk';
+import { makeClient as makeAnthropicClient, AnthropicOptions } from '../../../plugins/model-anthropic/connection.js';
+import { postJson } from '../../../plugins/model-openai/backend.js';
+import { makeClient, OpenAIOptions } from '../../../plugins/model-openai/connection.js';
+import { createLogger } from '../../../src/kernel/log.js';
 
 /** DNS answers chosen by the test, so resolution-time checks are exercised without a network. */
 const dns: Record<string, string[]> = { 'evil.example': ['93.184.216.34', '169.254.169.254'], 'v6.example': ['fe80::abcd'], 'api.example.com': ['203.0.113.7'], 'lan.example': ['10.0.0.5'] };
@@ -38,6 +45,56 @@ describe('checkEgress', () => {
     expect(e).toMatchObject({ code: 'LLMOS_EUNAVAILABLE', message: unreachableEndpoint('m').message });
     expect((e as Error).message).not.toContain('ENOTFOUND');
     await expect(check('file:///etc/passwd')).rejects.toMatchObject({ code: 'LLMOS_EINVAL' });
+  });
+});
+
+/** egressLookup's answer for a host, as net.connect would get it. */
+const resolveVia = (p: EgressPolicy, host: string, all = false, answers = dns) =>
+  new Promise<{ err: (Error & { code?: string }) | null; address: unknown }>((resolve) =>
+    egressLookup(p, async (h) => answers[h] ?? [])(host, { all }, (err: Error | null, address: unknown) => resolve({ err, address })),
+  );
+
+describe('egressLookup: the policy at every connection (DNS rebinding)', () => {
+  it('answers as net expects for an allowed host, one address or all', async () => {
+    expect(await resolveVia(policy(), 'api.example.com')).toEqual({ err: null, address: '203.0.113.7' });
+    expect(await resolveVia(policy(), 'api.example.com', true)).toEqual({ err: null, address: [{ address: '203.0.113.7', family: 4 }] });
+  });
+
+  it('refuses a name that now resolves to a metadata or denied address, with code LLMOS_EPERM', async () => {
+    const rebound = { 'api.example.com': ['169.254.169.254'] };
+    expect((await resolveVia(policy(), 'api.example.com', false, rebound)).err).toMatchObject({ code: 'LLMOS_EPERM', message: expect.stringContaining('169.254.169.254') });
+    expect((await resolveVia(policy({ deny: ['10.0.0.0/8'] }), 'lan.example')).err).toMatchObject({ code: 'LLMOS_EPERM' });
+    expect((await resolveVia(policy({ allow: ['api.example.com'] }), 'lan.example')).err).toMatchObject({ code: 'LLMOS_EPERM' });
+    expect((await resolveVia(policy(), 'metadata.google.internal')).err).toMatchObject({ code: 'LLMOS_EPERM' });
+    expect((await resolveVia(policy(), 'nowhere.example')).err).toMatchObject({ code: 'ENOTFOUND' });
+  });
+
+  it("model-openai and model-anthropic confine a client-given endpoint's connections: a denied address is never connected to", async () => {
+    let connections = 0;
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    server.on('connection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://localhost:${(server.address() as AddressInfo).port}/v1`; // resolved by the system resolver at connect time
+    const o = OpenAIOptions.parse({ base_url: url, probe_on_start: false });
+    const open = makeClient(o, createLogger('silent'), 0, {}, policy());
+    const denied = makeClient(o, createLogger('silent'), 0, {}, policy({ deny: ['127.0.0.0/8', '::1'] }));
+    try {
+      const refused = await postJson(denied.direct!, '/chat/completions', {}, new AbortController().signal).catch((e: unknown) => e);
+      expect(socketCode(refused)).toBe('LLMOS_EPERM');
+      expect(connections).toBe(0);
+      await expect(postJson(open.direct!, '/chat/completions', {}, new AbortController().signal)).resolves.toEqual({ ok: true });
+      expect(connections).toBe(1);
+      // model-anthropic's client for a client-given endpoint, the same way
+      const anthropic = makeAnthropicClient(AnthropicOptions.parse({ base_url: url.replace(/\/v1$/, ''), probe_on_start: false }), createLogger('silent'), {}, policy({ deny: ['127.0.0.0/8', '::1'] }));
+      const viaAnthropic = await anthropic.messages.create({ model: 'm', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+      expect(viaAnthropic).toBeInstanceOf(AnthropicConnectionError);
+      expect(socketCode(viaAnthropic)).toBe('LLMOS_EPERM');
+      expect(connections).toBe(1);
+    } finally {
+      await open.close();
+      await denied.close();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

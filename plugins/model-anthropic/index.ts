@@ -15,7 +15,7 @@ export { AnthropicBackend } from './backend.js';
 export default definePlugin({
   name: 'model-anthropic',
   version: '1.0.0',
-  apiVersion: '^1.0.0',
+  apiVersion: '^1.2.0',
   description: "Models behind Anthropic's Messages API or any endpoint that speaks it, through @anthropic-ai/sdk.",
   provides: ['model'],
   options: AnthropicOptions,

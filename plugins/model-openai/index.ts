@@ -12,7 +12,7 @@ import { endpointOf, modelInfo } from './model-options.js';
 export default definePlugin({
   name: 'model-openai',
   version: '1.0.0',
-  apiVersion: '^1.0.0',
+  apiVersion: '^1.2.0',
   description: 'Models behind the OpenAI API or any OpenAI-compatible endpoint, through the openai package.',
   provides: ['model'],
   options: OpenAIOptions,

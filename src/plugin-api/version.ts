@@ -4,4 +4,4 @@
  * version. Semver: a major bump means a plugin built for the old major may
  * break; plugins state the range they were built for in `apiVersion`.
  */
-export const PLUGIN_API_VERSION = '1.1.0';
+export const PLUGIN_API_VERSION = '1.2.0';

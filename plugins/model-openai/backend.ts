@@ -1,8 +1,8 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { estimateTokens, messagesText, LlmosError, type Completion, type ContentBlock, type CompleteOptions, type CompletionRequest, type Embeddings, type ModelBackend, type TokenLogprobs, type ModelHealth, type ModelInfo, type PromptParts } from '../../src/plugin-api/index.js';
 import { PromptCounter } from './prompt-count.js';
 import { answerBlocks, toOpenAiExtras, toOpenAiMessages, toolUseOf } from './chat-format.js';
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { statusError, upstreamError } from './errors.js';
 import type { DirectPost, OpenAIConnection } from './connection.js';
 

@@ -73,6 +73,8 @@ const MIN_SOCKETS = 16;
  * machinery), which matters for streams, the other calls the client makes.
  * Failures are what the client expects of fetch: a rejection it wraps in
  * APIConnectionError, the abort reason, a body that errors mid-stream.
+ * Bodies are the JSON strings the client sends for every call LLMOS makes;
+ * redirects are not followed (an endpoint is where the config says).
  */
 function pooledFetch(dispatcher: Dispatcher): typeof fetch {
   return (async (input: string | URL, init: RequestInit = {}) => {

@@ -1,5 +1,4 @@
 import { trace } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { definePlugin, z, type PluginDefinition } from '../../src/plugin-api/index.js';
 import { ProcTracer } from './proc-tracer.js';
@@ -22,7 +21,7 @@ export function tracesWanted(env: NodeJS.ProcessEnv = process.env): boolean {
  * variables (exporter, endpoint, headers, sampler, OTEL_SERVICE_NAME, default
  * "llmos"); `spanProcessors` replaces the exporters the variables name (tests
  * pass an in-memory exporter). Without `spanProcessors` and without OTEL_*
- * asking for traces it does nothing.
+ * asking for traces it does nothing, and the SDK (~20 MB resident) is never loaded.
  */
 export function tracesPlugin(o: { spanProcessors?: SpanProcessor[] } = {}): PluginDefinition<z.ZodObject<{}>> {
   return definePlugin({
@@ -32,8 +31,9 @@ export function tracesPlugin(o: { spanProcessors?: SpanProcessor[] } = {}): Plug
     description: 'OpenTelemetry traces (opt-in through OTEL_*): a span per process with queue, allocation and GenAI model-call spans; collaborations as parent and child spans.',
     provides: [],
     options: z.object({}),
-    register(scope) {
+    async register(scope) {
       if (!o.spanProcessors && !tracesWanted()) return;
+      const { NodeSDK } = await import('@opentelemetry/sdk-node');
       const sdk = new NodeSDK({ serviceName: process.env.OTEL_SERVICE_NAME ?? 'llmos', instrumentations: [], ...(o.spanProcessors && { spanProcessors: o.spanProcessors }) });
       const tracer = new ProcTracer(scope.kernel, trace.getTracer('llmos', scope.kernel.version));
       let off: (() => void) | undefined;

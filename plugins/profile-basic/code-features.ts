@@ -7,7 +7,7 @@
  * /*, --, ;, %) gives only its first COMMENT_TOKENS tokens: its prose
  * (licence headers, docs) would teach the words of whichever project the
  * model was trained on, not of the language. A feature counts once per text
- * (binarized naive Bayes), so a long excerpt does not outvote a telling one.
+ * (binary features), so a long excerpt does not outvote a telling one.
  */
 const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|[^\sA-Za-z0-9_]/g;
 /** Longer words are cut: identifiers past this length say little about the language. */

@@ -1,4 +1,4 @@
-import { codeBody } from './code-body.js';
+import { MAX_CODE_CHARS, codeBody } from './code-body.js';
 import { codeLanguageOfContent } from './code-content.js';
 import type { Model } from './code-model.js';
 import type { Detection } from './detection.js';
@@ -12,8 +12,14 @@ import type { Detection } from './detection.js';
  *     even when the code it gives is in another language;
  *  3. the content of its code (code-content.ts), fenced without an info
  *     string or pasted bare.
- * Agreement of 2 and 3 raises the confidence.
+ * Agreement of 2 and 3 raises the confidence. Unfenced text that the line
+ * patterns of code-body.ts do not take for code (Ruby's `end`, shell's
+ * `fi`, Scala's bare expressions…) is still read as code when it has
+ * MIN_BARE_LINES lines and the model is BARE_SURE of one language, not prose
+ * (fewer lines: "Translate from X to Y:\n\n<sentence>\n\nY:" read as Python).
  */
+const MIN_BARE_LINES = 5;
+const BARE_SURE = 0.8;
 
 /** Info strings and names, lower case, to ids. */
 const ALIASES: Readonly<Record<string, string>> = {
@@ -79,9 +85,20 @@ export function detectCodeLanguage(text: string, model?: Model): Detection | und
   if (fenced) return { value: fenced, confidence: 0.99 };
   const named = namedLanguage(body.prose);
   const content = body.code ? codeLanguageOfContent(body.code, model) : undefined;
+  if (!body.code && !named) return bareCode(text, model);
   if (named && content?.value === named.value) return { value: named.value, confidence: Math.max(0.97, named.confidence) };
   if (named && (!content || named.confidence >= 0.9 || content.confidence < named.confidence)) return named;
   return content;
+}
+
+/** The language of unfenced text the line patterns did not take for code, when the model is sure of it. */
+function bareCode(text: string, model?: Model): Detection | undefined {
+  const head = text.slice(0, MAX_CODE_CHARS);
+  let lines = 0;
+  for (const line of head.split('\n')) if (line.trim() && ++lines >= MIN_BARE_LINES) break;
+  if (lines < MIN_BARE_LINES) return undefined;
+  const d = codeLanguageOfContent(head, model);
+  return d && d.confidence >= BARE_SURE ? d : undefined;
 }
 
 /** The id alone, for callers that need no confidence. */

@@ -4,88 +4,86 @@ import { fileURLToPath } from 'node:url';
 import { LlmosError } from '../../src/plugin-api/index.js';
 
 /**
- * The code-language model: binarized multinomial naive Bayes over
+ * The code-language model: multinomial logistic regression over hashed
  * codeFeatures, trained by training/train.mjs on registry source packages
  * (training/README.md) and committed as code-model.json, read once (by the
- * plugin's warm-up after start, else at the first use). P(f | c) = (n_fc + alpha) / (totals_c + alpha * V); a feature absent
- * from the vocabulary is ignored.
+ * plugin's warm-up after start, else at the first use). Each distinct
+ * feature hashes (FNV-1a, 32 bits) to one of 2^bits buckets and weighs
+ * 1/√(number of features), so a long excerpt and a snippet give logits of
+ * one scale; logit_c = bias_c + Σ w[bucket][c] / √n.
  */
 export interface StoredModel {
-  format: 'llmos-code-nb-1';
+  format: 'llmos-code-lr-1';
   classes: string[];
-  alpha: number;
-  /**
-   * With √(known features), divides the log-likelihood gaps before the
-   * softmax (naive Bayes' gaps grow with the evidence it double-counts);
-   * fitted on held-out files for calibrated confidences.
-   */
+  /** log2 of the number of hash buckets. */
+  bits: number;
+  /** A stored weight is an int8 times this. */
+  scale: number;
+  /** Per class; the "prose" class's includes the prior fitted on held-out sources. */
+  bias: number[];
+  /** base64 of the int8 weights, bucket-major: bucket b, class c at b · classes + c. */
+  weights: string;
+  /** Divides the logits before the softmax; fitted on held-out sources for calibrated confidences. */
   temperature: number;
-  totals: number[];
-  /** Log prior per class; uniform over languages, lower for "prose" (fitted on held-out files: abstain only on clear prose). */
-  logPrior: number[];
-  /** Feature → [classIndex, count, classIndex, count, …] for the classes it was seen in. */
-  features: Record<string, number[]>;
 }
 
 export interface Model {
   classes: readonly string[];
   temperature: number;
-  logPrior: readonly number[];
-  /** log P(f | c) of a vocabulary feature never seen in class c. */
-  unseen: Float64Array;
-  /** Feature → sparse (class, log P(f|c) − unseen[c]) pairs. */
-  lift: Map<string, Float64Array>;
+  bias: Float64Array;
+  mask: number;
+  /** Bucket-major weights, already scaled. */
+  weights: Float32Array;
 }
 
 export interface Scores {
   classes: readonly string[];
-  /** Per class: log prior plus log-likelihood of the features. */
+  /** Per class: bias plus the weighted features. */
   logits: number[];
   best: number;
-  /** How many features were in the vocabulary. */
+  /** How many distinct features the text has. */
   known: number;
 }
 
+/** FNV-1a over the UTF-16 code units of `s`, as an unsigned 32-bit number. */
+export function featureHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 export function loadModel(stored: StoredModel): Model {
-  const V = Object.keys(stored.features).length;
-  const denom = stored.totals.map((t) => Math.log(t + stored.alpha * V));
-  const unseen = Float64Array.from(denom, (d) => Math.log(stored.alpha) - d);
-  const lift = new Map<string, Float64Array>();
-  for (const [f, sparse] of Object.entries(stored.features)) {
-    const row = new Float64Array(sparse.length);
-    for (let i = 0; i < sparse.length; i += 2) {
-      const c = sparse[i];
-      row[i] = c;
-      row[i + 1] = Math.log(sparse[i + 1] + stored.alpha) - denom[c] - unseen[c];
-    }
-    lift.set(f, row);
-  }
-  return { classes: stored.classes, temperature: stored.temperature, logPrior: stored.logPrior, unseen, lift };
+  if (stored.format !== 'llmos-code-lr-1') throw new LlmosError('LLMOS_EPLUGIN', `profile-basic: code-model.json has format ${String(stored.format)}, not llmos-code-lr-1; rebuild it with plugins/profile-basic/training/train.mjs.`);
+  const raw = Buffer.from(stored.weights, 'base64');
+  const q = new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  const weights = Float32Array.from(q, (v) => v * stored.scale);
+  return { classes: stored.classes, temperature: stored.temperature, bias: Float64Array.from(stored.bias), mask: (1 << stored.bits) - 1, weights };
 }
 
 export function scoreModel(m: Model, features: Iterable<string>): Scores {
-  const logits = new Array<number>(m.classes.length).fill(0);
+  const C = m.classes.length;
+  const sums = new Float64Array(C);
   let known = 0;
   for (const f of features) {
-    const row = m.lift.get(f);
-    if (!row) continue;
+    const at = (featureHash(f) & m.mask) * C;
+    for (let c = 0; c < C; c++) sums[c] += m.weights[at + c];
     known++;
-    for (let i = 0; i < row.length; i += 2) logits[row[i]] += row[i + 1];
   }
+  const norm = 1 / Math.sqrt(Math.max(1, known));
+  const logits = new Array<number>(C);
   let best = 0;
-  for (let c = 0; c < logits.length; c++) {
-    logits[c] += known * m.unseen[c] + m.logPrior[c];
+  for (let c = 0; c < C; c++) {
+    logits[c] = m.bias[c] + sums[c] * norm;
     if (logits[c] > logits[best]) best = c;
   }
   return { classes: m.classes, logits, best, known };
 }
 
-/** Posterior of the best class: softmax of logits / (temperature · √known). */
+/** Posterior of the best class: softmax of logits / temperature. */
 export function posterior(m: Model, s: Scores): number {
   const top = s.logits[s.best];
-  const t = m.temperature * Math.sqrt(Math.max(1, s.known));
   let z = 0;
-  for (const l of s.logits) z += Math.exp((l - top) / t);
+  for (const l of s.logits) z += Math.exp((l - top) / m.temperature);
   return 1 / z;
 }
 

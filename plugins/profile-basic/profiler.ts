@@ -9,7 +9,7 @@ import { classifyType } from './type-rules.js';
 
 /**
  * Rules for type, eld for language, phrasings for target language, fences,
- * names and a naive-Bayes model (code-model.ts) for code language, lexical cues for intent, keywords for
+ * names and a logistic-regression model (code-model.ts) for code language, lexical cues for intent, keywords for
  * domain, ~4 characters a token for size (tool schemas included). Only the
  * transcript is read for the rest: tool schemas are not the caller's prose.
  * A translation's source language is that of the passage it quotes, not of

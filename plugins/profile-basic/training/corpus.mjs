@@ -35,13 +35,13 @@ function shortWindow(raw, key) {
   return text.length >= MIN_CHARS / 2 ? [text] : [];
 }
 
-/** The windows of one file's text; none for binary, minified or generated-looking text. */
-export function windows(raw) {
+/** The windows of one file's text (at most `per` of them); none for binary, minified or generated-looking text. */
+export function windows(raw, per = WINDOWS_PER_FILE) {
   if (raw.includes('\u0000') || raw.includes('\uFFFD')) return [];
   const lines = raw.split('\n');
   if (lines.some((l) => l.length > 1000)) return [];
   const out = [];
-  for (let w = 0; w < WINDOWS_PER_FILE && w * WINDOW_LINES < lines.length; w++) {
+  for (let w = 0; w < per && w * WINDOW_LINES < lines.length; w++) {
     const text = lines.slice(w * WINDOW_LINES, (w + 1) * WINDOW_LINES).join('\n').slice(0, WINDOW_CHARS).trim();
     if (text.length >= MIN_CHARS) out.push(text);
   }
@@ -67,7 +67,7 @@ export function excerpts(fetched) {
       if (!label && PROSE_FILE.test(rel)) label = PROSE;
       if (!label || /\.min\.(?:js|css)$/.test(rel)) continue;
       const raw = label === PROSE ? proseOf(readFileSync(p, 'utf8')) : readFileSync(p, 'utf8');
-      const long = windows(raw);
+      const long = windows(raw, label === PROSE ? WINDOWS_PER_FILE : source.windows);
       const file = `${source.name}@${source.version}${rel}`;
       for (const text of long) out.push({ text, label, file, short: false });
       if (long.length) for (const text of shortWindow(raw, file)) out.push({ text, label, file, short: true });

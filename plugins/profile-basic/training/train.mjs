@@ -20,7 +20,7 @@ import { PROSE, excerpts } from './corpus.mjs';
 import { ROOT, fetchAll } from './fetch.mjs';
 
 const { codeFeatures } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-features.js'));
-const { scoreModel, loadModel, posterior } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-model.js'));
+const { featureHash, scoreModel, loadModel, posterior } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-model.js'));
 const { detectCodeLanguage } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-language.js'));
 
 const SEED = 'llmos-codelang-v1';
@@ -29,9 +29,11 @@ const PER_LANGUAGE = 2000;
 /** Excerpts per source and language at most, so one project's style does not make a language. */
 const PER_SOURCE = 400;
 /** Features kept: seen in at least MIN_DF training excerpts, then the VOCAB most telling. */
-const MIN_DF = 4;
-const VOCAB = 16000;
-const ALPHA = 0.5;
+const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
+/** log2 of the hash buckets; SGD epochs and base step (chosen on the held-out folds; --bits/--epochs/--rate override them to try others). */
+const BITS = arg('--bits', 16);
+const EPOCHS = arg('--epochs', 10);
+const RATE = arg('--rate', 3);
 const OUT = join(ROOT, 'plugins', 'profile-basic', 'code-model.json');
 
 const hash = (s) => createHash('sha256').update(`${SEED}\0${s}`).digest('hex');
@@ -53,63 +55,71 @@ function corpus() {
   return groups(capped, (it) => `${it.label}\0${it.short}`).flatMap(([, its]) => its.sort(byHash).slice(0, PER_LANGUAGE));
 }
 
-/** Per-class document frequency of each feature. */
-function count(items, classes) {
-  const df = new Map();
-  const docs = classes.map(() => 0);
-  for (const it of items) {
-    const c = classes.indexOf(it.label);
-    docs[c]++;
-    for (const f of codeFeatures(it.text)) {
-      let row = df.get(f);
-      if (!row) df.set(f, (row = new Float64Array(classes.length)));
-      row[c]++;
-    }
-  }
-  return { df, docs };
+/** The training set as hashed feature buckets: per excerpt its buckets, its weight 1/√n and its class. */
+function encode(items, classes, mask) {
+  return items.map((it) => {
+    const f = [...codeFeatures(it.text)];
+    return { idx: Int32Array.from(f, (x) => featureHash(x) & mask), s: 1 / Math.sqrt(Math.max(1, f.length)), y: classes.indexOf(it.label) };
+  });
 }
 
-/** The VOCAB features with the most class-telling spread (max minus mean of per-class rates, weighted by df). */
-function selectVocab({ df, docs }) {
-  const scored = [];
-  for (const [f, row] of df) {
-    let total = 0, max = 0, sum = 0;
-    for (let c = 0; c < row.length; c++) {
-      total += row[c];
-      const rate = row[c] / docs[c];
-      sum += rate;
-      if (rate > max) max = rate;
-    }
-    if (total >= MIN_DF) scored.push([f, max - sum / row.length]);
+/** One SGD step of the softmax loss on `ex`; U accumulates t-weighted steps for the average. */
+function step(ex, W, U, bias, ubias, C, lr, t) {
+  const z = Float64Array.from(bias);
+  for (const b of ex.idx) for (let c = 0, at = b * C; c < C; c++) z[c] += W[at + c] * ex.s;
+  let max = -Infinity, sum = 0;
+  for (const v of z) max = Math.max(max, v);
+  for (let c = 0; c < C; c++) sum += (z[c] = Math.exp(z[c] - max));
+  for (let c = 0; c < C; c++) {
+    const g = z[c] / sum - (c === ex.y ? 1 : 0);
+    if (Math.abs(g) < 1e-5) continue;
+    const d = lr * g;
+    bias[c] -= d, (ubias[c] -= t * d);
+    for (const b of ex.idx) W[b * C + c] -= d * ex.s, (U[b * C + c] -= t * d * ex.s);
   }
-  return scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, VOCAB).map(([f]) => f).sort();
 }
 
-/** The model as stored: classes, smoothing, per-feature sparse class counts, per-class totals. */
+/**
+ * Multinomial logistic regression by averaged SGD (seeded order each
+ * epoch, no randomness), over 2^BITS hashed buckets: the averaged weights
+ * are the model (averaging stands in for regularization).
+ */
+function trainWeights(items, classes) {
+  const C = classes.length, mask = (1 << BITS) - 1;
+  const data = encode(items, classes, mask);
+  const W = new Float64Array((mask + 1) * C), U = new Float64Array(W.length);
+  const bias = new Float64Array(C), ubias = new Float64Array(C);
+  let t = 1;
+  for (let e = 0; e < EPOCHS; e++) {
+    const order = data.map((ex, i) => [hash(`${e}\0${i}`), ex]).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (const [, ex] of order) step(ex, W, U, bias, ubias, C, RATE / Math.sqrt(1 + e), t++);
+  }
+  for (let i = 0; i < W.length; i++) W[i] -= U[i] / t;
+  for (let c = 0; c < C; c++) bias[c] -= ubias[c] / t;
+  return { W, bias };
+}
+
+/** The model as stored: weights quantized to int8 (scale = largest |w| / 127), base64. */
 function buildModel(items, temperature = 1, prosePrior = 0) {
   const classes = [...new Set(items.map((i) => i.label))].sort();
-  const counts = count(items, classes);
-  const vocab = selectVocab(counts);
-  const totals = classes.map(() => 0);
-  const features = {};
-  for (const f of vocab) {
-    const row = counts.df.get(f);
-    const sparse = [];
-    row.forEach((n, c) => { if (n > 0) { sparse.push(c, n); totals[c] += n; } });
-    features[f] = sparse;
-  }
-  const logPrior = classes.map((c) => (c === PROSE ? prosePrior : 0));
-  return { format: 'llmos-code-nb-1', classes, alpha: ALPHA, temperature, totals, logPrior, features };
+  const { W, bias } = trainWeights(items, classes);
+  let max = 0;
+  for (const w of W) max = Math.max(max, Math.abs(w));
+  const scale = max / 127;
+  const q = Int8Array.from(W, (w) => Math.round(w / scale));
+  const b = Array.from(bias, (v, c) => Math.round((v + (classes[c] === PROSE ? prosePrior : 0)) * 1e4) / 1e4);
+  return { format: 'llmos-code-lr-1', classes, bits: BITS, scale, bias: b, weights: Buffer.from(q.buffer).toString('base64'), temperature, rawBias: bias };
 }
 
-function evaluate(model, items) {
+/** Model and (when `pipeline`) detectCodeLanguage figures of `model` on `items`. */
+function evaluate(model, items, pipelineToo = true) {
   const m = loadModel(model);
   const confusion = {};
   let right = 0;
   let pipeline = 0;
   const byKind = { long: [0, 0], short: [0, 0] };
   const scored = items.map((it) => {
-    const ok = (detectCodeLanguage(it.text, m)?.value ?? PROSE) === it.label;
+    const ok = pipelineToo && (detectCodeLanguage(it.text, m)?.value ?? PROSE) === it.label;
     if (ok) pipeline++;
     const k = byKind[it.short ? 'short' : 'long'];
     k[0] += ok ? 1 : 0, k[1]++;
@@ -131,7 +141,7 @@ function evaluate(model, items) {
 function fitProsePrior(scored) {
   const prose = scored[0].s.classes.indexOf(PROSE);
   let best = [0, -1];
-  for (let prior = 0; prior >= -200; prior -= 5) {
+  for (let prior = 4; prior >= -12; prior -= 0.25) {
     let codeOk = 0, codeN = 0, proseOk = 0, proseN = 0;
     for (const { s, gold } of scored) {
       const isProse = s.logits[prose] + prior > Math.max(...s.logits.filter((_, c) => c !== prose));
@@ -144,13 +154,13 @@ function fitProsePrior(scored) {
   return best[0];
 }
 
-/** The temperature minimizing held-out log loss of softmax(score / (T · √known)), as code-model.ts's posterior. */
+/** The temperature minimizing held-out log loss of softmax(score / T), as code-model.ts's posterior. */
 function fitTemperature(scored) {
   let bestT = 1, bestLoss = Infinity;
   for (let T = 0.05; T <= 20; T *= 1.05) {
     let loss = 0;
     for (const { s, gold } of scored) {
-      const t = T * Math.sqrt(Math.max(1, s.known));
+      const t = T;
       const max = Math.max(...s.logits);
       const z = s.logits.reduce((a, l) => a + Math.exp((l - max) / t), 0);
       loss -= (s.logits[gold] - max) / t - Math.log(z);
@@ -179,10 +189,13 @@ const splits = Array.from({ length: FOLDS }, (_, f) => {
   const out = heldOutOf(f);
   return { stored: buildModel(items.filter((it) => !out(it))), test: items.filter(out) };
 });
-const prosePrior = fitProsePrior(splits.flatMap(({ stored, test }) => evaluate(stored, test).scored));
-for (const { stored } of splits) stored.logPrior = stored.classes.map((c) => (c === PROSE ? prosePrior : 0));
+/** The fold's stored model with the prose prior and temperature fitted on all folds. */
+const fitted = (stored, prior, temperature) => ({ ...stored, temperature, bias: stored.rawBias.map((v, c) => (stored.classes[c] === PROSE ? v + prior : v)) });
+const modelScores = (prior, T) => splits.flatMap(({ stored, test }) => evaluate(fitted(stored, prior, T), test, false).scored);
+const prosePrior = fitProsePrior(modelScores(0, 1));
+const temperature = fitTemperature(modelScores(prosePrior, 1));
+for (const split of splits) split.stored = fitted(split.stored, prosePrior, temperature);
 const folds = splits.map(({ stored, test }) => evaluate(stored, test));
-const temperature = fitTemperature(folds.flatMap((r) => r.scored));
 if (process.argv.includes('--held-out')) {
   const right = folds.reduce((a, r) => a + r.right, 0), n = folds.reduce((a, r) => a + r.n, 0);
   console.log(`${FOLDS} folds, each holding out one source a language: accuracy ${folds.map((r) => (100 * r.right / r.n).toFixed(1)).join('%, ')}%; all ${(100 * right / n).toFixed(1)}% (${right}/${n}); temperature ${temperature}; prose log prior ${prosePrior}; through detectCodeLanguage (code gate, names, fallback) ${(100 * folds.reduce((a, r) => a + r.pipeline, 0) / n).toFixed(1)}%`);
@@ -190,7 +203,7 @@ if (process.argv.includes('--held-out')) {
   console.log(`through detectCodeLanguage: 40-line windows ${kind('long')}, 8-line snippets ${kind('short')}`);
   const buckets = [0, 0.5, 0.8, 0.95, 1.01].map((lo, i, a) => ({ lo, hi: a[i + 1], n: 0, right: 0, conf: 0 })).slice(0, -1);
   for (const [i, r] of folds.entries()) {
-    const m = loadModel({ ...splits[i].stored, temperature });
+    const m = loadModel(splits[i].stored);
     for (const { s, gold } of r.scored) {
       const p = posterior(m, s);
       const b = buckets.find((x) => p >= x.lo && p < x.hi);
@@ -205,7 +218,7 @@ if (process.argv.includes('--held-out')) {
     console.log(`  ${gold.padEnd(11)} n=${String(n).padStart(4)} ok=${String(row[gold] ?? 0).padStart(4)}  ${Object.entries(row).filter(([p]) => p !== gold).sort((a, b) => b[1] - a[1]).map(([p, c]) => `${p}:${c}`).join(' ')}`);
   }
 } else {
-  const model = buildModel(items, temperature, prosePrior);
+  const { rawBias, ...model } = buildModel(items, temperature, prosePrior);
   writeFileSync(OUT, JSON.stringify(model) + '\n');
-  console.log(`wrote ${OUT}: ${model.classes.length} languages, ${Object.keys(model.features).length} features, ${items.length} excerpts, temperature ${temperature}`);
+  console.log(`wrote ${OUT}: ${model.classes.length} classes, 2^${BITS} buckets, ${items.length} excerpts, temperature ${temperature}, prose prior ${prosePrior}`);
 }

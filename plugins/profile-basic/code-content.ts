@@ -49,13 +49,18 @@ function flouriteLanguage(code: string): Detection | undefined {
   return lead >= 0.5 && points[0] >= 4 ? { value: id, confidence: round(0.2 + 0.3 * lead) } : undefined;
 }
 
-/** Language of `code` with a confidence, or undefined when it holds too little code to tell. */
-export function codeLanguageOfContent(code: string, model: Model = codeModel()): Detection | undefined {
-  if (!code.trim()) return undefined;
+/** The model's language for `code`, or undefined when it has no answer (prose, too few features, posterior below the floor). */
+export function modelLanguage(code: string, model: Model = codeModel()): Detection | undefined {
   const scores = scoreModel(model, codeFeatures(code));
   const value = scores.classes[scores.best];
   const p = scores.known >= MIN_FEATURES && value !== PROSE ? posterior(model, scores) : 0;
-  return p < (lineCount(code) < FEW_LINES ? FEW_LINES_NO_ANSWER : NO_ANSWER) ? flouriteLanguage(code) : { value, confidence: round(p) };
+  return p < (lineCount(code) < FEW_LINES ? FEW_LINES_NO_ANSWER : NO_ANSWER) ? undefined : { value, confidence: round(p) };
+}
+
+/** Language of `code` with a confidence: the model's, else flourite's; undefined when it holds too little code to tell. */
+export function codeLanguageOfContent(code: string, model: Model = codeModel()): Detection | undefined {
+  if (!code.trim()) return undefined;
+  return modelLanguage(code, model) ?? flouriteLanguage(code);
 }
 
 /** Non-empty lines of `code`, counted up to FEW_LINES. */

@@ -49,6 +49,16 @@ describe('code-language model: bare snippets', () => {
     'Thanks a lot for your help yesterday; the meeting went well.',
   ])('names no language for prose: %s', (text) => expect(detectCodeLanguage(text)).toBeUndefined());
 
+  it('reads unfenced code the line patterns miss when it spans 5+ lines with a code character', () => {
+    const script = 'for f in *.log\ndo\ngzip -9 "$f"\necho "compressed $f"\ndone\n';
+    expect(detectCodeLanguage(script)?.value).toBe('bash');
+  });
+
+  it.each([
+    'Translate from English to German:\n\nThe meeting moved to Friday.\n\nGerman:',
+    'Dear team,\nthe release is out.\nThe notes list every change.\nThanks to all who tested it.\nSee you on Monday.\nAnna',
+  ])('reads no code in prose of few lines or without a code character: %j', (text) => expect(detectCodeLanguage(text)).toBeUndefined());
+
   it('is less sure of a fragment than of the same language at length', () => {
     const fragment = detectCodeLanguage('x = compute(a, b)\nprint(x)')!;
     const full = detectCodeLanguage(SNIPPETS[0][1])!;

@@ -1,4 +1,4 @@
-import { DOMAIN_TAGS, estimateTokens, INTENTS, TASK_TYPES, taskText, type Task } from '../../src/plugin-api/index.js';
+import { DOMAIN_TAGS, estimateTokens, fnv1a, INTENTS, TASK_TYPES, taskText, type Task } from '../../src/plugin-api/index.js';
 
 /**
  * Task features for LinUCB, each roughly in [0, 1]. Computed only from what
@@ -47,13 +47,6 @@ export function featureNames(words: number): string[] {
 
 const OPTION = /(?:^|\n)\s*\(?([A-H])[).:]\s/g;
 
-/** FNV-1a, for word buckets. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 export function featurize(task: Task, words = 0): Float64Array {
   const text = taskText(task);
   const x = new Float64Array(DENSE.length + words);
@@ -89,7 +82,7 @@ export function featurize(task: Task, words = 0): Float64Array {
   if (words > 0) {
     const last = lastParagraph.toLowerCase().match(/[a-z]{3,}/g) ?? [];
     const scale = 1 / Math.sqrt(Math.max(1, last.length));
-    for (const w of last) x[k + (hash(w) % words)] += scale;
+    for (const w of last) x[k + (fnv1a(w) % words)] += scale;
   }
   return x;
 }

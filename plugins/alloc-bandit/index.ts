@@ -34,7 +34,7 @@ const POLICIES: Policy[] = ['linucb', 'thompson', 'ucb1'];
 export default definePlugin({
   name: 'alloc-bandit',
   version: '1.0.0',
-  apiVersion: '^1.0.0',
+  apiVersion: '^1.2.0',
   description: 'Thompson sampling, UCB1 and LinUCB allocators; reward = quality − λ·cost; state persists across restarts.',
   provides: ['allocator', 'resource'],
   options: Options,

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { egressLookup, LlmosError, renamedOptions, RuntimeEndpointOptions, z, sdkLogger, type EgressPolicy, type Logger } from '../../src/plugin-api/index.js';
 import { ConfiguredModelOptions } from './model-options.js';
+import { webHeaders } from './web-headers.js';
 
 /** The plugin's options; OpenAIOptions also accepts their older camelCase names (deprecated). */
 const OpenAIOptionsObject = z.object({
@@ -83,11 +84,9 @@ function pooledFetch(dispatcher: Dispatcher): typeof fetch {
     const headers: Record<string, string> = {};
     new Headers(init.headers).forEach((v, k) => (headers[k] = v));
     const res = await dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method, headers, body: init.body as string | undefined, signal: init.signal ?? undefined });
-    const out = new Headers();
-    for (const [k, v] of Object.entries(res.headers)) for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) out.append(k, one);
     const empty = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     if (empty) res.body.resume();
-    return new Response(empty ? null : (Readable.toWeb(res.body) as ReadableStream), { status: res.statusCode, headers: out });
+    return new Response(empty ? null : (Readable.toWeb(res.body) as ReadableStream), { status: res.statusCode, headers: webHeaders(res.headers) });
   }) as typeof fetch;
 }
 

@@ -1,19 +1,18 @@
 import { APIConnectionError, APIError } from 'openai';
 import { LlmosError, retryableStatus, retryAfterMs, socketCode } from '../../src/plugin-api/index.js';
+import { webHeaders } from './web-headers.js';
 
 export { retryAfterMs, socketCode } from '../../src/plugin-api/index.js';
 
 /** A status outside 2xx as the openai client reports it: its own APIError subclass, message and headers. */
 export function statusError(status: number, raw: Record<string, string | string[] | undefined>, text: string): APIError {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(raw)) for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) headers.append(k, one);
   let json: object | undefined;
   try {
     json = JSON.parse(text) as object;
   } catch {
     json = undefined;
   }
-  return APIError.generate(status, json, json ? undefined : text, headers);
+  return APIError.generate(status, json, json ? undefined : text, webHeaders(raw));
 }
 
 /**

@@ -54,7 +54,7 @@ export function modelLanguage(code: string, model: Model = codeModel()): Detecti
   const scores = scoreModel(model, codeFeatures(code));
   const value = scores.classes[scores.best];
   const p = scores.known >= MIN_FEATURES && value !== PROSE ? posterior(model, scores) : 0;
-  return p < (lineCount(code) < FEW_LINES ? FEW_LINES_NO_ANSWER : NO_ANSWER) ? undefined : { value, confidence: round(p) };
+  return p < (hasLines(code, FEW_LINES) ? NO_ANSWER : FEW_LINES_NO_ANSWER) ? undefined : { value, confidence: round(p) };
 }
 
 /** Language of `code` with a confidence: the model's, else flourite's; undefined when it holds too little code to tell. */
@@ -63,11 +63,16 @@ export function codeLanguageOfContent(code: string, model: Model = codeModel()):
   return modelLanguage(code, model) ?? flouriteLanguage(code);
 }
 
-/** Non-empty lines of `code`, counted up to FEW_LINES. */
-function lineCount(code: string): number {
-  let n = 0;
-  for (const line of code.split('\n', 16)) if (line.trim() && ++n >= FEW_LINES) break;
-  return n;
+/** Whether `text` has at least `n` non-empty lines (it stops counting there). */
+export function hasLines(text: string, n: number): boolean {
+  let seen = 0;
+  for (let at = 0; at < text.length && seen < n; ) {
+    const end = text.indexOf('\n', at);
+    const stop = end < 0 ? text.length : end;
+    if (text.slice(at, stop).trim()) seen++;
+    at = stop + 1;
+  }
+  return seen >= n;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -1,5 +1,5 @@
 import { MAX_CODE_CHARS, codeBody } from './code-body.js';
-import { codeLanguageOfContent, modelLanguage } from './code-content.js';
+import { codeLanguageOfContent, hasLines, modelLanguage } from './code-content.js';
 import type { Model } from './code-model.js';
 import type { Detection } from './detection.js';
 
@@ -98,9 +98,7 @@ export function detectCodeLanguage(text: string, model?: Model): Detection | und
 /** The language of unfenced text the line patterns did not take for code, when the model (flourite is not asked: prose would pay for it) is sure of it. */
 function bareCode(text: string, model?: Model): Detection | undefined {
   const head = text.slice(0, MAX_CODE_CHARS);
-  let lines = 0;
-  for (const line of head.split('\n')) if (line.trim() && ++lines >= MIN_BARE_LINES) break;
-  if (lines < MIN_BARE_LINES || !CODE_MARK.test(head)) return undefined;
+  if (!hasLines(head, MIN_BARE_LINES) || !CODE_MARK.test(head)) return undefined;
   const d = modelLanguage(head, model);
   return d && d.confidence >= BARE_SURE ? d : undefined;
 }

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LlmosError } from '../../src/plugin-api/index.js';
+import { fnv1a, LlmosError } from '../../src/plugin-api/index.js';
 
 /**
  * The code-language model: multinomial logistic regression over hashed
  * codeFeatures, trained by training/train.mjs on registry source packages
  * (training/README.md) and committed as code-model.json, read once (by the
  * plugin's warm-up after start, else at the first use). Each distinct
- * feature hashes (FNV-1a, 32 bits) to one of 2^bits buckets and weighs
+ * feature hashes (fnv1a, 32 bits) to one of 2^bits buckets and weighs
  * 1/√(number of features), so a long excerpt and a snippet give logits of
  * one scale; logit_c = bias_c + Σ w[bucket][c] / √n.
  */
@@ -45,13 +45,6 @@ export interface Scores {
   known: number;
 }
 
-/** FNV-1a over the UTF-16 code units of `s`, as an unsigned 32-bit number. */
-export function featureHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 export function loadModel(stored: StoredModel): Model {
   if (stored.format !== 'llmos-code-lr-1') throw new LlmosError('LLMOS_EPLUGIN', `profile-basic: code-model.json has format ${String(stored.format)}, not llmos-code-lr-1; rebuild it with plugins/profile-basic/training/train.mjs.`);
   const raw = Buffer.from(stored.weights, 'base64');
@@ -65,7 +58,7 @@ export function scoreModel(m: Model, features: Iterable<string>): Scores {
   const sums = new Float64Array(C);
   let known = 0;
   for (const f of features) {
-    const at = (featureHash(f) & m.mask) * C;
+    const at = (fnv1a(f) & m.mask) * C;
     for (let c = 0; c < C; c++) sums[c] += m.weights[at + c];
     known++;
   }

@@ -15,7 +15,7 @@ const WARM_AFTER_MS = 2000;
 export default definePlugin({
   name: 'profile-basic',
   version: '1.1.0',
-  apiVersion: '^1.0.0',
+  apiVersion: '^1.2.0',
   description: 'Profiles tasks at spawn: type by ordered rules, language with eld, target language from phrasings in 13 languages, code language from fences, names and code (a logistic-regression model trained on registry packages, flourite where it is unsure), intent (chit-chat or professional) by lexical cues, domain tags by keywords, size in tokens; each with a confidence.',
   provides: ['profiler'],
   options: z.object({

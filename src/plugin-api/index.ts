@@ -38,6 +38,7 @@ export type { Logger } from '../core/log.js';
 export { TOKENS } from '../core/tokens.js';
 // helpers
 export { Rng } from './rng.js';
+export { fnv1a } from './fnv1a.js';
 export { Heap, RunQueue, queuedByClass, type QueueEntry } from './heap.js';
 export { JobSizePredictor, PredictorOptions } from './job-size.js';
 export { CapacityInput, CapacityOutput, capacityPlan } from './capacity.js';

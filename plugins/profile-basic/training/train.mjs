@@ -20,7 +20,8 @@ import { PROSE, excerpts } from './corpus.mjs';
 import { ROOT, fetchAll } from './fetch.mjs';
 
 const { codeFeatures } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-features.js'));
-const { featureHash, scoreModel, loadModel, posterior } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-model.js'));
+const { scoreModel, loadModel, posterior } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-model.js'));
+const { fnv1a } = await import(join(ROOT, 'dist', 'src', 'plugin-api', 'index.js'));
 const { detectCodeLanguage } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-language.js'));
 
 const SEED = 'llmos-codelang-v1';
@@ -59,7 +60,7 @@ function corpus() {
 function encode(items, classes, mask) {
   return items.map((it) => {
     const f = [...codeFeatures(it.text)];
-    return { idx: Int32Array.from(f, (x) => featureHash(x) & mask), s: 1 / Math.sqrt(Math.max(1, f.length)), y: classes.indexOf(it.label) };
+    return { idx: Int32Array.from(f, (x) => fnv1a(x) & mask), s: 1 / Math.sqrt(Math.max(1, f.length)), y: classes.indexOf(it.label) };
   });
 }
 

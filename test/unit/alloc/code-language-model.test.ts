@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { detectCodeLanguage } from '../../../plugins/profile-basic/index.js';
 import { codeFeatures } from '../../../plugins/profile-basic/code-features.js';
-import { codeModel, featureHash, loadModel, posterior, scoreModel, type StoredModel } from '../../../plugins/profile-basic/code-model.js';
+import { codeModel, loadModel, posterior, scoreModel, type StoredModel } from '../../../plugins/profile-basic/code-model.js';
+import { fnv1a } from '../../../src/plugin-api/index.js';
 
 /**
  * The code-language model (plugins/profile-basic/code-model.json, trained by
@@ -84,7 +85,7 @@ describe('code features and the logistic-regression arithmetic', () => {
   it('scores a hand-made two-class model as bias + Σ w[hash(f)] / √n, softmax over logits / temperature', () => {
     const bits = 4;
     const q = new Int8Array((1 << bits) * 2);
-    const at = (f: string) => (featureHash(f) & ((1 << bits) - 1)) * 2;
+    const at = (f: string) => (fnv1a(f) & ((1 << bits) - 1)) * 2;
     q[at('x')] = 100; // x speaks for class a
     q[at('y') + 1] = 50; // y for class b
     const stored: StoredModel = { format: 'llmos-code-lr-1', classes: ['a', 'b'], bits, scale: 0.02, bias: [0.1, -0.1], weights: Buffer.from(q.buffer).toString('base64'), temperature: 2 };

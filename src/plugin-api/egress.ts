@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { Resolver } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { z } from 'zod';
 import { LlmosError } from '../core/errors.js';
@@ -19,7 +19,22 @@ export type EgressPolicy = z.output<typeof EgressPolicy>;
 
 /** Every address a host name resolves to. */
 export type LookupAll = (host: string) => Promise<string[]>;
-const lookupAll: LookupAll = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/** Per query: at most 2 tries of 2 s, so a name whose DNS server stalls settles within ~4 s. */
+const resolver = new Resolver({ timeout: 2000, tries: 2 });
+
+/**
+ * A client-given name's addresses, from DNS (c-ares), never from libuv's
+ * thread pool (getaddrinfo), whose one thread runs the in-process model's
+ * decodes (src/daemon/kernel-env.ts): a client naming a host whose DNS is
+ * slow delays no one else. "localhost" and *.localhost are loopback (RFC
+ * 6761); names only /etc/hosts knows do not resolve for clients.
+ */
+const lookupAll: LookupAll = async (host) => {
+  if (host === 'localhost' || host.endsWith('.localhost')) return ['127.0.0.1', '::1'];
+  const answers = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+  return answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
+};
 
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal']);
 

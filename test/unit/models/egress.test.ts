@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { checkEgress, egressLookup, EgressPolicy, isAllowedKeyEnv, socketCode, unreachableEndpoint } from '../../../src/plugin-api/index.js';
 import { APIConnectionError as AnthropicConnectionError } from '@anthropic-ai/sdk';
 import { makeClient as makeAnthropicClient, AnthropicOptions } from '../../../plugins/model-anthropic/connection.js';
 import { postJson } from '../../../plugins/model-openai/backend.js';
 import { makeClient, OpenAIOptions } from '../../../plugins/model-openai/connection.js';
 import { createLogger } from '../../../src/kernel/log.js';
+import { requireBuild } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/kernel.js';
 
 /** DNS answers chosen by the test, so resolution-time checks are exercised without a network. */
 const dns: Record<string, string[]> = { 'evil.example': ['93.184.216.34', '169.254.169.254'], 'v6.example': ['fe80::abcd'], 'api.example.com': ['203.0.113.7'], 'lan.example': ['10.0.0.5'] };
@@ -103,5 +108,32 @@ describe('isAllowedKeyEnv', () => {
     const listed = ['OPENAI_API_KEY', 'LLMOS_AUTH_TOKENS'];
     expect(['LLMOS_KEY_A', 'OPENAI_API_KEY'].map((n) => isAllowedKeyEnv(n, listed))).toEqual([true, true]);
     expect(['LLMOS_KEY_', 'LLMOS_AUTH_TOKENS', 'LLMOS_AUTH_TOKEN', 'LLMOS_ADMINS', 'HOME', 'AWS_SECRET_ACCESS_KEY'].map((n) => isAllowedKeyEnv(n, listed))).toEqual([false, false, false, false, false, false]);
+  });
+});
+
+describe("client-given names resolve off libuv's thread pool (the in-process model's decodes use its one thread)", () => {
+  it('resolves localhost and settles a DNS name while the only pool thread is blocked', () => {
+    const dir = tempDir('llmos-egress-pool-');
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const api = pathToFileURL(join(dirname(requireBuild()), 'plugin-api', 'index.js')).href;
+    // The child blocks its one pool thread on a FIFO nobody writes, checks two endpoints, and
+    // kills itself (a normal exit would wait to join the blocked thread).
+    const script = `
+      import { open } from 'node:fs/promises';
+      import { writeSync } from 'node:fs';
+      import { checkEgress, EgressPolicy } from ${JSON.stringify(api)};
+      void open(${JSON.stringify(fifo)}, 'r');
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = Date.now();
+      await checkEgress('http://localhost:8080/v1', EgressPolicy.parse({}), 'm');
+      const dns = await checkEgress('http://nowhere.invalid/v1', EgressPolicy.parse({}), 'm').then(() => 'resolved', (e) => e.code);
+      writeSync(1, JSON.stringify({ dns, ms: Date.now() - t0 }) + '\\n');
+      process.kill(process.pid, 'SIGKILL');`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, UV_THREADPOOL_SIZE: '1' }, timeout: 30_000, encoding: 'utf8' });
+    expect(child.stdout, child.stderr).toMatch(/^\{/);
+    const r = JSON.parse(child.stdout.trim()) as { dns: string; ms: number };
+    expect(r.dns).toBe('LLMOS_EUNAVAILABLE'); // .invalid never resolves (RFC 6761), answered like any unreachable endpoint
+    expect(r.ms).toBeLessThan(10_000); // within the resolver's bound, not stuck behind the pool
   });
 });

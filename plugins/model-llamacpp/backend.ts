@@ -182,6 +182,11 @@ export class LlamaCppBackend implements ModelBackend {
     this.sharedPrefixTokens = s.sharedPrefixes.map((text) => this.render(toChatHistory([{ role: 'system', content: text }])).tokens);
     this.loadMs = Math.round(performance.now() - t0);
     this.log.info({ model: this.info.id, path: this.modelPath, load_ms: this.loadMs, wrapper: this.wrapper.wrapperName, sequences: this.lanes.length, threads: this.context.currentThreads, llama_build: this.llama.buildType }, 'model loaded');
+    if (!process.env.UV_THREADPOOL_SIZE)
+      this.log.warn(
+        { model: this.info.id },
+        "libuv's thread pool has its default 4 threads, so this model generates about half as fast: start the kernel with UV_THREADPOOL_SIZE=1 (`npm start` and the daemon do)",
+      );
   }
 
   async complete(request: CompletionRequest, { signal, onToken, owner = NO_OWNER }: CompleteOptions): Promise<Completion> {

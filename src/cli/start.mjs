@@ -34,6 +34,8 @@ if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource()) {
 }
 const pull = spawnSync(process.execPath, [CLI, 'model', 'pull'], toStderr);
 if (pull.status !== 0) process.exit(pull.status ?? 1);
-const serve = spawn(process.execPath, [CLI, 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
+// With --http this process is the kernel: libuv's pool at one thread, as the daemon runs (src/daemon/kernel-env.ts).
+const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE || '1' };
+const serve = spawn(process.execPath, [CLI, 'serve', ...process.argv.slice(2)], { stdio: 'inherit', env });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => serve.kill(sig));
 serve.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LlmosError, type ErrorCode } from '../core/errors.js';
 import { isAlive, readKernelInfo } from './info.js';
+import { kernelEnv } from './kernel-env.js';
 import { ensureDaemonDirs, type DaemonPaths } from './paths.js';
 
 /** `llmos daemon run` exits with this when another kernel already holds the data dir (it lost a start race). */
@@ -25,7 +26,8 @@ export function tryConnect(path: string): Promise<Socket | undefined> {
 
 /**
  * Starts `llmos daemon run` for the data dir as a detached process that
- * outlives this one: same environment, its stderr appended to run/daemon.log.
+ * outlives this one: same environment (with kernelEnv's thread pool), its
+ * stderr appended to run/daemon.log.
  */
 export function spawnDaemon(p: DaemonPaths, config: string): ChildProcess {
   ensureDaemonDirs(p);
@@ -34,7 +36,7 @@ export function spawnDaemon(p: DaemonPaths, config: string): ChildProcess {
     const child = spawn(process.execPath, [CLI, 'daemon', 'run', '--config', config], {
       detached: true,
       stdio: ['ignore', 'ignore', log],
-      env: { ...process.env, LLMOS_DATA_DIR: p.dataDir },
+      env: { ...kernelEnv(), LLMOS_DATA_DIR: p.dataDir },
     });
     child.unref();
     return child;

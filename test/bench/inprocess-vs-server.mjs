@@ -1,10 +1,11 @@
 // The in-process model (model-llamacpp on node-llama-cpp) against llama.cpp's own
 // server (xllamacpp) on the same GGUF, prompts and threads, both through the official
 // `openai` client: LLMOS's /v1 (`llmos serve --http`, the default config, model
-// smollm2-135m) and the server (`--parallel 4`, as many slots as LLMOS's default
-// sequences on a 2-core machine). Prints completion tokens/s, time to first token and
-// the LLMOS/server ratios for 1 and 4 concurrent callers, and the prefix-reuse gain
-// (a 500-token shared system prompt, reuse on vs off, both in LLMOS).
+// smollm2-135m, UV_THREADPOOL_SIZE=1 as `npm start` runs it) and the server
+// (`--parallel 4`, as many slots as LLMOS's default sequences on a 2-core machine).
+// Prints completion tokens/s, time to first token and the LLMOS/server ratios for 1
+// and 4 concurrent callers, and the prefix-reuse gain (a 500-token shared system
+// prompt, reuse on vs off, both in LLMOS).
 //
 //   npm run build && node test/bench/inprocess-vs-server.mjs [--requests 16] [--max-tokens 64] [--rounds 1]
 //
@@ -72,7 +73,9 @@ async function llmos(llamacppOptions = {}) {
   writeFileSync(join(dir, 'llmos.plugins.json'), JSON.stringify(config));
   const port = await freePort();
   const args = [join(ROOT, 'dist/src/cli.js'), 'serve', '--http', '--port', String(port), '--config', join(dir, 'llmos.plugins.json')];
-  const s = await serve(process.execPath, args, `http://127.0.0.1:${port}/v1/models`, { LLMOS_DATA_DIR: join(dir, 'data'), LLMOS_LOG_LEVEL: 'warn' });
+  // As `npm start -- --http` and the daemon start a kernel (src/daemon/kernel-env.ts): libuv's pool at one thread.
+  const env = { LLMOS_DATA_DIR: join(dir, 'data'), LLMOS_LOG_LEVEL: 'warn', UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE || '1' };
+  const s = await serve(process.execPath, args, `http://127.0.0.1:${port}/v1/models`, env);
   const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'none', maxRetries: 0, timeout: 600_000 });
   return { ...s, client, model: 'smollm2-135m', stop: async () => (await s.stop(), rmSync(dir, { recursive: true, force: true })) };
 }

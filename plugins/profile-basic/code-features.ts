@@ -14,6 +14,8 @@ const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|[^\sA-Za-z0-9_]/g;
 const MAX_WORD = 24;
 const COMMENT = /^\s*(?:\/\/|#|\*|\/\*|--|;|%)/;
 const COMMENT_TOKENS = 3;
+/** Fewer code lines than this and the layout says nothing. */
+const LAYOUT_MIN_LINES = 4;
 
 /** A number reads as "0"; a one-letter lower-case name as "a" (its letter is the author's whim, not the language's). */
 function norm(t: string): string {
@@ -23,10 +25,36 @@ function norm(t: string): string {
   return t.length > MAX_WORD ? t.slice(0, MAX_WORD) : t;
 }
 
+/**
+ * The text's layout: its indentation unit (the smallest indent in spaces,
+ * "^ind2", "^ind4"…) and, in quarters, the share of its code lines that end
+ * in ";" and in "{" (";$q3": three quarters or more): a statement style
+ * (Java, C#, C++ end nearly every line with ";", Scala, Kotlin, Swift, Go
+ * almost none) that one line's token cannot tell.
+ */
+function layoutFeatures(lines: string[], out: Set<string>): void {
+  let unit = 0, code = 0, semi = 0, brace = 0;
+  for (const line of lines) {
+    const text = line.trimEnd();
+    if (!text.trim() || COMMENT.test(text)) continue;
+    code++;
+    const last = text.charCodeAt(text.length - 1);
+    if (last === 59) semi++;
+    else if (last === 123) brace++;
+    const indent = text.length - text.trimStart().length;
+    if (indent > 0 && text.charCodeAt(0) === 32 && (unit === 0 || indent < unit)) unit = indent;
+  }
+  if (code < LAYOUT_MIN_LINES) return;
+  if (unit) out.add(`^ind${Math.min(unit, 8)}`);
+  out.add(`;$q${Math.floor((4 * semi) / code)}`).add(`{$q${Math.floor((4 * brace) / code)}`);
+}
+
 /** The distinct features of `code`. */
 export function codeFeatures(code: string): Set<string> {
   const out = new Set<string>();
-  for (const line of code.split('\n')) {
+  const lines = code.split('\n');
+  layoutFeatures(lines, out);
+  for (const line of lines) {
     const all = line.match(TOKEN);
     if (!all) continue;
     const toks = COMMENT.test(line) ? all.slice(0, COMMENT_TOKENS) : all;

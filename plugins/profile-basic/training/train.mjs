@@ -25,12 +25,11 @@ const { fnv1a } = await import(join(ROOT, 'dist', 'src', 'plugin-api', 'index.js
 const { detectCodeLanguage } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-language.js'));
 
 const SEED = 'llmos-codelang-v1';
-/** Excerpts per language at most, so large sources do not swamp small languages. */
-const PER_LANGUAGE = 2000;
-/** Excerpts per source and language at most, so one project's style does not make a language. */
-const PER_SOURCE = 400;
-/** Features kept: seen in at least MIN_DF training excerpts, then the VOCAB most telling. */
 const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
+/** Excerpts per language at most, so large sources do not swamp small languages (--per-language overrides it for trials). */
+const PER_LANGUAGE = arg('--per-language', 2000);
+/** Excerpts per source and language at most, so one project's style does not make a language (--per-source). */
+const PER_SOURCE = arg('--per-source', 400);
 /** log2 of the hash buckets; SGD epochs and base step (chosen on the held-out folds; --bits/--epochs/--rate override them to try others). */
 const BITS = arg('--bits', 16);
 const EPOCHS = arg('--epochs', 10);

@@ -58,7 +58,9 @@ describe('Messages conformance with real llama.cpp (xllamacpp server and in-proc
   });
 
   it('Anthropic client → OpenAI-compatible llama.cpp server: text, max_tokens stop_reason, usage', async () => {
-    const r = await claude.messages.create({ model: 'oai/smollm2', max_tokens: 3, temperature: 0, system: 'You are terse.', messages: [{ role: 'user', content: 'Count: one, two, three, four, five' }] });
+    // temperature 0 (greedy) so the 3-token cap, not a sampled early end, stops the answer; this SDK's types omit the field the API and LLMOS take.
+    const params = { model: 'oai/smollm2', max_tokens: 3, temperature: 0, system: 'You are terse.', messages: [{ role: 'user' as const, content: 'Count: one, two, three, four, five' }] };
+    const r = await claude.messages.create(params);
     expect(r).toMatchObject({ type: 'message', role: 'assistant', model: 'oai/smollm2', stop_reason: 'max_tokens', stop_sequence: null });
     expect(r.content[0]).toMatchObject({ type: 'text', text: expect.stringMatching(/\S/) });
     expect(r.usage.input_tokens).toBeGreaterThan(10); // counted by the server's tokenizer and template

@@ -159,10 +159,11 @@ export class LlamaCppBackend implements ModelBackend {
     const t0 = performance.now();
     const s = this.settings;
     this.modelPath = s.locate();
-    // Read by libgomp once, when the OpenMP build loads below: between decodes its threads spin
-    // instead of sleeping. Sleeping made every token wait for both threads to wake: 24 against
-    // 58 tokens/s on a quiet 2-core machine (and no worse under load). An operator's value wins.
-    process.env.OMP_WAIT_POLICY ??= 'active';
+    // Read by libgomp once, when the OpenMP build loads below: its threads spin ~10^7 rounds
+    // (tens of ms) after a decode before sleeping, so the next token does not wait for them to
+    // wake, and an idle model costs no CPU. OMP_WAIT_POLICY=active spun for good: a core burned
+    // while idle, for no more tokens/s (README, llama.cpp builds). An operator's values win.
+    if (!process.env.OMP_WAIT_POLICY) process.env.GOMP_SPINCOUNT ??= '10000000';
     const { getLlama, LlamaChat, LlamaCompletion, LlamaLogLevel, resolveChatWrapper } = await import('node-llama-cpp');
     this.chatClass = LlamaChat;
     this.llama = await getLlama({

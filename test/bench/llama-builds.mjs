@@ -13,8 +13,8 @@ import { MODEL, PROMPTS, ROOT } from './llama-common.mjs';
 
 const SIDES = {
   prebuilt: { build: false, env: {} },
-  'model build, OMP_WAIT_POLICY=active (model-llamacpp)': { build: true, env: { OMP_WAIT_POLICY: 'active' } },
-  'model build, libgomp default policy': { build: true, env: { OMP_WAIT_POLICY: '' } },
+  'model build, GOMP_SPINCOUNT=10^7 (model-llamacpp)': { build: true, env: { GOMP_SPINCOUNT: '10000000' } },
+  'model build, libgomp default policy': { build: true, env: { OMP_WAIT_POLICY: '', GOMP_SPINCOUNT: '' } },
 };
 
 /** Child: generates and prints {tokens, secs, buildType} as JSON. */
@@ -45,7 +45,7 @@ const totals = Object.fromEntries(names.map((k) => [k, { tokens: 0, secs: 0, bui
 for (const name of [...names, ...[...names].reverse()]) {
   const { build, env } = SIDES[name];
   const childEnv = { ...process.env, ...env };
-  if (env.OMP_WAIT_POLICY === '') delete childEnv.OMP_WAIT_POLICY;
+  for (const k of ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT']) if (env[k] === '') delete childEnv[k];
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', build ? 'build' : 'prebuilt', '--prompts', String(n)], { env: childEnv, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').at(-1);
   if (r.status !== 0 || !line?.startsWith('{')) throw new Error(`${name} failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);

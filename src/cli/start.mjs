@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'dist/src/cli.js');
@@ -34,8 +34,8 @@ if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource()) {
 }
 const pull = spawnSync(process.execPath, [CLI, 'model', 'pull'], toStderr);
 if (pull.status !== 0) process.exit(pull.status ?? 1);
-// With --http this process is the kernel: libuv's pool at one thread, as the daemon runs (src/daemon/kernel-env.ts).
-const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE || '1' };
-const serve = spawn(process.execPath, [CLI, 'serve', ...process.argv.slice(2)], { stdio: 'inherit', env });
+// With --http the serve process is the kernel: it starts with kernelEnv's thread pool, as the daemon does.
+const { kernelEnv } = await import(pathToFileURL(join(ROOT, 'dist/src/daemon/kernel-env.js')).href);
+const serve = spawn(process.execPath, [CLI, 'serve', ...process.argv.slice(2)], { stdio: 'inherit', env: kernelEnv() });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => serve.kill(sig));
 serve.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { CACHE, freePort, MODEL, PROMPTS } from './llama-common.mjs';
 
@@ -32,6 +32,7 @@ const THREADS = 2;
 const SHARED_PREFIX = `You are the help desk assistant of a small bakery. ${'The bakery opens at seven, sells bread, croissants, cakes and coffee, and closes at six; orders for cakes need two days. '.repeat(18)}Answer briefly.`;
 
 if (!existsSync(join(ROOT, 'dist/src/cli.js'))) throw new Error('dist/ is missing: run `npm run build` first.');
+const { kernelEnv } = await import(pathToFileURL(join(ROOT, 'dist/src/daemon/kernel-env.js')).href);
 for (const f of [join(CACHE, 'venv', 'bin', 'python'), MODEL]) if (!existsSync(f)) throw new Error(`${f} is missing: run \`bash test/setup/install.sh\`.`);
 
 const children = [];
@@ -73,8 +74,8 @@ async function llmos(llamacppOptions = {}) {
   writeFileSync(join(dir, 'llmos.plugins.json'), JSON.stringify(config));
   const port = await freePort();
   const args = [join(ROOT, 'dist/src/cli.js'), 'serve', '--http', '--port', String(port), '--config', join(dir, 'llmos.plugins.json')];
-  // As `npm start -- --http` and the daemon start a kernel (src/daemon/kernel-env.ts): libuv's pool at one thread.
-  const env = { LLMOS_DATA_DIR: join(dir, 'data'), LLMOS_LOG_LEVEL: 'warn', UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE || '1' };
+  // As `npm start -- --http` and the daemon start a kernel: kernelEnv's thread pool.
+  const env = { ...kernelEnv(), LLMOS_DATA_DIR: join(dir, 'data'), LLMOS_LOG_LEVEL: 'warn' };
   const s = await serve(process.execPath, args, `http://127.0.0.1:${port}/v1/models`, env);
   const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'none', maxRetries: 0, timeout: 600_000 });
   return { ...s, client, model: 'smollm2-135m', stop: async () => (await s.stop(), rmSync(dir, { recursive: true, force: true })) };

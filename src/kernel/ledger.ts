@@ -49,6 +49,8 @@ function alive(pid: number): boolean {
 export class SqliteLedger implements SpendLedger, PolicyStore {
   private readonly db: Database.Database;
   private readonly stmts;
+  /** version() as read in this event-loop turn; forgotten at the turn's end and by this instance's own changes. */
+  private versionThisTurn?: number;
 
   constructor(dataDir: string, file = 'ledger.sqlite') {
     mkdirSync(dataDir, { recursive: true });
@@ -144,6 +146,7 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
       this.stmts.setBudget.run(account, JSON.stringify(b));
       this.stmts.bumpVersion.run();
     })();
+    this.versionThisTurn = undefined;
   }
 
   loadPolicy(): Record<string, OwnerPolicy | null> {
@@ -155,11 +158,21 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
       this.stmts.setPolicy.run(pattern, policy === null ? null : JSON.stringify(policy));
       this.stmts.bumpVersion.run();
     })();
+    this.versionThisTurn = undefined;
   }
 
-  /** Raised by every policy or budget change, by any instance: what a reader's cache of either is keyed on. */
+  /**
+   * Raised by every policy or budget change, by any instance: what a reader's
+   * cache of either is keyed on. Read from the database once per event-loop
+   * turn (a call asks 8–10 times on its way through the kernel): another
+   * instance's change is seen from the next turn, this instance's at once.
+   */
   version(): number {
-    return this.stmts.policyVersion.get()?.value ?? 0;
+    if (this.versionThisTurn === undefined) {
+      this.versionThisTurn = this.stmts.policyVersion.get()?.value ?? 0;
+      setImmediate(() => (this.versionThisTurn = undefined));
+    }
+    return this.versionThisTurn;
   }
 
   close(): void {

@@ -7,10 +7,10 @@
 // and 4 concurrent callers, and the prefix-reuse gain (a 500-token shared system
 // prompt, reuse on vs off, both in LLMOS).
 //
-//   npm run build && node test/bench/inprocess-vs-server.mjs [--requests 16] [--max-tokens 64] [--rounds 1]
+//   npm run build && node test/bench/inprocess-vs-server.mjs [--requests 16] [--max-tokens 64] [--rounds 2]
 //
-// Every phase alternates the sides in short blocks (ABBA), so machine load hits both
-// alike; on a shared machine run it several times and report the ranges.
+// Every phase alternates the sides in short blocks (ABBA, twice by default), so machine
+// load hits both alike; on a shared machine run it several times and report the ranges.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ const arg = (name, dflt) => {
 };
 const REQUESTS = arg('requests', 16);
 const MAX_TOKENS = arg('max-tokens', 64);
-const ROUNDS = arg('rounds', 1);
+const ROUNDS = arg('rounds', 2);
 const THREADS = 2;
 /** About 500 tokens of a system prompt every prefix-reuse request shares. */
 const SHARED_PREFIX = `You are the help desk assistant of a small bakery. ${'The bakery opens at seven, sells bread, croissants, cakes and coffee, and closes at six; orders for cakes need two days. '.repeat(18)}Answer briefly.`;
@@ -150,8 +150,10 @@ const server = await llamaServer();
 const os = await llmos();
 log('both sides up');
 try {
-  await warm(server, everyday(0));
-  await warm(os, everyday(0));
+  // Every slot/sequence once, as a server that has been up a while has them: the first
+  // batch of several sequences allocates buffers on both sides (the server's first four
+  // concurrent calls took 440 ms to a first token, later ones ~100).
+  for (const side of [server, os]) await Promise.all([0, 1, 2, 3].map((i) => warm(side, everyday(i))));
   log('warmed up');
   console.log(`SmolLM2-135M-Instruct Q4_1, ${THREADS} threads, ${REQUESTS} requests x ${ROUNDS} round(s) per side and phase from ${PROMPTS.length} prompts, temperature 0, max_tokens ${MAX_TOKENS}, openai client, streamed`);
   for (const callers of [1, 4]) {

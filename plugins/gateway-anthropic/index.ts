@@ -1,4 +1,4 @@
-import { definePlugin, z } from '../../src/plugin-api/index.js';
+import { definePlugin, StreamFlushMs, z } from '../../src/plugin-api/index.js';
 import { mountAnthropicRoutes } from './routes.js';
 
 export { mountAnthropicRoutes, modelFor, type AnthropicGatewayOptions } from './routes.js';
@@ -19,6 +19,7 @@ export default definePlugin({
     owner: z.string().min(1).default('anthropic-gateway').describe("Owner of the processes gateway requests spawn; a named user's requests (LLMOS_AUTH_TOKENS) are owned by user:<name> instead."),
     models: z.record(z.string().min(1), z.string().min(1)).default({}).describe('Anthropic model names (e.g. "claude-sonnet-4-5") mapped to LLMOS model ids or "auto".'),
     default_model: z.string().min(1).optional().describe('Where any other model name goes ("auto" or a model id); unset, unknown names get not_found_error.'),
+    stream_flush_ms: StreamFlushMs,
   }),
   register(scope, o) {
     scope.http((app) => mountAnthropicRoutes(app, scope.kernel, o));

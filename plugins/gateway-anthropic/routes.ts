@@ -10,6 +10,8 @@ export interface AnthropicGatewayOptions {
   models: Record<string, string>;
   /** Where a model name that is neither an LLMOS model nor in `models` goes ("auto", or a model id); unset: such names are refused with not_found_error. */
   default_model?: string;
+  /** How long streamed events may wait to share a socket write (0: every event at once). */
+  stream_flush_ms?: number;
 }
 
 /** The LLMOS model a requested name runs on: an LLMOS model id or "auto" as is, else the configured mapping, else the default. */
@@ -47,7 +49,7 @@ export function mountAnthropicRoutes(app: HttpRouter, kernel: KernelApi, o: Anth
       const stream = m.stream === true;
       const shape = messageStreamShape();
       return { task: taskOf(m, modelFor(kernel, m.model, o)), n: 1, stream, includeUsage: false, shape };
-    }),
+    }, o.stream_flush_ms),
   );
   app.post('/v1/messages/count_tokens', async (req, res) => {
     try {

@@ -1,4 +1,4 @@
-import { definePlugin, z } from '../../src/plugin-api/index.js';
+import { definePlugin, StreamFlushMs, z } from '../../src/plugin-api/index.js';
 import { mountOpenAiRoutes } from './routes.js';
 
 export { mountOpenAiRoutes } from './routes.js';
@@ -15,8 +15,9 @@ export default definePlugin({
   provides: ['transport'],
   options: z.object({
     owner: z.string().min(1).default('openai-gateway').describe('Owner of the processes gateway requests spawn; a named user\'s requests (LLMOS_AUTH_TOKENS) are owned by user:<name> instead.'),
+    stream_flush_ms: StreamFlushMs,
   }),
   register(scope, o) {
-    scope.http((app) => mountOpenAiRoutes(app, scope.kernel, { owner: o.owner }));
+    scope.http((app) => mountOpenAiRoutes(app, scope.kernel, o));
   },
 });

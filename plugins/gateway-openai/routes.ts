@@ -9,6 +9,8 @@ import { chatShape, textShape } from './shapes.js';
 export interface GatewayOptions {
   /** Owner of the processes the gateway spawns (budgets, proc_list owner filter). */
   owner: string;
+  /** How long streamed token events may wait to share a socket write (0: every event at once). */
+  stream_flush_ms?: number;
 }
 
 /** The endpoints this gateway serves, for 404s that say what there is. */
@@ -51,9 +53,9 @@ export function mountOpenAiRoutes(app: HttpRouter, kernel: KernelApi, opts: Gate
     serveAsProcesses(kernel, req, res, opts.owner, openAiProtocol, (body) => {
       const chat = parseChatRequest(body);
       return planOf(chat, chatShape(usesLegacyFunctions(chat)));
-    }),
+    }, opts.stream_flush_ms),
   );
-  app.post('/v1/completions', (req, res) => serveAsProcesses(kernel, req, res, opts.owner, openAiProtocol, (body) => planOf(chatOfCompletions(body), textShape)));
+  app.post('/v1/completions', (req, res) => serveAsProcesses(kernel, req, res, opts.owner, openAiProtocol, (body) => planOf(chatOfCompletions(body), textShape), opts.stream_flush_ms));
   app.post('/v1/embeddings', (req, res) =>
     serveAsProcesses(kernel, req, res, opts.owner, openAiProtocol, (body) => {
       const e = parseEmbeddingsRequest(body);

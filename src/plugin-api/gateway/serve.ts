@@ -58,10 +58,11 @@ function answerWhole(kernel: KernelApi, ps: Process[], res: ServerResponse, shap
 /**
  * Serves one request of a gateway as processes: parses it (`plan`), spawns
  * its siblings owned by the caller (a named user's requests are theirs,
- * budget included), answers whole or streamed in the protocol's shape. A
- * client that disconnects before the end kills them.
+ * budget included), answers whole or streamed in the protocol's shape
+ * (token events batched up to `flushMs`, see BatchedWrites). A client that
+ * disconnects before the end kills them.
  */
-export async function serveAsProcesses(kernel: KernelApi, req: HttpRequest, res: ServerResponse, owner: string, protocol: GatewayProtocol, plan: (body: unknown) => Plan): Promise<void> {
+export async function serveAsProcesses(kernel: KernelApi, req: HttpRequest, res: ServerResponse, owner: string, protocol: GatewayProtocol, plan: (body: unknown) => Plan, flushMs?: number): Promise<void> {
   let ps: Process[];
   let p: Plan;
   const gone = new AbortController();
@@ -78,6 +79,6 @@ export async function serveAsProcesses(kernel: KernelApi, req: HttpRequest, res:
   if (gone.signal.aborted) return killLive(kernel, ps);
   const onClose = () => (killLive(kernel, ps), unwatch());
   const done = () => (unwatch(), res.off('close', onClose));
-  const unwatch = p.stream ? streamTo(kernel, ps, res, p, protocol, done) : answerWhole(kernel, ps, res, p.shape, protocol, done);
+  const unwatch = p.stream ? streamTo(kernel, ps, res, p, protocol, done, flushMs) : answerWhole(kernel, ps, res, p.shape, protocol, done);
   res.once('close', onClose);
 }

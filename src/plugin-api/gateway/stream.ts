@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { LlmosError } from '../../core/errors.js';
 import type { KernelApi } from '../../core/kernel-api.js';
 import type { ProcView as Process } from '../../core/process.js';
+import { BatchedWrites, DEFAULT_STREAM_FLUSH_MS } from './batched-writes.js';
 import { exitErrorOf, sendJson } from './http-out.js';
 import type { GatewayProtocol, Plan } from './plan.js';
 
@@ -23,22 +24,25 @@ interface ChoiceState {
  * first attempt that streams, then what of the final text was not sent,
  * the finish reason; after the last, usage when asked and the protocol's
  * end. A failure after the headers went out is the protocol's error event;
- * it kills the siblings.
+ * it kills the siblings. Token events go out in batches of at most one
+ * write per `flushMs` (see BatchedWrites), every other event at once.
+ * Returns what stops it (unwatch, and drop what waits).
  */
-export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, plan: Plan, protocol: GatewayProtocol, onEnd: () => void): () => void {
+export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, plan: Plan, protocol: GatewayProtocol, onEnd: () => void, flushMs = DEFAULT_STREAM_FLUSH_MS): () => void {
   const { shape } = plan;
   const choices: ChoiceState[] = ps.map(() => ({ opened: false, ended: false, sent: '', attempt: -1 }));
+  const out = new BatchedWrites(res, flushMs);
   let over = false;
   const open = (i: number) => {
     if (!res.headersSent) res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-llmos-pid': ps[0].pid });
-    if (!choices[i].opened) (choices[i].opened = true), res.write(shape.opening(ps, i));
+    if (!choices[i].opened) (choices[i].opened = true), out.now(shape.opening(ps, i));
   };
   const fail = (p: Process) => {
     over = true;
     for (const q of ps) if (q.state !== 'exited') kernel.kill(q.pid, new LlmosError('LLMOS_EKILLED', `sibling process ${p.pid} failed; process ${q.pid} was killed.`));
     const err = protocol.error(exitErrorOf(p));
     if (!res.headersSent) sendJson(res, err.status, err.body, { 'x-llmos-pid': ps[0].pid, ...err.headers });
-    else res.end(protocol.streamError(err));
+    else out.now(), res.end(protocol.streamError(err));
     onEnd();
   };
   const exited = (i: number) => {
@@ -48,11 +52,10 @@ export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, 
     const c = choices[i];
     c.ended = true;
     const text = p.result?.text ?? '';
-    res.write(shape.closing(ps, i, text.length > c.sent.length && text.startsWith(c.sent) ? text.slice(c.sent.length) : ''));
+    out.now(shape.closing(ps, i, text.length > c.sent.length && text.startsWith(c.sent) ? text.slice(c.sent.length) : ''));
     if (!choices.every((x) => x.ended)) return;
     over = true;
-    if (plan.includeUsage) res.write(shape.usage(ps));
-    res.end(protocol.streamEnd);
+    res.end((plan.includeUsage ? shape.usage(ps) : '') + protocol.streamEnd);
     onEnd();
   };
   const onToken = (i: number, text: string) => {
@@ -62,7 +65,7 @@ export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, 
     if (c.attempt !== p.attempts.length) return;
     open(i);
     c.sent += text;
-    res.write(shape.text(ps, i, text));
+    out.later(shape.text(ps, i, text));
   };
   const step = (i: number) => {
     if (over || choices[i].ended) return;
@@ -77,5 +80,5 @@ export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, 
     }),
   );
   queueMicrotask(() => ps.forEach((_, i) => step(i))); // some ran or ended while proc_spawn answered: after the caller holds unwatch
-  return () => unwatch.forEach((u) => u());
+  return () => (unwatch.forEach((u) => u()), out.cancel());
 }

@@ -71,6 +71,8 @@ export const params = {
   shutdownGraceMs: envInt('LLMOS_SHUTDOWN_GRACE_MS', 10_000, 0),
   /** Tool calls (collab_*, model_eval) one owner may have running as MCP tasks at once; more are refused with LLMOS_EQUEUEFULL. */
   maxLiveTasks: envInt('LLMOS_MAX_LIVE_TASKS', 32),
+  /** Least time between two progress notifications of streamed tokens to one waiting MCP call (state changes go at once). */
+  progressEveryMs: envInt('LLMOS_PROGRESS_EVERY_MS', 100, 0),
   /** proc_list page size. */
   defaultListLimit: 50,
   maxListLimit: 1000,

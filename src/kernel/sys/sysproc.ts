@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LlmosError } from '../../core/errors.js';
+import { trailingThrottle } from '../../core/trailing-throttle.js';
 import { params } from '../params.js';
 import { procRecord } from '../../core/process.js';
 import { type Process } from '../proc.js';
@@ -30,11 +31,10 @@ function readable(k: Kernel, pid: number, ctx: SyscallContext): Process {
  */
 async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: SyscallContext, killOnCancel: boolean) {
   let step = 0;
-  const unwatch = k.procs.watch(
-    p.pid,
-    ({ proc: q }) => ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` }),
-    { tokens: ctx.reportsProgress ?? false },
-  );
+  const report = (q: Process) => ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` });
+  // One notification per token would be one write per token to the client, which slows an in-process model (see BatchedWrites).
+  const tokens = trailingThrottle(report, params.progressEveryMs);
+  const unwatch = k.procs.watch(p.pid, (e) => (e.type === 'token' ? tokens(e.proc) : (tokens.cancel(), report(e.proc))), { tokens: ctx.reportsProgress ?? false });
   const onCancel = () => killOnCancel && k.kill(p.pid, stopForEndedRequest(p.pid, ctx.signal.reason));
   ctx.signal.addEventListener('abort', onCancel, { once: true });
   try {
@@ -45,6 +45,7 @@ async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: Sysc
     throw e;
   } finally {
     unwatch();
+    tokens.cancel();
     ctx.signal.removeEventListener('abort', onCancel);
   }
 }

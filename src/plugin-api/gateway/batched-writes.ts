@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trailingThrottle } from '../../core/trailing-throttle.js';
 
 /** What a batched writer writes to (a ServerResponse). */
 export interface TextSink {
@@ -34,22 +35,20 @@ export const StreamFlushMs = z
  */
 export class BatchedWrites {
   private pending = '';
-  /** When `later` events last went out. */
-  private lastBatch = -Infinity;
-  private timer?: NodeJS.Timeout;
+  /** Writes what waits: at once when flushMs has passed since it last did, else when it will have. */
+  private readonly flushSoon: ReturnType<typeof trailingThrottle<void>>;
 
   constructor(
     private readonly sink: TextSink,
-    private readonly flushMs: number,
-  ) {}
+    flushMs: number,
+  ) {
+    this.flushSoon = trailingThrottle(() => this.flush(), flushMs);
+  }
 
   /** An event that may wait up to flushMs for company (the first of a stream never waits). */
   later(text: string): void {
     this.pending += text;
-    if (this.timer) return;
-    const wait = this.lastBatch + this.flushMs - performance.now();
-    if (wait <= 0) this.flushBatch();
-    else this.timer = setTimeout(() => this.flushBatch(), wait);
+    this.flushSoon();
   }
 
   /** What waits, then `text`, in one write now; does not delay the next `later`. */
@@ -60,19 +59,11 @@ export class BatchedWrites {
 
   /** Drops what waits (the response is over or gone). */
   cancel(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.flushSoon.cancel();
     this.pending = '';
   }
 
-  private flushBatch(): void {
-    this.lastBatch = performance.now();
-    this.flush();
-  }
-
   private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     if (!this.pending || this.sink.writableEnded) return;
     this.sink.write(this.pending);
     this.pending = '';

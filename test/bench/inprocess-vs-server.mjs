@@ -7,7 +7,10 @@
 // and 4 concurrent callers, and the prefix-reuse gain (a 500-token shared system
 // prompt, reuse on vs off, both in LLMOS).
 //
-//   npm run build && node test/bench/inprocess-vs-server.mjs [--requests 16] [--max-tokens 64] [--rounds 2]
+//   npm run build && node test/bench/inprocess-vs-server.mjs [--requests 16] [--max-tokens 64] [--rounds 2] [--flush-ms 20]
+//
+// --flush-ms sets gateway-openai's stream_flush_ms (0: one socket write per token event, as the
+// server writes them; default: the config's).
 //
 // Every phase alternates the sides in short blocks (ABBA, twice by default), so machine
 // load hits both alike; on a shared machine run it several times and report the ranges.
@@ -27,6 +30,7 @@ const arg = (name, dflt) => {
 const REQUESTS = arg('requests', 16);
 const MAX_TOKENS = arg('max-tokens', 64);
 const ROUNDS = arg('rounds', 2);
+const FLUSH_MS = arg('flush-ms', undefined);
 const THREADS = 2;
 /** About 500 tokens of a system prompt every prefix-reuse request shares. */
 const SHARED_PREFIX = `You are the help desk assistant of a small bakery. ${'The bakery opens at seven, sells bread, croissants, cakes and coffee, and closes at six; orders for cakes need two days. '.repeat(18)}Answer briefly.`;
@@ -69,6 +73,7 @@ async function llmos(llamacppOptions = {}) {
   for (const p of config.plugins) {
     if (p.module?.startsWith('./')) p.module = join(ROOT, p.module);
     if (p.name === 'model-llamacpp') p.options = { ...p.options, model_path: MODEL, ...llamacppOptions };
+    if (p.name === 'gateway-openai' && FLUSH_MS !== undefined) p.options = { ...p.options, stream_flush_ms: FLUSH_MS };
   }
   config.$schema = undefined;
   writeFileSync(join(dir, 'llmos.plugins.json'), JSON.stringify(config));
@@ -155,7 +160,7 @@ try {
   // concurrent calls took 440 ms to a first token, later ones ~100).
   for (const side of [server, os]) await Promise.all([0, 1, 2, 3].map((i) => warm(side, everyday(i))));
   log('warmed up');
-  console.log(`SmolLM2-135M-Instruct Q4_1, ${THREADS} threads, ${REQUESTS} requests x ${ROUNDS} round(s) per side and phase from ${PROMPTS.length} prompts, temperature 0, max_tokens ${MAX_TOKENS}, openai client, streamed`);
+  console.log(`SmolLM2-135M-Instruct Q4_1, ${THREADS} threads, ${REQUESTS} requests x ${ROUNDS} round(s) per side and phase from ${PROMPTS.length} prompts, temperature 0, max_tokens ${MAX_TOKENS}, openai client, streamed${FLUSH_MS === undefined ? '' : `, LLMOS stream_flush_ms ${FLUSH_MS}`}`);
   for (const callers of [1, 4]) {
     const { a, b } = await abba(os, server, callers, everyday);
     log(`${callers} caller(s) done`);

@@ -51,7 +51,7 @@ describe('code-language model: bare snippets', () => {
     'Thanks a lot for your help yesterday; the meeting went well.',
   ])('names no language for prose: %s', (text) => expect(detectCodeLanguage(text)).toBeUndefined());
 
-  it('reads unfenced code the line patterns miss when it spans 5+ lines with a code character', () => {
+  it('reads unfenced code the line patterns miss when it spans 4+ lines with a code character', () => {
     const script = 'for f in *.log\ndo\ngzip -9 "$f"\necho "compressed $f"\ndone\n';
     expect(detectCodeLanguage(script)?.value).toBe('bash');
   });

@@ -17,17 +17,18 @@ import type { Detection } from './detection.js';
  * `fi`, Scala's bare expressions…) is still read as code when it has
  * MIN_BARE_LINES lines, holds a character of code (CODE_MARK), and the
  * model has an answer there (a language, not prose, at its NO_ANSWER floor;
- * on fewer lines "Translate from X to Y:\n\n<sentence>\n\nY:" read as
- * Python; without CODE_MARK, prose prompts would pay the model's ~0.15 ms
+ * on 3 lines "Translate from X to Y:\n\n<sentence>\n\nY:" read as
+ * Python; 4 rather than the earlier 5 reads short bare snippets and leaves
+ * the prose guards without a language; without CODE_MARK, prose prompts would pay the model's ~0.15 ms
  * for nothing). No higher floor: on held-out packages, requiring a
  * posterior of 0.6 / 0.5 / 0.4 / 0.3 there read 89.63 / 89.70 / 89.77 /
  * 89.79% through detectCodeLanguage against 89.80% without, and the prose
  * guards (issue #22's intent and target-language sets, LLMOS's Markdown)
  * gained no language.
  */
-const MIN_BARE_LINES = 5;
-/** A bracket, semicolon, assignment or comparison, a sigil or a pipe, or a call: what bare code holds and a prompt seldom does. */
-const CODE_MARK = /[{}[\];=<>$@|&]|\w\(/;
+const MIN_BARE_LINES = 4;
+/** A bracket, semicolon, assignment or comparison, a sigil or a pipe, a call or a scope (`::`): what bare code holds and a prompt seldom does. */
+const CODE_MARK = /[{}[\];=<>$@|&]|\w\(|\w::\w/;
 
 /** Info strings and names, lower case, to ids. */
 const ALIASES: Readonly<Record<string, string>> = {
@@ -59,8 +60,8 @@ const NAMED: readonly RegExp[] = [
   new RegExp(`(?<![\\w+#])(${WORDLIKE})(?:'s|’s)?\\s+(?:${CODE_NOUNS})\\b`),
   new RegExp(`(?<![\\w+#])(${STRONG})(?:'s|’s)${WORD_END}`, 'i'),
 ];
-/** A name anywhere, with no cue: weaker evidence. */
-const ANYWHERE = new RegExp(`(?<![\\w+#.])(${STRONG})${WORD_END}`, 'i');
+/** A name anywhere, with no cue: weaker evidence. Not a markup tag's name ("</html>" in a string of Python is not a request for HTML). */
+const ANYWHERE = new RegExp(`(?<![\\w+#.</])(${STRONG})${WORD_END}`, 'i');
 
 const idOf = (name: string): string | undefined => {
   const n = name.toLowerCase();
@@ -99,10 +100,15 @@ export function detectCodeLanguage(text: string, model?: Model): Detection | und
   return content;
 }
 
-/** The language of unfenced text the line patterns did not take for code, when the model (flourite is not asked: prose would pay for it) names one. */
+/** A Markdown table row: its pipes are layout, not code. */
+const TABLE_ROW = /^\s*\|.*\|\s*$/gm;
+
+/** The language of unfenced text the line patterns did not take for code, when the model (flourite is not asked: prose would pay for it) names one; none for a Markdown table. */
 function bareCode(text: string, model?: Model): Detection | undefined {
   const head = text.slice(0, MAX_CODE_CHARS);
-  return hasLines(head, MIN_BARE_LINES) && CODE_MARK.test(head) ? modelLanguage(head, model) : undefined;
+  if (!hasLines(head, MIN_BARE_LINES) || !CODE_MARK.test(head)) return undefined;
+  const rows = head.match(TABLE_ROW)?.length ?? 0;
+  return hasLines(head, 2 * rows + 1) ? modelLanguage(head, model) : undefined;
 }
 
 /** The id alone, for callers that need no confidence. */

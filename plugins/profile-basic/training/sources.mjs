@@ -23,6 +23,13 @@ export const SOURCES = [
   { kind: 'npm', name: 'eslint', version: '8.57.0', licence: 'MIT', langs: { javascript: /\/lib\/.*\.js$/ } },
   { kind: 'npm', name: 'webpack', version: '5.92.1', licence: 'MIT', langs: { javascript: /\/lib\/.*\.js$/ } },
   { kind: 'npm', name: 'nodemon', version: '3.1.4', licence: 'MIT', langs: { javascript: /\/lib\/.*\.js$/ } },
+  // Modern JavaScript (ES modules, classes, const/let, arrows, async), so that JavaScript is not just the older style and TypeScript the newer (issue #22, fourth round)
+  { kind: 'npm', name: 'three', version: '0.165.0', licence: 'MIT', langs: { javascript: /^\/package\/src\/.*\.js$/ } },
+  { kind: 'npm', name: 'svelte', version: '4.2.18', licence: 'MIT', langs: { javascript: /^\/package\/src\/.*\.js$/ } },
+  { kind: 'npm', name: 'fastify', version: '4.28.1', licence: 'MIT', langs: { javascript: /^\/package\/(?:lib\/.*|fastify)\.js$/ } },
+  { kind: 'npm', name: 'execa', version: '9.3.0', licence: 'MIT', langs: { javascript: /^\/package\/lib\/.*\.js$/ } },
+  { kind: 'npm', name: 'preact', version: '10.22.0', licence: 'MIT', langs: { javascript: /^\/package\/(?:\w+\/)?src\/.*\.js$/ } },
+  { kind: 'npm', name: 'node-fetch', version: '3.3.2', licence: 'MIT', langs: { javascript: /^\/package\/src\/.*\.js$/ } },
   { kind: 'npm', name: 'rxjs', version: '7.8.1', licence: 'Apache-2.0', langs: { typescript: /\/src\/.*(?<!\.d)\.ts$/ } },
   { kind: 'npm', name: 'zod', version: '3.23.8', licence: 'MIT', langs: { typescript: /\/src\/.*(?<!\.d)\.ts$/ } },
   { kind: 'npm', name: '@tanstack/query-core', version: '5.49.1', licence: 'MIT', langs: { typescript: /\/src\/.*(?<!\.d)\.ts$/ } },
@@ -165,6 +172,8 @@ export const SOURCES = [
   { kind: 'deb', name: 'pdns-backend-pgsql', version: '4.7.3-2', licence: 'GPL-2.0', windows: 12, langs: { sql: /\.sql$/ } },
   { kind: 'deb', name: 'pdns-backend-mysql', version: '4.7.3-2', licence: 'GPL-2.0', windows: 12, langs: { sql: /\.sql$/ } },
   { kind: 'deb', name: 'kamailio-mysql-modules', version: '5.6.3-2', licence: 'GPL-2.0+', windows: 12, langs: { sql: /\.sql$/ } },
+  // Procedural SQL (PL/pgSQL functions), beside the schemas above (issue #22, fourth round)
+  { kind: 'deb', name: 'postgresql-15-partman', version: '4.7.2-1', licence: 'PostgreSQL', windows: 12, langs: { sql: /\.sql$/ } },
   { kind: 'deb', name: 'postgresql-15-postgis-3-scripts', version: '3.3.2+dfsg-1', licence: 'GPL-2.0+', windows: 12, langs: { sql: /\.sql$/ } },
   { kind: 'deb', name: 'postgresql-15-pgtap', version: '1.2.0-3', licence: 'PostgreSQL', windows: 12, langs: { sql: /\.sql$/ } },
   { kind: 'deb', name: 'mediawiki', version: '1:1.39.17-1+deb12u2', licence: 'GPL-2.0+', windows: 12, langs: { sql: /\/(?:sql|maintenance\/archives)\/.*\.sql$/ } },

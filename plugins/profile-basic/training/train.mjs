@@ -10,8 +10,8 @@
  *   npm run build && nice -n 19 node plugins/profile-basic/training/train.mjs [--held-out] [--bits 16] [--epochs 10] [--rate 3]
  *
  * --held-out prints the accuracy and confusion of 3 folds, each holding
- * out whole sources (packages); without it, the model is trained on every
- * source and written.
+ * out whole sources (packages); without it (or with --write too), the model
+ * is trained on every source and written.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -217,7 +217,8 @@ if (process.argv.includes('--held-out')) {
     const n = Object.values(row).reduce((a, b) => a + b, 0);
     console.log(`  ${gold.padEnd(11)} n=${String(n).padStart(4)} ok=${String(row[gold] ?? 0).padStart(4)}  ${Object.entries(row).filter(([p]) => p !== gold).sort((a, b) => b[1] - a[1]).map(([p, c]) => `${p}:${c}`).join(' ')}`);
   }
-} else {
+}
+if (!process.argv.includes('--held-out') || process.argv.includes('--write')) {
   const { rawBias, ...model } = buildModel(items, temperature, prosePrior);
   writeFileSync(OUT, JSON.stringify(model) + '\n');
   console.log(`wrote ${OUT}: ${model.classes.length} classes, 2^${BITS} buckets, ${items.length} excerpts, temperature ${temperature}, prose prior ${prosePrior}`);

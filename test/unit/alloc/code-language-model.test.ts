@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectCodeLanguage } from '../../../plugins/profile-basic/index.js';
 import { codeFeatures } from '../../../plugins/profile-basic/code-features.js';
+import { markerFeatures } from '../../../plugins/profile-basic/code-markers.js';
 import { codeModel, loadModel, posterior, scoreModel, type StoredModel } from '../../../plugins/profile-basic/code-model.js';
 import { fnv1a } from '../../../src/plugin-api/index.js';
 
@@ -50,7 +51,7 @@ describe('code-language model: bare snippets', () => {
     'Thanks a lot for your help yesterday; the meeting went well.',
   ])('names no language for prose: %s', (text) => expect(detectCodeLanguage(text)).toBeUndefined());
 
-  it('reads unfenced code the line patterns miss when it spans 5+ lines with a code character', () => {
+  it('reads unfenced code the line patterns miss when it spans 4+ lines with a code character', () => {
     const script = 'for f in *.log\ndo\ngzip -9 "$f"\necho "compressed $f"\ndone\n';
     expect(detectCodeLanguage(script)?.value).toBe('bash');
   });
@@ -76,10 +77,36 @@ describe('code-language model: bare snippets', () => {
 
 describe('code features and the logistic-regression arithmetic', () => {
   it('keeps case, pairs and triples, line ends, and only the opening of a comment line', () => {
-    const f = codeFeatures('fn main() {\n// a licence sentence about Python\n}');
+    const f = codeFeatures('fn main() {\n// a helper sentence about Python\n}');
     for (const x of ['fn', '^fn', 'fn main', 'fn main (', '{$', '^/', '/ /', '^}']) expect(f.has(x), x).toBe(true);
     expect(f.has('Python')).toBe(false);
-    expect(f.has('licence')).toBe(false);
+    expect(f.has('helper')).toBe(false);
+  });
+
+  it('reads the lines of a block comment as comment lines, and a licence notice only by its comment markers', () => {
+    const f = codeFeatures('/*\n Permission is hereby granted, free of charge\n to any person obtaining a copy\n*/\n/* Parse the header quickly */\nint parse(void);');
+    for (const x of ['Permission', 'person', 'obtaining', 'copy', 'Parse']) expect(f.has(x), x).toBe(false);
+    for (const x of ['^/', 'int parse (']) expect(f.has(x), x).toBe(true);
+    const doc = codeFeatures('/**\n Returns the parsed header of the stream\n*/\nint parse(void);');
+    expect(doc.has('Returns')).toBe(true); // a doc comment that names no licence keeps its first words
+    expect(doc.has('stream')).toBe(false);
+  });
+
+  it.each([
+    ['ts', 'const options: Record<string, Options> = {};', 'const options = {};'],
+    ['ts', 'function total(orders: Order[]): number {', 'function total(orders) {'],
+    ['cpp', 'std::vector<int> v;', 'int v[4];'],
+    ['c', 'char *p = malloc(8);', 'auto p = std::make_unique<char[]>(8);'],
+    ['java', 'package com.example;\nimport java.util.List;', 'import os'],
+  ])('marks %s syntax present or absent (%j / %j)', (name, present, absent) => {
+    const yes = new Set<string>(), no = new Set<string>();
+    markerFeatures(present, yes, true);
+    markerFeatures(absent, no, true);
+    expect(yes.has(`§${name}`)).toBe(true);
+    expect(no.has(`§!${name}`)).toBe(true);
+    const short = new Set<string>();
+    markerFeatures(absent, short, false);
+    expect(short.has(`§!${name}`)).toBe(false); // on too few lines absence says nothing
   });
 
   it('scores a hand-made two-class model as bias + Σ w[hash(f)] / √n, softmax over logits / temperature', () => {

@@ -32,7 +32,7 @@ function readable(k: Kernel, pid: number, ctx: SyscallContext): Process {
 async function waitReporting(k: Kernel, p: Process, timeoutMs: number, ctx: SyscallContext, killOnCancel: boolean) {
   let step = 0;
   const report = (q: Process) => ctx.progress({ progress: ++step, message: `pid ${q.pid} ${q.state}${q.streamed ? `, ${q.streamed} tokens streamed` : ''}` });
-  // One notification per token would be one write per token to the client, which slows an in-process model (see BatchedWrites).
+  // One notification per token would be one write per token to the client, which halves an in-process model's speed (README, "Where the time went").
   const tokens = trailingThrottle(report, params.progressEveryMs);
   const unwatch = k.procs.watch(p.pid, (e) => (e.type === 'token' ? tokens(e.proc) : (tokens.cancel(), report(e.proc))), { tokens: ctx.reportsProgress ?? false });
   const onCancel = () => killOnCancel && k.kill(p.pid, stopForEndedRequest(p.pid, ctx.signal.reason));

@@ -42,7 +42,10 @@ export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, 
     for (const q of ps) if (q.state !== 'exited') kernel.kill(q.pid, new LlmosError('LLMOS_EKILLED', `sibling process ${p.pid} failed; process ${q.pid} was killed.`));
     const err = protocol.error(exitErrorOf(p));
     if (!res.headersSent) sendJson(res, err.status, err.body, { 'x-llmos-pid': ps[0].pid, ...err.headers });
-    else out.now(), res.end(protocol.streamError(err));
+    else {
+      out.now(); // the tokens that were waiting go before the error
+      res.end(protocol.streamError(err));
+    }
     onEnd();
   };
   const exited = (i: number) => {

@@ -5,12 +5,14 @@
 //
 //   npm run build && node test/bench/streams.mjs [--streams 1000] [--answer-ms 5000] [--tokens 20]
 //                                               [--ramp-ms 2000] [--rounds 2] [--deps /work/benchdeps]
+//                                               [--profile <dir>]
 //
 // Streams start --ramp-ms apart in total (all N are open together once the ramp is over, since
 // each lasts --answer-ms); the sides alternate (direct, llmos, portkey, then reversed) so that
 // load drift hits all of them. Per stream: time to first token (the first content delta),
 // time to [DONE], and whether the text is the upstream's whole answer. Per gateway: peak RSS
 // over the run (VmHWM). Needs `@portkey-ai/gateway` in --deps (see test/bench/gateway.mjs).
+// --profile <dir> runs the LLMOS server under --cpu-prof and keeps its .cpuprofile in <dir>.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -31,6 +33,7 @@ const ANSWER_MS = Number(arg('answer-ms', 5000));
 const TOKENS = Number(arg('tokens', 20));
 const RAMP_MS = Number(arg('ramp-ms', 2000));
 const ROUNDS = Number(arg('rounds', 2));
+const PROFILE = arg('profile');
 const words = (i) => Array.from({ length: TOKENS }, (_, k) => `w${k}-${i}`);
 const answerOf = (prompt) => words(Number(/#(\d+)/.exec(prompt)?.[1] ?? 0)).join(' ');
 const bodyOf = (i) => JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: `stream #${i}` }], max_tokens: TOKENS * 4, stream: true });
@@ -88,8 +91,8 @@ async function serveLlmos(port, baseURL) {
 }
 
 // ---- the driver --------------------------------------------------------------
-function child(args, env = {}) {
-  const c = spawn(process.execPath, args, { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function child(args, env = {}, node = []) {
+  const c = spawn(process.execPath, [...node, ...args], { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   c.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
   c.on('exit', (code, sig) => code && process.stderr.write(`child ${args.join(' ')} exited ${code ?? sig}: ${err}\n`));
@@ -175,7 +178,7 @@ async function main() {
   const upstream = child([self, '--serve-upstream', String(UP), ...pass]);
   const baseURL = `http://127.0.0.1:${UP}/v1`;
   // One benchmark client holds N connections: the per-address cap is raised for it, as an operator would for a load balancer in front.
-  const llmos = child([self, '--serve-llmos', String(LL), baseURL, ...pass], { LLMOS_MAX_CONNECTIONS_PER_CLIENT: String(STREAMS * 2) });
+  const llmos = child([self, '--serve-llmos', String(LL), baseURL, ...pass], { LLMOS_MAX_CONNECTIONS_PER_CLIENT: String(STREAMS * 2) }, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(PROFILE)}`] : []);
   const portkey = child([portkeyBin, `--port=${PK}`, '--headless']);
   const kids = [upstream, llmos, portkey];
   process.on('exit', () => kids.forEach((k) => k.kill('SIGKILL')));

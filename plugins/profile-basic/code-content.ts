@@ -1,6 +1,7 @@
 import flouriteTyped from 'flourite';
 import { codeFeatures } from './code-features.js';
-import { codeModel, posterior, scoreModel, type Model } from './code-model.js';
+import { guesslang, guesslangProbs } from './code-guesslang.js';
+import { codeModel, posterior, scoreModel, type Model, type Scores } from './code-model.js';
 import type { Detection } from './detection.js';
 
 /** TypeScript reads flourite's typings as CommonJS (a namespace); Node loads its ES build, whose default export is the function. */
@@ -39,6 +40,23 @@ const FEW_LINES = 3;
 const FEW_LINES_NO_ANSWER = 0.6;
 /** Fewer known features than this and the text is too little code to tell. */
 const MIN_FEATURES = 3;
+/**
+ * Below this posterior the model asks guesslang (code-guesslang.ts, trained
+ * on GitHub repositories rather than registry packages) for a second
+ * opinion: the answer is the argmax of the product of the two posteriors,
+ * each over the model's classes (guesslang's "md" standing for prose).
+ * On the held-out folds (training/README.md) the product lifts the model
+ * from 91.4% to 93.3%; asking only below 0.9 (23% of excerpts) loses
+ * nothing there, and spares the ~0.2 ms on the rest.
+ */
+const SECOND_OPINION_BELOW = 0.9;
+/** Guesslang's id for each of the model's classes. */
+const GUESSLANG_IDS: Readonly<Record<string, string>> = {
+  python: 'py', javascript: 'js', typescript: 'ts', java: 'java', cpp: 'cpp', c: 'c', csharp: 'cs', go: 'go', rust: 'rs', ruby: 'rb', php: 'php', swift: 'swift',
+  kotlin: 'kt', scala: 'scala', haskell: 'hs', sql: 'sql', bash: 'sh', r: 'r', perl: 'pm', lua: 'lua', html: 'html', css: 'css', prose: 'md',
+};
+/** Added to guesslang's probabilities before the log: a language it rules out is weakened, not vetoed. */
+const GUESSLANG_FLOOR = 1e-3;
 
 /** The language flourite finds with a clear lead, if any. */
 function flouriteLanguage(code: string): Detection | undefined {
@@ -50,12 +68,28 @@ function flouriteLanguage(code: string): Detection | undefined {
   return lead >= 0.5 && points[0] >= 4 ? { value: id, confidence: round(0.2 + 0.3 * lead) } : undefined;
 }
 
-/** The model's language for `code`, or undefined when it has no answer (prose, too few features, posterior below the floor). */
+/** The model's language for `code` (with guesslang's opinion when unsure), or undefined when it has no answer (prose, too few features, posterior below the floor). */
 export function modelLanguage(code: string, model: Model = codeModel()): Detection | undefined {
   const scores = scoreModel(model, codeFeatures(code));
-  const value = scores.classes[scores.best];
-  const p = scores.known >= MIN_FEATURES && value !== PROSE ? posterior(model, scores) : 0;
-  return p < (hasLines(code, FEW_LINES) ? NO_ANSWER : FEW_LINES_NO_ANSWER) ? undefined : { value, confidence: round(p) };
+  if (scores.known < MIN_FEATURES) return undefined;
+  const own = posterior(model, scores);
+  const { best, p } = own < SECOND_OPINION_BELOW ? withGuesslang(model, scores, code) ?? { best: scores.best, p: own } : { best: scores.best, p: own };
+  const value = scores.classes[best];
+  if (value === PROSE || p < (hasLines(code, FEW_LINES) ? NO_ANSWER : FEW_LINES_NO_ANSWER)) return undefined;
+  return { value, confidence: round(p) };
+}
+
+/** The class with the largest product of the model's and guesslang's posteriors, and its share of the products' sum. */
+function withGuesslang(model: Model, scores: Scores, code: string): { best: number; p: number } | undefined {
+  const g = guesslang();
+  const theirs = guesslangProbs(g, code);
+  if (!theirs) return undefined;
+  const logs = scores.logits.map((l, c) => l / model.temperature + Math.log((theirs[g.labels.indexOf(GUESSLANG_IDS[scores.classes[c]])] ?? 0) + GUESSLANG_FLOOR));
+  let best = 0;
+  for (let c = 1; c < logs.length; c++) if (logs[c] > logs[best]) best = c;
+  let z = 0;
+  for (const l of logs) z += Math.exp(l - logs[best]);
+  return { best, p: 1 / z };
 }
 
 /** Language of `code` with a confidence: the model's, else flourite's; undefined when it holds too little code to tell. */

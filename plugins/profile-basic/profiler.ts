@@ -1,5 +1,6 @@
 import { estimateTokens, messagesText, taskMessages, taskText, type Profiler, type Task, type TaskProfile } from '../../src/plugin-api/index.js';
 import { detectCodeLanguage } from './code-language.js';
+import { guesslang } from './code-guesslang.js';
 import { codeModel } from './code-model.js';
 import { domainTags } from './domains.js';
 import { detectIntent } from './intent.js';
@@ -9,7 +10,8 @@ import { classifyType } from './type-rules.js';
 
 /**
  * Rules for type, eld for language, phrasings for target language, fences,
- * names and a logistic-regression model (code-model.ts) for code language, lexical cues for intent, keywords for
+ * names and a logistic-regression model (code-model.ts, with guesslang's
+ * second opinion where it is unsure) for code language, lexical cues for intent, keywords for
  * domain, ~4 characters a token for size (tool schemas included). Only the
  * transcript is read for the rest: tool schemas are not the caller's prose.
  * A translation's source language is that of the passage it quotes, not of
@@ -19,10 +21,11 @@ import { classifyType } from './type-rules.js';
 export class BasicProfiler implements Profiler {
   constructor(private readonly lang = new LanguageDetector()) {}
 
-  /** Loads the detectors' tables (eld's, the code-language model) that profile() would otherwise load at the first spawn. */
+  /** Loads the detectors' tables (eld's, the code-language model, guesslang's) that profile() would otherwise load at the first spawn. */
   warm(): void {
     this.lang.warm();
     codeModel();
+    guesslang();
   }
 
   profile(task: Task): TaskProfile {

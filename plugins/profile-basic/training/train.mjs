@@ -218,6 +218,12 @@ if (process.argv.includes('--held-out')) {
     console.log(`  ${gold.padEnd(11)} n=${String(n).padStart(4)} ok=${String(row[gold] ?? 0).padStart(4)}  ${Object.entries(row).filter(([p]) => p !== gold).sort((a, b) => b[1] - a[1]).map(([p, c]) => `${p}:${c}`).join(' ')}`);
   }
 }
+const dumpAt = process.argv.indexOf('--dump');
+if (dumpAt > 0) {
+  // One JSON line per held-out excerpt with its fold model's logits: for fitting what sits on top of the model (code-content.ts's ensemble weight).
+  const lines = folds.flatMap((r, i) => r.scored.map(({ s }, k) => JSON.stringify({ label: splits[i].test[k].label, short: !!splits[i].test[k].short, source: sourceOf(splits[i].test[k]), text: splits[i].test[k].text, logits: s.logits.map((l) => Math.round(l * 1e4) / 1e4) })));
+  writeFileSync(process.argv[dumpAt + 1], `${JSON.stringify({ classes: splits[0].stored.classes, temperature })}\n${lines.join('\n')}\n`);
+}
 if (!process.argv.includes('--held-out') || process.argv.includes('--write')) {
   const { rawBias, ...model } = buildModel(items, temperature, prosePrior);
   writeFileSync(OUT, JSON.stringify(model) + '\n');

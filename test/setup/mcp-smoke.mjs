@@ -9,9 +9,12 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/src/cli.js');
+/** The kernel's environment as `npm start` and the daemon give it (libuv's pool at one thread: src/daemon/kernel-env.ts). */
+const { kernelEnv } = await import(pathToFileURL(join(ROOT, 'dist/src/daemon/kernel-env.js')).href);
 const CACHE = process.env.LLMOS_CACHE_DIR ?? join(ROOT, '.cache');
 const MODEL = process.env.LLMOS_MODEL_PATH ?? join(CACHE, 'models/SmolLM2-135M-Instruct.Q4_1.gguf');
 const DEADLINE_MS = 180_000;
@@ -42,7 +45,7 @@ const transport = new StdioClientTransport({
   command: process.execPath,
   args: [CLI, 'serve', '--no-daemon', '--config', join(ROOT, 'llmos.plugins.json')],
   cwd: ROOT,
-  env: { ...process.env, LLMOS_DATA_DIR: dataDir, LLMOS_MODEL_PATH: MODEL, LLMOS_LOG_LEVEL: 'warn', LLMOS_TOOLSETS: 'proc,kg' }, // kg is not in the default toolset
+  env: { ...kernelEnv(), LLMOS_DATA_DIR: dataDir, LLMOS_MODEL_PATH: MODEL, LLMOS_LOG_LEVEL: 'warn', LLMOS_TOOLSETS: 'proc,kg' }, // kg is not in the default toolset
   stderr: 'inherit',
 });
 const client = new Client({ name: 'llmos-smoke', version: '1.0.0' });

@@ -56,11 +56,11 @@ function tokens(d: ConsoleDeps) {
     if (p.state === 'exited') return sse.send('end', { text: p.result?.text ?? '' }), sse.close();
     const unwatch = d.kernel.watch(p.pid, (e) => {
       if (e.proc.pid !== p.pid) return;
-      if (e.type === 'token') return sse.send('token', { text: e.text });
+      if (e.type === 'token') return sse.sendLater('token', { text: e.text });
       sse.send('state', procRow(e.proc));
       if (e.proc.state === 'exited') unwatch(), sse.send('end', { text: e.proc.result?.text ?? '' }), sse.close();
     });
-    req.socket.once('close', unwatch);
+    req.socket.once('close', () => (unwatch(), sse.cancel()));
   });
 }
 

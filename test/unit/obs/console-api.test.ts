@@ -64,6 +64,29 @@ describe('obs-console /ui/api: the permission model over HTTP', () => {
     expect([badKill.status, await code(badKill)]).toEqual([400, 'LLMOS_EINVAL']);
   });
 
+  it('streams a process\'s tokens as the SSE events it streamed, sharing socket writes', async () => {
+    const words = Array.from({ length: 400 }, (_, i) => `w${i}`);
+    // Queued behind two hanging calls (the model's two slots), so that it is watched before it runs and its call streams.
+    const blocker = api.spawn({ prompt: 'hang blocker' }, 'user:alice').pid;
+    const pid = api.spawn({ prompt: words.join(' '), max_tokens: 500 }, 'user:alice').pid;
+    const res = await as('alice', `/ui/api/stream/${pid}`);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = (await reader.read()).value ?? '';
+    expect(text).toContain('event: state');
+    api.kill(blocker);
+    let reads = 0;
+    for (let r = await reader.read(); !r.done; r = await reader.read()) (text += r.value), reads++;
+    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n\n/g)].map(([, name, data]) => ({ name, data: JSON.parse(data) as { text?: string } }));
+    const tokens = events.filter((e) => e.name === 'token').map((e) => e.data.text).join('');
+    const end = events.at(-1)!;
+    expect(end.name).toBe('end');
+    expect(end.data.text).toBe(`echo: ${words.join(' ')}`);
+    // Every token event arrived, in order.
+    expect(tokens).toBe(`${end.data.text} `);
+    // Hundreds of token events ~1 ms apart, written at most every 20 ms: far fewer reads than events.
+    expect(reads).toBeLessThan(events.length / 2);
+  });
+
   it('streams snapshots over SSE, and lets an admin kill another user\'s process', async () => {
     const res = await as('alice', '/ui/api/events');
     expect(res.headers.get('content-type')).toBe('text/event-stream');

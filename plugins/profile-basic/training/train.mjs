@@ -18,6 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROSE, excerpts } from './corpus.mjs';
 import { ROOT, fetchAll } from './fetch.mjs';
+import { SOURCES } from './sources.mjs';
 
 const { codeFeatures } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-features.js'));
 const { scoreModel, loadModel, posterior } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-model.js'));
@@ -38,16 +39,23 @@ const OUT = join(ROOT, 'plugins', 'profile-basic', 'code-model.json');
 
 const hash = (s) => createHash('sha256').update(`${SEED}\0${s}`).digest('hex');
 
-const sourceOf = (it) => it.file.slice(0, it.file.indexOf('/'));
+/**
+ * The package an excerpt comes from. Until issue #22's fifth round this was the file path up to its
+ * first "/", which cut scoped and path-like names (`@tanstack/…`, `github.com/…`): the five Go
+ * modules counted as one source, so they shared one PER_SOURCE cap and were never held out.
+ */
+const sourceOf = (it) => it.source;
 const byHash = (a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0);
 const groups = (items, keyOf) => Object.entries(items.reduce((g, it) => ((g[keyOf(it)] ??= []).push(it), g), {})).sort((a, b) => (a[0] < b[0] ? -1 : 1));
 
+/** --without-round N: the sources of round N and later left out, to measure the list as it stood before them. */
+const leftOut = new Set(SOURCES.filter((s) => (s.round ?? 4) >= arg('--without-round', Infinity)).map((s) => `${s.name}@${s.version}`));
 /** Deduplicated excerpts, at most PER_SOURCE a source and PER_LANGUAGE a language, by seeded hash. */
 function corpus() {
   const seen = new Set();
   const all = [];
   for (const e of excerpts(fetchAll())) {
-    if (seen.has(e.text)) continue;
+    if (seen.has(e.text) || leftOut.has(e.source)) continue;
     seen.add(e.text);
     all.push({ ...e, k: hash(e.text) });
   }
@@ -177,9 +185,16 @@ const items = corpus();
  * measures projects the model never saw, as the evaluation set's are.
  */
 const FOLDS = 3;
+/**
+ * --folds-before N: only sources of rounds before N (`round` in sources.mjs, 4 when unset) are
+ * candidates to hold out, so a round's new sources only add training data and its figures
+ * compare with the previous list's on the same held-out packages.
+ */
+const FOLDS_BEFORE = arg('--folds-before', Infinity);
+const lateSources = new Set(SOURCES.filter((s) => (s.round ?? 4) >= FOLDS_BEFORE).map((s) => `${s.name}@${s.version}`));
 function heldOutOf(fold) {
   const pairs = new Set(groups(items, (it) => it.label).flatMap(([label, its]) => {
-    const sources = [...new Set(its.map(sourceOf))].sort((a, b) => (hash(a) < hash(b) ? -1 : 1));
+    const sources = [...new Set(its.map(sourceOf))].filter((s) => !lateSources.has(s)).sort((a, b) => (hash(a) < hash(b) ? -1 : 1));
     return sources.length > fold + 1 ? [`${label}\0${sources[fold]}`] : [];
   }));
   return (it) => pairs.has(`${label(it)}`);

@@ -18,7 +18,7 @@ import { SETS, confusionLines, loadSet, pickDetector, score } from '../bench/det
  */
 const BELOW_GOAL: Record<string, { measured: number }> = {
   // Bare 40-line excerpts; the logistic-regression model of plugins/profile-basic/code-model.ts (README, "Profiling detectors").
-  'code-language': { measured: 317 / 360 },
+  'code-language': { measured: 322 / 360 },
 };
 
 const CODE_IDS = new Set(['python', 'javascript', 'typescript', 'java', 'cpp', 'c', 'csharp', 'go', 'rust', 'ruby', 'php', 'swift', 'kotlin', 'scala', 'haskell', 'sql', 'bash', 'r', 'perl', 'lua', 'html', 'css']);

@@ -64,7 +64,7 @@ export function excerpts(fetched) {
     for (const p of walk(dir)) {
       const rel = `/${relative(dir, p)}`;
       let label = Object.entries(source.langs).find(([, re]) => re.test(rel))?.[0];
-      if (!label && PROSE_FILE.test(rel)) label = PROSE;
+      if (!label && (source.prose === undefined ? PROSE_FILE : source.prose || undefined)?.test(rel)) label = PROSE;
       if (!label || /\.min\.(?:js|css)$/.test(rel)) continue;
       const raw = label === PROSE ? proseOf(readFileSync(p, 'utf8')) : readFileSync(p, 'utf8');
       const long = windows(raw, label === PROSE ? WINDOWS_PER_FILE : source.windows);

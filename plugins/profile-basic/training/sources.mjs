@@ -4,7 +4,8 @@
  * tests/examplefiles (the evaluation set's sources). Each entry: how to
  * fetch it (kind, name, version), its licence, and which files count as
  * which language (`langs`: LLMOS id → file-name pattern, tested on the path
- * inside the unpacked archive). sha256 of each archive is kept in
+ * inside the unpacked archive; `prose`, when set, which files are its documentation instead of
+ * corpus.mjs's usual README/changelog/.md/.rst/.txt, false for none). sha256 of each archive is kept in
  * corpus.lock.json, checked on every rebuild.
  */
 const JS = /\.(?:js|mjs|cjs)$/;
@@ -221,15 +222,20 @@ export const SOURCES = [
   { kind: 'debsrc', name: 'nginx', version: '1.22.1-9+deb12u9', licence: 'BSD-2-Clause', round: 5, langs: { c: /\/src\/.*\.[ch]$/ } },
   { kind: 'debsrc', name: 'curl', version: '7.88.1-10+deb12u15', licence: 'curl (MIT-like)', round: 5, langs: { c: /\/(?:lib|include|src)\/.*\.[ch]$/ } },
   { kind: 'debsrc', name: 'redis', version: '5:7.0.15-1~deb12u7', licence: 'BSD-3-Clause', round: 5, langs: { c: /^\/[^/]+\/src\/[\w-]+\.[ch]$/ } },
-  // Embedded C++: the Arduino core and libraries, and the sketches (.ino) of the Arduino IDE's examples (public domain)
-  { kind: 'deb', name: 'arduino-core-avr', version: '1.8.7+dfsg-1~deb12u1', licence: 'LGPL-2.1+', round: 5, langs: { cpp: /\/(?:cores\/arduino|libraries\/\w+\/src)\/.*\.(?:cpp|h)$|\.ino$/ } },
-  { kind: 'deb', name: 'arduino', version: '2:1.8.19+dfsg1-1', licence: 'GPL-2.0+ (IDE); examples public domain', round: 5, langs: { cpp: /\/examples\/.*\.ino$/ } },
+  // Procedural SQL in lower case (PL/pgSQL functions of Skytools' PgQ queue and Londiste replication), as the procedural SQL above is in capitals
+  { kind: 'deb', name: 'postgresql-15-pgq3', version: '3.5-1+b1', licence: 'ISC', round: 5, windows: 12, langs: { sql: /\.sql$/ } },
+  { kind: 'deb', name: 'postgresql-15-londiste-sql', version: '3.8-2', licence: 'ISC', round: 5, windows: 12, langs: { sql: /\.sql$/ } },
+  // Embedded C++: the Arduino core and libraries, and the sketches (.ino) of the Arduino IDE's examples (public domain);
+  // their .txt files are board configurations and keyword lists, not documentation (`prose`: which files are, when not the usual ones)
+  { kind: 'deb', name: 'arduino-core-avr', version: '1.8.7+dfsg-1~deb12u1', licence: 'LGPL-2.1+', round: 5, prose: false, langs: { cpp: /\/(?:cores\/arduino|libraries\/\w+\/src)\/.*\.(?:cpp|h)$|\.ino$/ } },
+  { kind: 'deb', name: 'arduino', version: '2:1.8.19+dfsg1-1', licence: 'GPL-2.0+ (IDE); examples public domain', round: 5, prose: /\/(?:howto|revisions)\.txt$/, langs: { cpp: /\/examples\/.*\.ino$/ } },
   // Shell beyond Debian's own tooling: zsh's function library, the freedesktop xdg-utils scripts
   { kind: 'deb', name: 'zsh-common', version: '5.9-4', licence: 'MIT-like (Zsh)', round: 5, langs: { bash: /\/usr\/share\/zsh\/functions\/.+\/[\w-]+$/ } },
   { kind: 'deb', name: 'xdg-utils', version: '1.1.3-4.1', licence: 'MIT', round: 5, langs: { bash: /\/usr\/bin\/xdg-[\w-]+$/ } },
-  // Ruby: a database toolkit and a Markdown converter
+  // Ruby: a database toolkit, a Markdown converter and Ruby's standard library
   { kind: 'deb', name: 'ruby-sequel', version: '5.63.0-1', licence: 'MIT', round: 5, langs: { ruby: /\.rb$/ } },
   { kind: 'deb', name: 'ruby-kramdown', version: '2.4.0-2', licence: 'MIT', round: 5, langs: { ruby: /\.rb$/ } },
+  { kind: 'deb', name: 'libruby3.1', version: '3.1.2-7+deb12u1', licence: 'Ruby or BSD-2-Clause', round: 5, langs: { ruby: /\/usr\/lib\/ruby\/3\.1\.0\/.*\.rb$/ } },
   // Python build tools (GYP, SCons)
   { kind: 'pypi', name: 'gyp-next', version: '0.18.0', licence: 'BSD-3-Clause', round: 5, langs: { python: /\.py$/ } },
   { kind: 'pypi', name: 'SCons', version: '4.8.1', licence: 'MIT', round: 5, langs: { python: /\.py$/ } },

@@ -57,20 +57,21 @@ export const PROSE = 'prose';
 const PROSE_FILE = /\/(?:README|CHANGELOG|CHANGES|HISTORY|NEWS|CONTRIBUTING)[^/]*$|\/(?!CMakeLists|requirements)[^/]*\.(?:md|rst|txt)$/i;
 const proseOf = (raw) => raw.replace(/```[\s\S]*?```/g, '').split('\n').filter((l) => !/^(?: {4}|\t)/.test(l) && !/^\.\. |^::/.test(l)).join('\n');
 
-/** Excerpts {text, label, file} of every fetched source ({source, dir} from fetch.mjs). */
+/** Excerpts {text, label, file, source} of every fetched source ({source, dir} from fetch.mjs). */
 export function excerpts(fetched) {
   const out = [];
   for (const { source, dir } of fetched)
     for (const p of walk(dir)) {
       const rel = `/${relative(dir, p)}`;
       let label = Object.entries(source.langs).find(([, re]) => re.test(rel))?.[0];
-      if (!label && PROSE_FILE.test(rel)) label = PROSE;
+      if (!label && (source.prose === undefined ? PROSE_FILE : source.prose || undefined)?.test(rel)) label = PROSE;
       if (!label || /\.min\.(?:js|css)$/.test(rel)) continue;
       const raw = label === PROSE ? proseOf(readFileSync(p, 'utf8')) : readFileSync(p, 'utf8');
       const long = windows(raw, label === PROSE ? WINDOWS_PER_FILE : source.windows);
-      const file = `${source.name}@${source.version}${rel}`;
-      for (const text of long) out.push({ text, label, file, short: false });
-      if (long.length) for (const text of shortWindow(raw, file)) out.push({ text, label, file, short: true });
+      const id = `${source.name}@${source.version}`;
+      const file = `${id}${rel}`;
+      for (const text of long) out.push({ text, label, file, source: id, short: false });
+      if (long.length) for (const text of shortWindow(raw, file)) out.push({ text, label, file, source: id, short: true });
     }
   return out;
 }

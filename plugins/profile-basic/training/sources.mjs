@@ -4,7 +4,8 @@
  * tests/examplefiles (the evaluation set's sources). Each entry: how to
  * fetch it (kind, name, version), its licence, and which files count as
  * which language (`langs`: LLMOS id → file-name pattern, tested on the path
- * inside the unpacked archive). sha256 of each archive is kept in
+ * inside the unpacked archive; `prose`, when set, which files are its documentation instead of
+ * corpus.mjs's usual README/changelog/.md/.rst/.txt, false for none). sha256 of each archive is kept in
  * corpus.lock.json, checked on every rebuild.
  */
 const JS = /\.(?:js|mjs|cjs)$/;
@@ -216,4 +217,38 @@ export const SOURCES = [
   { kind: 'debsrc', name: 'pugixml', version: '1.13-0.2', licence: 'MIT', langs: { cpp: /\/(?:src|tests)\/.*\.(?:cpp|hpp)$/ } },
   { kind: 'debsrc', name: 're2', version: '20220601+dfsg-1', licence: 'BSD-3-Clause', langs: { cpp: /\/(?:re2|util)\/.*\.(?:cc|h)$/ } },
   { kind: 'debsrc', name: 'snappy', version: '1.1.9-3', licence: 'BSD-3-Clause', langs: { cpp: /\.(?:cc|h)$/ } },
+  // Fifth round (issue #22): more varied sources for the thin and confused languages, each from a project unlike the ones above
+  // C in the style of servers and libraries (plain-C headers of structs and macros), as C headers read as C++
+  { kind: 'debsrc', name: 'nginx', version: '1.22.1-9+deb12u9', licence: 'BSD-2-Clause', round: 5, langs: { c: /\/src\/.*\.[ch]$/ } },
+  { kind: 'debsrc', name: 'curl', version: '7.88.1-10+deb12u15', licence: 'curl (MIT-like)', round: 5, langs: { c: /\/(?:lib|include|src)\/.*\.[ch]$/ } },
+  { kind: 'debsrc', name: 'redis', version: '5:7.0.15-1~deb12u7', licence: 'BSD-3-Clause', round: 5, langs: { c: /^\/[^/]+\/src\/[\w-]+\.[ch]$/ } },
+  // Procedural SQL in lower case (PL/pgSQL functions of Skytools' PgQ queue and Londiste replication), as the procedural SQL above is in capitals
+  { kind: 'deb', name: 'postgresql-15-pgq3', version: '3.5-1+b1', licence: 'ISC', round: 5, windows: 12, langs: { sql: /\.sql$/ } },
+  { kind: 'deb', name: 'postgresql-15-londiste-sql', version: '3.8-2', licence: 'ISC', round: 5, windows: 12, langs: { sql: /\.sql$/ } },
+  // Embedded C++: the Arduino core and libraries, and the sketches (.ino) of the Arduino IDE's examples (public domain);
+  // their .txt files are board configurations and keyword lists, not documentation (`prose`: which files are, when not the usual ones)
+  { kind: 'deb', name: 'arduino-core-avr', version: '1.8.7+dfsg-1~deb12u1', licence: 'LGPL-2.1+', round: 5, prose: false, langs: { cpp: /\/(?:cores\/arduino|libraries\/\w+\/src)\/.*\.(?:cpp|h)$|\.ino$/ } },
+  { kind: 'deb', name: 'arduino', version: '2:1.8.19+dfsg1-1', licence: 'GPL-2.0+ (IDE); examples public domain', round: 5, prose: /\/(?:howto|revisions)\.txt$/, langs: { cpp: /\/examples\/.*\.ino$/ } },
+  // Shell beyond Debian's own tooling: zsh's function library, the freedesktop xdg-utils scripts
+  { kind: 'deb', name: 'zsh-common', version: '5.9-4', licence: 'MIT-like (Zsh)', round: 5, langs: { bash: /\/usr\/share\/zsh\/functions\/.+\/[\w-]+$/ } },
+  { kind: 'deb', name: 'xdg-utils', version: '1.1.3-4.1', licence: 'MIT', round: 5, langs: { bash: /\/usr\/bin\/xdg-[\w-]+$/ } },
+  // Ruby: a database toolkit, a Markdown converter and Ruby's standard library
+  { kind: 'deb', name: 'ruby-sequel', version: '5.63.0-1', licence: 'MIT', round: 5, langs: { ruby: /\.rb$/ } },
+  { kind: 'deb', name: 'ruby-kramdown', version: '2.4.0-2', licence: 'MIT', round: 5, langs: { ruby: /\.rb$/ } },
+  { kind: 'deb', name: 'libruby3.1', version: '3.1.2-7+deb12u1', licence: 'Ruby or BSD-2-Clause', round: 5, langs: { ruby: /\/usr\/lib\/ruby\/3\.1\.0\/.*\.rb$/ } },
+  // Python build tools (GYP, SCons)
+  { kind: 'pypi', name: 'gyp-next', version: '0.18.0', licence: 'BSD-3-Clause', round: 5, langs: { python: /\.py$/ } },
+  { kind: 'pypi', name: 'SCons', version: '4.8.1', licence: 'MIT', round: 5, langs: { python: /\.py$/ } },
+  // Lua: a package manager and an XMPP server
+  { kind: 'deb', name: 'luarocks', version: '3.8.0+dfsg1-1', licence: 'MIT', round: 5, langs: { lua: /\.lua$/ } },
+  { kind: 'deb', name: 'prosody', version: '0.12.3-1+deb12u1', licence: 'MIT', round: 5, langs: { lua: /\.lua$/ } },
+  // Go: generated protobuf code and two libraries
+  { kind: 'go', name: 'google.golang.org/protobuf', version: 'v1.34.2', licence: 'BSD-3-Clause', round: 5, langs: { go: /\.go$/ } },
+  { kind: 'go', name: 'github.com/urfave/cli/v2', version: 'v2.27.2', licence: 'MIT', round: 5, langs: { go: /\.go$/ } },
+  { kind: 'go', name: 'github.com/BurntSushi/toml', version: 'v1.4.0', licence: 'MIT', round: 5, langs: { go: /\.go$/ } },
+  // Swift of two more React Native modules
+  { kind: 'npm', name: '@stripe/stripe-react-native', version: '0.38.6', licence: 'MIT', round: 5, langs: { swift: /\.swift$/ } },
+  { kind: 'npm', name: 'react-native-iap', version: '12.15.4', licence: 'MIT', round: 5, langs: { swift: /\.swift$/ } },
+  // C#: a D-Bus library of Mono
+  { kind: 'debsrc', name: 'dbus-sharp', version: '0.8.1-2.1', licence: 'MIT', round: 5, langs: { csharp: /\.cs$/ } },
 ];

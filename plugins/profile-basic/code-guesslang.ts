@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fingerprint64 } from 'farmhash-modern';
 import { LlmosError } from '../../src/plugin-api/index.js';
+import { dequantize } from './dequantize.js';
 
 /**
  * Guesslang's model (github.com/yoeo/guesslang, MIT), as VS Code ships it in
@@ -59,7 +60,7 @@ function readWeights(specs: readonly WeightSpec[], bin: Buffer): Map<string, Flo
       out.set(w.name, strings);
     } else if (w.quantization?.dtype === 'uint8') {
       const { min, scale } = w.quantization;
-      out.set(w.name, Float32Array.from(bin.subarray(at, at + n), (q) => min + q * scale));
+      out.set(w.name, dequantize(bin.subarray(at, at + n), min, scale));
       at += n;
     } else at += 4 * n;
   }

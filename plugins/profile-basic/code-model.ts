@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fnv1a, LlmosError } from '../../src/plugin-api/index.js';
+import { dequantize } from './dequantize.js';
 
 /**
  * The code-language model: multinomial logistic regression over hashed
@@ -49,7 +50,7 @@ export function loadModel(stored: StoredModel): Model {
   if (stored.format !== 'llmos-code-lr-1') throw new LlmosError('LLMOS_EPLUGIN', `profile-basic: code-model.json has format ${String(stored.format)}, not llmos-code-lr-1; rebuild it with plugins/profile-basic/training/train.mjs.`);
   const raw = Buffer.from(stored.weights, 'base64');
   const q = new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-  const weights = Float32Array.from(q, (v) => v * stored.scale);
+  const weights = dequantize(q, 0, stored.scale);
   return { classes: stored.classes, temperature: stored.temperature, bias: Float64Array.from(stored.bias), mask: (1 << stored.bits) - 1, weights };
 }
 

@@ -20,7 +20,7 @@ import { dequantize } from './dequantize.js';
  *    (the mean of the pairs' 70-wide embeddings → 512 → 32, ReLU → 54);
  *  - the stored weights are uint8-quantized (value = min + q · scale).
  * guesslangProbs() is checked against the package's own TensorFlow.js run
- * in test/unit/profile/code-guesslang.test.ts.
+ * in test/unit/alloc/code-guesslang.test.ts.
  */
 const MODEL_FILES = ['model.json', 'group1-shard1of1.bin'] as const;
 const BUCKETS = 5000;
@@ -147,6 +147,27 @@ export function guesslangProbs(m: Guesslang, code: string): Float64Array | undef
   for (let c = 0; c < C; c++) z += linear[c] = Math.exp(linear[c] - top);
   for (let c = 0; c < C; c++) linear[c] /= z;
   return linear;
+}
+
+/** Guesslang's id for each class of the code-language model ("md" standing for prose). */
+const IDS: Readonly<Record<string, string>> = {
+  python: 'py', javascript: 'js', typescript: 'ts', java: 'java', cpp: 'cpp', c: 'c', csharp: 'cs', go: 'go', rust: 'rs', ruby: 'rb', php: 'php', swift: 'swift',
+  kotlin: 'kt', scala: 'scala', haskell: 'hs', sql: 'sql', bash: 'sh', r: 'r', perl: 'pm', lua: 'lua', html: 'html', css: 'css', prose: 'md',
+};
+/** Added to guesslang's probabilities before the log: a class it rules out is weakened, not vetoed. */
+const FLOOR = 1e-3;
+
+/**
+ * Guesslang's opinion of `code` over the code-language model's `classes`:
+ * log(p + FLOOR) per class, its probability of the class's language (0 for
+ * a class it does not know); undefined for fewer than two bytes. The
+ * detector (code-content.ts) and the fit of its weight
+ * (training/fit-second-opinion.mjs) both read it from here.
+ */
+export function guesslangOpinion(classes: readonly string[], code: string, m: Guesslang = guesslang()): Float64Array | undefined {
+  const probs = guesslangProbs(m, code);
+  if (!probs) return undefined;
+  return Float64Array.from(classes, (c) => Math.log((probs[m.labels.indexOf(IDS[c])] ?? 0) + FLOOR));
 }
 
 let installed: Guesslang | undefined;

@@ -16,27 +16,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
-const { guesslang, guesslangProbs } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-guesslang.js'));
+const { guesslangOpinion } = await import(join(ROOT, 'dist', 'plugins', 'profile-basic', 'code-guesslang.js'));
 const file = process.argv[2];
 if (!file) throw new Error('usage: fit-second-opinion.mjs <dump from train.mjs --held-out --dump FILE>');
 
-/** code-content.ts's GUESSLANG_IDS and GUESSLANG_FLOOR. */
-const IDS = { python: 'py', javascript: 'js', typescript: 'ts', java: 'java', cpp: 'cpp', c: 'c', csharp: 'cs', go: 'go', rust: 'rs', ruby: 'rb', php: 'php', swift: 'swift', kotlin: 'kt', scala: 'scala', haskell: 'hs', sql: 'sql', bash: 'sh', r: 'r', perl: 'pm', lua: 'lua', html: 'html', css: 'css', prose: 'md' };
-const FLOOR = 1e-3;
-
 const [head, ...rows] = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const { classes, temperature } = head;
-const g = guesslang();
 const items = rows.map((r) => {
   const top = Math.max(...r.logits);
   const scaled = r.logits.map((l) => (l - top) / temperature);
   const lz = Math.log(scaled.reduce((a, x) => a + Math.exp(x), 0));
-  const theirs = guesslangProbs(g, r.text);
   return {
     gold: classes.indexOf(r.label),
     short: r.short,
     own: scaled.map((x) => x - lz),
-    theirs: classes.map((c) => Math.log((theirs?.[g.labels.indexOf(IDS[c])] ?? 0) + FLOOR)),
+    theirs: guesslangOpinion(classes, r.text) ?? new Float64Array(classes.length),
   };
 });
 

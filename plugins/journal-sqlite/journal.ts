@@ -1,19 +1,20 @@
-import { procSnapshot, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcState, type ProcView } from '../../src/plugin-api/index.js';
+import { LlmosError, procSnapshot, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
 import type { JournalDb } from './journal-db.js';
 
 /**
  * The process table in SQLite, as the Journal contract asks:
- *  - a process accepted by spawn() (NEW → READY) is written synchronously,
- *    so it is durable before spawn() returns to the client;
- *  - the move to RUNNING is written synchronously too, before the model is
- *    called, so after a crash every process that may have reached the model
- *    is known (the kernel raises its attempt count on replay);
- *  - every other change (blocked, exited, usage roll-ups, proc_nice) is batched and
- *    written once per event-loop turn in one transaction. Losing that batch
- *    to a crash only means a finished call runs again: at-least-once;
+ *  - every change (spawned, running, blocked, exited, usage roll-ups,
+ *    proc_nice) is batched and written once per event-loop turn, in one
+ *    transaction: one commit for all the requests read in that turn;
+ *  - durable() is the batch's promise, which the kernel awaits before it
+ *    answers a syscall and before it calls a model; a failed write rejects
+ *    it (LLMOS_EUNAVAILABLE), keeps the changes and retries them;
  *  - exited rows beyond the newest `maxFinished` are deleted, as the
  *    process table reaps them.
  */
+/** How long a failed write waits before it is tried again. */
+const RETRY_MS = 1000;
+
 export class SqliteJournal implements Journal {
   readonly name = 'journal-sqlite';
   private readonly dirty = new Map<number, ProcView>();
@@ -22,6 +23,10 @@ export class SqliteJournal implements Journal {
   private seq: number;
   private reapedUpTo = 0;
   private flushTimer?: NodeJS.Immediate;
+  /** Set after a failed write: the next try. */
+  private retryTimer?: NodeJS.Timeout;
+  /** The pending batch's promise, made when someone first waits for it. */
+  private waiting?: { promise: Promise<void>; resolve: () => void; reject: (e: LlmosError) => void };
   private detach?: () => void;
   /** The highest pid heard of, noted before rows are reaped (the newest pid's row may be among them). */
   private maxPid = 0;
@@ -38,10 +43,7 @@ export class SqliteJournal implements Journal {
   /** Hears every process change from now on. */
   attach(kernel: KernelApi): void {
     const offs = [
-      kernel.onProc('state', (p: ProcView, from: ProcState) => {
-        if (from === 'new' || p.state === 'running') this.writeNow(p);
-        else this.mark(p);
-      }),
+      kernel.onProc('state', (p) => this.mark(p)),
       kernel.onProc('exit', (p) => {
         this.exitSeqOf.set(p.pid, ++this.seq);
         this.mark(p);
@@ -61,9 +63,15 @@ export class SqliteJournal implements Journal {
     return { records: this.db.records().map((rec) => JSON.parse(rec) as ProcSnapshot), lastPid };
   }
 
-  private writeNow(p: ProcView): void {
-    this.dirty.delete(p.pid);
-    this.write(p);
+  /** The pending batch's promise (see Journal.durable): settled by the flush at the end of this turn. */
+  durable(): Promise<void> | undefined {
+    if (!this.dirty.size) return undefined;
+    if (!this.waiting) {
+      let resolve!: () => void, reject!: (e: LlmosError) => void;
+      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      this.waiting = { promise, resolve, reject };
+    }
+    return this.waiting.promise;
   }
 
   private write(p: ProcView): void {
@@ -78,11 +86,14 @@ export class SqliteJournal implements Journal {
     this.flushTimer ??= setImmediate(() => this.flush());
   }
 
-  /** Writes every pending change in one transaction, then applies retention. */
+  /** Writes every pending change in one transaction, applies retention, then settles durable()'s promise. */
   flush(): void {
-    if (this.flushTimer) clearImmediate(this.flushTimer);
-    this.flushTimer = undefined;
-    if (!this.dirty.size) return;
+    clearImmediate(this.flushTimer);
+    clearTimeout(this.retryTimer);
+    this.flushTimer = this.retryTimer = undefined;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (!this.dirty.size) return waiting?.resolve();
     const batch = [...this.dirty.values()];
     this.dirty.clear();
     try {
@@ -90,9 +101,12 @@ export class SqliteJournal implements Journal {
         for (const p of batch) this.write(p);
         this.reap();
       });
+      waiting?.resolve();
     } catch (err) {
-      this.log.error({ err, pending: batch.length }, 'journal write failed; the changes stay in memory and are retried on the next change');
+      this.log.error({ err, pending: batch.length }, `journal write failed; the changes stay in memory and are retried in ${RETRY_MS} ms`);
       for (const p of batch) if (!this.dirty.has(p.pid)) this.dirty.set(p.pid, p);
+      waiting?.reject(new LlmosError('LLMOS_EUNAVAILABLE', `the process journal could not be written (${(err as Error).message}), so this was not acknowledged; check the data dir's disk space and permissions, then retry.`, { retryable: true }));
+      this.retryTimer = setTimeout(() => this.flush(), RETRY_MS);
     }
   }
 

@@ -19,11 +19,14 @@ export interface JournalReplay {
  * (at most one per kernel; see PluginScope.journal).
  *
  * Writing: a journal hears every change through KernelApi.onProc ('state',
- * 'exit', 'change'). Those listeners run synchronously inside the kernel's
- * transition, so a write made there is durable before the transition
- * returns: NEW → READY before spawn() returns to the client, → RUNNING
- * before the model is called. Other changes may be batched; losing a batch
- * to a crash only means a finished call runs again (at-least-once).
+ * 'exit', 'change') and may batch what it hears. What the kernel has
+ * acknowledged must be durable, so the kernel waits for durable() before it
+ * answers a syscall (a pid from proc_spawn is on disk before the client sees
+ * it) and before it calls a model (every process that may have reached a
+ * model is known after a crash). A batch lost to a crash before anyone
+ * waited for it only means a finished call runs again (at-least-once). A
+ * journal without durable() writes in its listeners, which run synchronously
+ * inside the kernel's transition.
  *
  * Restoring: replay() is called once, at boot, after every plugin registered
  * and before any plugin starts. The kernel, not the journal, rebuilds the
@@ -37,6 +40,12 @@ export interface Journal {
   readonly name: string;
   /** The records to restore; see above. Throwing fails the boot. */
   replay(ctx: JournalContext): JournalReplay;
+  /**
+   * Resolves once every change heard so far is durable; undefined when
+   * nothing is pending. Rejects (with an LlmosError) when the write failed:
+   * the kernel then refuses what it was about to acknowledge or call.
+   */
+  durable?(): Promise<void> | undefined;
 }
 
 /** The error recorded on an attempt that was in flight when the server died. */

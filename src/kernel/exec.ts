@@ -43,6 +43,8 @@ export class Executor {
     private readonly admitter: Admitter,
     /** The process's services, from its container (see proc-scope.ts). */
     private readonly services: (p: Process) => ProcServices,
+    /** Resolves once the process table's changes so far are durable (see Journal.durable): awaited before each model call. */
+    private readonly durable: () => Promise<void> | undefined,
     public resilience: Resilience = defaultResilience,
   ) {}
 
@@ -100,13 +102,15 @@ export class Executor {
     const attempt: Process['attempts'][number] = { model: m.id, version: m.version, started: Date.now() };
     let lease: ReturnType<ModelTable['lease']> | undefined;
     try {
-      if (this.halted) throw new LlmosError('LLMOS_EPREEMPTED', `the server is shutting down; process ${p.pid} was put back before its call started.`, { pid: p.pid, cause: 'shutdown' });
+      if (this.halted) throw putBack(p);
       lease = this.models.lease(m.id);
       attempt.version = lease.backend.info.version;
       p.attempts.push(attempt);
       p.model = m.id;
       p.streamed = 0;
       this.procs.setState(p, 'running');
+      await this.durable(); // after a crash, every process that may have reached a model is known
+      if (this.halted) throw putBack(p); // halted while the journal wrote: the call has not started
       const out = await this.call(p, lease.backend, admission);
       attempt.finished = Date.now();
       admission.release(out.usage, lease.backend.info);
@@ -197,3 +201,6 @@ function usedBy(e: unknown, promptTokens: number, streamed: number, cancelled: b
   if (u) return { prompt_tokens: u.prompt_tokens ?? 0, completion_tokens: u.completion_tokens ?? 0 };
   return streamed > 0 || cancelled ? { prompt_tokens: promptTokens, completion_tokens: streamed } : { prompt_tokens: 0, completion_tokens: 0 };
 }
+
+/** The error that puts a process back when the server halts before its call starts. */
+const putBack = (p: Process) => new LlmosError('LLMOS_EPREEMPTED', `the server is shutting down; process ${p.pid} was put back before its call started.`, { pid: p.pid, cause: 'shutdown' });

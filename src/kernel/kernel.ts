@@ -121,12 +121,13 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.policy.configure(opts.policy);
     this.res = new ResourceManager(new Budgets(() => this.spendLedger(), this.policy, {}, this.log), this.policy);
     this.queueShares = new QueueShares(this.procs);
-    this.syscalls = new SyscallTable(this.perms, this.policy);
+    const durable = () => this.journals.get()?.durable?.();
+    this.syscalls = new SyscallTable(this.perms, this.policy, durable);
     this.version = opts.version ?? '0.0.0';
     this.warnings = warningsOf(this.log);
     this.container = (opts.container ?? rootContainer).createChildContainer();
     const services = (p: Process) => procServices(procContainer(this.container, this.res, this.log, p));
-    this.exec = new Executor(this.procs, this.models, new Admitter(this.procs, this.models, this.res, services), services);
+    this.exec = new Executor(this.procs, this.models, new Admitter(this.procs, this.models, this.res, services), services, durable);
     const policies = {
       ready: () => this.schedulers.names().length > 0 && this.allocators.names().length > 0,
       scheduler: () => this.schedulers.active(),

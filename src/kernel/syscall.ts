@@ -19,6 +19,8 @@ export class SyscallTable extends EventEmitter<{ done: SyscallDone }> {
     private readonly perms: Permissions,
     /** Per-user policy: which syscalls a non-admin owner may call. */
     private readonly policy?: PolicyTable,
+    /** Resolves once the kernel's changes so far are durable (see Journal.durable); awaited before every answer. */
+    private readonly durable: () => Promise<void> | undefined = () => undefined,
   ) {
     super();
     this.setMaxListeners(0);
@@ -52,8 +54,9 @@ export class SyscallTable extends EventEmitter<{ done: SyscallDone }> {
 
   /**
    * The one entry point: look up, check permission (admin, else the
-   * owner's policy), check size, validate input, call, validate
-   * output. Every failure comes back as an LlmosError, never as a raw throw.
+   * owner's policy), check size, validate input, call, wait until what the
+   * call changed is durable, validate output. Every failure comes back as
+   * an LlmosError, never as a raw throw.
    */
   async dispatch(name: string, input: unknown, ctx: SyscallContext): Promise<Record<string, unknown>> {
     if (!this.listenerCount('done')) return this.run(name, input, ctx);
@@ -84,8 +87,10 @@ export class SyscallTable extends EventEmitter<{ done: SyscallDone }> {
     try {
       out = await s.handler(args.data, ctx);
     } catch (e) {
+      await this.durable(); // a failure may name what was accepted (a pid that timed out): durable first
       throw toLlmosError(e);
     }
+    await this.durable();
     const checked = s.output.safeParse(out);
     if (!checked.success)
       throw new LlmosError('LLMOS_EINTERNAL', `${name} produced output that breaks its own schema (${describeIssues(checked.error)}); this is a bug, please report it.`);

@@ -29,6 +29,30 @@ const rows = (dataDir: string) => {
   }
 };
 
+const ctx = { owner: 'tester', signal: new AbortController().signal, progress: () => {} };
+const raise = (): never => {
+  throw new Error('disk I/O error');
+};
+
+type Tx = <T>(fn: () => T) => T;
+/** The journal with its database's transactions wrapped (to count them, or to fail one as a full disk would). */
+const journalWithTx = (wrap: (tx: Tx) => Tx): PluginDefinition =>
+  ({
+    ...journal,
+    register: (scope) =>
+      journal.register(
+        {
+          ...scope,
+          journal: (j: Parameters<typeof scope.journal>[0]) => {
+            const db = (j as unknown as { db: { tx: Tx } }).db;
+            Object.defineProperty(db, 'tx', { value: wrap(db.tx) });
+            scope.journal(j);
+          },
+        },
+        journal.options!.parse({}),
+      ),
+  }) as PluginDefinition;
+
 describe('journal-sqlite', () => {
   it('never hands out a pid again after a restart, even when its row was reaped', async () => {
     const dataDir = tempDir();
@@ -63,13 +87,52 @@ describe('journal-sqlite', () => {
     await stop();
   });
 
-  it('writes an accepted process before spawn() returns', async () => {
+  it('has an accepted process on disk before proc_spawn answers, and a running one before its model is called', async () => {
     const dataDir = tempDir();
-    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new EchoBackend('echo', {}, 50)])] });
-    const p = kernel.spawn({ prompt: 'durable at once' }, 'test');
-    expect(rows(dataDir)).toEqual([{ pid: p.pid, state: 'ready' }]); // read by another connection, same tick
-    await kernel.procs.wait(p.pid, 5000);
+    const seen: Array<Array<{ pid: number; state: string }>> = [];
+    const backend = new (class extends InstantBackend {
+      override async complete(req: Parameters<ModelBackend['complete']>[0]) {
+        seen.push(rows(dataDir)); // read by another connection as the call starts
+        return super.complete(req);
+      }
+    })('echo');
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([backend])] });
+    const { pid } = (await kernel.syscalls.dispatch('proc_spawn', { prompt: 'durable at once' }, ctx)) as { pid: number };
+    expect(rows(dataDir).map((r) => r.pid)).toEqual([pid]);
+    await kernel.procs.wait(pid, 5000);
+    expect(seen).toEqual([[{ pid, state: 'running' }]]);
     await new Promise((r) => setImmediate(r));
+    expect(rows(dataDir)).toEqual([{ pid, state: 'exited' }]);
+    await stop();
+  });
+
+  it('writes what many requests changed in one turn as one commit', async () => {
+    const dataDir = tempDir();
+    let commits = 0;
+    const counted = journalWithTx((tx) => (fn) => (commits++, tx(fn)));
+    const { kernel, stop } = await testKernel({ dataDir, inline: [counted, fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 8 })])] });
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => kernel.syscalls.dispatch('proc_spawn', { prompt: `p${i}` }, ctx) as Promise<{ pid: number }>));
+    expect(commits).toBe(1);
+    expect(rows(dataDir).map((r) => r.pid)).toEqual(answers.map((a) => a.pid));
+    for (const { pid } of answers) await kernel.procs.wait(pid, 5000);
+    await new Promise((r) => setImmediate(r));
+    expect(rows(dataDir).every((r) => r.state === 'exited')).toBe(true);
+    await stop();
+  });
+
+  it('answers LLMOS_EUNAVAILABLE and calls no model when the journal cannot write, then writes the change on its retry', async () => {
+    const dataDir = tempDir();
+    const backend = new InstantBackend('echo');
+    let failNext = true;
+    const sabotaged = journalWithTx((tx) => (fn) => (failNext ? ((failNext = false), raise()) : tx(fn)));
+    const { kernel, stop } = await testKernel({ dataDir, inline: [sabotaged, fcfs, echoPlugin([backend])] });
+    const spawned = kernel.syscalls.dispatch('proc_spawn', { prompt: 'not durable' }, ctx);
+    await expect(spawned).rejects.toMatchObject({ code: 'LLMOS_EUNAVAILABLE', message: expect.stringContaining('not acknowledged') });
+    const p = kernel.procs.must(kernel.procs.lastPid);
+    await kernel.procs.wait(p.pid, 5000);
+    expect(p).toMatchObject({ exit: 'failed', error: { code: 'LLMOS_EUNAVAILABLE' } });
+    expect(backend.calls).toBe(0);
+    await until(() => rows(dataDir).length === 1, 5000);
     expect(rows(dataDir)).toEqual([{ pid: p.pid, state: 'exited' }]);
     await stop();
   });

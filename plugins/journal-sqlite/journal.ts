@@ -1,4 +1,4 @@
-import { LlmosError, procSnapshot, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
+import { EndOfTurnWriter, LlmosError, procSnapshot, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
 import type { JournalDb } from './journal-db.js';
 
 /**
@@ -12,9 +12,6 @@ import type { JournalDb } from './journal-db.js';
  *  - exited rows beyond the newest `maxFinished` are deleted, as the
  *    process table reaps them.
  */
-/** How long a failed write waits before it is tried again. */
-const RETRY_MS = 1000;
-
 export class SqliteJournal implements Journal {
   readonly name = 'journal-sqlite';
   private readonly dirty = new Map<number, ProcView>();
@@ -22,11 +19,11 @@ export class SqliteJournal implements Journal {
   private readonly exitSeqOf = new Map<number, number>();
   private seq: number;
   private reapedUpTo = 0;
-  private flushTimer?: NodeJS.Immediate;
-  /** Set after a failed write: the next try. */
-  private retryTimer?: NodeJS.Timeout;
-  /** The pending batch's promise, made when someone first waits for it. */
-  private waiting?: { promise: Promise<void>; resolve: () => void; reject: (e: LlmosError) => void };
+  private readonly writer = new EndOfTurnWriter(
+    () => this.writeBatch(),
+    () => this.dirty.size > 0,
+    (err) => new LlmosError('LLMOS_EUNAVAILABLE', `the process journal could not be written (${(err as Error).message}), so this was not acknowledged; check the data dir's disk space and permissions, then retry.`, { retryable: true }),
+  );
   private detach?: () => void;
   /** The highest pid heard of, noted before rows are reaped (the newest pid's row may be among them). */
   private maxPid = 0;
@@ -63,15 +60,9 @@ export class SqliteJournal implements Journal {
     return { records: this.db.records().map((rec) => JSON.parse(rec) as ProcSnapshot), lastPid };
   }
 
-  /** The pending batch's promise (see Journal.durable): settled by the flush at the end of this turn. */
+  /** See Journal.durable: this turn's batch, written at the turn's end. */
   durable(): Promise<void> | undefined {
-    if (!this.dirty.size) return undefined;
-    if (!this.waiting) {
-      let resolve!: () => void, reject!: (e: LlmosError) => void;
-      const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
-      this.waiting = { promise, resolve, reject };
-    }
-    return this.waiting.promise;
+    return this.writer.durable();
   }
 
   private write(p: ProcView): void {
@@ -83,17 +74,11 @@ export class SqliteJournal implements Journal {
 
   private mark(p: ProcView): void {
     this.dirty.set(p.pid, p);
-    this.flushTimer ??= setImmediate(() => this.flush());
+    this.writer.schedule();
   }
 
-  /** Writes every pending change in one transaction, applies retention, then settles durable()'s promise. */
-  flush(): void {
-    clearImmediate(this.flushTimer);
-    clearTimeout(this.retryTimer);
-    this.flushTimer = this.retryTimer = undefined;
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    if (!this.dirty.size) return waiting?.resolve();
+  /** Writes every pending change in one transaction and applies retention; on failure the changes stay pending. */
+  private writeBatch(): void {
     const batch = [...this.dirty.values()];
     this.dirty.clear();
     try {
@@ -101,12 +86,10 @@ export class SqliteJournal implements Journal {
         for (const p of batch) this.write(p);
         this.reap();
       });
-      waiting?.resolve();
     } catch (err) {
-      this.log.error({ err, pending: batch.length }, `journal write failed; the changes stay in memory and are retried in ${RETRY_MS} ms`);
+      this.log.error({ err, pending: batch.length }, 'journal write failed; the changes stay in memory and are retried');
       for (const p of batch) if (!this.dirty.has(p.pid)) this.dirty.set(p.pid, p);
-      waiting?.reject(new LlmosError('LLMOS_EUNAVAILABLE', `the process journal could not be written (${(err as Error).message}), so this was not acknowledged; check the data dir's disk space and permissions, then retry.`, { retryable: true }));
-      this.retryTimer = setTimeout(() => this.flush(), RETRY_MS);
+      throw err;
     }
   }
 
@@ -123,6 +106,6 @@ export class SqliteJournal implements Journal {
   /** Writes what is pending and stops listening. */
   close(): void {
     this.detach?.();
-    this.flush();
+    this.writer.flush();
   }
 }

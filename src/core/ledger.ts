@@ -33,6 +33,8 @@ export interface SpendLedger {
   reserve(account: string, period: string, limit: Budget, worst: Spend): Awaitable<{ id: HoldId } | { refused: LedgerState }>;
   /** Optional: charges spend no hold covered (an account without a limit, which nothing can refuse), in one write; absent, such calls reserve and settle. */
   charge?(account: string, period: string, actual: Spend): Awaitable<void>;
+  /** Optional: resolves once every charge made so far is stored, for a ledger that batches its writes; undefined when none waits. */
+  durable?(): Promise<void> | undefined;
   /** Ends a hold and charges what the call actually spent to the hold's account and period. Acts on a hold once. */
   settle(id: HoldId, actual: Spend): Awaitable<void>;
   /** The account's own limit (budget_set), if any. */

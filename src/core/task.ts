@@ -48,6 +48,7 @@ export const TaskFields = z.object({
   tools: z.array(ToolDefinitionSchema).max(MAX_TOOLS).optional().describe('Calls return as tool_use blocks in result.content'),
   tool_choice: ToolChoiceSchema.optional(),
   response_format: ResponseFormatSchema.optional().describe('{type:"json_object"} or {type:"json_schema",name,schema,strict?}'),
+  stream: z.boolean().optional().describe('Call the model streamed, so watchers get every token from the first'),
   model: z.string().min(1).default('auto').describe('Id from model_list, or "auto"'),
   metadata: z.record(z.string(), z.unknown()).default({}),
 });

@@ -34,6 +34,7 @@ import type { Scheduler } from '../core/scheduler.js';
 import type { Journal } from '../core/journal.js';
 import type { PidSource, ReadyQueue } from '../core/ready-queue.js';
 import { Slot } from './slot.js';
+import { bothDurable } from '../core/end-of-turn.js';
 import { Stops } from '../core/exit-cause.js';
 import { drainAndHalt, type ShutdownCounts } from './shutdown.js';
 
@@ -121,7 +122,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.policy.configure(opts.policy);
     this.res = new ResourceManager(new Budgets(() => this.spendLedger(), this.policy, {}, this.log), this.policy);
     this.queueShares = new QueueShares(this.procs);
-    const durable = () => this.journals.get()?.durable?.();
+    const durable = () => bothDurable(this.journals.get()?.durable?.(), this.spendLedger().durable?.());
     this.syscalls = new SyscallTable(this.perms, this.policy, durable);
     this.version = opts.version ?? '0.0.0';
     this.warnings = warningsOf(this.log);

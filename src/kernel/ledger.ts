@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { EndOfTurnWriter } from '../core/end-of-turn.js';
+import { LlmosError } from '../core/errors.js';
 import type { SpendLedger } from '../core/ledger.js';
 import type { OwnerPolicy } from '../core/policy.js';
 import type { PolicyStore } from '../core/policy.js';
@@ -49,6 +51,13 @@ function alive(pid: number): boolean {
 export class SqliteLedger implements SpendLedger, PolicyStore {
   private readonly db: Database.Database;
   private readonly stmts;
+  /** Charges not yet written, by account and period (see charge()). */
+  private readonly unwritten = new Map<string, { account: string; period: string } & Spend>();
+  private readonly charges = new EndOfTurnWriter(
+    () => this.writeCharges(),
+    () => this.unwritten.size > 0,
+    (err) => new LlmosError('LLMOS_EUNAVAILABLE', `the spend ledger could not be written (${(err as Error).message}); check the data dir's disk space and permissions, then retry.`, { retryable: true }),
+  );
   /** version() as read in this event-loop turn; forgotten at the turn's end and by this instance's own changes. */
   private versionThisTurn?: number;
 
@@ -96,6 +105,7 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
   }
 
   state(account: string, period: string): LedgerState {
+    this.charges.flush(); // spend read here includes every charge made so far
     const held = this.stmts.held.get(account, period);
     return {
       spent: { ...(this.stmts.spent.get(account, period) ?? ZERO) },
@@ -119,10 +129,33 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
       .immediate();
   }
 
-  /** Charges spend that no hold covered (an account without a limit: nothing to refuse, so nothing is held). */
+  /**
+   * Charges spend that no hold covered (an account without a limit: nothing
+   * to refuse, so nothing is held). Charges are summed per account and period
+   * and written at the end of the turn in one transaction (see durable());
+   * every read of spend writes them first.
+   */
   charge(account: string, period: string, actual: Spend): void {
     if (!this.db.open) return; // closed at shutdown
-    this.stmts.charge.run(account, period, actual.tokens, actual.cost_usd);
+    const key = `${account}\u0000${period}`;
+    const c = this.unwritten.get(key);
+    if (c) (c.tokens += actual.tokens), (c.cost_usd += actual.cost_usd);
+    else this.unwritten.set(key, { account, period, tokens: actual.tokens, cost_usd: actual.cost_usd });
+    this.charges.schedule();
+  }
+
+  /** Resolves once every charge made so far is written (see SpendLedger.durable); undefined when none waits. */
+  durable(): Promise<void> | undefined {
+    return this.charges.durable();
+  }
+
+  /** Writes the summed charges in one transaction; on failure they stay to be written later. */
+  private writeCharges(): void {
+    if (!this.db.open) return this.unwritten.clear();
+    this.db.transaction(() => {
+      for (const c of this.unwritten.values()) this.stmts.charge.run(c.account, c.period, c.tokens, c.cost_usd);
+    })();
+    this.unwritten.clear();
   }
 
   /** Ends a hold and charges what the call actually spent to the hold's period. */
@@ -176,6 +209,7 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
   }
 
   close(): void {
+    if (this.db.open) this.charges.flush();
     if (this.db.open) this.db.close();
   }
 }

@@ -126,12 +126,13 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
   }
 
   /**
-   * Whether anyone would hear this process's streamed tokens: a global
-   * 'token' listener besides the table's own (the constructor's, which feeds
-   * watchers), or a watcher of it or its parent.
+   * Whether this process's call streams: its task asks to (its caller will
+   * watch, maybe only after the call starts), or someone would hear the
+   * tokens now: a global 'token' listener besides the table's own (the
+   * constructor's, which feeds watchers), or a watcher of it or its parent.
    */
   wantsTokens(p: Process): boolean {
-    return this.listenerCount('token') > 1 || this.tokenWatchers.has(p.pid) || (p.ppid > 0 && this.tokenWatchers.has(p.ppid));
+    return p.task.stream === true || this.listenerCount('token') > 1 || this.tokenWatchers.has(p.pid) || (p.ppid > 0 && this.tokenWatchers.has(p.ppid));
   }
 
   private notify(pid: number, e: ProcWatchEvent): void {

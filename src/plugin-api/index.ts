@@ -33,6 +33,7 @@ export type { ReadyQueue, ReadyQueueFactory, RunHost, RunOutcome, PidSource } fr
 export type { Awaitable, HoldId, LedgerState, SpendLedger } from '../core/ledger.js';
 export type { OwnerPolicy, PolicyStore } from '../core/policy.js';
 export { RESTART_ERROR, type Journal, type JournalContext, type JournalReplay } from '../core/journal.js';
+export { EndOfTurnWriter } from '../core/end-of-turn.js';
 export { procSnapshot, type ProcSnapshot } from '../core/proc-snapshot.js';
 export type { Logger } from '../core/log.js';
 export { TOKENS } from '../core/tokens.js';

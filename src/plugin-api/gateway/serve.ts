@@ -27,7 +27,9 @@ async function spawnAll(kernel: KernelApi, plan: Plan, owner: string, signal: Ab
   const ctx: SyscallContext = { owner, signal, progress: noProgress };
   const ps: Process[] = [];
   try {
-    for (let i = 0; i < plan.n; i++) ps.push(kernel.mustProc((await kernel.syscall('proc_spawn', { ...plan.task, wait: false }, ctx)).pid as number));
+    // stream: the call streams from its start, whether or not it starts before this request watches it
+    const input = { ...plan.task, ...(plan.stream && { stream: true }), wait: false };
+    for (let i = 0; i < plan.n; i++) ps.push(kernel.mustProc((await kernel.syscall('proc_spawn', input, ctx)).pid as number));
   } catch (e) {
     killLive(kernel, ps, (pid) => new LlmosError('LLMOS_EKILLED', `a sibling of process ${pid} could not be spawned; the request failed.`));
     throw e;

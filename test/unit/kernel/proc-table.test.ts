@@ -27,6 +27,17 @@ describe('process table', () => {
     expect(t.get(49_900)).toBeUndefined();
   });
 
+  it('streams a call whose task asks for it, with no watcher yet; else only when someone watches', () => {
+    const t = new ProcessTable();
+    const asked = t.alloc(TaskSchema.parse({ prompt: 'x', stream: true }), 'o');
+    const plain = t.alloc(task, 'o');
+    expect(t.wantsTokens(asked)).toBe(true);
+    expect(t.wantsTokens(plain)).toBe(false);
+    const off = t.watch(plain.pid, () => {}, { tokens: true });
+    expect(t.wantsTokens(plain)).toBe(true);
+    off();
+  });
+
   it('records exactly one exit', () => {
     const t = new ProcessTable();
     const p = t.alloc(task, 'o');

@@ -111,7 +111,8 @@ describe('spend that holds', () => {
     expect(a.state('user:u', 'lifetime').reserved.tokens).toBe(0); // no limit: nothing can be refused, so nothing is held
     settle({ tokens: 7, cost_usd: 0 });
     settle({ tokens: 7, cost_usd: 0 }); // acts once
-    expect(b.state('user:u', 'lifetime')).toMatchObject({ spent: { tokens: 7 }, reserved: { tokens: 0 } }); // durable when settle returns
+    await a.durable(); // charges are written at the end of the turn, in one transaction
+    expect(b.state('user:u', 'lifetime')).toMatchObject({ spent: { tokens: 7 }, reserved: { tokens: 0 } });
     await onB.setBudget('user:u', { tokens: 10 });
     await new Promise((turn) => setImmediate(turn)); // A reads the shared version once per turn
     await expect(onA.reserve('user:u', { tokens: 5, cost_usd: 0 })).rejects.toThrow(/tokens budget of 10 \(spent 7/); // A's cached limit is dropped

@@ -43,11 +43,14 @@ export type Refuse = (req: IncomingMessage, res: ServerResponse, e: HttpRefusal,
 /** The refusal as JSON-RPC, for servers with no claimed paths. */
 const rpcRefuse: Refuse = (_req, res, e, headers = {}) => void res.writeHead(e.status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(rpcRefusal(e)));
 
-/** Compares HMAC digests under a per-process key: constant time, and the same work whatever the tokens' lengths. */
-function tokenMatcher(): (given: string, expected: string) => boolean {
+/**
+ * HMAC digests under a per-process key. Tokens are compared as digests with
+ * timingSafeEqual: constant time, the same work whatever the tokens' lengths.
+ * The configured tokens are digested once; a request's bearer once per request.
+ */
+function tokenDigester(): (s: string) => Buffer {
   const key = randomBytes(32);
-  const digest = (s: string) => createHmac('sha256', key).update(s, 'utf8').digest();
-  return (given, expected) => timingSafeEqual(digest(given), digest(expected));
+  return (s) => createHmac('sha256', key).update(s, 'utf8').digest();
 }
 
 /** Parses LLMOS_AUTH_TOKENS, "alice:tok1,bob:tok2", into name → token; LLMOS_EINVAL on a malformed entry. */
@@ -78,23 +81,25 @@ function originCheck(allowed: readonly string[]): (origin: string) => boolean {
 
 /** The user a bearer token belongs to (null for the shared token), or undefined when it is no known token. */
 function tokenOwner(o: GuardOptions): (given: string) => string | null | undefined {
-  const same = tokenMatcher();
-  const users = Object.entries(o.users ?? {});
+  const digest = tokenDigester();
+  const users = Object.entries(o.users ?? {}).map(([name, token]) => [name, digest(token)] as const);
+  const shared = o.token ? digest(o.token) : undefined;
   return (given) => {
+    const g = digest(given);
     let found: string | null | undefined;
-    for (const [name, token] of users) if (same(given, token)) found = name; // no early exit: constant work per user
-    if (o.token && same(given, o.token) && found === undefined) found = null;
+    for (const [name, token] of users) if (timingSafeEqual(g, token)) found = name; // no early exit: constant work per user
+    if (shared && timingSafeEqual(g, shared) && found === undefined) found = null;
     return found;
   };
 }
 
 /** Whether the bearer of a request is the token of its exact path (constant time when one is set). */
 function pathTokenCheck(o: GuardOptions): (path: string, bearer: string | undefined) => boolean {
-  const same = tokenMatcher();
-  const tokens = new Map(Object.entries(o.pathTokens ?? {}).filter(([, t]) => t));
+  const digest = tokenDigester();
+  const tokens = new Map(Object.entries(o.pathTokens ?? {}).flatMap(([path, t]) => (t ? [[path, digest(t)] as const] : [])));
   return (path, bearer) => {
     const token = tokens.get(path);
-    return token !== undefined && bearer !== undefined && same(bearer, token);
+    return token !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), token);
   };
 }
 

@@ -1,4 +1,4 @@
-import { EndOfTurnWriter, LlmosError, procSnapshot, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
+import { EndOfTurnWriter, procSnapshot, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
 import type { JournalDb } from './journal-db.js';
 
 /**
@@ -7,8 +7,8 @@ import type { JournalDb } from './journal-db.js';
  *    proc_nice) is batched and written once per event-loop turn, in one
  *    transaction: one commit for all the requests read in that turn;
  *  - durable() is the batch's promise, which the kernel awaits before it
- *    answers a syscall and before it calls a model; a failed write rejects
- *    it (LLMOS_EUNAVAILABLE), keeps the changes and retries them;
+ *    answers a syscall and before it calls a model; a failed write is
+ *    logged, rejects it (LLMOS_EUNAVAILABLE), keeps the changes and retries them;
  *  - exited rows beyond the newest `maxFinished` are deleted, as the
  *    process table reaps them.
  */
@@ -19,11 +19,7 @@ export class SqliteJournal implements Journal {
   private readonly exitSeqOf = new Map<number, number>();
   private seq: number;
   private reapedUpTo = 0;
-  private readonly writer = new EndOfTurnWriter(
-    () => this.writeBatch(),
-    () => this.dirty.size > 0,
-    (err) => new LlmosError('LLMOS_EUNAVAILABLE', `the process journal could not be written (${(err as Error).message}), so this was not acknowledged; check the data dir's disk space and permissions, then retry.`, { retryable: true }),
-  );
+  private readonly writer: EndOfTurnWriter;
   private detach?: () => void;
   /** The highest pid heard of, noted before rows are reaped (the newest pid's row may be among them). */
   private maxPid = 0;
@@ -32,9 +28,10 @@ export class SqliteJournal implements Journal {
   constructor(
     private readonly db: JournalDb,
     private maxFinished: number | undefined,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     this.seq = db.lastExitSeq();
+    this.writer = new EndOfTurnWriter({ what: 'the process journal', write: () => this.writeBatch(), pending: () => this.dirty.size > 0, log });
   }
 
   /** Hears every process change from now on. */
@@ -87,7 +84,6 @@ export class SqliteJournal implements Journal {
         this.reap();
       });
     } catch (err) {
-      this.log.error({ err, pending: batch.length }, 'journal write failed; the changes stay in memory and are retried');
       for (const p of batch) if (!this.dirty.has(p.pid)) this.dirty.set(p.pid, p);
       throw err;
     }

@@ -1,4 +1,16 @@
-import type { LlmosError } from './errors.js';
+import { LlmosError } from './errors.js';
+import type { Logger } from './log.js';
+
+/** What an EndOfTurnWriter writes, and how. */
+export interface EndOfTurnStore {
+  /** Names it in messages: "the process journal". */
+  what: string;
+  /** Stores everything pending, or throws and keeps it pending. */
+  write(): void;
+  pending(): boolean;
+  /** Where a failed write is reported (none: only its waiters hear of it). */
+  log?: Logger;
+}
 
 /**
  * Group commit: writes gathered during one event-loop turn go to storage in
@@ -6,10 +18,9 @@ import type { LlmosError } from './errors.js';
  * before they are stored (an answer to a client, a model call) awaits
  * durable().
  *
- * The owner keeps what is pending; `write` stores all of it or throws and
- * keeps it pending. A failure rejects the current waiters with `failed(err)`
- * and is retried after `retryMs` (or sooner, at the end of a turn with new
- * writes).
+ * A failed write is logged, rejects the current waiters with
+ * LLMOS_EUNAVAILABLE, and is retried after `retryMs` (or sooner, at the end
+ * of a turn with new writes).
  */
 export class EndOfTurnWriter {
   private soon?: NodeJS.Immediate;
@@ -18,9 +29,7 @@ export class EndOfTurnWriter {
   private waiting?: { promise: Promise<void>; resolve: () => void; reject: (e: LlmosError) => void };
 
   constructor(
-    private readonly write: () => void,
-    private readonly pending: () => boolean,
-    private readonly failed: (err: unknown) => LlmosError,
+    private readonly store: EndOfTurnStore,
     private readonly retryMs = 1000,
   ) {}
 
@@ -31,7 +40,7 @@ export class EndOfTurnWriter {
 
   /** Resolves once everything pending now is stored; undefined when nothing is. */
   durable(): Promise<void> | undefined {
-    if (!this.pending()) return undefined;
+    if (!this.store.pending()) return undefined;
     if (!this.waiting) {
       let resolve!: () => void, reject!: (e: LlmosError) => void;
       const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
@@ -48,10 +57,12 @@ export class EndOfTurnWriter {
     const waiting = this.waiting;
     this.waiting = undefined;
     try {
-      if (this.pending()) this.write();
+      if (this.store.pending()) this.store.write();
       waiting?.resolve();
     } catch (err) {
-      waiting?.reject(this.failed(err));
+      const { what, log } = this.store;
+      log?.error({ err }, `${what} could not be written; what it holds stays in memory and is retried in ${this.retryMs} ms`);
+      waiting?.reject(new LlmosError('LLMOS_EUNAVAILABLE', `${what} could not be written (${(err as Error).message}), so this was not acknowledged; check the data dir's disk space and permissions, then retry.`, { retryable: true }));
       this.retry = setTimeout(() => this.flush(), this.retryMs);
       this.retry.unref();
     }

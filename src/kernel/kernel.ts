@@ -113,7 +113,7 @@ export class Kernel extends EventEmitter<KernelEvents> {
     this.dataDir = opts.dataDir;
     this.perms = opts.admins ? new Permissions(opts.admins) : Permissions.fromEnv();
     this.log = opts.logger ?? createLogger();
-    this.ledger = new SqliteLedger(this.dataDir);
+    this.ledger = new SqliteLedger(this.dataDir, undefined, this.log);
     this.policy = new PolicyTable({
       loadPolicy: () => this.policyStore().loadPolicy(),
       savePolicy: (pattern, p) => this.policyStore().savePolicy(pattern, p),

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { EndOfTurnWriter } from '../core/end-of-turn.js';
-import { LlmosError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import type { SpendLedger } from '../core/ledger.js';
 import type { OwnerPolicy } from '../core/policy.js';
 import type { PolicyStore } from '../core/policy.js';
@@ -53,15 +53,13 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
   private readonly stmts;
   /** Charges not yet written, by account and period (see charge()). */
   private readonly unwritten = new Map<string, { account: string; period: string } & Spend>();
-  private readonly charges = new EndOfTurnWriter(
-    () => this.writeCharges(),
-    () => this.unwritten.size > 0,
-    (err) => new LlmosError('LLMOS_EUNAVAILABLE', `the spend ledger could not be written (${(err as Error).message}); check the data dir's disk space and permissions, then retry.`, { retryable: true }),
-  );
+  private readonly charges: EndOfTurnWriter;
   /** version() as read in this event-loop turn; forgotten at the turn's end and by this instance's own changes. */
   private versionThisTurn?: number;
 
-  constructor(dataDir: string, file = 'ledger.sqlite') {
+  /** `log`: where a failed write of batched charges is reported. */
+  constructor(dataDir: string, file = 'ledger.sqlite', log?: Logger) {
+    this.charges = new EndOfTurnWriter({ what: 'the spend ledger', write: () => this.writeCharges(), pending: () => this.unwritten.size > 0, log });
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, file));
     this.db.pragma('journal_mode = WAL');

@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { bothDurable, EndOfTurnWriter } from '../../../src/core/end-of-turn.js';
-import { LlmosError } from '../../../src/core/errors.js';
+import type { Logger } from '../../../src/core/log.js';
 
 const turn = () => new Promise((r) => setImmediate(r));
 
-/** A store that takes what is pending in one write, and can be told to fail its next one. */
+/** A store that takes what is pending in one write, and can be told to fail its next one; its failures logged. */
 function store() {
-  const s = { pending: [] as number[], written: [] as number[][], failNext: false, writer: undefined as unknown as EndOfTurnWriter };
+  const s = { pending: [] as number[], written: [] as number[][], failNext: false, logged: [] as string[], writer: undefined as unknown as EndOfTurnWriter };
+  const log = { error: (_o: unknown, msg: string) => void s.logged.push(msg) } as unknown as Logger;
   s.writer = new EndOfTurnWriter(
-    () => {
-      if (s.failNext) (s.failNext = false), raise();
-      s.written.push(s.pending.splice(0));
+    {
+      what: 'the test store',
+      write: () => {
+        if (s.failNext) (s.failNext = false), raise();
+        s.written.push(s.pending.splice(0));
+      },
+      pending: () => s.pending.length > 0,
+      log,
     },
-    () => s.pending.length > 0,
-    (err) => new LlmosError('LLMOS_EUNAVAILABLE', `not stored: ${(err as Error).message}`),
     20,
   );
   return s;
@@ -36,11 +40,12 @@ describe('end-of-turn writer (group commit)', () => {
     expect(s.written).toEqual([[1, 2, 3], [4]]);
   });
 
-  it('rejects the waiters of a failed write, keeps what was pending and retries it', async () => {
+  it('logs a failed write, rejects its waiters, keeps what was pending and retries it', async () => {
     const s = store();
     s.failNext = true;
     s.pending.push(1), s.writer.schedule();
-    await expect(s.writer.durable()).rejects.toMatchObject({ code: 'LLMOS_EUNAVAILABLE', message: 'not stored: disk full' });
+    await expect(s.writer.durable()).rejects.toMatchObject({ code: 'LLMOS_EUNAVAILABLE', message: expect.stringContaining('the test store could not be written (disk full), so this was not acknowledged') });
+    expect(s.logged).toEqual(['the test store could not be written; what it holds stays in memory and is retried in 20 ms']);
     expect(s.pending).toEqual([1]);
     await s.writer.durable(); // the retry, 20 ms later
     expect(s.written).toEqual([[1]]);

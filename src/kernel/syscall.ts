@@ -76,8 +76,8 @@ export class SyscallTable extends EventEmitter<{ done: SyscallDone }> {
     if (!s) throw Errors.noSyscall(name, [...this.table.keys()]);
     if (s.admin) this.perms.requireAdmin(ctx.owner, name);
     else if (!this.perms.isAdmin(ctx.owner)) this.policy?.requireSyscall(ctx.owner, name);
-    checkInputShape(input, params.maxInputDepth, name);
-    const bytes = Buffer.byteLength(JSON.stringify(input ?? {}) ?? '');
+    const bound = checkInputShape(input, params.maxInputDepth, name);
+    const bytes = bound > params.maxInputBytes ? Buffer.byteLength(JSON.stringify(input ?? {}) ?? '') : 0;
     if (bytes > params.maxInputBytes)
       throw new LlmosError('LLMOS_ETOOBIG', `input to ${name} is ${bytes} bytes, over the limit of ${params.maxInputBytes}; send less, or raise LLMOS_MAX_INPUT_BYTES.`, { bytes, limit: params.maxInputBytes });
     const args = s.input.safeParse(input ?? {});

@@ -1,4 +1,4 @@
-import { EndOfTurnWriter, procSnapshot, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
+import { EndOfTurnWriter, procSnapshotJson, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
 import type { JournalDb } from './journal-db.js';
 
 /**
@@ -65,7 +65,7 @@ export class SqliteJournal implements Journal {
   private write(p: ProcView): void {
     const seq = this.exitSeqOf.get(p.pid) ?? null;
     this.maxPid = Math.max(this.maxPid, p.pid);
-    this.db.put(p.pid, p.state, seq, JSON.stringify(procSnapshot(p)));
+    this.db.put(p.pid, p.state, seq, procSnapshotJson(p));
     if (seq !== null) this.exitSeqOf.delete(p.pid);
   }
 

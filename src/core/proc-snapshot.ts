@@ -29,6 +29,15 @@ export interface ProcSnapshot {
   children: number[];
 }
 
+/**
+ * The record of a process now, as JSON: what JSON.stringify(procSnapshot(p))
+ * gives, without first copying the process's objects.
+ */
+export function procSnapshotJson(p: ProcView): string {
+  const { pid, ppid, owner, kind, state, exit, task, created, started, finished, model, attempts, usage, result, error, allocation, rating, children } = p;
+  return JSON.stringify({ pid, ppid, owner, kind, state, exit, task, created, started, finished, model, attempts, usage, result, error, allocation, rating, children });
+}
+
 /** The record of a process now (copies: later changes to the process do not show in it). */
 export function procSnapshot(p: ProcView): ProcSnapshot {
   return {

@@ -62,14 +62,14 @@ export class Executor {
     const order = this.resilience.fallback ? ranked : ranked.slice(0, 1);
     for (const model of order) {
       for (let retry = 0; retry <= this.resilience.retries; retry++) {
-        if (p.signal.aborted) return this.stopped(p);
+        if (p.stopped) return this.stopped(p);
         if (this.halted) return 'preempted';
         try {
           await this.attempt(p, model);
           return 'done';
         } catch (e) {
           last = toLlmosError(e);
-          if (p.signal.aborted) return this.stopped(p);
+          if (p.stopped) return this.stopped(p);
           if (last.code === 'LLMOS_EPREEMPTED') return 'preempted';
           if (['LLMOS_ECONTEXT', 'LLMOS_EBUDGET'].includes(last.code) && ranked.length === 1) break;
           if (last.code !== 'LLMOS_EUPSTREAM' && last.code !== 'LLMOS_ETIMEDOUT') break;
@@ -79,13 +79,13 @@ export class Executor {
         }
       }
     }
-    if (p.signal.aborted) return this.stopped(p);
+    if (p.stopped) return this.stopped(p);
     this.procs.exit(p, 'failed', { error: last ? gaveUp(p, last) : Errors.noModel('no candidate model could be tried') });
     return 'done';
   }
 
   private stopped(p: Process): 'done' {
-    this.procs.end(p, p.signal.reason);
+    this.procs.end(p, p.stopCause);
     return 'done';
   }
 
@@ -128,26 +128,23 @@ export class Executor {
   }
 
   /**
-   * The model call, under one controller aborted by a kill (p.signal),
-   * preemption or the call timeout. A call that throws is charged here for
-   * what it used (see usedBy).
+   * The model call, under one controller aborted by a stop (Process.stop
+   * aborts p.callController), preemption or the call timeout. A call that
+   * throws is charged here for what it used (see usedBy).
    */
   private async call(p: Process, backend: ModelBackend, admission: Admission): Promise<Completion> {
     // Cheaper than AbortSignal.any + AbortSignal.timeout, whose timers outlive the call.
     const call = (p.callController = new AbortController());
-    const onKill = () => call.abort(p.signal.reason);
-    p.signal.addEventListener('abort', onKill, { once: true });
     const timer = setTimeout(() => call.abort(new LlmosError('LLMOS_ETIMEDOUT', `model ${admission.model.id} did not answer within ${this.resilience.callTimeoutMs} ms.`, { retryable: true, cause: 'timeout' })), this.resilience.callTimeoutMs);
     timer.unref();
     try {
-      if (p.signal.aborted) throw p.signal.reason; // killed between admission and here: the model is not called
+      if (p.stopped) throw p.stopCause; // stopped between admission and here: the model is not called
       return await this.request(p, backend, admission, call.signal).catch((e: unknown) => {
         admission.release(usedBy(e, admission.promptTokens, p.streamed, call.signal.aborted), backend.info);
-        throw p.signal.aborted ? p.signal.reason : call.signal.aborted ? call.signal.reason : e;
+        throw p.stopped ? p.stopCause : call.signal.aborted ? call.signal.reason : e;
       });
     } finally {
       clearTimeout(timer);
-      p.signal.removeEventListener('abort', onKill);
       p.callController = undefined;
     }
   }

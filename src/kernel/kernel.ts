@@ -361,8 +361,8 @@ export class Kernel extends EventEmitter<KernelEvents> {
     // A queued process (or a group) exits here; a picked one when its run path sees the abort.
     const queued = p.state === 'ready' || p.state === 'new' || p.kind === 'group';
     if (queued) this.readyQueue().remove(pid);
-    p.controller.abort(reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed.`, { pid, cause: 'kill' }));
-    if (queued) this.procs.end(p, p.signal.reason);
+    p.stop(reason ?? new LlmosError('LLMOS_EKILLED', `process ${pid} was killed.`, { pid, cause: 'kill' }));
+    if (queued) this.procs.end(p, p.stopCause);
     return p;
   }
 

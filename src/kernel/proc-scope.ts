@@ -25,15 +25,18 @@ export function procContainer(parent: DependencyContainer, res: ResourceManager,
   c.registerInstance(TOKENS.ProcBudget, res.handle(p.owner));
   // Built on first resolve: most processes never log.
   c.register(TOKENS.ProcLogger, { useFactory: instanceCachingFactory(() => log.child({ pid: p.pid, owner: p.owner })) });
-  c.registerInstance(TOKENS.ProcSignal, p.signal);
+  // Built on first resolve too: reading p.signal creates its AbortController.
+  c.register(TOKENS.ProcSignal, { useFactory: () => p.signal });
   return (p.container = c);
 }
 
-/** The services a process's container holds; the logger is resolved when first read. */
+/** The services a process's container holds; the logger and the signal are resolved when first read. */
 export function procServices(c: DependencyContainer): ProcServices {
   return {
     budget: c.resolve(TOKENS.ProcBudget),
-    signal: c.resolve(TOKENS.ProcSignal),
+    get signal() {
+      return c.resolve<AbortSignal>(TOKENS.ProcSignal);
+    },
     get log() {
       return c.resolve<Logger>(TOKENS.ProcLogger);
     },

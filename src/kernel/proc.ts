@@ -24,9 +24,12 @@ export class Process implements ProcView {
   result?: ProcResult;
   error?: ProcError;
   readonly children: number[] = [];
-  /** Aborted by proc_kill and deadlines; ends the process. */
-  readonly controller = new AbortController();
-  /** Aborted by preemption; ends only the current model call, and the process is queued again. */
+  /** Behind `signal`, built when something first reads it: most processes are never stopped or watched for it. */
+  private controller?: AbortController;
+  /** Why the process was stopped (see stop); undefined while it was not. */
+  private stopReason?: unknown;
+  private isStopped = false;
+  /** Aborted by preemption and by stop; ends only the current model call (after preemption the process is queued again). */
   callController?: AbortController;
   /** The quality it was rated, in [0, 1] (proc_feedback or an eval); a process is rated once. */
   rating?: number;
@@ -50,8 +53,32 @@ export class Process implements ProcView {
   get priority(): number {
     return this.task.priority;
   }
+  /** Aborted when the process is stopped (proc_kill, deadlines), with the stop's reason. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.isStopped) this.controller.abort(this.stopReason);
+    }
     return this.controller.signal;
+  }
+
+  /** Whether the process was stopped; reading it builds no signal. */
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
+  /** The reason the process was stopped with (see stop). */
+  get stopCause(): unknown {
+    return this.stopReason;
+  }
+
+  /** Stops the process (the first reason stays): aborts its signal and its current model call. */
+  stop(reason: unknown): void {
+    if (this.isStopped) return;
+    this.isStopped = true;
+    this.stopReason = reason;
+    this.controller?.abort(reason);
+    this.callController?.abort(reason);
   }
 }
 
@@ -243,8 +270,8 @@ export class ProcessTable extends EventEmitter<ProcEvents> {
    * a coded error. The one place a stop becomes an exit status.
    */
   end(p: Process, e: unknown): boolean {
-    if (!p.signal.aborted) return this.exit(p, 'failed', { error: toLlmosError(e) });
-    const reason: unknown = p.signal.reason;
+    if (!p.stopped) return this.exit(p, 'failed', { error: toLlmosError(e) });
+    const reason: unknown = p.stopCause;
     const why = reason instanceof LlmosError ? reason : new LlmosError('LLMOS_EKILLED', `process ${p.pid} was killed.`);
     return this.exit(p, exitStatusOf(why), { error: why });
   }

@@ -81,12 +81,22 @@ describe('process table', () => {
   it('end records the abort reason as the cause: timeout for ETIMEDOUT, killed otherwise, failed when not aborted', () => {
     const t = new ProcessTable();
     const [a, b, c] = [t.alloc(task, 'o'), t.alloc(task, 'o'), t.alloc(task, 'o')];
-    a.controller.abort(new LlmosError('LLMOS_ETIMEDOUT', 'deadline'));
+    a.stop(new LlmosError('LLMOS_ETIMEDOUT', 'deadline'));
     t.end(a, new Error('whatever the run path saw'));
-    b.controller.abort();
+    b.stop(undefined);
     t.end(b, undefined);
     t.end(c, new LlmosError('LLMOS_EUPSTREAM', 'down'));
     expect([a, b, c].map((p) => [p.exit, p.error?.code])).toEqual([['timeout', 'LLMOS_ETIMEDOUT'], ['killed', 'LLMOS_EKILLED'], ['failed', 'LLMOS_EUPSTREAM']]);
+  });
+
+  it('stop aborts the current model call, and a signal first read after the stop is aborted with its reason', () => {
+    const p = new ProcessTable().alloc(task, 'o');
+    const call = (p.callController = new AbortController());
+    const why = new LlmosError('LLMOS_EKILLED', 'killed');
+    p.stop(why);
+    p.stop(new LlmosError('LLMOS_ETIMEDOUT', 'later')); // the first reason stays
+    expect([call.signal.aborted, call.signal.reason, p.stopped, p.stopCause]).toEqual([true, why, true, why]);
+    expect([p.signal.aborted, p.signal.reason]).toEqual([true, why]);
   });
 
   it('takes pids from a pidSource (cluster mode) and keeps scan() in pid order when they arrive out of order', () => {

@@ -10,11 +10,11 @@ describe('procSnapshotJson', () => {
     const parent = t.alloc(TaskSchema.parse({ prompt: 'plan' }), 'user:ann');
     const p = t.alloc(TaskSchema.parse({ messages: [{ role: 'user', content: 'hi ✓' }], priority: 3, metadata: { run: 'a' } }), 'user:ann', parent.pid);
     p.model = 'm1';
-    p.attempts.push({ model: 'm1', version: '1', started: 1, finished: 2, error: { code: 'LLMOS_EMODEL', message: 'x' } });
+    p.attempts.push({ model: 'm1', version: '1', started: 1, finished: 2, error: { code: 'LLMOS_EUPSTREAM', message: 'x' } });
     p.usage.prompt_tokens = 5;
     p.allocation = { model: 'm1', strategy: 'bandit', reason: 'best', scores: { m1: 0.9, m2: 0.1 } } as never;
     p.rating = 0.5;
-    t.exit(p, 'failed', { result: { text: 'partial', finish_reason: 'stop' }, error: new LlmosError('LLMOS_EMODEL', 'bad', { status: 500 }) });
+    t.exit(p, 'failed', { result: { text: 'partial', finish_reason: 'stop' }, error: new LlmosError('LLMOS_EUPSTREAM', 'bad', { status: 500 }) });
     expect(procSnapshotJson(p)).toBe(JSON.stringify(procSnapshot(p)));
     expect(procSnapshotJson(parent)).toBe(JSON.stringify(procSnapshot(parent)));
   });

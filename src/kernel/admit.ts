@@ -6,7 +6,7 @@ import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import type { ProcServices } from './proc-scope.js';
 import type { ResourceManager } from './resources.js';
-import { untilAborted } from './signal.js';
+import { untilStopped } from './signal.js';
 
 /** Tokens a call actually used (for a call that stopped early: what it used so far). */
 export interface TokenUsage {
@@ -33,7 +33,7 @@ const NOTHING: TokenUsage = { prompt_tokens: 0, completion_tokens: 0 };
  * The admission step: context window, budget, rate limits (the model's and
  * the owner's account tpm) and a slot, in
  * that order, for one call of a process on one model. The process is BLOCKED
- * while it waits. Every await checks the process's signal: a kill rejects
+ * while it waits. Every await ends when the process is stopped: a kill rejects
  * with its reason, and nothing stays reserved or held.
  */
 export class Admitter {
@@ -48,26 +48,26 @@ export class Admitter {
   /** Throws LLMOS_ECONTEXT, LLMOS_EBUDGET, LLMOS_ENOMODEL, or the signal's reason. */
   async admit(p: Process, m: ModelInfo): Promise<Admission> {
     const services = this.services(p);
-    const { budget, signal } = services;
+    const { budget } = services;
     if (p.state !== 'blocked') this.procs.setState(p, 'blocked');
     const maxTokens = Math.min(p.task.max_tokens, m.capabilities.max_output_tokens);
-    const promptTokens = await this.countPrompt(p, m, maxTokens, signal);
+    const promptTokens = await this.countPrompt(p, m, maxTokens);
     this.res.checkContext(m, promptTokens, maxTokens);
     const need = promptTokens + maxTokens;
-    const settle = await this.reserve(budget, { tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) }, signal);
+    const settle = await this.reserve(p, budget, { tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) });
     try {
       const delay = () => Math.max(this.res.rateDelay(m, need), this.res.accountDelay(p.owner, need));
       for (let d = delay(); d > 0; d = delay()) {
         services.log.debug({ model: m.id, wait: d }, 'blocked by a rate limit');
-        await sleep(d, undefined, { signal });
+        await sleep(d, undefined, { signal: services.signal });
       }
-      const giveSlot = await this.res.acquire(m.id, signal);
+      const giveSlot = await this.res.acquire(m.id, p);
       this.res.recordRate(m, need);
       this.res.recordAccount(p.owner, need);
       return this.grant(p, m, promptTokens, maxTokens, services, (spend) => (settle(spend), giveSlot()));
     } catch (e) {
       settle({ tokens: 0, cost_usd: 0 });
-      throw signal.aborted ? signal.reason : e;
+      throw p.stopped ? p.stopCause : e;
     }
   }
 
@@ -76,12 +76,12 @@ export class Admitter {
    * reconnecting): a kill does not wait for it, and a hold that lands after
    * the kill is settled at zero at once.
    */
-  private async reserve(budget: ProcServices['budget'], worst: { tokens: number; cost_usd: number }, signal: AbortSignal): Promise<(actual: { tokens: number; cost_usd: number }) => void> {
+  private async reserve(p: Process, budget: ProcServices['budget'], worst: { tokens: number; cost_usd: number }): Promise<(actual: { tokens: number; cost_usd: number }) => void> {
     const reserving = budget.reserve(worst);
     try {
-      return await untilAborted(signal, reserving);
+      return await untilStopped(p, reserving);
     } catch (e) {
-      if (signal.aborted) reserving.then((settle) => settle({ tokens: 0, cost_usd: 0 }), () => undefined);
+      if (p.stopped) reserving.then((settle) => settle({ tokens: 0, cost_usd: 0 }), () => undefined);
       throw e;
     }
   }
@@ -92,11 +92,11 @@ export class Admitter {
    * estimated by the kernel for a backend that does not count. Awaits only a
    * backend that counts asynchronously.
    */
-  private async countPrompt(p: Process, m: ModelInfo, maxTokens: number, signal: AbortSignal): Promise<number> {
+  private async countPrompt(p: Process, m: ModelInfo, maxTokens: number): Promise<number> {
     const request = completionRequest(p.task, taskMessages(p.task), maxTokens);
     const counted = this.models.must(m.id).backend.countTokens?.(request);
     if (counted === undefined) return estimatePromptTokens(request);
-    return typeof counted === 'number' ? counted : untilAborted(signal, counted);
+    return typeof counted === 'number' ? counted : untilStopped(p, counted);
   }
 
   private grant(p: Process, m: ModelInfo, promptTokens: number, maxTokens: number, services: ProcServices, free: (spend: { tokens: number; cost_usd: number }) => void): Admission {

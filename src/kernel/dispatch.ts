@@ -4,7 +4,7 @@ import type { Logger } from '../core/log.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import type { ResourceManager } from './resources.js';
-import { untilAborted } from './signal.js';
+import { untilStopped } from './signal.js';
 import { exitFeedback, type Allocator } from '../core/allocator.js';
 import type { ModelInfo } from '../core/model.js';
 import type { ReadyQueue } from '../core/ready-queue.js';
@@ -153,7 +153,7 @@ export class Dispatcher {
       return candidates;
     }
     const choice = this.policy.allocator().choose(p.task, candidates, { now: Date.now(), proc: p });
-    const alloc = choice instanceof Promise ? await untilAborted(p.signal, choice) : choice;
+    const alloc = choice instanceof Promise ? await untilStopped(p, choice) : choice;
     const chosen = candidates.find((m) => m.id === alloc.model);
     if (!chosen) throw Errors.noModel(`the allocator chose "${alloc.model}", which is not a candidate`);
     p.allocation = alloc;

@@ -29,6 +29,8 @@ export class Process implements ProcView {
   /** Why the process was stopped (see stop); undefined while it was not. */
   private stopReason?: unknown;
   private isStopped = false;
+  /** Called once by stop; plain functions, cheaper than listeners on an AbortSignal. */
+  private stopListeners?: Array<(reason: unknown) => void>;
   /** Aborted by preemption and by stop; ends only the current model call (after preemption the process is queued again). */
   callController?: AbortController;
   /** The quality it was rated, in [0, 1] (proc_feedback or an eval); a process is rated once. */
@@ -72,13 +74,25 @@ export class Process implements ProcView {
     return this.stopReason;
   }
 
-  /** Stops the process (the first reason stays): aborts its signal and its current model call. */
+  /** Calls fn with the reason when the process is stopped (never if it already was). Returns the undo. */
+  onStop(fn: (reason: unknown) => void): () => void {
+    (this.stopListeners ??= []).push(fn);
+    return () => {
+      const i = this.stopListeners?.indexOf(fn) ?? -1;
+      if (i >= 0) this.stopListeners!.splice(i, 1);
+    };
+  }
+
+  /** Stops the process (the first reason stays): aborts its signal and its current model call, and tells onStop's listeners. */
   stop(reason: unknown): void {
     if (this.isStopped) return;
     this.isStopped = true;
     this.stopReason = reason;
     this.controller?.abort(reason);
     this.callController?.abort(reason);
+    const listeners = this.stopListeners;
+    this.stopListeners = undefined;
+    for (const fn of listeners ?? []) fn(reason);
   }
 }
 

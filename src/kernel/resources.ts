@@ -3,6 +3,7 @@ import type { ModelInfo } from '../core/model.js';
 import { accountOf } from '../core/policy.js';
 import type { Budget, BudgetHandle, Budgets, BudgetView, Spend } from './budgets.js';
 import type { PolicyTable } from './policy.js';
+import type { Stoppable } from './signal.js';
 
 export { formatSpend, type Budget, type BudgetHandle, type Spend } from './budgets.js';
 
@@ -19,22 +20,21 @@ class Slots {
     this.inUse++;
     return true;
   }
-  /** Takes a slot, waiting in line for one; rejects with the signal's reason when it is aborted, at once if it already is. */
-  take(signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.reject(signal.reason);
+  /** Takes a slot, waiting in line for one; rejects with the stop's reason when the process is stopped, at once if it already is. */
+  take(p: Stoppable): Promise<void> {
+    if (p.stopped) return Promise.reject(p.stopCause);
     if (this.tryTake()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const wake = () => {
-        signal.removeEventListener('abort', onAbort);
+        off();
         this.inUse++;
         resolve();
       };
-      const onAbort = () => {
+      const off = p.onStop((reason) => {
         const i = this.waiters.indexOf(wake);
         if (i >= 0) this.waiters.splice(i, 1);
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+        reject(reason);
+      });
       this.waiters.push(wake);
     });
   }
@@ -110,10 +110,10 @@ export class ResourceManager {
   }
 
   /** Waits for a slot on the model; the returned function gives it back exactly once. */
-  async acquire(id: string, signal: AbortSignal): Promise<() => void> {
+  async acquire(id: string, p: Stoppable): Promise<() => void> {
     const s = this.slots.get(id);
     if (!s) throw new LlmosError('LLMOS_ENOMODEL', `model "${id}" has no slots; it was removed. Retry with model "auto".`);
-    await s.take(signal);
+    await s.take(p);
     let given = false;
     return () => {
       if (!given) s.give();

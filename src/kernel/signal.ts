@@ -1,16 +1,22 @@
+/** What untilStopped and a slot's waiters need of a process (see Process.stop). */
+export interface Stoppable {
+  readonly stopped: boolean;
+  readonly stopCause: unknown;
+  onStop(fn: (reason: unknown) => void): () => void;
+}
+
 /**
- * Settles like `work`, or rejects with the signal's reason as soon as the
- * signal aborts (at once if it already has). `work` itself is not stopped:
- * its result is dropped. Leaves no listener on the signal.
+ * Settles like `work`, or rejects with the stop's reason as soon as the
+ * process is stopped (at once if it already was). `work` itself is not
+ * stopped: its result is dropped. Leaves no listener behind.
  */
-export function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+export function untilStopped<T>(p: Stoppable, work: Promise<T>): Promise<T> {
+  if (p.stopped) return Promise.reject(p.stopCause);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const off = p.onStop(reject);
     work.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e: unknown) => (signal.removeEventListener('abort', onAbort), reject(e)),
+      (v) => (off(), resolve(v)),
+      (e: unknown) => (off(), reject(e)),
     );
   });
 }

@@ -33,9 +33,10 @@ export function formatSpend(k: keyof Spend, v: number): string {
 const LIMIT_CACHE = 10_000;
 
 /** The ledger key of the period containing `now` (UTC): "lifetime", "d:2025-06-01" or "m:2025-06". */
-export function periodKey(period: BudgetPeriod, now = new Date()): string {
-  const iso = now.toISOString();
-  return period === 'daily' ? `d:${iso.slice(0, 10)}` : period === 'monthly' ? `m:${iso.slice(0, 7)}` : 'lifetime';
+export function periodKey(period: BudgetPeriod, now?: Date): string {
+  if (period === 'lifetime') return 'lifetime'; // no clock read: most accounts' period, once per call
+  const iso = (now ?? new Date()).toISOString();
+  return period === 'daily' ? `d:${iso.slice(0, 10)}` : `m:${iso.slice(0, 7)}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { completionRequest, costOf, type ModelInfo } from '../core/model.js';
+import { completionRequest, costOf, type CompletionRequest, type ModelInfo } from '../core/model.js';
 import { taskMessages } from '../core/task.js';
 import { estimatePromptTokens } from '../core/token-estimate.js';
 import type { ModelTable } from './models.js';
@@ -17,6 +17,8 @@ export interface TokenUsage {
 /** One admitted call: its sizes, a slot, and the owner's budget reserved at the worst case. */
 export interface Admission {
   readonly model: ModelInfo;
+  /** The request the call sends, as its prompt was counted. */
+  readonly request: CompletionRequest;
   readonly promptTokens: number;
   readonly maxTokens: number;
   /**
@@ -51,7 +53,8 @@ export class Admitter {
     const { budget } = services;
     if (p.state !== 'blocked') this.procs.setState(p, 'blocked');
     const maxTokens = Math.min(p.task.max_tokens, m.capabilities.max_output_tokens);
-    const promptTokens = await this.countPrompt(p, m, maxTokens);
+    const request = completionRequest(p.task, taskMessages(p.task), maxTokens);
+    const promptTokens = await this.countPrompt(p, m, request);
     this.res.checkContext(m, promptTokens, maxTokens);
     const need = promptTokens + maxTokens;
     const settle = await this.reserve(p, budget, { tokens: need, cost_usd: costOf(m, promptTokens, maxTokens) });
@@ -64,7 +67,7 @@ export class Admitter {
       const giveSlot = await this.res.acquire(m.id, p);
       this.res.recordRate(m, need);
       this.res.recordAccount(p.owner, need);
-      return this.grant(p, m, promptTokens, maxTokens, services, (spend) => (settle(spend), giveSlot()));
+      return this.grant(p, m, request, promptTokens, services, (spend) => (settle(spend), giveSlot()));
     } catch (e) {
       settle({ tokens: 0, cost_usd: 0 });
       throw p.stopped ? p.stopCause : e;
@@ -92,17 +95,18 @@ export class Admitter {
    * estimated by the kernel for a backend that does not count. Awaits only a
    * backend that counts asynchronously.
    */
-  private async countPrompt(p: Process, m: ModelInfo, maxTokens: number): Promise<number> {
-    const request = completionRequest(p.task, taskMessages(p.task), maxTokens);
+  private async countPrompt(p: Process, m: ModelInfo, request: CompletionRequest): Promise<number> {
     const counted = this.models.must(m.id).backend.countTokens?.(request);
     if (counted === undefined) return estimatePromptTokens(request);
     return typeof counted === 'number' ? counted : untilStopped(p, counted);
   }
 
-  private grant(p: Process, m: ModelInfo, promptTokens: number, maxTokens: number, services: ProcServices, free: (spend: { tokens: number; cost_usd: number }) => void): Admission {
+  private grant(p: Process, m: ModelInfo, request: CompletionRequest, promptTokens: number, services: ProcServices, free: (spend: { tokens: number; cost_usd: number }) => void): Admission {
     let released = false;
+    const maxTokens = request.max_tokens;
     return {
       model: m,
+      request,
       promptTokens,
       maxTokens,
       release: (used = NOTHING, pricing = m) => {

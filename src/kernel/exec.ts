@@ -5,8 +5,7 @@ import { params } from './params.js';
 import type { ModelTable } from './models.js';
 import type { Process, ProcessTable } from './proc.js';
 import type { ProcServices } from './proc-scope.js';
-import { taskMessages } from '../core/task.js';
-import { completionRequest, type Completion, type ModelBackend, type ModelInfo } from '../core/model.js';
+import { type Completion, type ModelBackend, type ModelInfo } from '../core/model.js';
 import { resultOf } from '../core/process.js';
 
 export interface Resilience {
@@ -156,7 +155,7 @@ export class Executor {
       const out = await backend.embed(p.task.embed, { signal });
       return { text: '', embeddings: out.embeddings, usage: { prompt_tokens: out.usage.prompt_tokens, completion_tokens: 0 }, finish_reason: 'stop' };
     }
-    const req = completionRequest(p.task, taskMessages(p.task), admission.maxTokens);
+    const req = admission.request;
     // Only stream when someone listens: an unstreamed call is cheaper for most backends.
     const attempt = p.attempts.at(-1);
     const onToken = this.procs.wantsTokens(p)

@@ -14,30 +14,27 @@ import type { DirectPost, OpenAIConnection } from './connection.js';
  * so upstreamError maps them alike:
  *  - 2xx: the parsed body (a SyntaxError for malformed JSON);
  *  - other statuses: the client's own APIError for the status, body and headers;
- *  - a socket failure: APIConnectionError with the cause; past timeoutMs: APIConnectionTimeoutError;
+ *  - a socket failure: APIConnectionError with the cause; no answer, or a pause in it,
+ *    longer than timeoutMs: APIConnectionTimeoutError;
  *  - an aborted signal: its reason, and the request is destroyed (the server sees the client go).
  */
 export async function postJson(to: DirectPost, path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-  // One controller per call, aborted by the caller's signal or the timeout (cheaper than AbortSignal.any).
-  const call = new AbortController();
-  const onAbort = () => call.abort(signal.reason);
-  const timer = setTimeout(() => call.abort(new APIConnectionTimeoutError()), to.timeoutMs);
-  signal.addEventListener('abort', onAbort, { once: true });
+  signal.throwIfAborted();
   try {
-    signal.throwIfAborted();
-    const res = await to.dispatcher.request({ origin: to.origin, path: to.basePath + path, method: 'POST', headers: to.headers, body: JSON.stringify(body), signal: call.signal });
+    // undici's own per-socket timers, not a controller and a timer per call: 2% of a gateway request's CPU.
+    const res = await to.dispatcher.request({ origin: to.origin, path: to.basePath + path, method: 'POST', headers: to.headers, body: JSON.stringify(body), signal, headersTimeout: to.timeoutMs, bodyTimeout: to.timeoutMs });
     const text = await res.body.text();
     if (res.statusCode < 200 || res.statusCode >= 300) throw statusError(res.statusCode, res.headers, text);
     return /json/i.test(String(res.headers['content-type'] ?? '')) ? JSON.parse(text) : text;
   } catch (e) {
-    if (call.signal.aborted) throw call.signal.reason;
     if (signal.aborted) throw signal.reason;
+    if (UNDICI_TIMEOUTS.has((e as { code?: unknown }).code)) throw new APIConnectionTimeoutError();
     throw e instanceof APIError || e instanceof SyntaxError ? e : new APIConnectionError({ cause: e as Error });
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
   }
 }
+
+/** undici's errors for an answer that did not start, or paused, past the timeout. */
+const UNDICI_TIMEOUTS = new Set<unknown>(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
  * One model behind an OpenAI-compatible endpoint. A call with onToken streams

@@ -97,4 +97,11 @@ describe('model-openai postJson', () => {
     expect(late).toBeInstanceOf(APIConnectionTimeoutError);
     expect(await Promise.all(left)).toEqual([true, true]);
   });
+
+  it('rejects with APIConnectionTimeoutError when the body stalls past its timeout after the headers', async () => {
+    const { post } = await setUp((_, res) => void res.writeHead(200, { 'content-type': 'application/json' }).write('{"choices":'), 300);
+    const t0 = Date.now();
+    expect(await post('/chat/completions', {}, never()).catch((e: unknown) => e)).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+  });
 });

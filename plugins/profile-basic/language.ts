@@ -1,30 +1,59 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { eld as Eld } from 'eld/small';
 
+type EldDetector = Pick<typeof Eld, 'detect'>;
+const require = createRequire(import.meta.url);
+/** A file of eld's own, beside its "small" entry (its package exports name only the entries). */
+const eldFile = (path: string): string => join(dirname(fileURLToPath(import.meta.resolve('eld/small'))), path);
+
+/** Where the build writes eld's "small" n-gram table as JSON (see writeEldTable). */
+export const ELD_TABLE_JSON = fileURLToPath(new URL('./eld-small.json', import.meta.url));
+
 /**
- * eld's "small" n-gram table, loaded at the first detection rather than at
- * import: ~0.3 s (seconds on a loaded machine) that the server's start no
- * longer waits for. Loaded with require() of the ES module (Node ≥ 20.19),
- * because Profiler.profile is synchronous.
+ * A detector on eld's "small" n-gram table. From the JSON the build wrote
+ * when it is there: parsing eld's 1.6 MB JavaScript module instead leaves
+ * ~100 MB more resident (the parser's memory, and the module's bytecode and
+ * boilerplate kept alive), and a live heap 20 MB larger that every major GC
+ * walks. Otherwise (no file, or not a table) from eld's module. Either way eld's own detector runs on
+ * the same table (a test checks they agree). Loaded with require(), as
+ * Profiler.profile is synchronous.
  */
-let table: typeof Eld | undefined;
-const eld = (): typeof Eld => (table ??= (createRequire(import.meta.url)(fileURLToPath(import.meta.resolve('eld/small'))) as { eld: typeof Eld }).eld);
+export function loadEld(json = ELD_TABLE_JSON): EldDetector {
+  try {
+    if (existsSync(json)) {
+      const { createEld } = require(eldFile('../languageDetector.js')) as { createEld: () => { instance: EldDetector; loadData: (data: unknown) => unknown } };
+      const { instance, loadData } = createEld();
+      if (loadData(JSON.parse(readFileSync(json, 'utf8')))) return instance;
+    }
+  } catch {
+    // not an eld table (a stale or broken build): eld's module below
+  }
+  return (require(eldFile('../entries/static.small.js')) as { eld: typeof Eld }).eld.newInstance();
+}
+
+/** Writes eld's "small" n-gram table as JSON for loadEld (a build step: dist/plugins/profile-basic/write-eld-table.js). */
+export function writeEldTable(json = ELD_TABLE_JSON): void {
+  const { ngramsData } = require(eldFile('../ngrams/small.js')) as { ngramsData: unknown };
+  writeFileSync(json, JSON.stringify(ngramsData));
+}
 
 /**
  * Language detection with eld (Efficient Language Detector): pure JavaScript,
- * synchronous once its n-gram table is loaded (see eld() above), ISO 639-1
+ * synchronous once its n-gram table is loaded (see loadEld above), ISO 639-1
  * codes, 60 languages, and an isReliable() verdict. "large" buys little for
  * prompts. Code blocks are stripped first; only the first `maxChars` are read.
  */
 export class LanguageDetector {
-  private detector?: ReturnType<typeof Eld.newInstance>;
+  private detector?: EldDetector;
 
   constructor(private readonly fallback = 'en', private readonly maxChars = 1500) {}
 
   /** Loads eld's table now (the plugin does it in the background after start), so no spawn pays for it. */
   warm(): void {
-    this.detector ??= eld().newInstance();
+    this.detector ??= loadEld();
   }
 
   /** ISO 639-1 code; `fallback` when the text is too short or eld is unsure. */

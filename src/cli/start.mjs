@@ -30,7 +30,9 @@ const toStderr = { cwd: ROOT, stdio: ['ignore', 2, 2] };
 if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource()) {
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], toStderr);
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-  spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/record-shipped.js')], toStderr); // as `npm run build` does; it only warns
+  // as `npm run build` does: eld's table as JSON (without it profile-basic loads eld's module), then the recorded answers (it only warns)
+  spawnSync(process.execPath, [join(ROOT, 'dist/plugins/profile-basic/write-eld-table.js')], toStderr);
+  spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/record-shipped.js')], toStderr);
 }
 const pull = spawnSync(process.execPath, [CLI, 'model', 'pull'], toStderr);
 if (pull.status !== 0) process.exit(pull.status ?? 1);

@@ -11,6 +11,7 @@ import { recordAnswers } from '../mcp/record-answers.js';
 import { answersKey, writeAnswers } from '../daemon/answers.js';
 import { StdioLineTransport } from '../mcp/stdio.js';
 import { exposeTools, exposureFromEnv } from '../mcp/toolsets.js';
+import { tuneServerHeap } from './server-heap.js';
 
 /** Who is an admin, for the start-up line: LLMOS_ADMINS's patterns, or "nobody" over HTTP when it names only stdio. */
 const adminsLine = (patterns: readonly string[], http: boolean) => {
@@ -63,9 +64,11 @@ export interface HostOptions {
  * Runs the data dir's one kernel: takes the kernel lock (LLMOS_EBUSY when
  * another kernel holds it), boots, serves the local socket that stdio
  * clients attach to, plus HTTP or stdio as asked, publishes run/daemon.json
- * and logs one ready line. Stops gracefully on SIGINT and SIGTERM.
+ * and logs one ready line. Stops gracefully on SIGINT and SIGTERM. Sets
+ * V8's heap growth for serving first (see tuneServerHeap).
  */
 export async function hostKernel(o: HostOptions): Promise<void> {
+  tuneServerHeap();
   const paths = daemonPaths(dataDir());
   const lock = KernelLock.acquire(paths);
   lock.publish({ transport: o.mode, config: o.config, version: VERSION, state: 'starting' });

@@ -30,6 +30,8 @@ const maxInputBytes = envInt('LLMOS_MAX_INPUT_BYTES', 1024 * 1024);
 export const params = {
   /** pino level of the stderr log. */
   logLevel: envLogLevel(),
+  /** How far V8 lets a serving process's old generation grow past its live heap before a full GC, in % (0: V8's own heuristic); see cli/server-heap.ts. */
+  heapGrowthPercent: envInt('LLMOS_HEAP_GROWTH_PERCENT', 30, 0),
   /** Finished processes kept for proc_get/proc_wait before the oldest is reaped. */
   maxFinished: envInt('LLMOS_MAX_FINISHED', 1000),
   /** Processes waiting in the run queue before proc_spawn answers LLMOS_EQUEUEFULL. */

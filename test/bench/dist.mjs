@@ -20,3 +20,13 @@ export const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
+
+/**
+ * Does to this process what `llmos serve` does to its own before it boots
+ * (V8's heap growth for serving, src/cli/server-heap.ts), when the build
+ * `dist` has it: a server in a bench is measured as users run it.
+ */
+export async function asServed(dist) {
+  const file = join(dist, 'src/cli/server-heap.js');
+  if (existsSync(file)) (await import(file)).tuneServerHeap();
+}

@@ -17,6 +17,7 @@
 //   sdk-json-httpfetch  the same with a node:http `fetch` handed to the SDK;
 // LLMOS_BENCH_HTTP=fetch runs model-openai on Node's built-in fetch instead of its node:http adapter
 // (option httpClient), and LLMOS_BENCH_DIST=<dir> serves LLMOS from another build (A/B of kernel changes).
+// Every LLMOS server first does to its process what `llmos serve` does (asServed: V8's heap growth).
 // The machine's load moves req/s a lot between runs; `cpu ms/req` of each server is the steadier figure.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { request, Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { asServed } from './dist.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name, dflt) => {
@@ -221,6 +223,7 @@ if (process.argv[2] === '--serve-upstream') {
 } else if (process.argv[2] === '--serve-llmos') {
   const [port, baseURL, model] = process.argv.slice(3);
   const dist = process.env.LLMOS_BENCH_DIST ?? join(ROOT, 'dist'); // another build, for A/B runs of kernel changes
+  await asServed(dist);
   const { boot } = await import(join(dist, 'src/boot.js'));
   const { serveHttp } = await import(join(dist, 'src/mcp/http.js'));
   const dataDir = mkdtempSync(join(tmpdir(), 'llmos-bench-data-'));

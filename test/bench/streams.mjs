@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { asServed } from './dist.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name, dflt) => {
@@ -74,6 +75,7 @@ function serveUpstream(port) {
 /** LLMOS as `llmos serve` runs it: the repo's plugin config, model-openai pointed at the upstream. */
 async function serveLlmos(port, baseURL) {
   const dist = process.env.LLMOS_BENCH_DIST ?? join(ROOT, 'dist'); // another build, for A/B runs
+  await asServed(dist);
   const { boot } = await import(join(dist, 'src/boot.js'));
   const { serveHttp } = await import(join(dist, 'src/mcp/http.js'));
   const { readPluginConfig, withOptionOverrides } = await import(join(dist, 'src/loader/config.js'));

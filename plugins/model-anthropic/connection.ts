@@ -1,5 +1,6 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { anthropicSdk } from './sdk.js';
 import { egressLookup, LlmosError, RemoteModelOptions, RuntimeEndpointOptions, z, sdkLogger, type EgressPolicy, type Logger } from '../../src/plugin-api/index.js';
 
 export const AnthropicOptions = z.object({
@@ -38,4 +39,4 @@ function confinedFetch(policy: EgressPolicy): typeof fetch {
  * the egress policy.
  */
 export const makeClient = (o: AnthropicOptions, log: Logger, env: NodeJS.ProcessEnv = process.env, confine?: EgressPolicy): Anthropic =>
-  new Anthropic({ baseURL: o.base_url, apiKey: apiKey(o, env), maxRetries: 0, timeout: o.request_timeout_ms, defaultHeaders: o.headers, logger: sdkLogger(log), ...(confine && { fetch: confinedFetch(confine) }) });
+  new (anthropicSdk().default)({ baseURL: o.base_url, apiKey: apiKey(o, env), maxRetries: 0, timeout: o.request_timeout_ms, defaultHeaders: o.headers, logger: sdkLogger(log), ...(confine && { fetch: confinedFetch(confine) }) });

@@ -1,5 +1,5 @@
-import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { LlmosError, retryableStatus, retryAfterMs, socketCode } from '../../src/plugin-api/index.js';
+import { anthropicSdk } from './sdk.js';
 
 /**
  * Whatever the Anthropic client or its stream threw, as LLMOS_EUPSTREAM.
@@ -11,6 +11,7 @@ import { LlmosError, retryableStatus, retryAfterMs, socketCode } from '../../src
  */
 export function upstreamError(model: string, e: unknown): LlmosError {
   if (e instanceof LlmosError) return e;
+  const { APIConnectionError, APIError } = anthropicSdk();
   if (e instanceof APIConnectionError) {
     const code = socketCode(e);
     return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: cannot reach the Messages endpoint (${code ?? e.message}); this is usually transient.`, { retryable: true, detail: code ?? e.message });

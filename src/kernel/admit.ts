@@ -47,7 +47,7 @@ export class Admitter {
     private readonly services: (p: Process) => ProcServices,
   ) {}
 
-  /** Throws LLMOS_ECONTEXT, LLMOS_EBUDGET, LLMOS_ENOMODEL, or the signal's reason. */
+  /** Throws LLMOS_ECONTEXT, LLMOS_EBUDGET, LLMOS_ENOMODEL, or the reason the process was stopped with. */
   async admit(p: Process, m: ModelInfo): Promise<Admission> {
     const services = this.services(p);
     const { budget } = services;

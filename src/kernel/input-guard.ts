@@ -56,6 +56,7 @@ export function checkInputShape(input: unknown, maxDepth: number, what: string):
     const depth = at.depth + 1;
     bound += 3; // brackets and a separator
     if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype || Object.hasOwn(v, 'toJSON')) bound = Infinity;
       for (let i = 0; i < v.length; i++) stack.push({ value: v[i], depth, parent: at, key: i });
       continue;
     }

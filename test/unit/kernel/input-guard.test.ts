@@ -43,5 +43,9 @@ describe('checkInputShape', () => {
   it('gives no finite bound when a value is not plain JSON (a toJSON may make it any size)', () => {
     expect(checkInputShape({ when: new Date(0) }, 32, 'x')).toBe(Infinity);
     expect(checkInputShape({ big: { toJSON: () => 'x'.repeat(100) } }, 32, 'x')).toBe(Infinity);
+    expect(checkInputShape({ list: Object.assign([1], { toJSON: () => 'x'.repeat(100) }) }, 32, 'x')).toBe(Infinity);
+    class Tagged extends Array<number> {}
+    expect(checkInputShape({ list: Tagged.from([1, 2]) }, 32, 'x')).toBe(Infinity);
+    expect(checkInputShape({ list: [1, 2] }, 32, 'x')).toBeLessThan(Infinity);
   });
 });

@@ -14,11 +14,12 @@ export const ELD_TABLE_JSON = fileURLToPath(new URL('./eld-small.json', import.m
 
 /**
  * A detector on eld's "small" n-gram table. From the JSON the build wrote
- * when it is there: parsing eld's 1.6 MB JavaScript module instead leaves
- * ~100 MB more resident (the parser's memory, and the module's bytecode and
- * boilerplate kept alive), and a live heap 20 MB larger that every major GC
- * walks. Otherwise (no file, or not a table) from eld's module. Either way eld's own detector runs on
- * the same table (a test checks they agree). Loaded with require(), as
+ * when it is there: parsing eld's 1.6 MB JavaScript module instead adds
+ * 105 MB resident against 41 (the parser's memory, and the module's bytecode
+ * and boilerplate kept alive) and keeps 44 MB of heap against 23, which every
+ * major GC walks (test/bench/eld-load.mjs). Otherwise (no file, or not a
+ * table) from eld's module. Either way eld's own detector runs on the same
+ * table (a test checks they agree). Loaded with require(), as
  * Profiler.profile is synchronous.
  */
 export function loadEld(json = ELD_TABLE_JSON): EldDetector {

@@ -1,25 +1,47 @@
 import { EndOfTurnWriter, procSnapshotJson, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
 import type { JournalDb } from './journal-db.js';
+import type { RedoLog, RedoRow } from './redo-log.js';
+import { readRedo } from './redo-log.js';
+
+/** When the image takes in the redo log: at this many distinct rows, or this many ms after the first. */
+export interface ImageEvery {
+  rows: number;
+  ms: number;
+}
 
 /**
  * The process table in SQLite, as the Journal contract asks:
  *  - every change (spawned, running, blocked, exited, usage roll-ups,
- *    proc_nice) is batched and written once per event-loop turn, in one
- *    transaction: one commit for all the requests read in that turn;
- *  - durable() is the batch's promise, which the kernel awaits before it
- *    answers a syscall and before it calls a model; a failed write is
- *    logged, rejects it (LLMOS_EUNAVAILABLE), keeps the changes and retries them;
+ *    proc_nice) is batched per event-loop turn and appended to the redo log
+ *    in one write; durable() is that write's promise, which the kernel awaits
+ *    before it answers a syscall and before it calls a model;
+ *  - the SQLite file is the image: the redo log's rows go into it in one
+ *    transaction every `imageEvery` (a process's spawn and exit as one row),
+ *    then the log is emptied. The kernel waits for the journal twice per
+ *    request, and an append costs a third of a commit or less
+ *    (test/bench/journal-write.mjs);
+ *  - a failed append is logged, rejects durable() (LLMOS_EUNAVAILABLE), keeps
+ *    the changes and retries them; a failed image commit keeps the log;
  *  - exited rows beyond the newest `maxFinished` are deleted, as the
- *    process table reaps them.
+ *    process table reaps them;
+ *  - at boot, a log left by a crash goes into the image before replay.
  */
 export class SqliteJournal implements Journal {
   readonly name = 'journal-sqlite';
   private readonly dirty = new Map<number, ProcView>();
-  /** Exit order numbers not yet written. */
+  /**
+   * Processes with a change in the redo log that the image lacks. The image
+   * takes each one's record as it is then (never older than the log's), so
+   * no record string waits here for the garbage collector to promote.
+   */
+  private readonly unimaged = new Map<number, ProcView>();
+  /** Exit order numbers not yet in the image (the log repeats one until then: a row keeps its first). */
   private readonly exitSeqOf = new Map<number, number>();
   private seq: number;
   private reapedUpTo = 0;
   private readonly writer: EndOfTurnWriter;
+  private imageTimer?: NodeJS.Timeout;
+  private imageSoon?: NodeJS.Immediate;
   private detach?: () => void;
   /** The highest pid heard of, noted before rows are reaped (the newest pid's row may be among them). */
   private maxPid = 0;
@@ -27,9 +49,12 @@ export class SqliteJournal implements Journal {
   /** `maxFinished`: exited rows kept; unset, the kernel's own retention, learned at replay. */
   constructor(
     private readonly db: JournalDb,
+    private readonly redo: RedoLog,
     private maxFinished: number | undefined,
-    log: Logger,
+    private readonly imageEvery: ImageEvery,
+    private readonly log: Logger,
   ) {
+    this.recover();
     this.seq = db.lastExitSeq();
     this.writer = new EndOfTurnWriter({ what: 'the process journal', write: () => this.writeBatch(), pending: () => this.dirty.size > 0, log });
   }
@@ -62,31 +87,62 @@ export class SqliteJournal implements Journal {
     return this.writer.durable();
   }
 
-  private write(p: ProcView): void {
-    const seq = this.exitSeqOf.get(p.pid) ?? null;
-    this.maxPid = Math.max(this.maxPid, p.pid);
-    this.db.put(p.pid, p.state, seq, procSnapshotJson(p));
-    if (seq !== null) this.exitSeqOf.delete(p.pid);
-  }
-
   private mark(p: ProcView): void {
     this.dirty.set(p.pid, p);
     this.writer.schedule();
   }
 
-  /** Writes every pending change in one transaction and applies retention; on failure the changes stay pending. */
+  /** Appends every pending change to the redo log in one write; on failure the changes stay pending. */
   private writeBatch(): void {
-    const batch = [...this.dirty.values()];
-    this.dirty.clear();
-    try {
-      this.db.tx(() => {
-        for (const p of batch) this.write(p);
-        this.reap();
-      });
-    } catch (err) {
-      for (const p of batch) if (!this.dirty.has(p.pid)) this.dirty.set(p.pid, p);
-      throw err;
+    const rows: RedoRow[] = [];
+    for (const p of this.dirty.values()) rows.push({ pid: p.pid, state: p.state, exitSeq: this.exitSeqOf.get(p.pid) ?? null, rec: procSnapshotJson(p) });
+    this.redo.append(rows);
+    for (const p of this.dirty.values()) {
+      this.maxPid = Math.max(this.maxPid, p.pid);
+      this.unimaged.set(p.pid, p);
     }
+    this.dirty.clear();
+    if (this.unimaged.size >= this.imageEvery.rows) this.imageSoon ??= setImmediate(() => this.imageNow());
+    else if (!this.imageTimer) {
+      this.imageTimer = setTimeout(() => this.imageNow(), this.imageEvery.ms);
+      this.imageTimer.unref();
+    }
+  }
+
+  /** Commits the logged processes to the image and empties the log; on failure both stay for the next try. */
+  private imageNow(): void {
+    clearTimeout(this.imageTimer);
+    clearImmediate(this.imageSoon);
+    this.imageTimer = this.imageSoon = undefined;
+    if (this.unimaged.size === 0) return;
+    try {
+      this.commitImage(this.unimaged.values());
+      for (const pid of this.unimaged.keys()) this.exitSeqOf.delete(pid);
+      this.unimaged.clear();
+      this.redo.clear();
+    } catch (err) {
+      this.log.error({ err }, `the process journal's SQLite image could not be written; its changes stay in ${this.redo.path}, are retried in ${this.imageEvery.ms} ms and replayed at the next start`);
+      this.imageTimer = setTimeout(() => this.imageNow(), this.imageEvery.ms);
+      this.imageTimer.unref();
+    }
+  }
+
+  /** Writes the processes' records to the image in one transaction and applies retention. */
+  private commitImage(procs: Iterable<ProcView>): void {
+    this.db.tx(() => {
+      for (const p of procs) this.db.put(p.pid, p.state, this.exitSeqOf.get(p.pid) ?? null, procSnapshotJson(p));
+      this.reap();
+    });
+  }
+
+  /** Brings a redo log left by a crash into the image (in order: a row's exit number is kept once set), then empties it. */
+  private recover(): void {
+    const rows = readRedo(this.redo.path);
+    if (rows.length === 0) return;
+    this.db.tx(() => {
+      for (const r of rows) this.db.put(r.pid, r.state, r.exitSeq, r.rec);
+    });
+    this.redo.clear();
   }
 
   /** Deletes exited rows beyond the newest maxFinished (none before the retention is known). */
@@ -99,9 +155,12 @@ export class SqliteJournal implements Journal {
     this.reapedUpTo = upTo;
   }
 
-  /** Writes what is pending and stops listening. */
+  /** Writes what is pending, takes it into the image, and stops listening. */
   close(): void {
     this.detach?.();
     this.writer.flush();
+    this.imageNow();
+    clearTimeout(this.imageTimer);
+    this.imageTimer = undefined;
   }
 }

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
+import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import journal from '../../../plugins/journal-sqlite/index.js';
+import { readRedo, redoPath, type RedoRow } from '../../../plugins/journal-sqlite/redo-log.js';
 import { RESTART_ERROR } from '../../../src/plugin-api/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import { definePlugin, type ModelBackend, type PluginDefinition } from '../../../src/plugin-api/index.js';
@@ -20,13 +22,21 @@ class InstantBackend extends EchoBackend {
   }
 }
 
-const rows = (dataDir: string) => {
-  const db = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+type Row = { pid: number; state: string };
+/** The rows in the SQLite image alone, read by another connection. */
+const imageRows = (dataDir: string, file = 'journal.sqlite'): Row[] => {
+  const db = new Database(join(dataDir, file), { readonly: true });
   try {
-    return db.prepare('SELECT pid, state FROM procs ORDER BY pid').all() as Array<{ pid: number; state: string }>;
+    return db.prepare('SELECT pid, state FROM procs ORDER BY pid').all() as Row[];
   } finally {
     db.close();
   }
+};
+/** The rows a restart would find on disk now: the image, with the redo log's changes over it. */
+const rows = (dataDir: string): Row[] => {
+  const byPid = new Map(imageRows(dataDir).map((r) => [r.pid, r]));
+  for (const r of readRedo(redoPath(dataDir, 'journal.sqlite'))) byPid.set(r.pid, { pid: r.pid, state: r.state });
+  return [...byPid.values()].sort((a, b) => a.pid - b.pid);
 };
 
 const ctx = { owner: 'tester', signal: new AbortController().signal, progress: () => {} };
@@ -35,8 +45,14 @@ const raise = (): never => {
 };
 
 type Tx = <T>(fn: () => T) => T;
-/** The journal with its database's transactions wrapped (to count them, or to fail one as a full disk would). */
-const journalWithTx = (wrap: (tx: Tx) => Tx): PluginDefinition =>
+type Append = (rows: Iterable<RedoRow>) => void;
+/** The journal's database and redo log, for a test to count or fail their writes as a full disk would. */
+interface Parts {
+  db: { tx: Tx };
+  redo: { append: Append };
+}
+/** The journal, with `tap` run on its parts before the kernel sees it. */
+const journalTapped = (tap: (parts: Parts) => void, options: Record<string, unknown> = {}): PluginDefinition =>
   ({
     ...journal,
     register: (scope) =>
@@ -44,14 +60,21 @@ const journalWithTx = (wrap: (tx: Tx) => Tx): PluginDefinition =>
         {
           ...scope,
           journal: (j: Parameters<typeof scope.journal>[0]) => {
-            const db = (j as unknown as { db: { tx: Tx } }).db;
-            Object.defineProperty(db, 'tx', { value: wrap(db.tx) });
+            tap(j as unknown as Parts);
             scope.journal(j);
           },
         },
-        journal.options!.parse({}),
+        journal.options!.parse(options),
       ),
   }) as PluginDefinition;
+/** The journal with its redo log's appends wrapped. */
+const journalWithAppend = (wrap: (append: Append) => Append): PluginDefinition =>
+  journalTapped(({ redo }) => {
+    redo.append = wrap(redo.append.bind(redo));
+  });
+/** The journal with its image's transactions wrapped. */
+const journalWithTx = (wrap: (tx: Tx) => Tx, options: Record<string, unknown> = {}): PluginDefinition =>
+  journalTapped(({ db }) => Object.defineProperty(db, 'tx', { value: wrap(db.tx) }), options);
 
 describe('journal-sqlite', () => {
   it('never hands out a pid again after a restart, even when its row was reaped', async () => {
@@ -62,9 +85,8 @@ describe('journal-sqlite', () => {
     const newest = first.kernel.spawn({ prompt: 'quick', model: 'fast' }, 'a');
     await first.kernel.procs.wait(newest.pid, 5000);
     await first.kernel.procs.wait(older.pid, 5000); // exits last, so retention reaps the newest pid's row
-    await new Promise((r) => setImmediate(r));
-    expect(rows(dataDir).map((r) => r.pid)).toEqual([older.pid]);
-    await first.stop();
+    await first.stop(); // the image takes in the redo log, and retention applies
+    expect(imageRows(dataDir).map((r) => r.pid)).toEqual([older.pid]);
 
     const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ max_finished: 1 }), fcfs, models()] });
     expect(kernel.spawn({ prompt: 'after restart', model: 'fast' }, 'a').pid).toBe(newest.pid + 1);
@@ -106,13 +128,13 @@ describe('journal-sqlite', () => {
     await stop();
   });
 
-  it('writes what many requests changed in one turn as one commit', async () => {
+  it('writes what many requests changed in one turn as one append', async () => {
     const dataDir = tempDir();
-    let commits = 0;
-    const counted = journalWithTx((tx) => (fn) => (commits++, tx(fn)));
+    let appends = 0;
+    const counted = journalWithAppend((append) => (rows) => (appends++, append(rows)));
     const { kernel, stop } = await testKernel({ dataDir, inline: [counted, fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 8 })])] });
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => kernel.syscalls.dispatch('proc_spawn', { prompt: `p${i}` }, ctx) as Promise<{ pid: number }>));
-    expect(commits).toBe(1);
+    expect(appends).toBe(1);
     expect(rows(dataDir).map((r) => r.pid)).toEqual(answers.map((a) => a.pid));
     for (const { pid } of answers) await kernel.procs.wait(pid, 5000);
     await new Promise((r) => setImmediate(r));
@@ -124,7 +146,7 @@ describe('journal-sqlite', () => {
     const dataDir = tempDir();
     const backend = new InstantBackend('echo');
     let failNext = true;
-    const sabotaged = journalWithTx((tx) => (fn) => (failNext ? ((failNext = false), raise()) : tx(fn)));
+    const sabotaged = journalWithAppend((append) => (rows) => (failNext ? ((failNext = false), raise()) : append(rows)));
     const { kernel, stop } = await testKernel({ dataDir, inline: [sabotaged, fcfs, echoPlugin([backend])] });
     const spawned = kernel.syscalls.dispatch('proc_spawn', { prompt: 'not durable' }, ctx);
     await expect(spawned).rejects.toMatchObject({ code: 'LLMOS_EUNAVAILABLE', message: expect.stringContaining('not acknowledged') });
@@ -185,16 +207,90 @@ describe('journal-sqlite', () => {
     await stop();
   });
 
+  it('comes back after a crash from the redo log, before the image took it in', async () => {
+    const dataDir = tempDir();
+    const never = { image_rows: 100_000, image_ms: 3_600_000 };
+    const first = await testKernel({ dataDir, inline: [journalWith(never), fcfs, echoPlugin([new EchoBackend('echo', { concurrency: 2 }, 1)])] });
+    const done = first.kernel.spawn({ prompt: 'finished before' }, 'a');
+    await first.kernel.procs.wait(done.pid, 5000);
+    const running = first.kernel.spawn({ prompt: 'hang on' }, 'a');
+    await until(() => running.state === 'running');
+    await new Promise((r) => setImmediate(r));
+    expect(imageRows(dataDir)).toEqual([]); // all of it is in the redo log alone
+    const crashed = tempDir();
+    cpSync(dataDir, crashed, { recursive: true }); // the files as kill -9 would leave them
+    await first.stop();
+
+    const { kernel, stop } = await testKernel({ dataDir: crashed, inline: [journalWith(never), fcfs, echoPlugin([new InstantBackend('echo')])] });
+    expect(kernel.procs.must(done.pid)).toMatchObject({ state: 'exited', exit: 'ok', result: { text: 'echo: finished before' } });
+    const again = await kernel.procs.wait(running.pid, 5000);
+    expect(again.attempts.map((a) => a.error)).toEqual([RESTART_ERROR, undefined]);
+    expect(imageRows(crashed).map((r) => r.pid)).toEqual([done.pid, running.pid]); // replay took the log into the image
+    await stop();
+  });
+
+  it('drops a line torn by a crash mid-write, which was never acknowledged', async () => {
+    const dataDir = tempDir();
+    const first = await testKernel({ dataDir, inline: [journalWith({ image_rows: 100_000 }), fcfs, echoPlugin([new InstantBackend('echo')])] });
+    const done = first.kernel.spawn({ prompt: 'whole' }, 'a');
+    await first.kernel.procs.wait(done.pid, 5000);
+    await new Promise((r) => setImmediate(r));
+    const crashed = tempDir();
+    cpSync(dataDir, crashed, { recursive: true });
+    await first.stop();
+    appendFileSync(redoPath(crashed, 'journal.sqlite'), `${done.pid + 1}\tready\t\t{"pid":${done.pid + 1},"task":{"pro`);
+
+    const { kernel, stop } = await testKernel({ dataDir: crashed, inline: [journalWith({}), fcfs, echoPlugin([new InstantBackend('echo')])] });
+    expect(kernel.procs.must(done.pid).result?.text).toBe('instant: whole');
+    expect(kernel.procs.get(done.pid + 1)).toBeUndefined();
+    expect(kernel.spawn({ prompt: 'next' }, 'a').pid).toBe(done.pid + 1);
+    await stop();
+  });
+
+  it('refuses to start on a redo log with a broken line before its end, naming the file and what to do', async () => {
+    const dataDir = tempDir();
+    writeFileSync(redoPath(dataDir, 'journal.sqlite'), 'not a row\n');
+    await expect(testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new InstantBackend('echo')])] })).rejects.toThrow(/line 1 of the journal's redo log .*journal\.sqlite-redo is not a row; move the file aside/);
+  });
+
+  it('takes the redo log into the image once it holds image_rows processes, and empties it', async () => {
+    const dataDir = tempDir();
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ image_rows: 4, image_ms: 3_600_000 }), fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 4 })])] });
+    const ps = Array.from({ length: 4 }, (_, i) => kernel.spawn({ prompt: `p${i}` }, 'a'));
+    for (const p of ps) await kernel.procs.wait(p.pid, 5000);
+    await until(() => imageRows(dataDir).length === 4);
+    await new Promise((r) => setImmediate(r));
+    expect(imageRows(dataDir)).toEqual(ps.map((p) => ({ pid: p.pid, state: 'exited' })));
+    expect(readRedo(redoPath(dataDir, 'journal.sqlite'))).toEqual([]);
+    await stop();
+  });
+
+  it('keeps the redo log when the image cannot be written, and the next start takes it in', async () => {
+    const dataDir = tempDir();
+    const broken = journalWithTx(() => raise, { image_rows: 1 });
+    const first = await testKernel({ dataDir, inline: [broken, fcfs, echoPlugin([new InstantBackend('echo')])] });
+    const p = await first.kernel.syscalls.dispatch('proc_spawn', { prompt: 'kept', wait: true }, ctx) as { pid: number; exit: string };
+    expect(p.exit).toBe('ok'); // durable in the log: the client hears nothing of the image
+    await first.stop();
+    expect(imageRows(dataDir)).toEqual([]);
+    expect(readRedo(redoPath(dataDir, 'journal.sqlite')).map((r) => r.pid)).toContain(p.pid);
+
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new InstantBackend('echo')])] });
+    expect(kernel.procs.must(p.pid).result?.text).toBe('instant: kept');
+    await stop();
+    expect(imageRows(dataDir).map((r) => r.pid)).toEqual([p.pid]);
+  });
+
   it('deletes exited rows beyond max_finished', async () => {
     const dataDir = tempDir();
     const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ max_finished: 3 }), fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 4 })])] });
     const ps = Array.from({ length: 10 }, (_, i) => kernel.spawn({ prompt: `p${i}` }, 'a'));
     for (const p of ps) await kernel.procs.wait(p.pid, 5000);
-    await new Promise((r) => setImmediate(r));
-    const left = rows(dataDir);
+    await stop(); // takes the redo log into the image, as every IMAGE_EVERY does
+    const left = imageRows(dataDir);
     expect(left).toHaveLength(3);
     expect(left.every((r) => r.state === 'exited')).toBe(true);
-    await stop();
+    expect(readRedo(redoPath(dataDir, 'journal.sqlite'))).toEqual([]);
   });
 });
 

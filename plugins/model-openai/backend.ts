@@ -1,46 +1,17 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import type { ChatCompletion, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { estimateTokens, messagesText, LlmosError, type Completion, type ContentBlock, type CompleteOptions, type CompletionRequest, type Embeddings, type ModelBackend, type TokenLogprobs, type ModelHealth, type ModelInfo, type PromptParts } from '../../src/plugin-api/index.js';
 import { PromptCounter } from './prompt-count.js';
 import { answerBlocks, toOpenAiExtras, toOpenAiMessages, toolUseOf } from './chat-format.js';
-import { statusError, upstreamError } from './errors.js';
-import type { DirectPost, OpenAIConnection } from './connection.js';
-
-/**
- * POSTs `body` as JSON to `path` under the base URL straight on the
- * connection's pool, without the openai client's per-call machinery (WHATWG
- * Headers and Response, request logging: ~12% of the gateway's CPU per
- * request). Outcomes match `client.post(path, { body })` with maxRetries 0,
- * so upstreamError maps them alike:
- *  - 2xx: the parsed body (a SyntaxError for malformed JSON);
- *  - other statuses: the client's own APIError for the status, body and headers;
- *  - a socket failure: APIConnectionError with the cause; no answer, or a pause in it,
- *    longer than timeoutMs: APIConnectionTimeoutError;
- *  - an aborted signal: its reason, and the request is destroyed (the server sees the client go).
- */
-export async function postJson(to: DirectPost, path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-  signal.throwIfAborted();
-  try {
-    // undici's own per-socket timers, not a controller and a timer per call: 2% of a gateway request's CPU.
-    const res = await to.dispatcher.request({ origin: to.origin, path: to.basePath + path, method: 'POST', headers: to.headers, body: JSON.stringify(body), signal, headersTimeout: to.timeoutMs, bodyTimeout: to.timeoutMs });
-    const text = await res.body.text();
-    if (res.statusCode < 200 || res.statusCode >= 300) throw statusError(res.statusCode, res.headers, text);
-    return /json/i.test(String(res.headers['content-type'] ?? '')) ? JSON.parse(text) : text;
-  } catch (e) {
-    if (signal.aborted) throw signal.reason;
-    if (UNDICI_TIMEOUTS.has((e as { code?: unknown }).code)) throw new APIConnectionTimeoutError();
-    throw e instanceof APIError || e instanceof SyntaxError ? e : new APIConnectionError({ cause: e as Error });
-  }
-}
-
-/** undici's errors for an answer that did not start, or paused, past the timeout. */
-const UNDICI_TIMEOUTS = new Set<unknown>(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+import { upstreamError } from './errors.js';
+import { postJson, postSse } from './direct.js';
+import type { OpenAIConnection } from './connection.js';
 
 /**
  * One model behind an OpenAI-compatible endpoint. A call with onToken streams
  * (`stream_options.include_usage`), so text reaches onToken as it arrives and
  * usage comes from the server; a call without onToken (nobody watches the
  * tokens) asks for one JSON answer, which costs the endpoint and us less.
+ * Both go straight on the connection's pool when it has one (direct.ts).
  * The client must be built with maxRetries: 0: retries, backoff and fallback
  * belong to the kernel.
  */
@@ -95,7 +66,8 @@ export class OpenAIBackend implements ModelBackend {
     let usage: Completion['usage'] | undefined;
     const calls: Array<{ id?: string; name?: string; arguments: string }> = [];
     const logprobs: NonNullable<TokenLogprobs['content']> = [];
-    const stream = await this.client.chat.completions.create(Object.assign({}, params, { stream: true as const, stream_options: { include_usage: true } }), { signal });
+    const body: ChatCompletionCreateParamsStreaming = Object.assign({}, params, { stream: true as const, stream_options: { include_usage: true } });
+    const stream = this.connection.direct ? (postSse(this.connection.direct, '/chat/completions', body, signal) as AsyncIterable<ChatCompletionChunk>) : await this.client.chat.completions.create(body, { signal });
     for await (const chunk of stream) {
       if (chunk.usage) usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
       const choice = chunk.choices?.[0];
@@ -115,7 +87,7 @@ export class OpenAIBackend implements ModelBackend {
       if (choice.logprobs?.content) logprobs.push(...choice.logprobs.content);
       if (choice.finish_reason) finish = choice.finish_reason;
     }
-    // The openai stream ends quietly when its signal aborts; a partial answer is not a result.
+    // The openai client's stream ends quietly when its signal aborts; a partial answer is not a result.
     signal.throwIfAborted();
     if (finish === undefined)
       throw new LlmosError('LLMOS_EUPSTREAM', `model ${this.info.id}: the stream ended without a finish_reason (truncated or not an OpenAI chat stream); retrying.`, { retryable: true });

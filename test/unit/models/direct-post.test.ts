@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postJson } from '../../../plugins/model-openai/backend.js';
+import { postJson, postSse } from '../../../plugins/model-openai/direct.js';
 import { makeClient, OpenAIOptions } from '../../../plugins/model-openai/connection.js';
 import { upstreamError } from '../../../plugins/model-openai/errors.js';
 import { createLogger } from '../../../src/kernel/log.js';
@@ -28,7 +28,7 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
 const never = () => new AbortController().signal;
 
 /**
- * model-openai's direct unstreamed call (backend.ts postJson, on the
+ * model-openai's direct unstreamed call (direct.ts postJson, on the
  * connection's undici pool) against a real loopback server: what it sends,
  * and that every outcome is the one the openai client itself gives for the
  * same answer, so upstreamError maps it the same.
@@ -103,5 +103,111 @@ describe('model-openai postJson', () => {
     const t0 = Date.now();
     expect(await post('/chat/completions', {}, never()).catch((e: unknown) => e)).toBeInstanceOf(APIConnectionTimeoutError);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+  });
+});
+
+/** Writes `pieces` one at a time, 2 ms apart, so that the client reads them as separate chunks. */
+async function writeSlowly(res: http.ServerResponse, pieces: Array<string | Buffer>): Promise<void> {
+  res.socket?.setNoDelay(true);
+  for (const p of pieces) {
+    if (res.destroyed) return;
+    res.write(p);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  res.end();
+}
+
+const SSE = { 'content-type': 'text/event-stream' };
+/** Bytes cut every `n`: splits lines, CRLFs and a multi-byte character across reads. */
+const cut = (text: string, n: number): Buffer[] => {
+  const b = Buffer.from(text);
+  return Array.from({ length: Math.ceil(b.length / n) }, (_, i) => b.subarray(i * n, i * n + n));
+};
+
+/**
+ * model-openai's direct streamed call (direct.ts postSse) against a real
+ * loopback server: it yields exactly the chunks the openai client's own
+ * stream yields for the same bytes, and fails as that stream does.
+ */
+describe('model-openai postSse', () => {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+  const setUp = async (handler: Parameters<typeof serve>[0], timeoutMs = 5_000) => {
+    const s = await serve(handler);
+    const o = OpenAIOptions.parse({ base_url: s.baseURL, request_timeout_ms: timeoutMs, probe_on_start: false });
+    const conn = makeClient(o, createLogger('silent'), 0, {});
+    const fetched = new OpenAI({ baseURL: s.baseURL, apiKey: 'k', maxRetries: 0, timeout: timeoutMs });
+    cleanup.push(s.close, () => conn.close());
+    const ours = async (signal = never(), upTo = Infinity) => {
+      const got: unknown[] = [];
+      for await (const c of postSse(conn.direct!, '/chat/completions', { model: 'm', stream: true }, signal)) if (got.push(c) >= upTo) break;
+      return got;
+    };
+    const theirs = async () => {
+      const got: unknown[] = [];
+      for await (const c of await fetched.chat.completions.create({ model: 'm', messages: [], stream: true })) got.push(c);
+      return got;
+    };
+    return { s, ours, theirs };
+  };
+  const chunk = (content: string, finish: string | null = null) => ({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+
+  it('yields what the openai client yields, from a stream cut anywhere: CRLF, comments, multi-line data, UTF-8 split, nothing after [DONE]', async () => {
+    const body =
+      ': keep-alive\r\n\r\n' +
+      `data: ${JSON.stringify(chunk('héllo 🌍'))}\r\n\r\n` +
+      `data: {"id":"c1","object":"chat.completion.chunk","created":0,"model":"m",\ndata: "choices":[{"index":0,"delta":{"content":" wörld"},"finish_reason":"stop"}]}\n\n` +
+      'data: {"id":"c1","object":"chat.completion.chunk","created":0,"model":"m","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}\n\n' +
+      'data: [DONE]\n\n' +
+      'data: {"not":"read"}\n\n';
+    for (const n of [1, 3, 7, 1000]) {
+      const { ours, theirs } = await setUp((_, res) => void writeSlowly(res.writeHead(200, SSE), cut(body, n)));
+      const [a, b] = await Promise.all([ours(), theirs()]);
+      expect(a).toEqual(b);
+      expect(a).toHaveLength(3);
+      expect(a[0]).toEqual(chunk('héllo 🌍'));
+    }
+  });
+
+  it('yields the last message of a body that ends without its blank line, and stops at the end of a body with no [DONE]', async () => {
+    const { ours } = await setUp((_, res) => res.writeHead(200, SSE).end(`data: ${JSON.stringify(chunk('a'))}\n\ndata: ${JSON.stringify(chunk('b', 'stop'))}`));
+    expect(await ours()).toEqual([chunk('a'), chunk('b', 'stop')]);
+  });
+
+  it('fails as the client\'s stream does on an error message, an error event, malformed JSON and a 503', async () => {
+    const answers: Record<string, (res: http.ServerResponse) => void> = {
+      message: (res) => res.writeHead(200, SSE).end(`data: ${JSON.stringify(chunk('a'))}\n\ndata: {"error":{"message":"overloaded","type":"server_error"}}\n\n`),
+      malformed: (res) => res.writeHead(200, SSE).end('data: {"choices": [\n\n'),
+      status: (res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"down for maintenance"}}'),
+    };
+    for (const [name, answer] of Object.entries(answers)) {
+      const { ours, theirs } = await setUp((_, res) => answer(res));
+      const [a, b] = await Promise.all([ours().catch((e: unknown) => e), theirs().catch((e: unknown) => e)]);
+      expect((a as Error).constructor, name).toBe((b as Error).constructor);
+      expect(upstreamError('m', a), name).toEqual(upstreamError('m', b));
+      expect(upstreamError('m', a).data, name).toMatchObject({ retryable: true });
+    }
+    const { ours } = await setUp((_, res) => res.writeHead(200, SSE).end('event: error\ndata: {"error":{"message":"quota"},"message":"quota exceeded"}\n\n'));
+    const e = await ours().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(APIError);
+    expect(upstreamError('m', e).message).toMatch(/inside the stream \(quota\)/); // the client's APIError prefers error.message
+  });
+
+  it('ends the request when the caller aborts, or leaves the loop, mid-stream; rejects a stalled stream past its timeout', async () => {
+    const left: Array<Promise<boolean>> = [];
+    const { ours } = await setUp((_, res) => {
+      left.push(new Promise((r) => res.once('close', () => r(!res.writableFinished))));
+      res.writeHead(200, SSE).write(`data: ${JSON.stringify(chunk('first'))}\n\n`); // then nothing more
+    }, 400);
+    const kill = new AbortController();
+    setTimeout(() => kill.abort(new Error('killed by test')), 50);
+    expect(await ours(kill.signal).catch((e: unknown) => e)).toMatchObject({ message: 'killed by test' });
+    expect(await ours(never(), 1)).toEqual([chunk('first')]);
+    const t0 = Date.now();
+    expect(await ours().catch((e: unknown) => e)).toBeInstanceOf(APIConnectionTimeoutError);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
+    expect(await Promise.all(left)).toEqual([true, true, true]);
   });
 });

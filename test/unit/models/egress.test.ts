@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { checkEgress, egressLookup, EgressPolicy, isAllowedKeyEnv, socketCode, unreachableEndpoint } from '../../../src/plugin-api/index.js';
 import { APIConnectionError as AnthropicConnectionError } from '@anthropic-ai/sdk';
 import { makeClient as makeAnthropicClient, AnthropicOptions } from '../../../plugins/model-anthropic/connection.js';
-import { postJson } from '../../../plugins/model-openai/backend.js';
+import { postJson } from '../../../plugins/model-openai/direct.js';
 import { makeClient, OpenAIOptions } from '../../../plugins/model-openai/connection.js';
 import { createLogger } from '../../../src/kernel/log.js';
 import { requireBuild } from '../../helpers/cli.js';

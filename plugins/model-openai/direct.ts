@@ -29,11 +29,11 @@ export async function postJson(to: DirectPost, path: string, body: unknown, sign
 
 /**
  * POSTs `body` as JSON and yields each message of the server-sent event
- * stream that answers, parsed as JSON, until `data: [DONE]` or the end of the
- * body (lines end in LF or CRLF). A message that carries `error`, or an
- * `error` event, is the client's APIError for it, as the client's stream
- * throws; malformed JSON is a SyntaxError. Leaving the loop early destroys
- * the request.
+ * stream that answers, parsed as JSON, until `data: [DONE]` (the rest of the
+ * body is read and dropped) or the end of the body; lines end in LF or CRLF.
+ * A message that carries `error`, or an `error` event, is the client's
+ * APIError for it, as the client's stream throws; malformed JSON is a
+ * SyntaxError. Leaving the loop early destroys the request.
  */
 export async function* postSse(to: DirectPost, path: string, body: unknown, signal: AbortSignal): AsyncGenerator<unknown> {
   let res: Dispatcher.ResponseData | undefined;
@@ -41,16 +41,9 @@ export async function* postSse(to: DirectPost, path: string, body: unknown, sign
     res = await post(to, path, body, signal);
     const utf8 = new StringDecoder('utf8'); // undici's body decodes each read alone, splitting characters cut between reads
     const sse = new SseMessages(webHeaders(res.headers));
-    for await (const bytes of res.body as AsyncIterable<Buffer>) {
-      for (const message of sse.push(utf8.write(bytes))) {
-        if (message === DONE) return;
-        yield message;
-      }
-    }
-    for (const message of sse.end(utf8.end())) {
-      if (message === DONE) return;
-      yield message;
-    }
+    // To the body's end even after [DONE], as the client reads: leaving the loop early destroys the body with an AbortError, stack trace and all.
+    for await (const bytes of res.body as AsyncIterable<Buffer>) yield* sse.push(utf8.write(bytes));
+    yield* sse.end(utf8.end());
   } catch (e) {
     throw failure(e, signal);
   } finally {
@@ -76,31 +69,32 @@ function failure(e: unknown, signal: AbortSignal): unknown {
 /** undici's errors for an answer that did not start, or paused, past the timeout. */
 const UNDICI_TIMEOUTS = new Set<unknown>(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-const DONE = Symbol('[DONE]');
-
-/** Server-sent events as they arrive in pieces: each whole message's data, parsed. */
+/** Server-sent events as they arrive in pieces: each whole message's data, parsed, up to `data: [DONE]`. */
 class SseMessages {
   private rest = '';
   private data: string[] = [];
   private event: string | undefined;
+  private done = false;
 
   constructor(private readonly headers: Headers) {}
 
   /** The messages that `chunk` completes. */
   *push(chunk: string): Generator<unknown> {
+    if (this.done) return;
     const text = this.rest + chunk;
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; start = nl + 1, nl = text.indexOf('\n', start)) {
+    for (let nl = text.indexOf('\n'); nl >= 0 && !this.done; start = nl + 1, nl = text.indexOf('\n', start)) {
       const line = text.charCodeAt(nl - 1) === 13 && nl > start ? text.slice(start, nl - 1) : text.slice(start, nl);
       if (line === '') yield* this.dispatch();
       else this.field(line);
     }
-    this.rest = text.slice(start);
+    this.rest = this.done ? '' : text.slice(start);
   }
 
   /** The messages `last` completes, and the last one when the body ends without its blank line. */
   *end(last: string): Generator<unknown> {
     yield* this.push(last);
+    if (this.done) return;
     if (this.rest !== '') this.field(this.rest.replace(/\r$/, ''));
     this.rest = '';
     yield* this.dispatch();
@@ -121,7 +115,10 @@ class SseMessages {
     this.event = undefined;
     if (data.length === 0) return;
     const text = data.join('\n');
-    if (text.startsWith('[DONE]')) return yield DONE;
+    if (text.startsWith('[DONE]')) {
+      this.done = true;
+      return;
+    }
     const message = JSON.parse(text) as { error?: object; message?: string } | null;
     if (event === 'error') throw new APIError(undefined, message?.error, message?.message, this.headers);
     if (message?.error) throw new APIError(undefined, message.error, undefined, this.headers);

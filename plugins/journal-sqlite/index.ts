@@ -8,7 +8,7 @@ const OptionsObject = z.object({
   /** The process table's own retention unless set. */
   max_finished: z.number().int().positive().optional().describe('Exited processes kept; default the process table\'s (LLMOS_MAX_FINISHED, 1000).'),
   synchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL').describe('NORMAL survives a crashed server; FULL also a power loss.'),
-  image_rows: z.number().int().min(1).max(100_000).default(256).describe('The SQLite file takes in the redo log once it holds this many processes\' changes…'),
+  image_rows: z.number().int().min(1).max(100_000).default(256).describe('The SQLite file takes in the redo log once it holds this many rows (a row for each process a turn changed)…'),
   image_ms: z.number().int().min(1).max(3_600_000).default(500).describe('…or this many ms after its first change, whichever comes first. A restart replays the log; larger values pause the server less often but longer.'),
 });
 /** The plugin's options; the older name maxFinished is accepted (deprecated). */

@@ -1,9 +1,8 @@
 import { EndOfTurnWriter, procSnapshotJson, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
 import type { JournalDb } from './journal-db.js';
-import type { RedoLog, RedoRow } from './redo-log.js';
-import { readRedo } from './redo-log.js';
+import { readRedo, type RedoLog, type RedoRow } from './redo-log.js';
 
-/** When the image takes in the redo log: at this many distinct rows, or this many ms after the first. */
+/** When the image takes in the redo log: at this many rows, or this many ms after the first. */
 export interface ImageEvery {
   rows: number;
   ms: number;
@@ -29,13 +28,9 @@ export interface ImageEvery {
 export class SqliteJournal implements Journal {
   readonly name = 'journal-sqlite';
   private readonly dirty = new Map<number, ProcView>();
-  /**
-   * Processes with a change in the redo log that the image lacks. The image
-   * takes each one's record as it is then (never older than the log's), so
-   * no record string waits here for the garbage collector to promote.
-   */
-  private readonly unimaged = new Map<number, ProcView>();
-  /** Exit order numbers not yet in the image (the log repeats one until then: a row keeps its first). */
+  /** Rows appended since the image last took in the log. */
+  private logged = 0;
+  /** Exit order numbers not yet written. */
   private readonly exitSeqOf = new Map<number, number>();
   private seq: number;
   private reapedUpTo = 0;
@@ -54,7 +49,7 @@ export class SqliteJournal implements Journal {
     private readonly imageEvery: ImageEvery,
     private readonly log: Logger,
   ) {
-    this.recover();
+    this.takeInLog(); // a log left by a crash
     this.seq = db.lastExitSeq();
     this.writer = new EndOfTurnWriter({ what: 'the process journal', write: () => this.writeBatch(), pending: () => this.dirty.size > 0, log });
   }
@@ -97,29 +92,28 @@ export class SqliteJournal implements Journal {
     const rows: RedoRow[] = [];
     for (const p of this.dirty.values()) rows.push({ pid: p.pid, state: p.state, exitSeq: this.exitSeqOf.get(p.pid) ?? null, rec: procSnapshotJson(p) });
     this.redo.append(rows);
-    for (const p of this.dirty.values()) {
-      this.maxPid = Math.max(this.maxPid, p.pid);
-      this.unimaged.set(p.pid, p);
-    }
     this.dirty.clear();
-    if (this.unimaged.size >= this.imageEvery.rows) this.imageSoon ??= setImmediate(() => this.imageNow());
+    for (const r of rows) {
+      this.maxPid = Math.max(this.maxPid, r.pid);
+      if (r.exitSeq !== null) this.exitSeqOf.delete(r.pid);
+    }
+    this.logged += rows.length;
+    if (this.logged >= this.imageEvery.rows) this.imageSoon ??= setImmediate(() => this.imageNow());
     else if (!this.imageTimer) {
       this.imageTimer = setTimeout(() => this.imageNow(), this.imageEvery.ms);
       this.imageTimer.unref();
     }
   }
 
-  /** Commits the logged processes to the image and empties the log; on failure both stay for the next try. */
+  /** Takes the log into the image; on failure the log stays for the next try. */
   private imageNow(): void {
     clearTimeout(this.imageTimer);
     clearImmediate(this.imageSoon);
     this.imageTimer = this.imageSoon = undefined;
-    if (this.unimaged.size === 0) return;
+    if (this.logged === 0) return;
     try {
-      this.commitImage(this.unimaged.values());
-      for (const pid of this.unimaged.keys()) this.exitSeqOf.delete(pid);
-      this.unimaged.clear();
-      this.redo.clear();
+      this.takeInLog(() => this.reap());
+      this.logged = 0;
     } catch (err) {
       this.log.error({ err }, `the process journal's SQLite image could not be written; its changes stay in ${this.redo.path}, are retried in ${this.imageEvery.ms} ms and replayed at the next start`);
       this.imageTimer = setTimeout(() => this.imageNow(), this.imageEvery.ms);
@@ -127,20 +121,18 @@ export class SqliteJournal implements Journal {
     }
   }
 
-  /** Writes the processes' records to the image in one transaction and applies retention. */
-  private commitImage(procs: Iterable<ProcView>): void {
+  /**
+   * Writes the redo log's rows to the image in one transaction, each process
+   * once (its last record, and its exit number once set), runs `andThen` in
+   * it, then empties the log. The records are the log's own strings: none is
+   * serialized twice, and none waits in memory for the image.
+   */
+  private takeInLog(andThen?: () => void): void {
+    const rows = new Map<number, RedoRow>();
+    for (const r of readRedo(this.redo.path)) rows.set(r.pid, r.exitSeq === null ? { ...r, exitSeq: rows.get(r.pid)?.exitSeq ?? null } : r);
     this.db.tx(() => {
-      for (const p of procs) this.db.put(p.pid, p.state, this.exitSeqOf.get(p.pid) ?? null, procSnapshotJson(p));
-      this.reap();
-    });
-  }
-
-  /** Brings a redo log left by a crash into the image (in order: a row's exit number is kept once set), then empties it. */
-  private recover(): void {
-    const rows = readRedo(this.redo.path);
-    if (rows.length === 0) return;
-    this.db.tx(() => {
-      for (const r of rows) this.db.put(r.pid, r.state, r.exitSeq, r.rec);
+      for (const r of rows.values()) this.db.put(r.pid, r.state, r.exitSeq, r.rec);
+      andThen?.();
     });
     this.redo.clear();
   }

@@ -68,16 +68,29 @@ export class RedoLog {
 /** Where the redo log of the SQLite file `file` under `dataDir` lives (beside it). */
 export const redoPath = (dataDir: string, file: string): string => join(dataDir, `${file}-redo`);
 
-const ROW = /^(\d+)\t([a-z]+)\t(\d*)\t(\{.*)$/s;
-
 /** The whole lines of a redo log file, in order (none when there is no file). */
 export function readRedo(path: string): RedoRow[] {
   if (!existsSync(path)) return [];
-  const lines = readFileSync(path, 'utf8').split('\n');
-  lines.pop(); // after the last newline: empty, or a line torn by a crash
-  return lines.map((line, i) => {
-    const m = ROW.exec(line);
-    if (!m) throw new Error(`line ${i + 1} of the journal's redo log ${path} is not a row; move the file aside to start without its changes`);
-    return { pid: Number(m[1]), state: m[2], exitSeq: m[3] === '' ? null : Number(m[3]), rec: m[4] };
-  });
+  const text = readFileSync(path, 'utf8');
+  const rows: RedoRow[] = [];
+  // Up to the last newline: after it is nothing, or a line torn by a crash.
+  for (let start = 0, nl = text.indexOf('\n'); nl >= 0; start = nl + 1, nl = text.indexOf('\n', start)) {
+    const row = parseRow(text, start, nl);
+    if (!row) throw new Error(`line ${rows.length + 1} of the journal's redo log ${path} is not a row; move the file aside to start without its changes`);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The row on text[start, end), or undefined when it is not one. */
+function parseRow(text: string, start: number, end: number): RedoRow | undefined {
+  const t1 = text.indexOf('\t', start);
+  const t2 = t1 < 0 ? -1 : text.indexOf('\t', t1 + 1);
+  const t3 = t2 < 0 ? -1 : text.indexOf('\t', t2 + 1);
+  if (t3 < 0 || t3 >= end || text.charCodeAt(t3 + 1) !== 123 /* { */) return undefined;
+  const pid = text.slice(start, t1);
+  const state = text.slice(t1 + 1, t2);
+  const exitSeq = text.slice(t2 + 1, t3);
+  if (!/^\d+$/.test(pid) || !/^[a-z]+$/.test(state) || !/^\d*$/.test(exitSeq)) return undefined;
+  return { pid: Number(pid), state, exitSeq: exitSeq === '' ? null : Number(exitSeq), rec: text.slice(t3 + 1, end) };
 }

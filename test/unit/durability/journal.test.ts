@@ -253,7 +253,7 @@ describe('journal-sqlite', () => {
     await expect(testKernel({ dataDir, inline: [journalWith({}), fcfs, echoPlugin([new InstantBackend('echo')])] })).rejects.toThrow(/line 1 of the journal's redo log .*journal\.sqlite-redo is not a row; move the file aside/);
   });
 
-  it('takes the redo log into the image once it holds image_rows processes, and empties it', async () => {
+  it('takes the redo log into the image once it holds image_rows rows, and empties it', async () => {
     const dataDir = tempDir();
     const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ image_rows: 4, image_ms: 3_600_000 }), fcfs, echoPlugin([new InstantBackend('echo', { concurrency: 4 })])] });
     const ps = Array.from({ length: 4 }, (_, i) => kernel.spawn({ prompt: `p${i}` }, 'a'));

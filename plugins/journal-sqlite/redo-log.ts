@@ -28,6 +28,8 @@ export class RedoLog {
   private readonly fd: number;
   /** The file's length after the last whole append: a failed append is cut back to it. */
   private size: number;
+  /** A failed append may have left part of a line after `size`. */
+  private torn = false;
 
   constructor(
     readonly path: string,
@@ -39,6 +41,8 @@ export class RedoLog {
 
   /** Appends the rows as whole lines, or throws and leaves the file as it was. */
   append(rows: Iterable<RedoRow>): void {
+    if (this.torn) ftruncateSync(this.fd, this.size); // a failed append's cut failed too: no line goes after a torn one
+    this.torn = false;
     let text = '';
     for (const r of rows) text += `${r.pid}\t${r.state}\t${r.exitSeq ?? ''}\t${r.rec}\n`;
     try {
@@ -48,7 +52,9 @@ export class RedoLog {
       if (this.sync) fdatasyncSync(this.fd);
       this.size += length;
     } catch (err) {
-      ftruncateSync(this.fd, this.size); // no torn line before the next append
+      this.torn = true;
+      ftruncateSync(this.fd, this.size);
+      this.torn = false;
       throw err;
     }
   }

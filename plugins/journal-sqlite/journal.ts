@@ -129,7 +129,11 @@ export class SqliteJournal implements Journal {
    */
   private takeInLog(andThen?: () => void): void {
     const rows = new Map<number, RedoRow>();
-    for (const r of readRedo(this.redo.path)) rows.set(r.pid, r.exitSeq === null ? { ...r, exitSeq: rows.get(r.pid)?.exitSeq ?? null } : r);
+    for (const r of readRedo(this.redo.path)) {
+      r.exitSeq ??= rows.get(r.pid)?.exitSeq ?? null; // a process exits once: its later rows keep the number
+      rows.set(r.pid, r);
+    }
+    if (rows.size === 0) return;
     this.db.tx(() => {
       for (const r of rows.values()) this.db.put(r.pid, r.state, r.exitSeq, r.rec);
       andThen?.();

@@ -19,7 +19,9 @@ export type Fault =
   /** A 200 event stream whose first event is not JSON. */
   | { kind: 'malformed' }
   /** Destroys the socket before any response byte. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** A 200 answer whose text is `bytes` long: as one JSON body, or streamed a 5-byte word an event. */
+  | { kind: 'flood'; bytes: number };
 
 export interface RecordedRequest {
   model: string;
@@ -103,6 +105,8 @@ export async function startFaultServer(): Promise<FaultServer> {
         return void res.end();
       case 'reset':
         return void req.socket.destroy();
+      case 'flood':
+        return streamOk(res, model, 'word '.repeat(Math.ceil(fault.bytes / 5)), body.stream === true);
     }
   });
   server.on('connection', (s) => (sockets.add(s), s.once('close', () => sockets.delete(s))));

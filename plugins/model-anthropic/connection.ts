@@ -27,16 +27,17 @@ function apiKey(o: AnthropicOptions, env: NodeJS.ProcessEnv): string {
   return 'no-key';
 }
 
-/** A fetch whose every connection is held to the egress policy (egressLookup: no DNS rebinding after registration). */
-function confinedFetch(policy: EgressPolicy): typeof fetch {
-  const dispatcher = new Agent({ connect: { lookup: egressLookup(policy) } });
+/** A fetch whose every connection is held to the egress policy (egressLookup: no DNS rebinding after registration) and whose answers to `maxBytes`. */
+function confinedFetch(policy: EgressPolicy, maxBytes: number): typeof fetch {
+  const dispatcher = new Agent({ connect: { lookup: egressLookup(policy) }, maxResponseSize: maxBytes });
   return ((url: string | URL, init?: object) => undiciFetch(url, { ...init, dispatcher })) as unknown as typeof fetch;
 }
 
 /**
  * One client for an endpoint: maxRetries 0, because the kernel's executor
  * retries. `confine`, for an endpoint a client gave, holds its connections to
- * the egress policy.
+ * the egress policy and its answers to options.max_response_bytes (a
+ * configured endpoint is trusted, and called with the SDK's own fetch).
  */
 export const makeClient = (o: AnthropicOptions, log: Logger, env: NodeJS.ProcessEnv = process.env, confine?: EgressPolicy): Anthropic =>
-  new (anthropicSdk().default)({ baseURL: o.base_url, apiKey: apiKey(o, env), maxRetries: 0, timeout: o.request_timeout_ms, defaultHeaders: o.headers, logger: sdkLogger(log), ...(confine && { fetch: confinedFetch(confine) }) });
+  new (anthropicSdk().default)({ baseURL: o.base_url, apiKey: apiKey(o, env), maxRetries: 0, timeout: o.request_timeout_ms, defaultHeaders: o.headers, logger: sdkLogger(log), ...(confine && { fetch: confinedFetch(confine, o.max_response_bytes) }) });

@@ -1,16 +1,19 @@
-import { LlmosError, retryableStatus, retryAfterMs, socketCode } from '../../src/plugin-api/index.js';
+import { LlmosError, retryableStatus, retryAfterMs, socketCode, tooLargeError } from '../../src/plugin-api/index.js';
 import { anthropicSdk } from './sdk.js';
 
 /**
  * Whatever the Anthropic client or its stream threw, as LLMOS_EUPSTREAM.
  * data.retryable is true for 408/429/5xx (529 overloaded included),
- * connection failures and errors inside the stream; false for other 4xx,
- * which the same request cannot fix. The kernel retries, backs off
+ * connection failures and errors inside the stream; false for other 4xx
+ * and an answer past options.max_response_bytes, which the same request
+ * cannot fix. The kernel retries, backs off
  * (honouring retry-after), falls back and cools the model down. The
  * caller handles aborts first.
  */
 export function upstreamError(model: string, e: unknown): LlmosError {
   if (e instanceof LlmosError) return e;
+  const tooLarge = tooLargeError('model-anthropic', model, e);
+  if (tooLarge) return tooLarge;
   const { APIConnectionError, APIError } = anthropicSdk();
   if (e instanceof APIConnectionError) {
     const code = socketCode(e);

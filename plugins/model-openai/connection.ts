@@ -104,11 +104,13 @@ function directHeaders(key: string, extra: Record<string, string>): Record<strin
  * call the model runs at once (`concurrency`): a smaller pool would queue
  * streams the kernel already admitted behind other streams' sockets.
  * `confine`, for an endpoint a client gave, holds every connection to the
- * egress policy (egressLookup): such a model always uses the pool.
+ * egress policy (egressLookup): such a model always uses the pool. The pool
+ * ends an answer longer than options.max_response_bytes (Node's fetch, with
+ * http_client "fetch" for a configured endpoint, has no such bound).
  */
 export function makeClient(o: OpenAIOptions, log: Logger, concurrency = 0, env: NodeJS.ProcessEnv = process.env, confine?: EgressPolicy): OpenAIConnection {
   const key = apiKey(o, env);
-  const dispatcher = o.http_client === 'fetch' && !confine ? undefined : new Agent({ connections: concurrency + MIN_SOCKETS, ...(confine && { connect: { lookup: egressLookup(confine) } }) });
+  const dispatcher = o.http_client === 'fetch' && !confine ? undefined : new Agent({ connections: concurrency + MIN_SOCKETS, maxResponseSize: o.max_response_bytes, ...(confine && { connect: { lookup: egressLookup(confine) } }) });
   const client = new OpenAI({
     baseURL: o.base_url,
     apiKey: key,

@@ -1,5 +1,5 @@
 import { APIConnectionError, APIError } from 'openai';
-import { LlmosError, retryableStatus, retryAfterMs, socketCode } from '../../src/plugin-api/index.js';
+import { LlmosError, retryableStatus, retryAfterMs, socketCode, tooLargeError } from '../../src/plugin-api/index.js';
 import { webHeaders } from './web-headers.js';
 
 export { retryAfterMs, socketCode } from '../../src/plugin-api/index.js';
@@ -19,11 +19,14 @@ export function statusError(status: number, raw: Record<string, string | string[
  * Maps whatever the openai client or the stream threw to LLMOS_EUPSTREAM.
  * data.retryable is true for 408/429/5xx, connection failures (refused,
  * reset, timeouts), errors inside the stream and malformed JSON; false for
- * other 4xx (bad request, auth, not found), which the same request cannot fix.
+ * other 4xx (bad request, auth, not found) and an answer past
+ * options.max_response_bytes, which the same request cannot fix.
  * The caller handles aborts before calling this.
  */
 export function upstreamError(model: string, e: unknown): LlmosError {
   if (e instanceof LlmosError) return e;
+  const tooLarge = tooLargeError('model-openai', model, e);
+  if (tooLarge) return tooLarge;
   if (e instanceof APIConnectionError) {
     const code = socketCode(e);
     const cause = (e.cause as { message?: string } | undefined) ?? {};

@@ -50,7 +50,7 @@ export { confinedFolder, type ConfinedFolder } from './confined-path.js';
 export { checkEgress, egressLookup, EgressPolicy, unreachableEndpoint, type LookupAll } from './egress.js';
 export { isAllowedKeyEnv, KEY_ENV_PREFIX } from './key-env.js';
 export * from './gateway/index.js';
-export { retryableStatus, retryAfterMs, sdkLogger, socketCode } from './upstream.js';
+export { retryableStatus, retryAfterMs, sdkLogger, socketCode, tooLargeError } from './upstream.js';
 export { RemoteModelOptions, remoteModelInfo } from './remote-model.js';
 export { remoteRuntimeConfig, resolveRuntimeEndpoint, RuntimeEndpointOptions, type EndpointDefaults, type RemoteRuntimeConfig } from './runtime-endpoint.js';
 export { llamaBuildOptions } from './llama-build.js';

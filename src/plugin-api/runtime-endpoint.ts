@@ -6,12 +6,22 @@ import { RemoteModelOptions } from './remote-model.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** The default bound on one answer's body: some 3× the SSE of a 128k-token stream (~150 bytes a token). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /**
  * Options of a remote backend plugin (model-openai, model-anthropic) that
- * govern model_register configs: which key variables a config may name, and
- * where a client-given baseURL may point. Spread into the plugin's options object.
+ * govern model_register configs: which key variables a config may name,
+ * where a client-given baseURL may point, and how much one answer from an
+ * endpoint may hold. Spread into the plugin's options object.
  */
 export const RuntimeEndpointOptions = {
+  max_response_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(DEFAULT_MAX_RESPONSE_BYTES)
+    .describe('The most one answer\'s body may hold, a stream counted whole; past it the call fails with LLMOS_EUPSTREAM (not retried) and the connection is closed. Bounds what an endpoint a client registered can make the server hold.'),
   api_key_envs: z
     .array(z.string().regex(ENV_NAME))
     .default([])

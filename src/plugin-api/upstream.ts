@@ -1,4 +1,5 @@
 /** Helpers for model backends that call an HTTP upstream: what its errors say about retrying, and a logger for its SDK. */
+import { LlmosError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 
 /**
@@ -14,6 +15,18 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
   if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
   const at = Date.parse(raw);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** undici's code for an answer whose body passed the pool's maxResponseSize (options.max_response_bytes). */
+const RESPONSE_TOO_LARGE = 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+
+/** LLMOS_EUPSTREAM for an answer larger than options.max_response_bytes, when `e` is that; not retryable, since the same request would get the same answer. */
+export function tooLargeError(plugin: string, model: string, e: unknown): LlmosError | undefined {
+  if (socketCode(e) !== RESPONSE_TOO_LARGE) return undefined;
+  return new LlmosError('LLMOS_EUPSTREAM', `model ${model}: the endpoint's answer is larger than ${plugin}'s options.max_response_bytes; it was cut off. Ask for a shorter answer (max_tokens), or raise max_response_bytes if this endpoint is trusted to send that much.`, {
+    retryable: false,
+    detail: 'response_too_large',
+  });
 }
 
 /** The first error code (ECONNRESET, ECONNREFUSED…) along an error's cause chain: fetch wraps socket errors in TypeError('fetch failed' | 'terminated'). */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '../../fault-server.js';
-import { bootOpenAI, run, type Booted } from './harness.js';
+import { bootOpenAI, bootPlugins, run, type Booted } from './harness.js';
 
 /**
  * Upstream faults injected through a scripted HTTP server, observed through
@@ -95,6 +95,35 @@ describe('model-openai under injected faults (real kernel executor)', () => {
     expect(p.error?.message).toMatch(/400.*retry will not help/);
     expect(p.attempts).toHaveLength(1);
     expect(calls()).toHaveLength(1);
+  });
+
+  describe('an answer larger than max_response_bytes', () => {
+    const bootBounded = () =>
+      bootPlugins({ 'model-openai': { base_url: srv.baseURL, api_key_env: 'LLMOS_TEST_NO_KEY', max_response_bytes: 64 * 1024, models: [{ id: 'm', context_window: 4096, max_output_tokens: 256, concurrency: 2 }] } });
+    const expectCutOff = (p: Awaited<ReturnType<typeof run>>) => {
+      expect(p.exit).toBe('failed');
+      expect(p.error).toMatchObject({ code: 'LLMOS_EUPSTREAM', data: { retryable: false, detail: 'response_too_large' } });
+      expect(p.error?.message).toMatch(/larger than model-openai's options\.max_response_bytes/);
+      expect(p.attempts).toHaveLength(1); // the same request would get the same answer
+      expect(calls()).toHaveLength(1);
+    };
+
+    it('fails an unstreamed call, not retried, and the next call is answered', async () => {
+      srv.script('m', { kind: 'flood', bytes: 1024 * 1024 });
+      os = await bootBounded();
+      expectCutOff(await run(os.kernel, { prompt: 'hello' }));
+      expect((await run(os.kernel, { prompt: 'hello again' })).result?.text).toBe('bonjour from the fault server');
+    });
+
+    it('fails a stream once the events streamed so far pass it', async () => {
+      srv.script('m', { kind: 'flood', bytes: 1024 * 1024 });
+      os = await bootBounded();
+      const tokens: string[] = [];
+      os.kernel.procs.on('token', (_p, t) => void tokens.push(t)); // someone listens: the call streams
+      expectCutOff(await run(os.kernel, { prompt: 'hello' }));
+      expect(tokens.length).toBeGreaterThan(0); // what came within the bound was streamed
+      expect(tokens.join('').length).toBeLessThan(64 * 1024);
+    });
   });
 
   it('falls back to the next model when one keeps failing', async () => {

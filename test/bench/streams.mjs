@@ -11,7 +11,7 @@
 // each lasts --answer-ms); the sides alternate (direct, llmos, portkey, then reversed) so that
 // load drift hits all of them. Per stream: time to first token (the first content delta),
 // time to [DONE], and whether the text is the upstream's whole answer. Per gateway: peak RSS
-// over the run (VmHWM). Needs `@portkey-ai/gateway` in --deps (see test/bench/gateway.mjs).
+// over the run (VmHWM) and CPU seconds it and the upstream used during its side. Needs `@portkey-ai/gateway` in --deps (see test/bench/gateway.mjs).
 // --profile <dir> runs the LLMOS server under --cpu-prof and keeps its .cpuprofile in <dir>.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -111,6 +111,11 @@ async function waitHttp(url, init) {
 
 const status = (pid) => readFileSync(`/proc/${pid}/status`, 'utf8');
 const kb = (s, k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0) / 1024;
+/** CPU seconds a process has used (user + system; Linux counts in 1/100 s). */
+const cpuSeconds = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 
 /** One streamed completion: ms to the first content delta and to [DONE], and whether the text is whole. */
 function stream(t, i, agent) {
@@ -147,7 +152,9 @@ function stream(t, i, agent) {
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 /** N streams started RAMP_MS apart in total; all open together for ANSWER_MS - RAMP_MS. */
-async function runSide(name, t) {
+async function runSide(name, t, upstreamPid) {
+  const cpuBefore = t.pid ? cpuSeconds(t.pid) : 0;
+  const upstreamBefore = cpuSeconds(upstreamPid);
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   const startedAt = performance.now();
   const all = [];
@@ -163,7 +170,8 @@ async function runSide(name, t) {
   const ttft = ok.map((r) => r.ttft).sort((a, b) => a - b);
   const total = ok.map((r) => r.total).sort((a, b) => a - b);
   const whys = [...new Set(results.filter((r) => !r.ok).map((r) => r.why))].slice(0, 3);
-  return { side: name, ok: ok.length, errors: results.length - ok.length, 'ttft p50': pct(ttft, 0.5), 'ttft p99': pct(ttft, 0.99), 'total p50': pct(total, 0.5), 'total p99': pct(total, 0.99), whys };
+  const cpu = t.pid ? +(cpuSeconds(t.pid) - cpuBefore).toFixed(2) : null;
+  return { side: name, ok: ok.length, errors: results.length - ok.length, 'ttft p50': pct(ttft, 0.5), 'ttft p99': pct(ttft, 0.99), 'total p50': pct(total, 0.5), 'total p99': pct(total, 0.99), 'cpu s': cpu, 'upstream cpu s': +(cpuSeconds(upstreamPid) - upstreamBefore).toFixed(2), whys };
 }
 
 async function main() {
@@ -204,7 +212,7 @@ async function main() {
   const order = ['direct', 'llmos', 'portkey'];
   for (let round = 0; round < ROUNDS; round++) {
     const results = {};
-    for (const name of round % 2 ? [...order].reverse() : order) results[name] = await runSide(name, targets[name]);
+    for (const name of round % 2 ? [...order].reverse() : order) results[name] = await runSide(name, targets[name], upstream.pid);
     for (const name of order) {
       const r = results[name];
       const mem = targets[name].pid ? status(targets[name].pid) : undefined;

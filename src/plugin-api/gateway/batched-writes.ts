@@ -63,6 +63,13 @@ export class BatchedWrites {
     this.pending = '';
   }
 
+  /** Takes what waits, to go out in the caller's own write; no timer writes it. */
+  take(): string {
+    const text = this.pending;
+    this.cancel();
+    return text;
+  }
+
   private flush(): void {
     if (!this.pending || this.sink.writableEnded) return;
     this.sink.write(this.pending);

@@ -25,7 +25,8 @@ interface ChoiceState {
  * the finish reason; after the last, usage when asked and the protocol's
  * end. A failure after the headers went out is the protocol's error event;
  * it kills the siblings. Token events go out in batches of at most one
- * write per `flushMs` (see BatchedWrites), every other event at once.
+ * write per `flushMs` (see BatchedWrites), every other event at once; the
+ * last choice's closing, usage and the end share the response's last write.
  * Returns what stops it (unwatch, and drop what waits).
  */
 export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, plan: Plan, protocol: GatewayProtocol, onEnd: () => void, flushMs = DEFAULT_STREAM_FLUSH_MS): () => void {
@@ -55,10 +56,10 @@ export function streamTo(kernel: KernelApi, ps: Process[], res: ServerResponse, 
     const c = choices[i];
     c.ended = true;
     const text = p.result?.text ?? '';
-    out.now(shape.closing(ps, i, text.length > c.sent.length && text.startsWith(c.sent) ? text.slice(c.sent.length) : ''));
-    if (!choices.every((x) => x.ended)) return;
+    const closing = shape.closing(ps, i, text.length > c.sent.length && text.startsWith(c.sent) ? text.slice(c.sent.length) : '');
+    if (!choices.every((x) => x.ended)) return out.now(closing);
     over = true;
-    res.end((plan.includeUsage ? shape.usage(ps) : '') + protocol.streamEnd);
+    res.end(out.take() + closing + (plan.includeUsage ? shape.usage(ps) : '') + protocol.streamEnd);
     onEnd();
   };
   const onToken = (i: number, text: string) => {

@@ -32,6 +32,18 @@ describe('BatchedWrites (streamed token events share socket writes)', () => {
     expect(s.writes).toEqual(['open;', 'a', 'bclose;']);
   });
 
+  it('hands what waits to the caller, whose own write carries it, and no timer writes it again', async () => {
+    const s = sink();
+    const out = new BatchedWrites(s, 20);
+    out.later('a');
+    out.later('b');
+    out.later('c');
+    expect(out.take()).toBe('bc');
+    expect(out.take()).toBe('');
+    await sleep(50);
+    expect(s.writes).toEqual(['a']);
+  });
+
   it('writes every event at once with flushMs 0', () => {
     const s = sink();
     const out = new BatchedWrites(s, 0);

@@ -67,11 +67,10 @@ export class OpenAIBackend implements ModelBackend {
     const calls: Array<{ id?: string; name?: string; arguments: string }> = [];
     const logprobs: NonNullable<TokenLogprobs['content']> = [];
     const body: ChatCompletionCreateParamsStreaming = Object.assign({}, params, { stream: true as const, stream_options: { include_usage: true } });
-    const stream = this.connection.direct ? (postSse(this.connection.direct, '/chat/completions', body, signal) as AsyncIterable<ChatCompletionChunk>) : await this.client.chat.completions.create(body, { signal });
-    for await (const chunk of stream) {
+    const take = (chunk: ChatCompletionChunk) => {
       if (chunk.usage) usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens };
       const choice = chunk.choices?.[0];
-      if (!choice) continue;
+      if (!choice) return;
       const piece = choice.delta?.content;
       if (piece) {
         text += piece;
@@ -86,7 +85,9 @@ export class OpenAIBackend implements ModelBackend {
       }
       if (choice.logprobs?.content) logprobs.push(...choice.logprobs.content);
       if (choice.finish_reason) finish = choice.finish_reason;
-    }
+    };
+    if (this.connection.direct) await postSse(this.connection.direct, '/chat/completions', body, signal, take as (message: unknown) => void);
+    else for await (const chunk of await this.client.chat.completions.create(body, { signal })) take(chunk);
     // The openai client's stream ends quietly when its signal aborts; a partial answer is not a result.
     signal.throwIfAborted();
     if (finish === undefined)

@@ -126,7 +126,7 @@ const cut = (text: string, n: number): Buffer[] => {
 
 /**
  * model-openai's direct streamed call (direct.ts postSse) against a real
- * loopback server: it yields exactly the chunks the openai client's own
+ * loopback server: it hands on exactly the chunks the openai client's own
  * stream yields for the same bytes, and fails as that stream does.
  */
 describe('model-openai postSse', () => {
@@ -140,9 +140,15 @@ describe('model-openai postSse', () => {
     const conn = makeClient(o, createLogger('silent'), 0, {});
     const fetched = new OpenAI({ baseURL: s.baseURL, apiKey: 'k', maxRetries: 0, timeout: timeoutMs });
     cleanup.push(s.close, () => conn.close());
+    /** What postSse hands on; past `upTo` messages the handler throws, as a caller that has had enough. */
     const ours = async (signal = never(), upTo = Infinity) => {
       const got: unknown[] = [];
-      for await (const c of postSse(conn.direct!, '/chat/completions', { model: 'm', stream: true }, signal)) if (got.push(c) >= upTo) break;
+      const enough = new Error('enough');
+      await postSse(conn.direct!, '/chat/completions', { model: 'm', stream: true }, signal, (c) => {
+        if (got.push(c) >= upTo) throw enough;
+      }).catch((e: unknown) => {
+        if (e !== enough) throw e;
+      });
       return got;
     };
     const theirs = async () => {
@@ -154,7 +160,7 @@ describe('model-openai postSse', () => {
   };
   const chunk = (content: string, finish: string | null = null) => ({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
 
-  it('yields what the openai client yields, from a stream cut anywhere: CRLF, comments, multi-line data, UTF-8 split, nothing after [DONE]', async () => {
+  it('hands on what the openai client yields, from a stream cut anywhere: CRLF, comments, multi-line data, UTF-8 split, nothing after [DONE]', async () => {
     const body =
       ': keep-alive\r\n\r\n' +
       `data: ${JSON.stringify(chunk('héllo 🌍'))}\r\n\r\n` +
@@ -171,7 +177,7 @@ describe('model-openai postSse', () => {
     }
   });
 
-  it('yields the last message of a body that ends without its blank line, and stops at the end of a body with no [DONE]', async () => {
+  it('hands on the last message of a body that ends without its blank line, and stops at the end of a body with no [DONE]', async () => {
     const { ours } = await setUp((_, res) => res.writeHead(200, SSE).end(`data: ${JSON.stringify(chunk('a'))}\n\ndata: ${JSON.stringify(chunk('b', 'stop'))}`));
     expect(await ours()).toEqual([chunk('a'), chunk('b', 'stop')]);
   });
@@ -195,7 +201,7 @@ describe('model-openai postSse', () => {
     expect(upstreamError('m', e).message).toMatch(/inside the stream \(quota\)/); // the client's APIError prefers error.message
   });
 
-  it('ends the request when the caller aborts, or leaves the loop, mid-stream; rejects a stalled stream past its timeout', async () => {
+  it('ends the request when the caller aborts, or its handler throws, mid-stream; rejects a stalled stream past its timeout', async () => {
     const left: Array<Promise<boolean>> = [];
     const { ours } = await setUp((_, res) => {
       left.push(new Promise((r) => res.once('close', () => r(!res.writableFinished))));

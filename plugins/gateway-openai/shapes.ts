@@ -1,22 +1,32 @@
 import { sseEvent as sse, type Process, type ResponseShape } from '../../src/plugin-api/index.js';
 import { chatCompletion, completionId, finishOf, modelOf, seconds, toolCallsOf, usageOf } from './completion.js';
 
-const chatChunk = (ps: readonly Process[], i: number, delta: Record<string, unknown> | null, finish: string | null = null, usage?: ReturnType<typeof usageOf>, logprobs: unknown = null) =>
-  sse({
+export const chatChunk = (ps: readonly Process[], i: number, delta: Record<string, unknown> | null, finish: string | null = null, usage?: ReturnType<typeof usageOf>, logprobs: unknown = null) => {
+  const chunk: Record<string, unknown> = {
     id: completionId(ps[0]),
     object: 'chat.completion.chunk',
     created: seconds(ps[0].created),
     model: modelOf(ps[i]),
     choices: delta ? [{ index: i, delta, finish_reason: finish, logprobs }] : [],
-    ...(usage && { usage }),
-  });
+  };
+  if (usage) chunk.usage = usage;
+  return sse(chunk);
+};
+
+/**
+ * chatChunk(ps, i, { content: text }), byte for byte: the event sent for
+ * every streamed token, so it is written around the one JSON-escaped piece
+ * instead of building and serializing the whole chunk.
+ */
+export const textChunk = (ps: readonly Process[], i: number, text: string) =>
+  `data: {"id":${JSON.stringify(completionId(ps[0]))},"object":"chat.completion.chunk","created":${seconds(ps[0].created)},"model":${JSON.stringify(modelOf(ps[i]))},"choices":[{"index":${i},"delta":{"content":${JSON.stringify(text)}},"finish_reason":null,"logprobs":null}]}\n\n`;
 
 /** chat.completion and chat.completion.chunk; `legacyFunctions` answers a `functions` request with function_call. */
 export function chatShape(legacyFunctions: boolean): ResponseShape {
   return {
     whole: (ps) => chatCompletion(ps, legacyFunctions),
     opening: (ps, i) => chatChunk(ps, i, { role: 'assistant', content: '' }),
-    text: (ps, i, text) => chatChunk(ps, i, { content: text }),
+    text: textChunk,
     closing(ps, i, rest) {
       const p = ps[i];
       let out = rest ? chatChunk(ps, i, { content: rest }) : '';

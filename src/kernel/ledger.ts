@@ -51,6 +51,8 @@ function alive(pid: number): boolean {
 export class SqliteLedger implements SpendLedger, PolicyStore {
   private readonly db: Database.Database;
   private readonly stmts;
+  /** Transactions compiled once (better-sqlite3 builds a wrapper per transaction() call). */
+  private readonly txs;
   /** Charges not yet written, by account and period (see charge()). */
   private readonly unwritten = new Map<string, { account: string; period: string } & Spend>();
   private readonly charges: EndOfTurnWriter;
@@ -91,6 +93,32 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
       policyVersion: this.db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'policy_version'"),
       bumpVersion: this.db.prepare("INSERT INTO meta (key, value) VALUES ('policy_version', 1) ON CONFLICT (key) DO UPDATE SET value = meta.value + 1"),
     };
+    this.txs = {
+      /** Spent + held + worst within the limit: the hold's id, else the state that refused it (IMMEDIATE: the write lock first). */
+      reserve: this.db.transaction((account: string, period: string, limit: LedgerBudget, worst: Spend): { id: number } | { refused: LedgerState } => {
+        const s = this.state(account, period);
+        const over = (k: keyof Spend) => limit[k] !== undefined && s.spent[k] + s.reserved[k] + worst[k] > limit[k]!;
+        if (over('tokens') || over('cost_usd')) return { refused: s };
+        return { id: Number(this.stmts.hold.run(account, period, worst.tokens, worst.cost_usd, INSTANCE).lastInsertRowid) };
+      }),
+      charges: this.db.transaction((charges: Iterable<{ account: string; period: string } & Spend>) => {
+        for (const c of charges) this.stmts.charge.run(c.account, c.period, c.tokens, c.cost_usd);
+      }),
+      settle: this.db.transaction((id: number, actual: Spend) => {
+        const h = this.stmts.holdRow.get(id);
+        if (!h) return;
+        this.stmts.unhold.run(id);
+        this.stmts.charge.run(h.account, h.period, actual.tokens, actual.cost_usd);
+      }),
+      setBudget: this.db.transaction((account: string, b: LedgerBudget) => {
+        this.stmts.setBudget.run(account, JSON.stringify(b));
+        this.stmts.bumpVersion.run();
+      }),
+      savePolicy: this.db.transaction((pattern: string, policy: OwnerPolicy | null) => {
+        this.stmts.setPolicy.run(pattern, policy === null ? null : JSON.stringify(policy));
+        this.stmts.bumpVersion.run();
+      }),
+    };
     this.releaseDeadHolds();
   }
 
@@ -117,14 +145,7 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
    * hold's id, or the state that refused it.
    */
   reserve(account: string, period: string, limit: LedgerBudget, worst: Spend): { id: number } | { refused: LedgerState } {
-    return this.db
-      .transaction(() => {
-        const s = this.state(account, period);
-        const over = (k: keyof Spend) => limit[k] !== undefined && s.spent[k] + s.reserved[k] + worst[k] > limit[k]!;
-        if (over('tokens') || over('cost_usd')) return { refused: s };
-        return { id: Number(this.stmts.hold.run(account, period, worst.tokens, worst.cost_usd, INSTANCE).lastInsertRowid) };
-      })
-      .immediate();
+    return this.txs.reserve.immediate(account, period, limit, worst);
   }
 
   /**
@@ -147,24 +168,20 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
     return this.charges.durable();
   }
 
-  /** Writes the summed charges in one transaction; on failure they stay to be written later. */
+  /** Writes the summed charges in one transaction (one statement is its own); on failure they stay to be written later. */
   private writeCharges(): void {
     if (!this.db.open) return this.unwritten.clear();
-    this.db.transaction(() => {
-      for (const c of this.unwritten.values()) this.stmts.charge.run(c.account, c.period, c.tokens, c.cost_usd);
-    })();
+    if (this.unwritten.size === 1) {
+      const [c] = this.unwritten.values();
+      this.stmts.charge.run(c.account, c.period, c.tokens, c.cost_usd);
+    } else this.txs.charges(this.unwritten.values());
     this.unwritten.clear();
   }
 
   /** Ends a hold and charges what the call actually spent to the hold's period. */
   settle(id: number, actual: Spend): void {
     if (!this.db.open) return; // closed at shutdown: the hold is released by the next instance
-    this.db.transaction(() => {
-      const h = this.stmts.holdRow.get(id);
-      if (!h) return;
-      this.stmts.unhold.run(id);
-      this.stmts.charge.run(h.account, h.period, actual.tokens, actual.cost_usd);
-    })();
+    this.txs.settle(id, actual);
   }
 
   budget(account: string): LedgerBudget | undefined {
@@ -173,10 +190,7 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
   }
 
   setBudget(account: string, b: LedgerBudget): void {
-    this.db.transaction(() => {
-      this.stmts.setBudget.run(account, JSON.stringify(b));
-      this.stmts.bumpVersion.run();
-    })();
+    this.txs.setBudget(account, b);
     this.versionThisTurn = undefined;
   }
 
@@ -185,10 +199,7 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
   }
 
   savePolicy(pattern: string, policy: OwnerPolicy | null): void {
-    this.db.transaction(() => {
-      this.stmts.setPolicy.run(pattern, policy === null ? null : JSON.stringify(policy));
-      this.stmts.bumpVersion.run();
-    })();
+    this.txs.savePolicy(pattern, policy);
     this.versionThisTurn = undefined;
   }
 

@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpendLedger } from '../../dist/src/kernel/ledger.js';
+import { SqliteLedger } from '../../dist/src/kernel/ledger.js';
 
 for (const sync of ['FULL', 'NORMAL', 'FULL', 'NORMAL']) {
   const dir = mkdtempSync(join(tmpdir(), 'llmos-ledger-sync-'));
-  const l = new SpendLedger(dir);
+  const l = new SqliteLedger(dir);
   l.db.pragma(`synchronous = ${sync}`); // the private handle: a bench may
   const n = 2000;
   const c0 = process.cpuUsage(); const t0 = performance.now();

@@ -23,6 +23,9 @@ export interface BanditStateJson {
   contexts: Record<string, Record<string, ContextStat>>;
 }
 
+/** Calls whose cost is remembered as learned; a rating comes within this many calls of its exit. */
+const COST_SEEN = 10_000;
+
 export const contextKey = (task: Task): string => `${task.type ?? 'chat'}|${task.language ?? 'und'}`;
 
 /**
@@ -40,8 +43,10 @@ export class BanditState {
   observations = 0;
   private readonly cache = new WeakMap<Task, Float64Array>();
   private readonly costCache = new WeakMap<Task, Float64Array>();
-  /** Recent (pid, model) pairs whose cost was learned, oldest first. */
+  /** Recent (pid, model) pairs whose cost was learned: the last COST_SEEN, in a ring (a Set's oldest entry is found past every deleted one). */
   private readonly costSeen = new Set<string>();
+  private readonly costRing: string[] = [];
+  private costAt = 0;
   /** Called after each update, e.g. to schedule a save. */
   onChange: () => void = () => {};
 
@@ -124,7 +129,10 @@ export class BanditState {
     const key = `${pid}\u0000${model}`;
     if (this.costSeen.has(key)) return false;
     this.costSeen.add(key);
-    if (this.costSeen.size > 10_000) this.costSeen.delete(this.costSeen.values().next().value!);
+    const oldest = this.costRing[this.costAt];
+    if (oldest !== undefined) this.costSeen.delete(oldest);
+    this.costRing[this.costAt] = key;
+    this.costAt = (this.costAt + 1) % COST_SEEN;
     return true;
   }
 

@@ -48,6 +48,22 @@ describe('BanditAllocator (LinUCB)', () => {
     expect(s.expectedCost(qa, B)).toBeCloseTo(0.01, 3);
   });
 
+  it("learns a call's cost once, from its exit or a rating of it within the last 10,000 calls", () => {
+    const s = new BanditState(0);
+    const exit = (pid: number, reward?: number) => s.feedback({ pid, task: qa, model: 'a', ok: true, reward, latency_ms: 1, cost_usd: 0.001, completion_tokens: 1 });
+    exit(1);
+    exit(1, 0.9); // its rating: the same dollars
+    expect(s.arms.get('a')!.cost.n).toBe(1);
+    for (let pid = 2; pid <= 10_000; pid++) exit(pid);
+    exit(1, 0.9); // still among the last 10,000
+    expect(s.arms.get('a')!.cost.n).toBe(10_000);
+    exit(10_001);
+    exit(1, 0.9); // forgotten: learned again
+    expect(s.arms.get('a')!.cost.n).toBe(10_002);
+    exit(10_001, 0.5);
+    expect(s.arms.get('a')!.cost.n).toBe(10_002);
+  });
+
   it('tries a model it has never seen (optimism) and only learns quality from ratings or failures', () => {
     const s = new BanditState(0);
     teach(s, qa, 'a', 0.9);

@@ -29,16 +29,25 @@ export interface ProcSnapshot {
   children: number[];
 }
 
+/** Each task's JSON, made once: a process's task is replaced when it changes (proc_nice), never changed in place. */
+const taskJson = new WeakMap<object, string>();
+
 /**
  * The record of a process now, as JSON: what JSON.stringify(procSnapshot(p))
  * gives, without first copying the process's objects (less garbage for the
- * journal, which writes one per change). The compiler refuses a ProcSnapshot
- * field missing here.
+ * journal, which writes one per change), and with its task serialized once
+ * however often the process changes (the prompt is most of a record). The
+ * compiler refuses a ProcSnapshot field missing here.
  */
 export function procSnapshotJson(p: ProcView): string {
   const { pid, ppid, owner, kind, state, exit, task, created, started, finished, model, attempts, usage, result, error, allocation, rating, children } = p;
-  const rec = { pid, ppid, owner, kind, state, exit, task, created, started, finished, model, attempts, usage, result, error, allocation, rating, children } satisfies { [K in keyof ProcSnapshot]-?: unknown };
-  return JSON.stringify(rec);
+  ({ pid, ppid, owner, kind, state, exit, task, created, started, finished, model, attempts, usage, result, error, allocation, rating, children }) satisfies { [K in keyof ProcSnapshot]-?: unknown };
+  let taskText = taskJson.get(task);
+  if (taskText === undefined) taskJson.set(task, (taskText = JSON.stringify(task)));
+  // Both halves always hold a field (pid; created), so neither is "{}"; the task goes between them, in its place.
+  const head = JSON.stringify({ pid, ppid, owner, kind, state, exit });
+  const tail = JSON.stringify({ created, started, finished, model, attempts, usage, result, error, allocation, rating, children });
+  return `${head.slice(0, -1)},"task":${taskText},${tail.slice(1)}`;
 }
 
 /** The record of a process now (copies: later changes to the process do not show in it). */

@@ -18,4 +18,18 @@ describe('procSnapshotJson', () => {
     expect(procSnapshotJson(p)).toBe(JSON.stringify(procSnapshot(p)));
     expect(procSnapshotJson(parent)).toBe(JSON.stringify(procSnapshot(parent)));
   });
+
+  it('follows the process through its changes, its task serialized once until proc_nice replaces it', () => {
+    const t = new ProcessTable();
+    const p = t.alloc(TaskSchema.parse({ prompt: 'once' }), 'user:ann');
+    const same = () => expect(procSnapshotJson(p)).toBe(JSON.stringify(procSnapshot(p)));
+    same();
+    t.setState(p, 'ready');
+    same();
+    p.task = { ...p.task, priority: 9 }; // as Kernel.nice does
+    same();
+    expect(JSON.parse(procSnapshotJson(p)).task.priority).toBe(9);
+    t.exit(p, 'ok', { result: { text: 'done', finish_reason: 'stop' } });
+    same();
+  });
 });

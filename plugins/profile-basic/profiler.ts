@@ -8,6 +8,14 @@ import { LanguageDetector } from './language.js';
 import { detectTargetLanguage, translationSource } from './target-language.js';
 import { classifyType } from './type-rules.js';
 
+/** The most of a transcript the detectors read. Each costs time in proportion to what it reads (6.8 ms for a 128 KB prompt, on the event loop); what they decide does not grow with it. */
+export const READ_CHARS = 8192;
+
+/** What the detectors read of `text`: all of it up to READ_CHARS, else its start and its end, where a system prompt and the latest request are. */
+export function readable(text: string): string {
+  return text.length <= READ_CHARS ? text : `${text.slice(0, READ_CHARS / 2)}\n\n${text.slice(-READ_CHARS / 2)}`;
+}
+
 /**
  * Rules for type, eld for language, phrasings for target language, fences,
  * names and a logistic-regression model (code-model.ts, with guesslang's
@@ -17,6 +25,8 @@ import { classifyType } from './type-rules.js';
  * A translation's source language is that of the passage it quotes, not of
  * the instruction around it. Confidences are given for language, target language, code language and
  * intent; a professional request with no keyword domain takes the intent's.
+ * The detectors read at most READ_CHARS of the transcript (readable()); size
+ * counts all of it.
  */
 export class BasicProfiler implements Profiler {
   constructor(private readonly lang = new LanguageDetector()) {}
@@ -29,7 +39,7 @@ export class BasicProfiler implements Profiler {
   }
 
   profile(task: Task): TaskProfile {
-    const text = messagesText(taskMessages(task));
+    const text = readable(messagesText(taskMessages(task)));
     const target = detectTargetLanguage(text);
     const code = detectCodeLanguage(text);
     const intent = detectIntent(text);

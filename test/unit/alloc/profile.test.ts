@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { boot } from '../../../src/boot.js';
 import { TaskSchema } from '../../../src/core/task.js';
 import profileBasic, { BasicProfiler } from '../../../plugins/profile-basic/index.js';
+import { READ_CHARS, readable } from '../../../plugins/profile-basic/profiler.js';
 import { echoPlugin } from '../../fixtures/echo-backend.js';
 import schedFcfs from '../../../plugins/sched-fcfs/index.js';
 
@@ -22,6 +23,18 @@ describe('BasicProfiler', () => {
     expect(prof('Solve 3x + 5 = 20 for x.').type).toBe('math');
     expect(prof('Who wrote Hamlet?').type).toBe('qa');
     expect(prof('hello there, nice to meet you').type).toBe('chat');
+  });
+
+  it('reads the start and the end of a long transcript, and counts all of it for size', () => {
+    const filler = 'The council met on Monday and heard a long report on the city budget and its roads. '.repeat(1600); // ~136 KB
+    const long = TaskSchema.parse({ messages: [{ role: 'system', content: filler }, { role: 'user', content: 'Write a Python function that totals the budget lines in the report above.' }] });
+    expect(p.profile(long)).toMatchObject({ type: 'code', code_language: 'python', language: 'en' }); // the request at the end is read
+    expect(p.profile(long).size).toBeGreaterThan(30_000); // the prompt's whole size, not what the detectors read
+    const short = 'Write a python function that reverses a list.';
+    expect(readable(short)).toBe(short);
+    const read = readable(filler);
+    expect(read.length).toBeLessThanOrEqual(READ_CHARS + 2);
+    expect(read.startsWith(filler.slice(0, READ_CHARS / 2)) && read.endsWith(filler.slice(-READ_CHARS / 2))).toBe(true);
   });
 
   it('detects the language with eld', () => {

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { promptText, type PromptParts } from '../../src/plugin-api/index.js';
+import { countCodePoints, promptText, type PromptParts } from '../../src/plugin-api/index.js';
 import { toOpenAiExtras, toOpenAiMessages } from './chat-format.js';
 
 /**
@@ -22,14 +22,8 @@ import { toOpenAiExtras, toOpenAiMessages } from './chat-format.js';
  * 1.5 bytes (the hard worst case of a byte-level tokenizer is 1 per byte).
  */
 export function upperEstimate(prompt: PromptParts): number {
-  let ascii = 0;
-  let bytes = 0;
-  for (const ch of promptText(prompt)) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) ascii++;
-    else bytes += cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  }
-  return Math.ceil(ascii / 3) + Math.ceil(bytes / 1.5) + 8 * prompt.messages.length + 64;
+  const { ascii, otherBytes } = countCodePoints(promptText(prompt));
+  return Math.ceil(ascii / 3) + Math.ceil(otherBytes / 1.5) + 8 * prompt.messages.length + 64;
 }
 
 /**

@@ -22,26 +22,41 @@ interface PromptParts {
  *     on English prose; dense code or digits can take more.
  */
 
+/** What a text is made of, by code point: ASCII ones, others, and the others' UTF-8 bytes. */
+export interface CodePointCounts {
+  ascii: number;
+  other: number;
+  otherBytes: number;
+}
+
 /**
- * Estimated tokens in `text` (see above): non-ASCII code points 1 each, ASCII
- * 4 characters a token. Walks UTF-16 units (a surrogate pair is one code
- * point, a lone surrogate one too), ~10× faster than iterating code points;
- * it runs several times per call over the whole prompt.
+ * Counts `text`'s code points by class in one walk over its UTF-16 units (a
+ * surrogate pair is one code point of 4 bytes, a lone surrogate one of 3),
+ * ~10× faster than iterating code points; token estimates run several times
+ * per call over the whole prompt.
  */
-export function estimateTokens(text: string): number {
+export function countCodePoints(text: string): CodePointCounts {
   let ascii = 0;
   let other = 0;
+  let otherBytes = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     if (unit < 0x80) ascii++;
     else {
       other++;
-      if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length) {
-        const next = text.charCodeAt(i + 1);
-        if (next >= 0xdc00 && next < 0xe000) i++; // the pair's low half
-      }
+      if (unit < 0x800) otherBytes += 2;
+      else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        otherBytes += 4;
+        i++; // the pair's low half
+      } else otherBytes += 3;
     }
   }
+  return { ascii, other, otherBytes };
+}
+
+/** Estimated tokens in `text` (see above): non-ASCII code points 1 each, ASCII 4 characters a token. */
+export function estimateTokens(text: string): number {
+  const { ascii, other } = countCodePoints(text);
   return Math.ceil(ascii / 4) + other;
 }
 

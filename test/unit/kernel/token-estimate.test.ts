@@ -1,26 +1,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { estimateTokens } from '../../../src/core/token-estimate.js';
+import { countCodePoints, estimateTokens } from '../../../src/core/token-estimate.js';
 
-/** The rule as stated, over code points: ASCII 4 characters a token, any other code point (a lone surrogate too) one. */
-function byCodePoint(text: string): number {
+/** The counts as stated, over code points: a lone surrogate is one code point of 3 UTF-8 bytes (as codePointAt reads it). */
+function byCodePoint(text: string) {
   let ascii = 0;
   let other = 0;
+  let otherBytes = 0;
   for (const ch of text) {
-    if (ch.charCodeAt(0) < 0x80) ascii++;
-    else other++;
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) ascii++;
+    else (other++, (otherBytes += cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4));
   }
-  return Math.ceil(ascii / 4) + other;
+  return { ascii, other, otherBytes };
 }
+const tokensByCodePoint = (text: string) => Math.ceil(byCodePoint(text).ascii / 4) + byCodePoint(text).other;
 
-describe('estimateTokens', () => {
-  it('counts as the code-point rule does, for any text: astral characters, lone and reversed surrogates, CJK', () => {
+describe('countCodePoints and estimateTokens', () => {
+  it('count as a walk over code points does, for any text: astral characters, lone and reversed surrogates, CJK', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 50 }), (a, b) => {
-        expect(estimateTokens(a + b)).toBe(byCodePoint(a + b));
+        expect(countCodePoints(a + b)).toEqual(byCodePoint(a + b));
+        expect(estimateTokens(a + b)).toBe(tokensByCodePoint(a + b));
       }),
       { numRuns: 2000 },
     );
-    for (const edge of ['\ud83d', '\ude00', '\ude00\ud83d', '\ud83d\ude00', 'ab\ud83d', '日本語のテキスト', 'plain ascii text']) expect(estimateTokens(edge)).toBe(byCodePoint(edge));
+    for (const edge of ['\ud83d', '\ude00', '\ude00\ud83d', '\ud83d\ude00', 'ab\ud83d', '日本語のテキスト', 'plain ascii text']) expect(countCodePoints(edge)).toEqual(byCodePoint(edge));
   });
 });

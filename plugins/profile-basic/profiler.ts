@@ -9,7 +9,7 @@ import { detectTargetLanguage, translationSource } from './target-language.js';
 import { classifyType } from './type-rules.js';
 
 /** The most of a transcript the detectors read. Each costs time in proportion to what it reads (6.8 ms for a 128 KB prompt, on the event loop); what they decide does not grow with it. */
-export const READ_CHARS = 8192;
+export const READ_CHARS = 4096;
 
 /** What the detectors read of `text`: all of it up to READ_CHARS, else its start and its end, where a system prompt and the latest request are. */
 export function readable(text: string): string {

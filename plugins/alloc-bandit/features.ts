@@ -72,10 +72,10 @@ export function featurize(task: Task, words = 0): Float64Array {
   x[k++] = Math.min(1, (text.match(/\banswer:/gi)?.length ?? 0) / 10);
   x[k++] = /(^|\s)_(\s|[.,'])/.test(text) ? 1 : 0;
   x[k++] = /\?\s*$/m.test(text) ? 1 : 0;
-  x[k++] = Math.min(1, (10 * (text.match(/\d/g)?.length ?? 0)) / Math.max(1, text.length));
+  x[k++] = Math.min(1, (10 * digitCount(text)) / Math.max(1, text.length));
   x[k++] = /\d\s*[-+*/^=]\s*\d/.test(text) ? 1 : 0;
   // The last paragraph is the question itself when the prompt is few-shot.
-  const lastParagraph = text.split(/\n\s*\n/).filter((p) => p.trim()).at(-1) ?? '';
+  const lastParagraph = lastParagraphOf(text);
   x[k++] = Math.min(1, Math.log2(1 + lastParagraph.length) / 12);
   x[k++] = /\d/.test(lastParagraph) ? 1 : 0;
   x[k++] = /\b(not|never|except|least)\b|n't\b/i.test(lastParagraph) ? 1 : 0;
@@ -85,6 +85,55 @@ export function featurize(task: Task, words = 0): Float64Array {
     for (const w of last) x[k + (fnv1a(w) % words)] += scale;
   }
   return x;
+}
+
+/** How many ASCII digits `text` holds (what text.match(/\d/g).length counts, without the array). */
+export function digitCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
+/** JavaScript's \s: the characters a whitespace run between paragraphs may hold. */
+const isSpace = (c: string) => /\s/.test(c);
+
+/**
+ * The last paragraph that is not blank: text.split(/\n\s*\n/).filter((p) => p.trim()).at(-1) ?? '',
+ * found from the end, without splitting a long prompt. A separator is a run
+ * of whitespace holding two line feeds or more, from its first line feed to
+ * its last (what the forward regex match takes).
+ */
+export function lastParagraphOf(text: string): string {
+  let end = text.length;
+  while (end > 0 && isSpace(text[end - 1])) end--;
+  if (end === 0) return '';
+  // After the last non-space character only whitespace follows: the paragraph ends at that run's first line feed when the run holds a separator.
+  let firstFeed = -1;
+  let feeds = 0;
+  for (let i = end; i < text.length; i++) if (text[i] === '\n') (feeds++, firstFeed < 0 && (firstFeed = i));
+  const stop = feeds >= 2 ? firstFeed : text.length;
+  // Back from the last non-space character to the nearest whitespace run holding a separator: the paragraph starts after its last line feed.
+  let start = 0;
+  for (let i = end - 1; i >= 0; ) {
+    if (!isSpace(text[i])) {
+      i--;
+      continue;
+    }
+    let runStart = i;
+    while (runStart > 0 && isSpace(text[runStart - 1])) runStart--;
+    let lastFeed = -1;
+    let count = 0;
+    for (let j = runStart; j <= i; j++) if (text[j] === '\n') (count++, (lastFeed = j));
+    if (count >= 2) {
+      start = lastFeed + 1;
+      break;
+    }
+    i = runStart - 1;
+  }
+  return text.slice(start, stop);
 }
 
 /** Intent, target and code language from the profile, each weighted by its confidence (1 when stated or unstated). Returns the next index. */

@@ -5,7 +5,7 @@
 // `--connections` at once) and reads the server's CPU time from /proc; the figure is
 // the median over rounds of each side's CPU ms per request, and their ratio.
 //
-//   npm run build && node test/bench/gateway-cpu-ab.mjs --before <dist>[:<config>] [--rounds 6] [--requests 3000] [--connections 10] [--port-base 38901] [--deps /work/benchdeps]
+//   npm run build && node test/bench/gateway-cpu-ab.mjs --before <dist>[:<config>] [--rounds 6] [--requests 3000] [--connections 10] [--prompt-kb 0] [--port-base 38901] [--deps /work/benchdeps]
 //
 // Uses gateway.mjs's server roles (--serve-upstream, --serve-llmos); needs autocannon as gateway.mjs does.
 import { spawn } from 'node:child_process';
@@ -20,7 +20,10 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
-const BODY = JSON.stringify({ model: 'instant', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 16 });
+// --prompt-kb N puts N KB of prose before the request, as a long system prompt or chat history would.
+const PROMPT_KB = Number(arg('prompt-kb', 0));
+const HISTORY = 'The council met on Monday and heard a long report on the city budget and its roads. '.repeat(Math.ceil((PROMPT_KB * 1024) / 85)).slice(0, PROMPT_KB * 1024);
+const BODY = JSON.stringify({ model: 'instant', messages: [...(PROMPT_KB ? [{ role: 'system', content: HISTORY }] : []), { role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 16 });
 const HEADERS = { 'content-type': 'application/json', authorization: 'Bearer bench-token' };
 
 const cpuSeconds = (pid) => {

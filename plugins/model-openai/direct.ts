@@ -65,64 +65,86 @@ interface BodyReader<T> {
 function exchange<T>(to: DirectPost, path: string, body: unknown, signal: AbortSignal, read: (headers: IncomingHttpHeaders) => BodyReader<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    let controller: Dispatcher.DispatchController | undefined;
-    let reader: BodyReader<T> | undefined;
-    let status = 0;
-    let headers: IncomingHttpHeaders = {};
-    let errorBody: Buffer[] | undefined;
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const onAbort = () => {
-      settle(() => reject(signal.reason));
-      controller?.abort(signal.reason); // not started yet (queued for a socket): onRequestStart aborts it
-    };
-    /** Runs the reader's step; a throw fails the call with what it threw and destroys the request. */
-    const guarded = (step: () => void) => {
-      try {
-        step();
-      } catch (e) {
-        settle(() => reject(e));
-        controller?.abort(e as Error);
-      }
-    };
-    signal.addEventListener('abort', onAbort);
-    to.dispatcher.dispatch(
-      { origin: to.origin, path: to.basePath + path, method: 'POST', headers: to.headers, body: JSON.stringify(body), headersTimeout: to.timeoutMs, bodyTimeout: to.timeoutMs },
-      {
-        onRequestStart(c) {
-          controller = c;
-          if (signal.aborted) c.abort(signal.reason);
-        },
-        onResponseStart(_c, statusCode, h) {
-          if (statusCode < 200) return; // informational (100 Continue): the answer's own headers follow
-          status = statusCode;
-          headers = h;
-          if (statusCode >= 300) errorBody = [];
-          else guarded(() => (reader = read(h)));
-        },
-        onResponseData(_c, chunk) {
-          if (errorBody) errorBody.push(chunk);
-          else if (reader && !settled) guarded(() => reader!.data(chunk));
-        },
-        onResponseEnd() {
-          if (settled) return;
-          if (errorBody) return settle(() => reject(statusError(status, headers, Buffer.concat(errorBody!).toString('utf8'))));
-          guarded(() => {
-            const out = reader!.end();
-            settle(() => resolve(out));
-          });
-        },
-        onResponseError(_c, e) {
-          settle(() => reject(failure(e, signal)));
-        },
-      },
-    );
+    const answer = new Answer(read, signal, resolve, reject);
+    to.dispatcher.dispatch({ origin: to.origin, path: to.basePath + path, method: 'POST', headers: to.headers, body: JSON.stringify(body), headersTimeout: to.timeoutMs, bodyTimeout: to.timeoutMs }, answer);
   });
+}
+
+/** One call's answer as undici's parser hands it over; settles the call once, whatever comes first (the end, a failure, the caller's abort). */
+class Answer<T> implements Dispatcher.DispatchHandler {
+  private controller?: Dispatcher.DispatchController;
+  private reader?: BodyReader<T>;
+  private status = 0;
+  private headers: IncomingHttpHeaders = {};
+  /** The body of a status outside 2xx, read whole for its error. */
+  private errorBody?: Buffer[];
+  private settled = false;
+  private readonly onAbort = () => {
+    this.fail(this.signal.reason);
+    this.controller?.abort(this.signal.reason); // not started yet (queued for a socket): onRequestStart aborts it
+  };
+
+  constructor(
+    private readonly read: (headers: IncomingHttpHeaders) => BodyReader<T>,
+    private readonly signal: AbortSignal,
+    private readonly resolve: (out: T) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {
+    signal.addEventListener('abort', this.onAbort);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.signal.aborted) controller.abort(this.signal.reason);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return; // informational (100 Continue): the answer's own headers follow
+    this.status = statusCode;
+    this.headers = headers;
+    if (statusCode >= 300) this.errorBody = [];
+    else this.guarded(() => (this.reader = this.read(headers)));
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.errorBody) this.errorBody.push(chunk);
+    else if (this.reader && !this.settled) this.guarded(() => this.reader!.data(chunk));
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    if (this.errorBody) return this.fail(statusError(this.status, this.headers, Buffer.concat(this.errorBody).toString('utf8')));
+    this.guarded(() => {
+      const out = this.reader!.end();
+      if (this.settle()) this.resolve(out);
+    });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, e: Error): void {
+    this.fail(failure(e, this.signal));
+  }
+
+  /** Runs a reader's step; a throw fails the call with what it threw and destroys the request. */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (e) {
+      this.fail(e);
+      this.controller?.abort(e as Error);
+    }
+  }
+
+  private fail(e: unknown): void {
+    if (this.settle()) this.reject(e);
+  }
+
+  /** True the first time: the call is settled now. */
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.signal.removeEventListener('abort', this.onAbort);
+    return true;
+  }
 }
 
 /** What a direct call throws for `e`, as the openai client would have. */

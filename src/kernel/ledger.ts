@@ -51,8 +51,7 @@ function alive(pid: number): boolean {
 export class SqliteLedger implements SpendLedger, PolicyStore {
   private readonly db: Database.Database;
   private readonly stmts;
-  /** Transactions compiled once (better-sqlite3 builds a wrapper per transaction() call). */
-  private readonly txs;
+  private readonly txs: ReturnType<SqliteLedger['compileTransactions']>;
   /** Charges not yet written, by account and period (see charge()). */
   private readonly unwritten = new Map<string, { account: string; period: string } & Spend>();
   private readonly charges: EndOfTurnWriter;
@@ -93,7 +92,13 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
       policyVersion: this.db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'policy_version'"),
       bumpVersion: this.db.prepare("INSERT INTO meta (key, value) VALUES ('policy_version', 1) ON CONFLICT (key) DO UPDATE SET value = meta.value + 1"),
     };
-    this.txs = {
+    this.txs = this.compileTransactions();
+    this.releaseDeadHolds();
+  }
+
+  /** The ledger's transactions, compiled once (better-sqlite3 builds a wrapper per transaction() call). */
+  private compileTransactions() {
+    return {
       /** Spent + held + worst within the limit: the hold's id, else the state that refused it (IMMEDIATE: the write lock first). */
       reserve: this.db.transaction((account: string, period: string, limit: LedgerBudget, worst: Spend): { id: number } | { refused: LedgerState } => {
         const s = this.state(account, period);
@@ -119,7 +124,6 @@ export class SqliteLedger implements SpendLedger, PolicyStore {
         this.stmts.bumpVersion.run();
       }),
     };
-    this.releaseDeadHolds();
   }
 
   /** Holds of instances on this host that are no longer running: their calls will never settle. */

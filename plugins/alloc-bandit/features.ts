@@ -1,4 +1,4 @@
-import { DOMAIN_TAGS, estimateTokens, fnv1a, INTENTS, TASK_TYPES, taskText, type Task } from '../../src/plugin-api/index.js';
+import { DOMAIN_TAGS, fnv1a, INTENTS, TASK_TYPES, taskText, taskTokens, type Task } from '../../src/plugin-api/index.js';
 
 /**
  * Task features for LinUCB, each roughly in [0, 1]. Computed only from what
@@ -60,7 +60,7 @@ export function featurize(task: Task, words = 0): Float64Array {
   x[k++] = domainWeight((tag) => !(DOMAIN_TAGS as readonly string[]).includes(tag));
   x[k++] = (task.language ?? 'en') === 'en' ? 1 : 0;
   k = profiledFeatures(task, x, k);
-  const tokens = estimateTokens(text);
+  const tokens = taskTokens(task);
   x[k++] = Math.min(1, Math.log2(1 + tokens) / 12);
   x[k++] = tokens < 64 ? 1 : 0;
   x[k++] = /```|\bdef\b|\bfunction\b|\bpython\b|\breturn\b|\bclass\b/i.test(text) ? 1 : 0;
@@ -97,8 +97,18 @@ export function digitCount(text: string): number {
   return n;
 }
 
-/** JavaScript's \s: the characters a whitespace run between paragraphs may hold. */
-const isSpace = (c: string) => /\s/.test(c);
+/**
+ * Whether the UTF-16 unit `c` is one JavaScript's \s matches: the characters a
+ * whitespace run between paragraphs may hold. A test on the code, not a regex
+ * on a one-character string, which made a long prompt's walk ~10× slower.
+ */
+export function isSpaceCode(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+const isSpace = (text: string, i: number) => isSpaceCode(text.charCodeAt(i));
 
 /**
  * The last paragraph that is not blank: text.split(/\n\s*\n/).filter((p) => p.trim()).at(-1) ?? '',
@@ -108,25 +118,25 @@ const isSpace = (c: string) => /\s/.test(c);
  */
 export function lastParagraphOf(text: string): string {
   let end = text.length;
-  while (end > 0 && isSpace(text[end - 1])) end--;
+  while (end > 0 && isSpace(text, end - 1)) end--;
   if (end === 0) return '';
   // After the last non-space character only whitespace follows: the paragraph ends at that run's first line feed when the run holds a separator.
   let firstFeed = -1;
   let feeds = 0;
-  for (let i = end; i < text.length; i++) if (text[i] === '\n') (feeds++, firstFeed < 0 && (firstFeed = i));
+  for (let i = end; i < text.length; i++) if (text.charCodeAt(i) === 10) (feeds++, firstFeed < 0 && (firstFeed = i));
   const stop = feeds >= 2 ? firstFeed : text.length;
   // Back from the last non-space character to the nearest whitespace run holding a separator: the paragraph starts after its last line feed.
   let start = 0;
   for (let i = end - 1; i >= 0; ) {
-    if (!isSpace(text[i])) {
+    if (!isSpace(text, i)) {
       i--;
       continue;
     }
     let runStart = i;
-    while (runStart > 0 && isSpace(text[runStart - 1])) runStart--;
+    while (runStart > 0 && isSpace(text, runStart - 1)) runStart--;
     let lastFeed = -1;
     let count = 0;
-    for (let j = runStart; j <= i; j++) if (text[j] === '\n') (count++, (lastFeed = j));
+    for (let j = runStart; j <= i; j++) if (text.charCodeAt(j) === 10) (count++, (lastFeed = j));
     if (count >= 2) {
       start = lastFeed + 1;
       break;
@@ -156,6 +166,6 @@ function profiledFeatures(task: Task, x: Float64Array, k: number): number {
 export function costFeatures(task: Task, base: Float64Array): Float64Array {
   const x = new Float64Array(base.length + 1);
   x.set(base);
-  x[base.length] = estimateTokens(taskText(task)) / 100; // large next to the other features, so ridge prefers it for size
+  x[base.length] = taskTokens(task) / 100; // large next to the other features, so ridge prefers it for size
   return x;
 }

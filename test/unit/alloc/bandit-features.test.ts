@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { digitCount, lastParagraphOf } from '../../../plugins/alloc-bandit/features.js';
+import { digitCount, isSpaceCode, lastParagraphOf } from '../../../plugins/alloc-bandit/features.js';
 
 /** Texts of paragraphs, line feeds and every kind of space, where separators are likely. */
 const paragraphs = fc.array(fc.constantFrom('a', 'b c', '1', '?', '\n', '\n', ' ', '\t', '\r', '\u00a0', '\u2028', '\n\n', ' \n \n '), { maxLength: 40 }).map((parts) => parts.join(''));
@@ -24,5 +24,11 @@ describe('alloc-bandit features, computed without splitting the prompt', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('takes for whitespace every UTF-16 unit \\s matches, and no other', () => {
+    const differ: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) if (isSpaceCode(c) !== /\s/.test(String.fromCharCode(c))) differ.push(c);
+    expect(differ).toEqual([]);
   });
 });

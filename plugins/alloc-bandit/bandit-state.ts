@@ -1,4 +1,4 @@
-import { costOf, estimateTokens, taskText, type AllocationFeedback, type ModelInfo, type Task } from '../../src/plugin-api/index.js';
+import { costOf, taskTokens, type AllocationFeedback, type ModelInfo, type Task } from '../../src/plugin-api/index.js';
 import { costFeatures, FEATURE_SET_VERSION, featurize } from './features.js';
 import { Ridge } from './ridge.js';
 
@@ -101,7 +101,7 @@ export class BanditState {
   expectedCost(task: Task, m: ModelInfo): number {
     const a = this.arms.get(m.id);
     if (a && a.cost.n > 0) return Math.max(0, a.cost.predict(this.costFeatures(task)));
-    const tokens = estimateTokens(taskText(task));
+    const tokens = taskTokens(task);
     return costOf(m, tokens, Math.min(task.max_tokens, 256));
   }
 

@@ -1,4 +1,4 @@
-import { checkParams, costOf, estimateTokens, LlmosError, taskText, z, type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type PerfTable, type Task } from '../../src/plugin-api/index.js';
+import { checkParams, costOf, LlmosError, taskTokens, z, type Allocation, type AllocationContext, type AllocationFeedback, type Allocator, type ModelInfo, type PerfTable, type Task } from '../../src/plugin-api/index.js';
 
 export const PerfOptions = z.object({
   w_accuracy: z.number().min(0).default(1).describe('Weight of accuracy (0..1) in the score.'),
@@ -27,7 +27,7 @@ export class PerfAllocator implements Allocator {
 
   private estimate(task: Task, m: ModelInfo) {
     const e = this.table().get(m.id, task.type ?? 'chat');
-    const tokens = estimateTokens(taskText(task));
+    const tokens = taskTokens(task);
     const out = Math.min(task.max_tokens, m.capabilities.max_output_tokens);
     return {
       tokens,

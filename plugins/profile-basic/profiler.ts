@@ -1,4 +1,4 @@
-import { estimateTokens, messagesText, taskMessages, taskText, type Profiler, type Task, type TaskProfile } from '../../src/plugin-api/index.js';
+import { messagesText, taskMessages, taskTokens, type Profiler, type Task, type TaskProfile } from '../../src/plugin-api/index.js';
 import { detectCodeLanguage } from './code-language.js';
 import { guesslang } from './code-guesslang.js';
 import { codeModel } from './code-model.js';
@@ -52,7 +52,7 @@ export class BasicProfiler implements Profiler {
       ...(code && { code_language: code.value }),
       intent: intent.value,
       domain: tags.length || intent.value !== 'professional' || !intent.domain ? tags : [intent.domain],
-      size: estimateTokens(taskText(task)),
+      size: taskTokens(task),
       confidence: { language: language.confidence, intent: intent.confidence, ...(target && { target_language: target.confidence }), ...(code && { code_language: code.confidence }) },
     };
   }

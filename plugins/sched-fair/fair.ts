@@ -1,4 +1,4 @@
-import { estimateTokens, taskText, type Process, type Scheduler, type SchedulerFactory, Heap } from '../../src/plugin-api/index.js';
+import { taskTokens, type Process, type Scheduler, type SchedulerFactory, Heap } from '../../src/plugin-api/index.js';
 
 interface Owner {
   name: string;
@@ -87,7 +87,7 @@ export class FairScheduler implements Scheduler {
         continue;
       }
       this.queued.delete(picked.pid);
-      const cost = estimateTokens(taskText(picked.task)) + picked.task.max_tokens;
+      const cost = taskTokens(picked.task) + picked.task.max_tokens;
       this.charged.set(picked.pid, cost);
       o.running++;
       this.virtualTime = o.vtime;

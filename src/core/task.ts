@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { contentText, MAX_TOOLS, MessageSchema, ResponseFormatSchema, ToolChoiceSchema, ToolDefinitionSchema, type Message } from './message.js';
-import { promptText } from './token-estimate.js';
+import { estimateTokens, promptText } from './token-estimate.js';
 
 export { MessageSchema, type Message } from './message.js';
 
@@ -80,6 +80,27 @@ export const messagesText = (messages: readonly Message[]): string => messages.m
 export function taskText(task: Task): string {
   if (task.embed) return task.embed.join('\n');
   return promptText({ messages: taskMessages(task), tools: task.tools, response_format: task.response_format });
+}
+
+const tokensOf = new WeakMap<Task, number>();
+
+/**
+ * estimateTokens(taskText(task)), counted once per task: the profiler, the
+ * allocators and the schedulers all ask, and a long prompt's walk is not
+ * free. A task's text is never changed in place (a spawn hook or proc_nice
+ * replaces the task).
+ */
+export function taskTokens(task: Task): number {
+  let n = tokensOf.get(task);
+  if (n === undefined) tokensOf.set(task, (n = estimateTokens(taskText(task))));
+  return n;
+}
+
+/** Lets `copy`, a task with `task`'s text (a profiled copy), reuse its count. */
+export function sameTextAs(copy: Task, task: Task): Task {
+  const n = tokensOf.get(task);
+  if (n !== undefined) tokensOf.set(copy, n);
+  return copy;
 }
 
 /** Whether the task offers the model tools it may call (so only tool_calling models can run it). */

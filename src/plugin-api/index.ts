@@ -25,7 +25,7 @@ export { brief, type BriefSchema } from '../core/tool-brief.js';
 export type { ResourceEntry, Reader } from '../core/resource.js';
 export { describeIssues, LlmosError, toLlmosError, type ErrorCode } from '../core/errors.js';
 export { exitStatusOf, procRecord, resultOf, ProcRecordSchema, type ProcView, type ProcView as Process, type ProcState, type ExitStatus, type ProcRecord, type ProcResult, type ProcWatchEvent } from '../core/process.js';
-export { DOMAIN_TAGS, estimateTokens, FEATURES, neededFeatures, needsTools, type Feature, onePromptForm, TASK_TYPES, INTENTS, type Intent, PROFILED_FIELDS, messagesText, taskMessages, taskText, type Task, type TaskInput, type TaskType, type DomainTag } from '../core/task.js';
+export { DOMAIN_TAGS, estimateTokens, FEATURES, neededFeatures, needsTools, type Feature, onePromptForm, TASK_TYPES, INTENTS, type Intent, PROFILED_FIELDS, messagesText, taskMessages, taskText, taskTokens, type Task, type TaskInput, type TaskType, type DomainTag } from '../core/task.js';
 export * from '../core/message.js';
 export { countCodePoints, estimatePromptTokens, PER_MESSAGE_TOKENS, PER_REQUEST_TOKENS, promptText } from '../core/token-estimate.js';
 export type { KernelApi, ModelView, GroupHandle, Budget, BudgetState, Spend, ProcEventMap } from '../core/kernel-api.js';

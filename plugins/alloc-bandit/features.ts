@@ -69,15 +69,17 @@ export function featurize(task: Task, words = 0): Float64Array {
   x[k++] = Math.min(1, letters.size / 5);
   x[k++] = letters.size === 2 ? 1 : 0;
   x[k++] = letters.size >= 4 ? 1 : 0;
-  x[k++] = Math.min(1, (text.match(/\banswer:/gi)?.length ?? 0) / 10);
-  x[k++] = /(^|\s)_(\s|[.,'])/.test(text) ? 1 : 0;
-  x[k++] = /\?\s*$/m.test(text) ? 1 : 0;
-  x[k++] = Math.min(1, (10 * digitCount(text)) / Math.max(1, text.length));
-  x[k++] = /\d\s*[-+*/^=]\s*\d/.test(text) ? 1 : 0;
+  // Each regex runs only when the text holds a character its match needs (a native search): a long prompt is not scanned for nothing.
+  x[k++] = text.includes(':') ? Math.min(1, (text.match(/\banswer:/gi)?.length ?? 0) / 10) : 0;
+  x[k++] = text.includes('_') && /(^|\s)_(\s|[.,'])/.test(text) ? 1 : 0;
+  x[k++] = endsLineWithQuestion(text) ? 1 : 0;
+  const digits = digitCount(text);
+  x[k++] = Math.min(1, (10 * digits) / Math.max(1, text.length));
+  x[k++] = digits >= 2 && /\d\s*[-+*/^=]\s*\d/.test(text) ? 1 : 0;
   // The last paragraph is the question itself when the prompt is few-shot.
   const lastParagraph = lastParagraphOf(text);
   x[k++] = Math.min(1, Math.log2(1 + lastParagraph.length) / 12);
-  x[k++] = /\d/.test(lastParagraph) ? 1 : 0;
+  x[k++] = digits > 0 && /\d/.test(lastParagraph) ? 1 : 0;
   x[k++] = /\b(not|never|except|least)\b|n't\b/i.test(lastParagraph) ? 1 : 0;
   if (words > 0) {
     const last = lastParagraph.toLowerCase().match(/[a-z]{3,}/g) ?? [];
@@ -86,6 +88,19 @@ export function featurize(task: Task, words = 0): Float64Array {
   }
   return x;
 }
+
+/** Whether a line of `text` ends in "?" and whitespace (what /\?\s*$/m tests), looking only after each "?". */
+export function endsLineWithQuestion(text: string): boolean {
+  for (let q = text.indexOf('?'); q >= 0; q = text.indexOf('?', q + 1)) {
+    let i = q + 1;
+    for (; i < text.length && isSpaceCode(text.charCodeAt(i)); i++) if (isLineEnd(text.charCodeAt(i))) return true;
+    if (i === text.length) return true;
+  }
+  return false;
+}
+
+/** The units where a line ends for a regex's m flag: \n, \r, U+2028, U+2029. */
+const isLineEnd = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
 /** How many ASCII digits `text` holds (what text.match(/\d/g).length counts, without the array). */
 export function digitCount(text: string): number {

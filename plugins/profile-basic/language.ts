@@ -12,22 +12,30 @@ const eldFile = (path: string): string => join(dirname(fileURLToPath(import.meta
 /** Where the build writes eld's "small" n-gram table as JSON (see writeEldTable). */
 export const ELD_TABLE_JSON = fileURLToPath(new URL('./eld-small.json', import.meta.url));
 
+/** eld's table as the build writes it: each distinct score map once, in `scores`, and each n-gram naming its map by index. */
+interface SharedScoresTable {
+  scores: Array<Record<string, number>>;
+  ngrams: Record<string, number>;
+}
+
 /**
  * A detector on eld's "small" n-gram table. From the JSON the build wrote
  * when it is there: parsing eld's 1.6 MB JavaScript module instead adds
  * 105 MB resident against 41 (the parser's memory, and the module's bytecode
  * and boilerplate kept alive) and keeps 44 MB of heap against 23, which every
- * major GC walks (test/bench/eld-load.mjs). Otherwise (no file, or not a
- * table) from eld's module. Either way eld's own detector runs on the same
- * table (a test checks they agree). Loaded with require(), as
- * Profiler.profile is synchronous.
+ * major GC walks (test/bench/eld-load.mjs). In that JSON the 81k n-grams
+ * share their 18k distinct score maps (see writeEldTable), which halves the
+ * table's heap again: an object keyed by a language's index up to 59 holds
+ * an array that long. Otherwise (no file, or not a table) from eld's module.
+ * Either way eld's own detector runs on the same table (a test checks they
+ * agree). Loaded with require(), as Profiler.profile is synchronous.
  */
 export function loadEld(json = ELD_TABLE_JSON): EldDetector {
   try {
     if (existsSync(json)) {
       const { createEld } = require(eldFile('../languageDetector.js')) as { createEld: () => { instance: EldDetector; loadData: (data: unknown) => unknown } };
       const { instance, loadData } = createEld();
-      if (loadData(JSON.parse(readFileSync(json, 'utf8')))) return instance;
+      if (loadData(sharingScores(JSON.parse(readFileSync(json, 'utf8')) as SharedScoresTable))) return instance;
     }
   } catch {
     // not an eld table (a stale or broken build): eld's module below
@@ -35,10 +43,26 @@ export function loadEld(json = ELD_TABLE_JSON): EldDetector {
   return (require(eldFile('../entries/static.small.js')) as { eld: typeof Eld }).eld.newInstance();
 }
 
-/** Writes eld's "small" n-gram table as JSON for loadEld (a build step: dist/plugins/profile-basic/write-eld-table.js). */
+/** The table eld reads, each n-gram pointing at its shared score map; throws when `table` is not one writeEldTable wrote. */
+function sharingScores({ scores, ...table }: SharedScoresTable): object {
+  if (!Array.isArray(scores)) throw new Error('not an eld table with shared scores');
+  for (const ngram in table.ngrams) table.ngrams[ngram] = scores[table.ngrams[ngram]] as unknown as number;
+  return table;
+}
+
+/** Writes eld's "small" n-gram table as JSON for loadEld, each distinct score map once (a build step: dist/plugins/profile-basic/write-eld-table.js). */
 export function writeEldTable(json = ELD_TABLE_JSON): void {
-  const { ngramsData } = require(eldFile('../ngrams/small.js')) as { ngramsData: unknown };
-  writeFileSync(json, JSON.stringify(ngramsData));
+  const { ngramsData } = require(eldFile('../ngrams/small.js')) as { ngramsData: { ngrams: Record<string, Record<string, number>> } };
+  const index = new Map<string, number>();
+  const scores: Array<Record<string, number>> = [];
+  const ngrams: Record<string, number> = {};
+  for (const [ngram, map] of Object.entries(ngramsData.ngrams)) {
+    const key = JSON.stringify(map);
+    let i = index.get(key);
+    if (i === undefined) index.set(key, (i = scores.push(map) - 1));
+    ngrams[ngram] = i;
+  }
+  writeFileSync(json, JSON.stringify({ ...ngramsData, ngrams, scores }));
 }
 
 /**

@@ -10,6 +10,9 @@ export class Ridge {
   n = 0;
   private theta?: Float64Array;
   private readonly tmp: Float64Array;
+  /** Scratch for nonZeroOf. */
+  private readonly nz: Int32Array;
+  private nzCount = 0;
 
   constructor(d: number, reg = 1) {
     this.d = d;
@@ -17,21 +20,44 @@ export class Ridge {
     for (let i = 0; i < d; i++) this.Ainv[i * d + i] = 1 / reg;
     this.b = new Float64Array(d);
     this.tmp = new Float64Array(d);
+    this.nz = new Int32Array(d);
   }
 
+  /**
+   * Adds the sample (x, y). Task features are mostly zeros (one-hot type,
+   * domain and language slots), so only x's non-zero entries are read, and
+   * A⁻¹, symmetric, has its upper triangle computed and mirrored: the same
+   * values as the dense update, but for the sign of a zero, at ~a third of
+   * its multiplications.
+   */
   update(x: ArrayLike<number>, y: number): void {
     const { d, Ainv, tmp } = this;
+    const nz = this.nonZeroOf(x);
     for (let i = 0; i < d; i++) {
       let s = 0;
-      for (let j = 0; j < d; j++) s += Ainv[i * d + j] * x[j];
+      for (let k = 0; k < this.nzCount; k++) s += Ainv[i * d + nz[k]] * x[nz[k]];
       tmp[i] = s; // A⁻¹x (A⁻¹ is symmetric)
     }
     let denom = 1;
-    for (let i = 0; i < d; i++) denom += x[i] * tmp[i];
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Ainv[i * d + j] -= (tmp[i] * tmp[j]) / denom;
-    for (let i = 0; i < d; i++) this.b[i] += y * x[i];
+    for (let k = 0; k < this.nzCount; k++) denom += x[nz[k]] * tmp[nz[k]];
+    for (let i = 0; i < d; i++)
+      for (let j = i; j < d; j++) {
+        const v = Ainv[i * d + j] - (tmp[i] * tmp[j]) / denom;
+        Ainv[i * d + j] = v;
+        Ainv[j * d + i] = v;
+      }
+    for (let k = 0; k < this.nzCount; k++) this.b[nz[k]] += y * x[nz[k]];
     this.n++;
     this.theta = undefined;
+  }
+
+  /** The indices of x's non-zero entries, in order, in this.nz[0, nzCount). */
+  private nonZeroOf(x: ArrayLike<number>): Int32Array {
+    const nz = this.nz;
+    let n = 0;
+    for (let i = 0; i < this.d; i++) if (x[i] !== 0) nz[n++] = i;
+    this.nzCount = n;
+    return nz;
   }
 
   coef(): Float64Array {
@@ -58,10 +84,12 @@ export class Ridge {
   /** xᵀA⁻¹x: the confidence width of predict(x), squared, up to noise scale. */
   width2(x: ArrayLike<number>): number {
     const { d, Ainv } = this;
+    const nz = this.nonZeroOf(x);
     let s = 0;
-    for (let i = 0; i < d; i++) {
+    for (let a = 0; a < this.nzCount; a++) {
+      const i = nz[a];
       let r = 0;
-      for (let j = 0; j < d; j++) r += Ainv[i * d + j] * x[j];
+      for (let b = 0; b < this.nzCount; b++) r += Ainv[i * d + nz[b]] * x[nz[b]];
       s += x[i] * r;
     }
     return Math.max(0, s);

@@ -1,6 +1,7 @@
-import { EndOfTurnWriter, procSnapshotJson, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
+import { EndOfTurnWriter, procSnapshotParts, type Journal, type JournalContext, type JournalReplay, type KernelApi, type Logger, type ProcSnapshot, type ProcView } from '../../src/plugin-api/index.js';
 import type { JournalDb } from './journal-db.js';
 import { readRedo, type RedoLog, type RedoRow } from './redo-log.js';
+import { withTaskOf } from './redo-merge.js';
 
 /** When the image takes in the redo log: at this many rows, or this many ms after the first. */
 export interface ImageEvery {
@@ -30,6 +31,8 @@ export class SqliteJournal implements Journal {
   private readonly dirty = new Map<number, ProcView>();
   /** Rows appended since the image last took in the log. */
   private logged = 0;
+  /** The task whose JSON the log holds for each process since the image last took it in: a later row of the process leaves it out. */
+  private readonly taskInLog = new Map<number, object>();
   /** Exit order numbers not yet written. */
   private readonly exitSeqOf = new Map<number, number>();
   private seq: number;
@@ -90,8 +93,13 @@ export class SqliteJournal implements Journal {
   /** Appends every pending change to the redo log in one write; on failure the changes stay pending. */
   private writeBatch(): void {
     const rows: RedoRow[] = [];
-    for (const p of this.dirty.values()) rows.push({ pid: p.pid, state: p.state, exitSeq: this.exitSeqOf.get(p.pid) ?? null, rec: procSnapshotJson(p) });
+    for (const p of this.dirty.values()) {
+      const [head, task, tail] = procSnapshotParts(p);
+      const logged = this.taskInLog.get(p.pid) === p.task;
+      rows.push({ pid: p.pid, state: p.state, exitSeq: this.exitSeqOf.get(p.pid) ?? null, rec: logged ? head + tail : head + task + tail, taskLength: logged ? null : task.length });
+    }
     this.redo.append(rows);
+    for (const p of this.dirty.values()) this.taskInLog.set(p.pid, p.task); // only once appended: a failed append's rows are retried whole
     this.dirty.clear();
     for (const r of rows) {
       this.maxPid = Math.max(this.maxPid, r.pid);
@@ -124,14 +132,16 @@ export class SqliteJournal implements Journal {
   /**
    * Writes the redo log's rows to the image in one transaction, each process
    * once (its last record, and its exit number once set), runs `andThen` in
-   * it, then empties the log. The records are the log's own strings: none is
-   * serialized twice, and none waits in memory for the image.
+   * it, then empties the log. The records are the log's own strings (a row
+   * that leaves its task out takes it from the process's row before it):
+   * none is serialized twice, and none waits in memory for the image.
    */
   private takeInLog(andThen?: () => void): void {
     const rows = new Map<number, RedoRow>();
     for (const r of readRedo(this.redo.path)) {
-      r.exitSeq ??= rows.get(r.pid)?.exitSeq ?? null; // a process exits once: its later rows keep the number
-      rows.set(r.pid, r);
+      const before = rows.get(r.pid);
+      r.exitSeq ??= before?.exitSeq ?? null; // a process exits once: its later rows keep the number
+      rows.set(r.pid, r.taskLength === null ? withTaskOf(r, before, this.redo.path) : r);
     }
     if (rows.size === 0) return;
     this.db.tx(() => {
@@ -139,6 +149,7 @@ export class SqliteJournal implements Journal {
       andThen?.();
     });
     this.redo.clear();
+    this.taskInLog.clear();
   }
 
   /** Deletes exited rows beyond the newest maxFinished (none before the retention is known). */

@@ -7,18 +7,25 @@ export interface RedoRow {
   state: string;
   /** The process's exit order number, on the change that exited it (null otherwise). */
   exitSeq: number | null;
-  /** The process record as JSON (procSnapshotJson). */
+  /**
+   * The process record as JSON (procSnapshotJson), or, when `taskLength` is
+   * null, that JSON without its task's (`…"task":,"created"…`): the task is
+   * that of the process's row before it in the same log.
+   */
   rec: string;
+  /** The length of the task's JSON in `rec`; null when `rec` leaves it out; undefined for a whole `rec` of unsaid task length (written without the column, as a previous version did). */
+  taskLength?: number | null;
 }
 
 /**
  * An append-only file of row changes not yet in the SQLite image: what makes
  * a change durable between two commits of the image.
  *
- * Format: one line per change, `pid TAB state TAB exitSeq-or-empty TAB rec`.
- * The record is JSON, which escapes every tab and newline inside it, so it
- * can end the line unquoted. A line without its newline was torn by a crash
- * mid-write and was never acknowledged: readers drop it.
+ * Format: one line per change, `pid TAB state TAB exitSeq-or-empty TAB
+ * taskLength-or-empty TAB rec`, or without the taskLength column for a
+ * whole record of unsaid task length (as a previous version wrote every line). The record is JSON, which escapes every tab and newline
+ * inside it, so it can end the line unquoted. A line without its newline was
+ * torn by a crash mid-write and was never acknowledged: readers drop it.
  *
  * Durability: a change is in the OS once append() returns, which survives
  * kill -9 of the server; with `sync` each append is also fdatasync'ed, which
@@ -44,7 +51,7 @@ export class RedoLog {
     if (this.torn) ftruncateSync(this.fd, this.size); // a failed append's cut failed too: no line goes after a torn one
     this.torn = false;
     let text = '';
-    for (const r of rows) text += `${r.pid}\t${r.state}\t${r.exitSeq ?? ''}\t${r.rec}\n`;
+    for (const r of rows) text += `${r.pid}\t${r.state}\t${r.exitSeq ?? ''}\t${r.taskLength === undefined ? '' : `${r.taskLength ?? ''}\t`}${r.rec}\n`;
     try {
       const length = Buffer.byteLength(text);
       const written = writeSync(this.fd, text); // whole, but for a full disk or a signal
@@ -93,10 +100,16 @@ function parseRow(text: string, start: number, end: number): RedoRow | undefined
   const t1 = text.indexOf('\t', start);
   const t2 = t1 < 0 ? -1 : text.indexOf('\t', t1 + 1);
   const t3 = t2 < 0 ? -1 : text.indexOf('\t', t2 + 1);
-  if (t3 < 0 || t3 >= end || text.charCodeAt(t3 + 1) !== 123 /* { */) return undefined;
+  if (t3 < 0 || t3 >= end) return undefined;
+  const whole = text.charCodeAt(t3 + 1) === 123; /* { : a previous version's line, without taskLength */
+  const t4 = whole ? t3 : text.indexOf('\t', t3 + 1);
+  if (t4 < 0 || t4 >= end || text.charCodeAt(t4 + 1) !== 123 /* { */) return undefined;
   const pid = text.slice(start, t1);
   const state = text.slice(t1 + 1, t2);
   const exitSeq = text.slice(t2 + 1, t3);
-  if (!/^\d+$/.test(pid) || !/^[a-z]+$/.test(state) || !/^\d*$/.test(exitSeq)) return undefined;
-  return { pid: Number(pid), state, exitSeq: exitSeq === '' ? null : Number(exitSeq), rec: text.slice(t3 + 1, end) };
+  const taskLength = whole ? undefined : text.slice(t3 + 1, t4);
+  if (!/^\d+$/.test(pid) || !/^[a-z]+$/.test(state) || !/^\d*$/.test(exitSeq) || !/^\d*$/.test(taskLength ?? '')) return undefined;
+  const row: RedoRow = { pid: Number(pid), state, exitSeq: exitSeq === '' ? null : Number(exitSeq), rec: text.slice(t4 + 1, end) };
+  if (taskLength !== undefined) row.taskLength = taskLength === '' ? null : Number(taskLength);
+  return row;
 }

@@ -40,6 +40,16 @@ const taskJson = new WeakMap<object, string>();
  * compiler refuses a ProcSnapshot field missing here.
  */
 export function procSnapshotJson(p: ProcView): string {
+  const [head, task, tail] = procSnapshotParts(p);
+  return head + task + tail;
+}
+
+/**
+ * procSnapshotJson(p) in three parts, `head + task + tail`: the task's JSON,
+ * and around it the rest, `head` ending in `"task":`. A journal may store the
+ * task once for several records of a process.
+ */
+export function procSnapshotParts(p: ProcView): [head: string, task: string, tail: string] {
   const { pid, ppid, owner, kind, state, exit, task, created, started, finished, model, attempts, usage, result, error, allocation, rating, children } = p;
   ({ pid, ppid, owner, kind, state, exit, task, created, started, finished, model, attempts, usage, result, error, allocation, rating, children }) satisfies { [K in keyof ProcSnapshot]-?: unknown };
   let taskText = taskJson.get(task);
@@ -47,7 +57,7 @@ export function procSnapshotJson(p: ProcView): string {
   // Both halves always hold a field (pid; created), so neither is "{}"; the task goes between them, in its place.
   const head = JSON.stringify({ pid, ppid, owner, kind, state, exit });
   const tail = JSON.stringify({ created, started, finished, model, attempts, usage, result, error, allocation, rating, children });
-  return `${head.slice(0, -1)},"task":${taskText},${tail.slice(1)}`;
+  return [`${head.slice(0, -1)},"task":`, taskText, `,${tail.slice(1)}`];
 }
 
 /** The record of a process now (copies: later changes to the process do not show in it). */

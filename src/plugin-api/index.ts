@@ -34,7 +34,7 @@ export type { Awaitable, HoldId, LedgerState, SpendLedger } from '../core/ledger
 export type { OwnerPolicy, PolicyStore } from '../core/policy.js';
 export { RESTART_ERROR, type Journal, type JournalContext, type JournalReplay } from '../core/journal.js';
 export { EndOfTurnWriter } from '../core/end-of-turn.js';
-export { procSnapshot, procSnapshotJson, type ProcSnapshot } from '../core/proc-snapshot.js';
+export { procSnapshot, procSnapshotJson, procSnapshotParts, type ProcSnapshot } from '../core/proc-snapshot.js';
 export type { Logger } from '../core/log.js';
 export { TOKENS } from '../core/tokens.js';
 // helpers

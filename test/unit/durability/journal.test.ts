@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import journal from '../../../plugins/journal-sqlite/index.js';
@@ -23,6 +23,15 @@ class InstantBackend extends EchoBackend {
 }
 
 type Row = { pid: number; state: string };
+/** A process's record as the SQLite image holds it. */
+const imageRecord = (dataDir: string, pid: number): { state: string; task: { prompt?: string } } => {
+  const db = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
+  try {
+    return JSON.parse((db.prepare('SELECT rec FROM procs WHERE pid = ?').get(pid) as { rec: string }).rec) as { state: string; task: { prompt?: string } };
+  } finally {
+    db.close();
+  }
+};
 /** The rows in the SQLite image alone, read by another connection. */
 const imageRows = (dataDir: string, file = 'journal.sqlite'): Row[] => {
   const db = new Database(join(dataDir, file), { readonly: true });
@@ -226,6 +235,39 @@ describe('journal-sqlite', () => {
     const again = await kernel.procs.wait(running.pid, 5000);
     expect(again.attempts.map((a) => a.error)).toEqual([RESTART_ERROR, undefined]);
     expect(imageRows(crashed).map((r) => r.pid)).toEqual([done.pid, running.pid]); // replay took the log into the image
+    await stop();
+  });
+
+  it("holds a process's task once in the redo log, and whole records in the image and after a crash", async () => {
+    const dataDir = tempDir();
+    const never = { image_rows: 100_000, image_ms: 3_600_000 };
+    const first = await testKernel({ dataDir, inline: [journalWith(never), fcfs, echoPlugin([new EchoBackend('echo', {}, 5)])] });
+    const prompt = 'a long prompt the redo log holds once; '.repeat(40);
+    const done = first.kernel.spawn({ prompt }, 'a');
+    await first.kernel.procs.wait(done.pid, 5000);
+    await new Promise((r) => setImmediate(r));
+    const log = redoPath(dataDir, 'journal.sqlite');
+    expect(readRedo(log).filter((r) => r.pid === done.pid).map((r) => r.state)).toEqual(['running', 'exited']);
+    expect(readFileSync(log, 'utf8').split(prompt).length - 1).toBe(1);
+    const crashed = tempDir();
+    cpSync(dataDir, crashed, { recursive: true }); // the files as kill -9 would leave them
+    await first.stop();
+    expect(imageRecord(dataDir, done.pid)).toMatchObject({ state: 'exited', task: { prompt } }); // stop took the log in
+
+    const { kernel, stop } = await testKernel({ dataDir: crashed, inline: [journalWith(never), fcfs, echoPlugin([new InstantBackend('echo')])] });
+    expect(kernel.procs.must(done.pid)).toMatchObject({ state: 'exited', exit: 'ok', task: { prompt } });
+    expect(imageRecord(crashed, done.pid)).toMatchObject({ state: 'exited', task: { prompt } });
+    await stop();
+  });
+
+  it('writes a process\'s task again once the image took in the log that held it', async () => {
+    const dataDir = tempDir();
+    const { kernel, stop } = await testKernel({ dataDir, inline: [journalWith({ image_rows: 1 }), fcfs, echoPlugin([new EchoBackend('echo', {}, 50)])] });
+    const p = kernel.spawn({ prompt: 'taken in while it runs' }, 'a');
+    await until(() => imageRows(dataDir).some((r) => r.pid === p.pid && r.state === 'running'));
+    await kernel.procs.wait(p.pid, 5000);
+    await until(() => imageRows(dataDir).some((r) => r.pid === p.pid && r.state === 'exited'));
+    expect(imageRecord(dataDir, p.pid)).toMatchObject({ state: 'exited', task: { prompt: 'taken in while it runs' } });
     await stop();
   });
 

@@ -12,7 +12,6 @@ export class Ridge {
   private readonly tmp: Float64Array;
   /** Scratch for nonZeroOf. */
   private readonly nz: Int32Array;
-  private nzCount = 0;
 
   constructor(d: number, reg = 1) {
     this.d = d;
@@ -31,33 +30,31 @@ export class Ridge {
    * its multiplications.
    */
   update(x: ArrayLike<number>, y: number): void {
-    const { d, Ainv, tmp } = this;
-    const nz = this.nonZeroOf(x);
+    const { d, Ainv, tmp, nz } = this;
+    const n = this.nonZeroOf(x);
     for (let i = 0; i < d; i++) {
       let s = 0;
-      for (let k = 0; k < this.nzCount; k++) s += Ainv[i * d + nz[k]] * x[nz[k]];
+      for (let k = 0; k < n; k++) s += Ainv[i * d + nz[k]] * x[nz[k]];
       tmp[i] = s; // A⁻¹x (A⁻¹ is symmetric)
     }
     let denom = 1;
-    for (let k = 0; k < this.nzCount; k++) denom += x[nz[k]] * tmp[nz[k]];
+    for (let k = 0; k < n; k++) denom += x[nz[k]] * tmp[nz[k]];
     for (let i = 0; i < d; i++)
       for (let j = i; j < d; j++) {
         const v = Ainv[i * d + j] - (tmp[i] * tmp[j]) / denom;
         Ainv[i * d + j] = v;
         Ainv[j * d + i] = v;
       }
-    for (let k = 0; k < this.nzCount; k++) this.b[nz[k]] += y * x[nz[k]];
+    for (let k = 0; k < n; k++) this.b[nz[k]] += y * x[nz[k]];
     this.n++;
     this.theta = undefined;
   }
 
-  /** The indices of x's non-zero entries, in order, in this.nz[0, nzCount). */
-  private nonZeroOf(x: ArrayLike<number>): Int32Array {
-    const nz = this.nz;
+  /** Puts the indices of x's non-zero entries, in order, in this.nz; returns how many there are. */
+  private nonZeroOf(x: ArrayLike<number>): number {
     let n = 0;
-    for (let i = 0; i < this.d; i++) if (x[i] !== 0) nz[n++] = i;
-    this.nzCount = n;
-    return nz;
+    for (let i = 0; i < this.d; i++) if (x[i] !== 0) this.nz[n++] = i;
+    return n;
   }
 
   coef(): Float64Array {
@@ -83,13 +80,13 @@ export class Ridge {
 
   /** xᵀA⁻¹x: the confidence width of predict(x), squared, up to noise scale. */
   width2(x: ArrayLike<number>): number {
-    const { d, Ainv } = this;
-    const nz = this.nonZeroOf(x);
+    const { d, Ainv, nz } = this;
+    const n = this.nonZeroOf(x);
     let s = 0;
-    for (let a = 0; a < this.nzCount; a++) {
+    for (let a = 0; a < n; a++) {
       const i = nz[a];
       let r = 0;
-      for (let b = 0; b < this.nzCount; b++) r += Ainv[i * d + nz[b]] * x[nz[b]];
+      for (let b = 0; b < n; b++) r += Ainv[i * d + nz[b]] * x[nz[b]];
       s += x[i] * r;
     }
     return Math.max(0, s);

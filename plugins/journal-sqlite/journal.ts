@@ -32,7 +32,7 @@ export class SqliteJournal implements Journal {
   /** Rows appended since the image last took in the log. */
   private logged = 0;
   /** The task whose JSON the log holds for each process since the image last took it in: a later row of the process leaves it out. */
-  private readonly taskInLog = new Map<number, object>();
+  private readonly taskInLog = new Map<number, ProcView['task']>();
   /** Exit order numbers not yet written. */
   private readonly exitSeqOf = new Map<number, number>();
   private seq: number;

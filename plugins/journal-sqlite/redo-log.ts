@@ -22,10 +22,11 @@ export interface RedoRow {
  * a change durable between two commits of the image.
  *
  * Format: one line per change, `pid TAB state TAB exitSeq-or-empty TAB
- * taskLength-or-empty TAB rec`, or without the taskLength column for a
- * whole record of unsaid task length (as a previous version wrote every line). The record is JSON, which escapes every tab and newline
- * inside it, so it can end the line unquoted. A line without its newline was
- * torn by a crash mid-write and was never acknowledged: readers drop it.
+ * taskLength-or-empty TAB rec`, or without the taskLength column for a whole
+ * record of unsaid task length (as a previous version wrote every line). The
+ * record is JSON, which escapes every tab and newline inside it, so it can
+ * end the line unquoted. A line without its newline was torn by a crash
+ * mid-write and was never acknowledged: readers drop it.
  *
  * Durability: a change is in the OS once append() returns, which survives
  * kill -9 of the server; with `sync` each append is also fdatasync'ed, which

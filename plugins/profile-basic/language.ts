@@ -46,7 +46,8 @@ export function loadEld(json = ELD_TABLE_JSON): EldDetector {
 /** The table eld reads, each n-gram pointing at its shared score map; throws when `table` is not one writeEldTable wrote. */
 function sharingScores({ scores, ...table }: SharedScoresTable): object {
   if (!Array.isArray(scores)) throw new Error('not an eld table with shared scores');
-  for (const ngram in table.ngrams) table.ngrams[ngram] = scores[table.ngrams[ngram]] as unknown as number;
+  const ngrams: Record<string, number | Record<string, number>> = table.ngrams;
+  for (const ngram in ngrams) ngrams[ngram] = scores[ngrams[ngram] as number];
   return table;
 }
 

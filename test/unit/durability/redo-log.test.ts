@@ -26,6 +26,10 @@ describe("journal-sqlite's redo log", () => {
     const merged = withTaskOf(taskless, whole, '/data/journal.sqlite-redo');
     expect(JSON.parse(merged.rec)).toEqual({ pid: 2, owner: 'task', task: { prompt: '"task":' }, created: 2, finished: 3 });
     expect(withTaskOf({ ...taskless, state: 'exited' }, merged, 'p').rec).toBe(merged.rec);
+    // A client names its own user: an owner that spells the task's key is escaped, so the task is still found after the real key.
+    const owner = JSON.stringify('x","task":1,"y');
+    const hostile = withTaskOf({ ...taskless, rec: `{"pid":2,"owner":${owner},"task":,"created":2}` }, { ...whole, rec: `{"pid":2,"owner":${owner},"task":${task},"created":2}` }, 'p');
+    expect(JSON.parse(hostile.rec)).toEqual({ pid: 2, owner: 'x","task":1,"y', task: { prompt: '"task":' }, created: 2 });
     expect(() => withTaskOf(taskless, undefined, '/data/journal.sqlite-redo')).toThrow(/journal\.sqlite-redo has a row of process 2 without its task and no earlier row with it; move the file aside/);
   });
 });

@@ -8,7 +8,8 @@
 // (default /work/benchdeps, or $LLMOS_BENCH_DEPS). Every server runs in its own
 // child process; figures go to stdout. Headline: LLMOS with the default llmos.plugins.json
 // (model-openai pointed at the upstream), as `llmos serve` runs it; second line "llmos-lean":
-// sched-fcfs + alloc-rules + model-openai only. Then each LLMOS server profiles itself over
+// sched-fcfs + alloc-rules + model-openai only; reference line "bare-relay": bare-relay.mjs, a node:http
+// relay with no kernel, the floor of any Node gateway on this machine. Then each LLMOS server profiles itself over
 // one more run and the bench prints its CPU per request by stage (cpu-stages.mjs); --profile
 // keeps those .cpuprofile files in <dir>. --before <dist>[:<config>] adds "llmos-before", the product
 // path of another build (and its config), alternating with the others in the same run. For diagnosis, LLMOS_BENCH_BACKEND swaps the lean line's backend:
@@ -100,7 +101,7 @@ async function main() {
   }
   const duration = Number(arg('duration', 4));
   const base = Number(arg('port-base', process.env.LLMOS_BENCH_PORT_BASE ?? 18901)); // another base lets two benches run on one machine
-  const [UP, LL, LEAN, PK, BEFORE] = [base, base + 1, base + 3, base + 2, base + 4];
+  const [UP, LL, LEAN, PK, BEFORE, BARE] = [base, base + 1, base + 3, base + 2, base + 4, base + 5];
   const kids = [];
   process.on('exit', () => kids.forEach((k) => k.c.kill('SIGKILL')));
   const upstream = child([fileURLToPath(import.meta.url), '--serve-upstream', String(UP)]);
@@ -111,12 +112,13 @@ async function main() {
   const llmos = serveLlmos(LL, 'default');
   const lean = serveLlmos(LEAN, 'lean');
   const portkey = child([portkeyBin, `--port=${PK}`, '--headless']);
-  kids.push(llmos, lean, portkey);
+  const bare = child([join(dirname(fileURLToPath(import.meta.url)), 'bare-relay.mjs'), String(BARE), baseURL, TOKEN]);
+  kids.push(llmos, lean, portkey, bare);
   // --before <dist>[:<config>]: the product path of another build (e.g. main's) in the same run, for before/after figures.
   const [beforeDist, beforeConfig] = (arg('before') ?? '').split(':');
   const before = beforeDist ? serveLlmos(BEFORE, 'default', { LLMOS_BENCH_DIST: resolve(beforeDist), ...(beforeConfig && { LLMOS_BENCH_CONFIG_FILE: resolve(beforeConfig) }) }) : undefined;
   if (before) kids.push(before);
-  for (const p of [LL, LEAN, ...(before ? [BEFORE] : [])]) await waitHttp(`http://127.0.0.1:${p}/healthz`);
+  for (const p of [LL, LEAN, BARE, ...(before ? [BEFORE] : [])]) await waitHttp(`http://127.0.0.1:${p}/healthz`);
   await waitHttp(`http://127.0.0.1:${PK}/`);
 
   const auth = { authorization: `Bearer ${TOKEN}` };
@@ -125,9 +127,10 @@ async function main() {
     llmos: { url: `http://127.0.0.1:${LL}/v1/chat/completions`, headers: auth, pid: llmos.c.pid, kid: llmos },
     portkey: { url: `http://127.0.0.1:${PK}/v1/chat/completions`, headers: { ...auth, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': baseURL }, pid: portkey.c.pid },
     'llmos-lean': { url: `http://127.0.0.1:${LEAN}/v1/chat/completions`, headers: auth, pid: lean.c.pid, kid: lean },
+    'bare-relay': { url: `http://127.0.0.1:${BARE}/v1/chat/completions`, headers: auth, pid: bare.c.pid },
     ...(before && { 'llmos-before': { url: `http://127.0.0.1:${BEFORE}/v1/chat/completions`, headers: auth, pid: before.c.pid, kid: before } }),
   };
-  const gateways = ['llmos', 'portkey', 'llmos-lean', ...(before ? ['llmos-before'] : [])];
+  const gateways = ['llmos', 'portkey', 'llmos-lean', ...(before ? ['llmos-before'] : []), 'bare-relay'];
   // Same answer through every path, or the comparison is void.
   for (const [name, t] of Object.entries(targets)) {
     const r = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: BODY });
@@ -147,7 +150,7 @@ async function main() {
     return { r, cpuMsPerReq: ((cpuSeconds(t.pid) - cpu0) * 1000) / r.requests.total };
   };
   console.log(`gateway benchmark: ${duration} s per run, body ${Buffer.byteLength(BODY)} B, node ${process.version}, ${(await import('node:os')).cpus().length} cpus`);
-  console.log('llmos = the default llmos.plugins.json (model-openai pointed at the instant upstream); llmos-lean = sched-fcfs + alloc-rules + model-openai only');
+  console.log('llmos = the default llmos.plugins.json (model-openai pointed at the instant upstream); llmos-lean = sched-fcfs + alloc-rules + model-openai only; bare-relay = a node:http relay with no kernel (the floor)');
   const noLoad = {};
   const probes = Number(arg('probes', 2000));
   for (const name of ['upstream', ...gateways]) noLoad[name] = await probe(targets[name].url, targets[name].headers, probes);
@@ -173,22 +176,35 @@ async function main() {
     rows.push({ gateway: '(upstream direct)', connections, 'req/s': Math.round(direct.requests.average), errors: direct.errors + direct.non2xx, 'p50 ms': direct.latency.p50, 'p99 ms': direct.latency.p99 });
   }
   console.table(rows);
-  const lat = Object.fromEntries(gateways.map((n) => [n, { 'p50 ms': +noLoad[n].p50.toFixed(3), 'p99 ms': +noLoad[n].p99.toFixed(3), 'added p50 ms': +(noLoad[n].p50 - noLoad.upstream.p50).toFixed(3), 'added p99 ms': +(noLoad[n].p99 - noLoad.upstream.p99).toFixed(3) }]));
-  lat.upstream = { 'p50 ms': +noLoad.upstream.p50.toFixed(3), 'p99 ms': +noLoad.upstream.p99.toFixed(3) };
-  console.log(`latency without load (one client, sequential, ${probes} requests, hrtime):`);
+  // Again once every server has served the load runs: a long-running server's steady state (V8 has optimised its hot code).
+  const warm = {};
+  for (const name of ['upstream', ...gateways]) warm[name] = await probe(targets[name].url, targets[name].headers, probes);
+  const lat = latencyTable(gateways, noLoad);
+  const warmLat = latencyTable(gateways, warm);
+  console.log(`latency without load (one client, sequential, ${probes} requests, hrtime), right after start (200 requests of warm-up):`);
   console.table(lat);
+  console.log('the same after the load runs (warm):');
+  console.table(warmLat);
   for (const name of gateways.filter((g) => g !== 'portkey'))
     for (const c of [10, 100]) {
       const l = rows.find((r) => r.gateway === name && r.connections === c);
       const p = rows.find((r) => r.gateway === 'portkey' && r.connections === c);
-      console.log(`${name} c=${c}: LLMOS/Portkey requests/s = ${(l['req/s'] / p['req/s']).toFixed(2)}x (goal >= 4x), RSS ${l['rss MB']} / ${p['rss MB']} MB (goal <=)`);
+      console.log(`${name} c=${c}: requests/s vs Portkey = ${(l['req/s'] / p['req/s']).toFixed(2)}x (goal >= 4x), RSS ${l['rss MB']} / ${p['rss MB']} MB (goal <=)`);
     }
-  console.log(`added p50 latency without load (goal <= 0.5 ms): ${gateways.map((g) => `${g} ${lat[g]['added p50 ms']} ms`).join(', ')}`);
+  console.log(`added p50 latency without load (goal <= 0.5 ms), after start / warm: ${gateways.map((g) => `${g} ${lat[g]['added p50 ms']} / ${warmLat[g]['added p50 ms']} ms`).join(', ')}`);
   if (!process.argv.includes('--no-stages')) await printStages(targets, measured, arg('profile'));
   const ended = Promise.all([llmos, lean, ...(before ? [before] : [])].map((k) => new Promise((r) => (k.c.exitCode !== null ? r() : k.c.once('exit', r)))));
   kids.forEach((k) => k.c.kill('SIGTERM'));
   await Promise.race([ended, new Promise((r) => setTimeout(r, 5000))]);
   process.exit(0);
+}
+
+/** p50 and p99 of each gateway's probe, and what it adds to the upstream's own. */
+function latencyTable(gateways, probed) {
+  const ms = (x) => +x.toFixed(3);
+  const lat = Object.fromEntries(gateways.map((n) => [n, { 'p50 ms': ms(probed[n].p50), 'p99 ms': ms(probed[n].p99), 'added p50 ms': ms(probed[n].p50 - probed.upstream.p50), 'added p99 ms': ms(probed[n].p99 - probed.upstream.p99) }]));
+  lat.upstream = { 'p50 ms': ms(probed.upstream.p50), 'p99 ms': ms(probed.upstream.p99) };
+  return lat;
 }
 
 /**

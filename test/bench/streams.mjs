@@ -1,14 +1,15 @@
 // Benchmark: streams at scale. N concurrent streamed chat completions (default 1,000) against a
 // local upstream that takes --answer-ms (5 s) per answer and streams its --tokens words evenly over
-// that time, through three paths side by side in one run: the upstream directly, LLMOS (the
-// repo's llmos.plugins.json with model-openai pointed at the upstream) and Portkey 1.15.2.
+// that time, through four paths side by side in one run: the upstream directly, LLMOS (the
+// repo's llmos.plugins.json with model-openai pointed at the upstream), Portkey 1.15.2, and
+// bare-relay.mjs, a node:http relay with no kernel: the floor of any Node gateway here.
 //
 //   npm run build && node test/bench/streams.mjs [--streams 1000] [--answer-ms 5000] [--tokens 20]
 //                                               [--ramp-ms 2000] [--rounds 2] [--deps /work/benchdeps]
 //                                               [--profile <dir>]
 //
 // Streams start --ramp-ms apart in total (all N are open together once the ramp is over, since
-// each lasts --answer-ms); the sides alternate (direct, llmos, portkey, then reversed) so that
+// each lasts --answer-ms); the sides alternate (direct, llmos, portkey, bare-relay, then reversed) so that
 // load drift hits all of them. Per stream: time to first token (the first content delta),
 // time to [DONE], and whether the text is the upstream's whole answer. Per gateway: peak RSS
 // over the run (VmHWM) and CPU seconds it and the upstream used during its side. Needs `@portkey-ai/gateway` in --deps (see test/bench/gateway.mjs).
@@ -182,7 +183,7 @@ async function main() {
   } catch (e) {
     throw new Error(`install Portkey first: (mkdir -p ${deps} && cd ${deps} && npm init -y && npm i @portkey-ai/gateway@1.15.2) — ${e.message}`);
   }
-  const [UP, LL, PK] = [18911, 18912, 18913];
+  const [UP, LL, PK, BARE] = [18911, 18912, 18913, 18914];
   const self = fileURLToPath(import.meta.url);
   const pass = ['--streams', String(STREAMS), '--answer-ms', String(ANSWER_MS), '--tokens', String(TOKENS)];
   const upstream = child([self, '--serve-upstream', String(UP), ...pass]);
@@ -190,15 +191,18 @@ async function main() {
   // One benchmark client holds N connections: the per-address cap is raised for it, as an operator would for a load balancer in front.
   const llmos = child([self, '--serve-llmos', String(LL), baseURL, ...pass], { LLMOS_MAX_CONNECTIONS_PER_CLIENT: String(STREAMS * 2) }, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(PROFILE)}`] : []);
   const portkey = child([portkeyBin, `--port=${PK}`, '--headless']);
-  const kids = [upstream, llmos, portkey];
+  const bare = child([join(dirname(self), 'bare-relay.mjs'), String(BARE), baseURL, TOKEN]);
+  const kids = [upstream, llmos, portkey, bare];
   process.on('exit', () => kids.forEach((k) => k.kill('SIGKILL')));
   await waitHttp(`${baseURL}/models`);
   await waitHttp(`http://127.0.0.1:${LL}/healthz`);
   await waitHttp(`http://127.0.0.1:${PK}/`);
+  await waitHttp(`http://127.0.0.1:${BARE}/`);
   const targets = {
     direct: { url: `${baseURL}/chat/completions`, headers: {} },
     llmos: { url: `http://127.0.0.1:${LL}/v1/chat/completions`, headers: { authorization: `Bearer ${TOKEN}` }, pid: llmos.pid },
     portkey: { url: `http://127.0.0.1:${PK}/v1/chat/completions`, headers: { authorization: `Bearer ${TOKEN}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': baseURL }, pid: portkey.pid },
+    'bare-relay': { url: `http://127.0.0.1:${BARE}/v1/chat/completions`, headers: { authorization: `Bearer ${TOKEN}` }, pid: bare.pid },
   };
   for (const [name, t] of Object.entries(targets)) {
     const r = await stream(t, 7, new Agent());
@@ -209,7 +213,7 @@ async function main() {
   }
   console.log(`streams benchmark: ${STREAMS} streams started over ${RAMP_MS} ms, ${TOKENS} tokens over ${ANSWER_MS} ms each, ${ROUNDS} rounds, node ${process.version}`);
   const rows = [];
-  const order = ['direct', 'llmos', 'portkey'];
+  const order = ['direct', 'llmos', 'portkey', 'bare-relay'];
   for (let round = 0; round < ROUNDS; round++) {
     const results = {};
     for (const name of round % 2 ? [...order].reverse() : order) results[name] = await runSide(name, targets[name], upstream.pid);
@@ -233,6 +237,7 @@ async function main() {
   const errors = (name) => rows.filter((r) => r.side === name).reduce((s, r) => s + r.errors, 0);
   console.log(`LLMOS: ${errors('llmos')} errors (goal 0); added ttft p99, worst round: ${worst('llmos', 'added ttft p99')} ms (goal <= 5 ms); peak RSS ${worst('llmos', 'peak rss MB')} MB vs Portkey ${worst('portkey', 'peak rss MB')} MB (goal <=)`);
   console.log(`Portkey: ${errors('portkey')} errors; added ttft p99, worst round: ${worst('portkey', 'added ttft p99')} ms`);
+  console.log(`bare-relay (no kernel, the floor): ${errors('bare-relay')} errors; added ttft p99, worst round: ${worst('bare-relay', 'added ttft p99')} ms; peak RSS ${worst('bare-relay', 'peak rss MB')} MB`);
   kids.forEach((k) => k.kill('SIGTERM'));
   await new Promise((r) => setTimeout(r, 1000));
   process.exit(0);

@@ -102,16 +102,28 @@ export class PluginRoutes implements HttpRouter {
     this.refuse(req, res, { status: 404, code: 'LLMOS_ENOSYS', message: `no route ${req.method} ${path.slice(0, 200)}; this server serves ${paths.join(', ')}.` });
   }
 
-  /** Reads a POST body as JSON; over maxBytes is 413, and under a claim a body that is not JSON is 400. */
+  /**
+   * Reads a POST body as JSON; over maxBytes is 413, and under a claim a body
+   * that is not JSON is 400. A body up to twice maxBytes is read to its end
+   * before the 413, so the client, still sending, gets the answer rather than
+   * a reset. A longer one is not read: announced by Content-Length, it gets
+   * the 413 at once and the connection closes; found while reading, the
+   * connection is dropped at twice maxBytes.
+   */
   private readBody(req: HttpRequest, res: ServerResponse, run: () => void): void {
+    const tooLarge = () => this.refuse(req, res, { status: 413, code: 'LLMOS_ETOOBIG', message: `request body over ${this.maxBytes} bytes; send less.` }, { connection: 'close' });
+    const readAtMost = 2 * this.maxBytes;
+    if (Number(req.headers['content-length']) > readAtMost) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size <= this.maxBytes) chunks.push(c);
+      if (size <= this.maxBytes) return void chunks.push(c);
+      chunks.length = 0; // refused: nothing read is kept
+      if (size > readAtMost) req.socket.destroy();
     });
     req.on('end', () => {
-      if (size > this.maxBytes) return this.refuse(req, res, { status: 413, code: 'LLMOS_ETOOBIG', message: `request body over ${this.maxBytes} bytes; send less.` }, { connection: 'close' });
+      if (size > this.maxBytes) return tooLarge();
       try {
         req.body = size ? JSON.parse(Buffer.concat(chunks, size).toString('utf8')) : undefined;
       } catch (e) {

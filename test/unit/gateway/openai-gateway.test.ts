@@ -1,13 +1,17 @@
+import { connect as tcp, type Socket } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import gateway, { mountOpenAiRoutes } from '../../../plugins/gateway-openai/index.js';
 import fcfs from '../../../plugins/sched-fcfs/index.js';
 import { serveHttp } from '../../../src/mcp/http.js';
 import { kernelApi } from '../../../src/kernel/api.js';
+import { params } from '../../../src/kernel/params.js';
 import { EchoBackend, echoPlugin } from '../../fixtures/echo-backend.js';
 import { call, connect, testKernel } from '../../helpers/kernel.js';
 
 const TOKEN = 'gateway-test-token';
+/** Resolves when the socket closes, however it ends (a reset too). */
+const closed = (s: Socket) => new Promise((resolve) => s.once('close', resolve));
 
 describe('OpenAI-compatible gateway (real openai SDK against /v1)', () => {
   let booted: Awaited<ReturnType<typeof testKernel>>;
@@ -141,6 +145,42 @@ describe('OpenAI-compatible gateway (real openai SDK against /v1)', () => {
     const huge = await post(JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] }));
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { error: { code: string } }).error.code).toBe('LLMOS_ETOOBIG');
+    expect((await openai.models.list()).data.length).toBeGreaterThan(0); // still serving
+  });
+
+  it('does not read a body far over the limit: a huge Content-Length gets 413 at once, an endless chunked body is cut at twice the limit', async () => {
+    const limit = params.maxInputBytes * 4; // the HTTP transport's body limit
+    const head = (extra: string) => `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\n${extra}\r\n`;
+    const port = Number(new URL(http.url).port);
+
+    // 10 GB announced, nothing sent: the answer comes without waiting for a byte of the body.
+    const announced = tcp(port, '127.0.0.1');
+    let answer = '';
+    announced.on('data', (d) => (answer += d));
+    announced.on('error', () => {}); // a reset shows as a missing answer below
+    announced.write(head(`Content-Length: ${10 * 1024 ** 3}\r\n`));
+    await closed(announced);
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/"code":"LLMOS_ETOOBIG"/);
+
+    // Chunks without end: the server drops the connection once it has read twice the limit, long before the request timeout.
+    const endless = tcp(port, '127.0.0.1');
+    endless.on('error', () => {}); // the server resets it mid-write
+    let sent = 0;
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const pump = () => {
+      while (!endless.destroyed && sent < 8 * limit) {
+        sent += chunk.length;
+        if (!endless.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)) return void endless.once('drain', pump);
+      }
+    };
+    endless.write(head('Transfer-Encoding: chunked\r\n'));
+    pump();
+    const t0 = Date.now();
+    await closed(endless);
+    expect(Date.now() - t0).toBeLessThan(params.httpRequestTimeoutMs);
+    expect(sent).toBeGreaterThan(2 * limit);
+    expect(sent).toBeLessThan(8 * limit); // cut, not read until the sender stopped
     expect((await openai.models.list()).data.length).toBeGreaterThan(0); // still serving
   });
 

@@ -29,6 +29,9 @@ const arg = (name, dflt) => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const TOKEN = 'bench-token';
+/** The driver's folder for the servers' data dirs, made with the first server and removed when the driver exits: a server killed mid-run leaves nothing behind. */
+let scratch;
+const scratchDir = () => (scratch ??= mkdtempSync(join(tmpdir(), 'llmos-bench-')));
 const MODEL = 'slow';
 const STREAMS = Number(arg('streams', 1000));
 const ANSWER_MS = Number(arg('answer-ms', 5000));
@@ -82,7 +85,7 @@ async function serveLlmos(port, baseURL) {
   const { readPluginConfig, withOptionOverrides } = await import(join(dist, 'src/loader/config.js'));
   const models = [{ id: MODEL, concurrency: STREAMS, max_output_tokens: 4096 }];
   const config = withOptionOverrides(readPluginConfig(join(dist, '..', 'llmos.plugins.json')), { 'model-openai': { base_url: baseURL, api_key_env: 'LLMOS_BENCH_NO_KEY', probe_on_start: false, models } });
-  const dataDir = mkdtempSync(join(tmpdir(), 'llmos-streams-'));
+  const dataDir = mkdtempSync(join(process.env.LLMOS_BENCH_SCRATCH ?? tmpdir(), 'llmos-bench-data-'));
   const { kernel, stop } = await boot({ config, dataDir });
   await serveHttp(kernel, { host: '127.0.0.1', port, token: TOKEN });
   process.once('SIGTERM', async () => {
@@ -95,7 +98,7 @@ async function serveLlmos(port, baseURL) {
 
 // ---- the driver --------------------------------------------------------------
 function child(args, env = {}, node = []) {
-  const c = spawn(process.execPath, [...node, ...args], { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const c = spawn(process.execPath, [...node, ...args], { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', LLMOS_BENCH_SCRATCH: scratchDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   c.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
   c.on('exit', (code, sig) => code && process.stderr.write(`child ${args.join(' ')} exited ${code ?? sig}: ${err}\n`));
@@ -193,7 +196,10 @@ async function main() {
   const portkey = child([portkeyBin, `--port=${PK}`, '--headless']);
   const bare = child([join(dirname(self), 'bare-relay.mjs'), String(BARE), baseURL, TOKEN]);
   const kids = [upstream, llmos, portkey, bare];
-  process.on('exit', () => kids.forEach((k) => k.kill('SIGKILL')));
+  process.on('exit', () => {
+    kids.forEach((k) => k.kill('SIGKILL'));
+    if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+  });
   await waitHttp(`${baseURL}/models`);
   await waitHttp(`http://127.0.0.1:${LL}/healthz`);
   await waitHttp(`http://127.0.0.1:${PK}/`);

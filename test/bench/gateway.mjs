@@ -71,8 +71,8 @@ const rss = (pid) => {
   return { rss_mb: kb('VmRSS') / 1024, peak_mb: kb('VmHWM') / 1024 };
 };
 
-/** Sequential requests on one keep-alive socket, timed with hrtime: latency at no load, µs resolution. */
-async function probe(url, headers, n) {
+/** One POST at a time on one keep-alive socket, each timed with hrtime (µs resolution); close() frees the socket. */
+function prober(url, headers) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const u = new URL(url);
   const one = () =>
@@ -85,12 +85,32 @@ async function probe(url, headers, n) {
       r.on('error', rej);
       r.end(BODY);
     });
-  for (let i = 0; i < 200; i++) await one(); // warm-up
-  const ms = [];
-  for (let i = 0; i < n; i++) ms.push(await one());
-  agent.destroy();
-  ms.sort((a, b) => a - b);
-  return { p50: ms[Math.floor(n * 0.5)], p99: ms[Math.floor(n * 0.99)] };
+  return { one, close: () => agent.destroy() };
+}
+
+/**
+ * Latency without load: `n` sequential requests per target after 200 of
+ * warm-up, the targets taking turns request by request (who goes first
+ * rotates), so that every side, the upstream too, meets the same moments of
+ * the machine's load and "added" compares like with like.
+ * @returns {Record<string, { p50: number, p99: number }>}
+ */
+async function probeInTurns(targets, n) {
+  const sides = Object.entries(targets).map(([name, t]) => ({ name, ...prober(t.url, t.headers), ms: [] }));
+  for (let i = 0; i < 200; i++) for (const s of sides) await s.one();
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < sides.length; k++) {
+      const s = sides[(i + k) % sides.length];
+      s.ms.push(await s.one());
+    }
+  }
+  return Object.fromEntries(
+    sides.map((s) => {
+      s.close();
+      s.ms.sort((a, b) => a - b);
+      return [s.name, { p50: s.ms[Math.floor(n * 0.5)], p99: s.ms[Math.floor(n * 0.99)] }];
+    }),
+  );
 }
 
 async function main() {
@@ -158,9 +178,9 @@ async function main() {
   };
   console.log(`gateway benchmark: ${duration} s per run, body ${Buffer.byteLength(BODY)} B, node ${process.version}, ${(await import('node:os')).cpus().length} cpus`);
   console.log('llmos = the default llmos.plugins.json (model-openai pointed at the instant upstream); llmos-lean = sched-fcfs + alloc-rules + model-openai only; bare-relay = a node:http relay with no kernel (the floor)');
-  const noLoad = {};
   const probes = Number(arg('probes', 2000));
-  for (const name of ['upstream', ...gateways]) noLoad[name] = await probe(targets[name].url, targets[name].headers, probes);
+  const probed = Object.fromEntries(['upstream', ...gateways].map((name) => [name, targets[name]]));
+  const noLoad = await probeInTurns(probed, probes);
   for (const connections of [10, 100]) {
     const direct = await run(targets.upstream, connections);
     for (const name of gateways) {
@@ -184,11 +204,10 @@ async function main() {
   }
   console.table(rows);
   // Again once every server has served the load runs: a long-running server's steady state (V8 has optimised its hot code).
-  const warm = {};
-  for (const name of ['upstream', ...gateways]) warm[name] = await probe(targets[name].url, targets[name].headers, probes);
+  const warm = await probeInTurns(probed, probes);
   const lat = latencyTable(gateways, noLoad);
   const warmLat = latencyTable(gateways, warm);
-  console.log(`latency without load (one client, sequential, ${probes} requests, hrtime), right after start (200 requests of warm-up):`);
+  console.log(`latency without load (one client, sequential, ${probes} requests per side, the sides taking turns, hrtime), right after start (200 requests of warm-up):`);
   console.table(lat);
   console.log('the same after the load runs (warm):');
   console.table(warmLat);

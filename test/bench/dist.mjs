@@ -1,5 +1,6 @@
 // What the benchmark scripts share: importing the build (dist/) and reading --name value arguments.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,3 +31,20 @@ export async function asServed(dist) {
   const file = join(dist, 'src/cli/server-heap.js');
   if (existsSync(file)) (await import(file)).tuneServerHeap();
 }
+
+let scratch;
+/**
+ * A driver's folder for the data dirs of the servers it starts (pass it to
+ * them as LLMOS_BENCH_SCRATCH), made at the first call and removed when the
+ * driver exits: a server killed mid-run leaves nothing behind.
+ */
+export function benchScratch() {
+  if (!scratch) {
+    scratch = mkdtempSync(join(tmpdir(), 'llmos-bench-'));
+    process.once('exit', () => rmSync(scratch, { recursive: true, force: true, maxRetries: 3 }));
+  }
+  return scratch;
+}
+
+/** A data dir for a bench server: in its driver's folder (see benchScratch) when it has one, else in the temp dir. */
+export const serverDataDir = () => mkdtempSync(join(process.env.LLMOS_BENCH_SCRATCH ?? tmpdir(), 'llmos-bench-data-'));

@@ -27,7 +27,7 @@ import { request, Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { asServed } from './dist.mjs';
+import { asServed, benchScratch, serverDataDir } from './dist.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name, dflt) => {
@@ -38,12 +38,9 @@ const TOKEN = 'bench-token';
 const BODY = JSON.stringify({ model: 'instant', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 16 });
 
 // ---- the driver --------------------------------------------------------------
-/** The driver's folder for the servers' data dirs, made with the first server and removed when the driver exits: a server killed mid-run leaves nothing behind. */
-let scratch;
-const scratchDir = () => (scratch ??= mkdtempSync(join(tmpdir(), 'llmos-bench-')));
 
 function child(args, env = {}, ipc = false) {
-  const c = spawn(process.execPath, args, { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', LLMOS_BENCH_SCRATCH: scratchDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] });
+  const c = spawn(process.execPath, args, { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', LLMOS_BENCH_SCRATCH: benchScratch(), ...env }, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] });
   let err = '';
   c.stderr.on('data', (d) => (err += d));
   c.on('exit', (code, sig) => code && process.stderr.write(`child ${args.join(' ')} exited ${code ?? sig}: ${err}\n`));
@@ -127,10 +124,7 @@ async function main() {
   const base = Number(arg('port-base', process.env.LLMOS_BENCH_PORT_BASE ?? 18901)); // another base lets two benches run on one machine
   const [UP, LL, LEAN, PK, BEFORE, BARE] = [base, base + 1, base + 3, base + 2, base + 4, base + 5];
   const kids = [];
-  process.on('exit', () => {
-    kids.forEach((k) => k.c.kill('SIGKILL'));
-    if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
-  });
+  process.on('exit', () => kids.forEach((k) => k.c.kill('SIGKILL'))); // before benchScratch's removal, registered at the first child
   const upstream = child([fileURLToPath(import.meta.url), '--serve-upstream', String(UP)]);
   kids.push(upstream);
   await waitHttp(`http://127.0.0.1:${UP}/v1/models`);
@@ -268,7 +262,7 @@ if (process.argv[2] === '--serve-upstream') {
   await asServed(dist);
   const { boot } = await import(join(dist, 'src/boot.js'));
   const { serveHttp } = await import(join(dist, 'src/mcp/http.js'));
-  const dataDir = mkdtempSync(join(process.env.LLMOS_BENCH_SCRATCH ?? tmpdir(), 'llmos-bench-data-'));
+  const dataDir = serverDataDir();
   const openaiOptions = { base_url: baseURL, probe_on_start: false, http_client: process.env.LLMOS_BENCH_HTTP ?? 'pool', models: [{ id: model, concurrency: 1024 }] };
   const { kernel } = process.env.LLMOS_BENCH_CONFIG === 'default' ? await bootProduct(dist, boot, dataDir, openaiOptions) : await bootLean(dist, boot, dataDir, baseURL, model, openaiOptions);
   await serveHttp(kernel, { host: '127.0.0.1', port: Number(port), token: TOKEN });

@@ -15,13 +15,12 @@
 // over the run (VmHWM) and CPU seconds it and the upstream used during its side. Needs `@portkey-ai/gateway` in --deps (see test/bench/gateway.mjs).
 // --profile <dir> runs the LLMOS server under --cpu-prof and keeps its .cpuprofile in <dir>.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { asServed } from './dist.mjs';
+import { asServed, benchScratch, serverDataDir } from './dist.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name, dflt) => {
@@ -29,9 +28,6 @@ const arg = (name, dflt) => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const TOKEN = 'bench-token';
-/** The driver's folder for the servers' data dirs, made with the first server and removed when the driver exits: a server killed mid-run leaves nothing behind. */
-let scratch;
-const scratchDir = () => (scratch ??= mkdtempSync(join(tmpdir(), 'llmos-bench-')));
 const MODEL = 'slow';
 const STREAMS = Number(arg('streams', 1000));
 const ANSWER_MS = Number(arg('answer-ms', 5000));
@@ -85,7 +81,7 @@ async function serveLlmos(port, baseURL) {
   const { readPluginConfig, withOptionOverrides } = await import(join(dist, 'src/loader/config.js'));
   const models = [{ id: MODEL, concurrency: STREAMS, max_output_tokens: 4096 }];
   const config = withOptionOverrides(readPluginConfig(join(dist, '..', 'llmos.plugins.json')), { 'model-openai': { base_url: baseURL, api_key_env: 'LLMOS_BENCH_NO_KEY', probe_on_start: false, models } });
-  const dataDir = mkdtempSync(join(process.env.LLMOS_BENCH_SCRATCH ?? tmpdir(), 'llmos-bench-data-'));
+  const dataDir = serverDataDir();
   const { kernel, stop } = await boot({ config, dataDir });
   await serveHttp(kernel, { host: '127.0.0.1', port, token: TOKEN });
   process.once('SIGTERM', async () => {
@@ -98,7 +94,7 @@ async function serveLlmos(port, baseURL) {
 
 // ---- the driver --------------------------------------------------------------
 function child(args, env = {}, node = []) {
-  const c = spawn(process.execPath, [...node, ...args], { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', LLMOS_BENCH_SCRATCH: scratchDir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const c = spawn(process.execPath, [...node, ...args], { env: { ...process.env, LLMOS_LOG_LEVEL: 'warn', LLMOS_BENCH_SCRATCH: benchScratch(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   c.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
   c.on('exit', (code, sig) => code && process.stderr.write(`child ${args.join(' ')} exited ${code ?? sig}: ${err}\n`));
@@ -189,17 +185,15 @@ async function main() {
   const [UP, LL, PK, BARE] = [18911, 18912, 18913, 18914];
   const self = fileURLToPath(import.meta.url);
   const pass = ['--streams', String(STREAMS), '--answer-ms', String(ANSWER_MS), '--tokens', String(TOKENS)];
+  const kids = [];
+  process.on('exit', () => kids.forEach((k) => k.kill('SIGKILL'))); // before benchScratch's removal, registered at the first child
   const upstream = child([self, '--serve-upstream', String(UP), ...pass]);
   const baseURL = `http://127.0.0.1:${UP}/v1`;
   // One benchmark client holds N connections: the per-address cap is raised for it, as an operator would for a load balancer in front.
   const llmos = child([self, '--serve-llmos', String(LL), baseURL, ...pass], { LLMOS_MAX_CONNECTIONS_PER_CLIENT: String(STREAMS * 2) }, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(PROFILE)}`] : []);
   const portkey = child([portkeyBin, `--port=${PK}`, '--headless']);
   const bare = child([join(dirname(self), 'bare-relay.mjs'), String(BARE), baseURL, TOKEN]);
-  const kids = [upstream, llmos, portkey, bare];
-  process.on('exit', () => {
-    kids.forEach((k) => k.kill('SIGKILL'));
-    if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
-  });
+  kids.push(upstream, llmos, portkey, bare);
   await waitHttp(`${baseURL}/models`);
   await waitHttp(`http://127.0.0.1:${LL}/healthz`);
   await waitHttp(`http://127.0.0.1:${PK}/`);
